@@ -1,0 +1,2 @@
+//! The native CLI (being written).
+fn main() {}

@@ -1,0 +1,13 @@
+//! The platform-free core: ingest, schema, statistics, the report and its rendering.
+//!
+//! Data flows left to right, each step a function of plain data:
+//! bytes → [`ingest`] (typed columns) → [`schema`] (roles, exclusions) → [`metrics`] →
+//! [`analysis`] (assembles a [`report::Report`]) → views, exports and the CLI.
+
+pub mod analysis;
+pub mod error;
+pub mod ingest;
+pub mod metrics;
+pub mod render;
+pub mod report;
+pub mod schema;

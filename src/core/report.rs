@@ -1,0 +1,368 @@
+//! The report: one plain serde struct that every view, export and the CLI read.
+//!
+//! Schema `plumb.report/v1`, documented in `docs/report-schema.md`. Field names are a contract
+//! (the browser suite and outside checks read them): add fields freely, rename nothing.
+//! Quantities that are undefined for the data (AUC with one class, say) are `null`, never NaN.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The schema identifier written into every report.
+pub const SCHEMA: &str = "plumb.report/v1";
+
+/// The whole analysis of one or two prediction logs.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Report {
+    /// Always [`SCHEMA`].
+    pub schema: String,
+    /// Which program wrote the report.
+    pub generator: Generator,
+    /// What was read: files, fingerprints, the column mapping, row accounting.
+    pub input: Input,
+    /// Everything that shaped the numbers.
+    pub settings: Settings,
+    /// Per-window metrics: `all` for one log alone, or `reference` and `current`.
+    pub windows: Windows,
+}
+
+/// The program that produced a report.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Generator {
+    /// `plumb` (CLI) or `plumb-web` (browser).
+    pub name: String,
+    /// Crate version.
+    pub version: String,
+}
+
+/// Files read and how their rows were used.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct Input {
+    /// One entry per input file, in the order given.
+    pub files: Vec<InputFile>,
+    /// The roles assigned to columns (detected or chosen by the user).
+    pub columns: ColumnMapping,
+}
+
+/// One input file: identity, size, fingerprint and row accounting.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct InputFile {
+    /// File name as given by the user (no directories).
+    pub name: String,
+    /// Size in bytes as read (compressed size for `.gz`).
+    pub bytes: u64,
+    /// Lower-case hex SHA-256 of the bytes as read.
+    pub sha256: String,
+    /// Data rows in the file (header excluded).
+    pub rows: u64,
+    /// Rows that entered the statistics.
+    pub rows_used: u64,
+    /// Rows left out, counted by reason key (see [`ExclusionReason`]).
+    pub rows_excluded: BTreeMap<String, u64>,
+    /// The first few (1-based, header = line 1) line numbers of rows excluded, by reason.
+    pub excluded_examples: BTreeMap<String, Vec<u64>>,
+    /// Detected dialect: delimiter as a string (`,` `;` `\t` `|`), gzip, BOM.
+    pub dialect: Dialect,
+}
+
+/// How a delimited file was read.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct Dialect {
+    /// The field delimiter.
+    pub delimiter: String,
+    /// Whether the bytes were gzip-compressed.
+    pub gzip: bool,
+    /// Whether a UTF-8 byte-order mark was stripped.
+    pub bom: bool,
+}
+
+/// Why a row was excluded from the statistics. The `key` is what reports count by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExclusionReason {
+    /// The score cell is empty or a missing-value marker (NA, null, NaN, ...).
+    MissingScore,
+    /// The score cell is not a number.
+    NonNumericScore,
+    /// The score, after the chosen transform, is outside [0, 1] or not finite.
+    ScoreOutOfRange,
+    /// The label cell is empty or a missing-value marker.
+    MissingLabel,
+    /// The label is neither of the two classes.
+    InvalidLabel,
+    /// The row has a different number of fields from the header.
+    RaggedRow,
+}
+
+impl ExclusionReason {
+    /// Stable snake_case key used in reports.
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::MissingScore => "missing_score",
+            Self::NonNumericScore => "non_numeric_score",
+            Self::ScoreOutOfRange => "score_out_of_range",
+            Self::MissingLabel => "missing_label",
+            Self::InvalidLabel => "invalid_label",
+            Self::RaggedRow => "ragged_row",
+        }
+    }
+
+    /// A short phrase for people.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Self::MissingScore => "score missing",
+            Self::NonNumericScore => "score not a number",
+            Self::ScoreOutOfRange => "score outside [0, 1]",
+            Self::MissingLabel => "label missing",
+            Self::InvalidLabel => "label not one of the two classes",
+            Self::RaggedRow => "wrong number of fields",
+        }
+    }
+
+    /// Every reason, in display order.
+    pub const ALL: [ExclusionReason; 6] = [
+        Self::MissingScore,
+        Self::NonNumericScore,
+        Self::ScoreOutOfRange,
+        Self::MissingLabel,
+        Self::InvalidLabel,
+        Self::RaggedRow,
+    ];
+}
+
+/// How raw score values become probabilities.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ScoreTransform {
+    /// Scores are probabilities in [0, 1] already.
+    #[default]
+    Identity,
+    /// Scores are percentages in [0, 100]: p = s / 100.
+    Percent,
+    /// Scores are logits (log-odds): p = 1 / (1 + e^(−s)).
+    Logit,
+}
+
+/// The role each column plays. Column names as in the header.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct ColumnMapping {
+    /// The predicted score column.
+    pub score: Option<String>,
+    /// How the score column is turned into a probability.
+    pub score_transform: ScoreTransform,
+    /// The outcome column.
+    pub label: Option<String>,
+    /// The label value counted as positive (as text, e.g. `1`, `true`, `yes`, `fraud`).
+    pub positive_label: Option<String>,
+    /// Prediction time.
+    pub timestamp: Option<String>,
+    /// Model version.
+    pub model_version: Option<String>,
+    /// The decision the system took (0/1 or two classes).
+    pub decision: Option<String>,
+    /// Low-cardinality grouping columns.
+    pub segments: Vec<String>,
+    /// Everything else: model inputs, monitored for drift.
+    pub features: Vec<String>,
+}
+
+/// Settings that shaped the numbers.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Settings {
+    /// Number of reliability bins.
+    pub bins: usize,
+    /// Binning strategy.
+    pub strategy: BinStrategy,
+    /// Interval method for per-bin observed rates.
+    pub interval: IntervalMethod,
+    /// Confidence level of intervals (e.g. 0.95).
+    pub confidence: f64,
+    /// Decision threshold: positive iff score ≥ threshold.
+    pub threshold: f64,
+    /// Clamp applied to probabilities inside log loss: p ∈ [eps, 1 − eps].
+    pub log_loss_eps: f64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            bins: 10,
+            strategy: BinStrategy::Uniform,
+            interval: IntervalMethod::ClopperPearson,
+            confidence: 0.95,
+            threshold: 0.5,
+            log_loss_eps: 1e-15,
+        }
+    }
+}
+
+/// Reliability binning, as scikit-learn's `calibration_curve(strategy=...)`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BinStrategy {
+    /// Equal-width bins over [0, 1].
+    #[default]
+    Uniform,
+    /// Equal-mass bins at score quantiles.
+    Quantile,
+}
+
+/// Confidence interval for a binomial proportion.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IntervalMethod {
+    /// Exact (Clopper–Pearson) interval from Beta quantiles.
+    #[default]
+    ClopperPearson,
+    /// Wilson score interval.
+    Wilson,
+}
+
+/// Metrics per window. A single log is `all`; a comparison is `reference` and `current`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct Windows {
+    /// The whole log, when analysed alone.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub all: Option<WindowReport>,
+    /// The reference window of a comparison.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub reference: Option<WindowReport>,
+    /// The current window of a comparison.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub current: Option<WindowReport>,
+}
+
+/// Everything computed for one window of rows.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct WindowReport {
+    /// Rows used.
+    pub n: u64,
+    /// Rows with label 1.
+    pub positives: u64,
+    /// positives / n.
+    pub positive_rate: Option<f64>,
+    /// Mean predicted probability.
+    pub mean_score: Option<f64>,
+    /// Area under the ROC curve (ties count ½), as `sklearn.metrics.roc_auc_score`.
+    pub roc_auc: Option<f64>,
+    /// DeLong confidence interval of the AUC at `settings.confidence`.
+    pub roc_auc_ci: Option<[f64; 2]>,
+    /// Average precision, as `sklearn.metrics.average_precision_score`.
+    pub average_precision: Option<f64>,
+    /// Mean squared error of the probability, as `sklearn.metrics.brier_score_loss`.
+    pub brier_score: Option<f64>,
+    /// Murphy decomposition of the Brier score over the reliability bins.
+    pub brier_decomposition: Option<BrierDecomposition>,
+    /// Mean negative log-likelihood, as `sklearn.metrics.log_loss` (clipped at eps).
+    pub log_loss: Option<f64>,
+    /// Expected calibration error: Σ_b (n_b/n)·|mean score_b − rate_b|.
+    pub ece: Option<f64>,
+    /// Maximum calibration error: max_b |mean score_b − rate_b|.
+    pub mce: Option<f64>,
+    /// Root-mean-square calibration error: √(Σ_b (n_b/n)·(mean score_b − rate_b)²).
+    pub rmsce: Option<f64>,
+    /// netcal's average calibration error: unweighted mean over non-empty bins.
+    pub ace: Option<f64>,
+    /// Smooth ECE (Błasiok & Nakkiran 2023), as `relplot.smECE`.
+    pub smooth_ece: Option<f64>,
+    /// Mean score − positive rate (calibration-in-the-large).
+    pub calibration_in_the_large: Option<f64>,
+    /// Observed / expected: positive rate ÷ mean score.
+    pub observed_expected_ratio: Option<f64>,
+    /// Slope of the logistic recalibration fit of the label on logit(score).
+    pub calibration_slope: Option<f64>,
+    /// Intercept of the same fit.
+    pub calibration_intercept: Option<f64>,
+    /// Hosmer–Lemeshow statistic over 10 equal-mass groups.
+    pub hosmer_lemeshow: Option<f64>,
+    /// Its p-value, χ² with g − 2 degrees of freedom.
+    pub hosmer_lemeshow_p_value: Option<f64>,
+    /// Spiegelhalter's Z statistic.
+    pub spiegelhalter_z: Option<f64>,
+    /// Its two-sided p-value.
+    pub spiegelhalter_p_value: Option<f64>,
+    /// Kolmogorov–Smirnov separation between score | y=1 and score | y=0.
+    pub ks_separation: Option<f64>,
+    /// Reliability diagram bins (empty bins omitted, as scikit-learn does).
+    pub reliability: Vec<ReliabilityBin>,
+    /// Score histogram (20 equal-width bins over [0, 1]) split by label, for charts.
+    pub histogram: ScoreHistogram,
+    /// Confusion matrix and rates at `settings.threshold`.
+    pub at_threshold: Option<ThresholdPoint>,
+}
+
+/// The Murphy (1973) decomposition: Brier ≈ reliability − resolution + uncertainty.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct BrierDecomposition {
+    /// Σ_b (n_b/n)(mean score_b − rate_b)².
+    pub reliability: f64,
+    /// Σ_b (n_b/n)(rate_b − rate)².
+    pub resolution: f64,
+    /// rate(1 − rate).
+    pub uncertainty: f64,
+}
+
+/// One bin of a reliability diagram.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct ReliabilityBin {
+    /// Lower edge of the bin.
+    pub lower: f64,
+    /// Upper edge of the bin.
+    pub upper: f64,
+    /// Rows in the bin.
+    pub count: u64,
+    /// Positives in the bin.
+    pub positives: u64,
+    /// Mean predicted probability in the bin.
+    pub mean_score: f64,
+    /// positives / count.
+    pub observed_rate: f64,
+    /// Lower end of the interval for the observed rate.
+    pub ci_lower: f64,
+    /// Upper end of the interval for the observed rate.
+    pub ci_upper: f64,
+}
+
+/// Counts of scores in equal-width bins over [0, 1], by label.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct ScoreHistogram {
+    /// Bin edges, length bins + 1.
+    pub edges: Vec<f64>,
+    /// Rows with label 0 per bin.
+    pub negatives: Vec<u64>,
+    /// Rows with label 1 per bin.
+    pub positives: Vec<u64>,
+}
+
+/// Confusion matrix and derived rates at one threshold (positive iff score ≥ threshold).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct ThresholdPoint {
+    /// The threshold.
+    pub threshold: f64,
+    /// True positives.
+    pub tp: u64,
+    /// False positives.
+    pub fp: u64,
+    /// True negatives.
+    pub tn: u64,
+    /// False negatives.
+    #[serde(rename = "fn")]
+    pub fn_: u64,
+    /// tp / (tp + fp).
+    pub precision: Option<f64>,
+    /// tp / (tp + fn).
+    pub recall: Option<f64>,
+    /// tn / (tn + fp).
+    pub specificity: Option<f64>,
+    /// fp / (fp + tn).
+    pub fpr: Option<f64>,
+    /// 2·precision·recall / (precision + recall).
+    pub f1: Option<f64>,
+    /// (tp + tn) / n.
+    pub accuracy: Option<f64>,
+    /// (recall + specificity) / 2.
+    pub balanced_accuracy: Option<f64>,
+    /// Matthews correlation coefficient.
+    pub mcc: Option<f64>,
+    /// (tp + fp) / n.
+    pub predicted_positive_rate: Option<f64>,
+}
