@@ -58,7 +58,8 @@ pub struct InputFile {
     pub rows_used: u64,
     /// Rows left out, counted by reason key (see [`ExclusionReason`]).
     pub rows_excluded: BTreeMap<String, u64>,
-    /// The first few (1-based, header = line 1) line numbers of rows excluded, by reason.
+    /// The first few line numbers (1-based, as a text editor shows them; the header is line 1)
+    /// of rows excluded, by reason.
     pub excluded_examples: BTreeMap<String, Vec<u64>>,
     /// Detected dialect: delimiter as a string (`,` `;` `\t` `|`), gzip, BOM.
     pub dialect: Dialect,
@@ -157,6 +158,8 @@ pub struct ColumnMapping {
     pub timestamp: Option<String>,
     /// Model version.
     pub model_version: Option<String>,
+    /// Prediction or request identifier (used for duplicate checks, never a feature).
+    pub id: Option<String>,
     /// The decision the system took (0/1 or two classes).
     pub decision: Option<String>,
     /// Low-cardinality grouping columns.
