@@ -1,2 +1,214 @@
-//! The native CLI (being written).
+//! `plumb`: the native command-line interface, a thin shell over `plumb::core`.
+//!
+//! `plumb audit <log> [--current <log>] [--split-…] [--score COL] [--label COL] …` prints the
+//! JSON report (schema `plumb.report/v1`), the same serializer the browser's export uses.
+//! Exit codes: 0 success, 2 usage or input error.
+
+#[cfg(not(target_arch = "wasm32"))]
+mod cli {
+    use std::path::{Path, PathBuf};
+    use std::process::ExitCode;
+
+    use clap::{Args, Parser, Subcommand, ValueEnum};
+
+    use plumb::core::analysis::{self, WindowSpec};
+    use plumb::core::report::{BinStrategy, IntervalMethod, ScoreTransform, Settings};
+
+    /// Plumb: calibration, discrimination and drift of a model's prediction log.
+    #[derive(Parser, Debug)]
+    #[command(name = "plumb", version, about, long_about = None)]
+    struct Cli {
+        #[command(subcommand)]
+        command: Command,
+    }
+
+    #[derive(Subcommand, Debug)]
+    enum Command {
+        /// Analyse a prediction log (optionally against a second one) and print the JSON report.
+        Audit(AuditArgs),
+    }
+
+    #[derive(Args, Debug)]
+    struct AuditArgs {
+        /// The prediction log (CSV/TSV, optionally .gz). With --current, the reference window.
+        log: PathBuf,
+        /// A second log: the current window, mapped with the first log's columns.
+        #[arg(long, conflicts_with_all = ["split_at", "split_fraction", "split_column"])]
+        current: Option<PathBuf>,
+        /// Split one log by time: rows before this timestamp (ISO 8601 or epoch seconds) are the
+        /// reference, the rest the current window.
+        #[arg(long, conflicts_with_all = ["split_fraction", "split_column"])]
+        split_at: Option<String>,
+        /// Split one log by row order in time: the first fraction F (0 < F < 1) is the reference.
+        #[arg(long, conflicts_with = "split_column")]
+        split_fraction: Option<f64>,
+        /// Split one log by a column's value: COL=REF_VALUE,CUR_VALUE (e.g. model_version=v2,v3).
+        #[arg(long)]
+        split_column: Option<String>,
+        /// The score column (detected when omitted).
+        #[arg(long)]
+        score: Option<String>,
+        /// How the score becomes a probability.
+        #[arg(long, value_enum)]
+        score_transform: Option<TransformArg>,
+        /// The label column (detected when omitted).
+        #[arg(long)]
+        label: Option<String>,
+        /// The label value counted as positive (detected when omitted).
+        #[arg(long)]
+        positive: Option<String>,
+        /// Reliability bins.
+        #[arg(long, default_value_t = 10)]
+        bins: usize,
+        /// Binning strategy, as scikit-learn's calibration_curve.
+        #[arg(long, value_enum, default_value_t = StrategyArg::Uniform)]
+        strategy: StrategyArg,
+        /// Interval for the observed rate per bin.
+        #[arg(long, value_enum, default_value_t = IntervalArg::ClopperPearson)]
+        interval: IntervalArg,
+        /// Decision threshold (positive iff score ≥ threshold).
+        #[arg(long, default_value_t = 0.5)]
+        threshold: f64,
+        /// Write the report here instead of standard output.
+        #[arg(long, short)]
+        out: Option<PathBuf>,
+    }
+
+    #[derive(Clone, Copy, Debug, ValueEnum)]
+    enum StrategyArg {
+        Uniform,
+        Quantile,
+    }
+
+    #[derive(Clone, Copy, Debug, ValueEnum)]
+    enum IntervalArg {
+        ClopperPearson,
+        Wilson,
+    }
+
+    #[derive(Clone, Copy, Debug, ValueEnum)]
+    enum TransformArg {
+        Identity,
+        Percent,
+        Logit,
+    }
+
+    /// Run the CLI; the error string is shown to the user as is.
+    pub fn main() -> ExitCode {
+        let cli = Cli::parse();
+        let result = match cli.command {
+            Command::Audit(args) => audit(args),
+        };
+        match result {
+            Ok(code) => code,
+            Err(message) => {
+                eprintln!("plumb: {message}");
+                ExitCode::from(2)
+            }
+        }
+    }
+
+    fn read(path: &Path) -> Result<analysis::LoadedFile, String> {
+        let bytes =
+            std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| path.display().to_string());
+        analysis::load_file(&name, &bytes).map_err(|e| format!("{name}: {e}"))
+    }
+
+    fn audit(args: AuditArgs) -> Result<ExitCode, String> {
+        if args.bins < 1 {
+            return Err("--bins must be at least 1".into());
+        }
+        if !(0.0..=1.0).contains(&args.threshold) {
+            return Err("--threshold must be within [0, 1]".into());
+        }
+        let reference = read(&args.log)?;
+        let current = args.current.as_deref().map(read).transpose()?;
+
+        let mut mapping = analysis::detect_mapping(&reference);
+        if let Some(score) = args.score {
+            mapping.score = Some(score);
+        }
+        if let Some(t) = args.score_transform {
+            mapping.score_transform = match t {
+                TransformArg::Identity => ScoreTransform::Identity,
+                TransformArg::Percent => ScoreTransform::Percent,
+                TransformArg::Logit => ScoreTransform::Logit,
+            };
+        }
+        if let Some(label) = args.label {
+            mapping.label = Some(label);
+            mapping.positive_label = None;
+        }
+        if let Some(positive) = args.positive {
+            mapping.positive_label = Some(positive);
+        }
+        analysis::complete_mapping(&reference, &mut mapping);
+
+        let settings = Settings {
+            bins: args.bins,
+            strategy: match args.strategy {
+                StrategyArg::Uniform => BinStrategy::Uniform,
+                StrategyArg::Quantile => BinStrategy::Quantile,
+            },
+            interval: match args.interval {
+                IntervalArg::ClopperPearson => IntervalMethod::ClopperPearson,
+                IntervalArg::Wilson => IntervalMethod::Wilson,
+            },
+            threshold: args.threshold,
+            ..Settings::default()
+        };
+
+        let window = if current.is_some() {
+            WindowSpec::TwoFiles
+        } else if let Some(at) = args.split_at {
+            WindowSpec::SplitAt { timestamp: at }
+        } else if let Some(fraction) = args.split_fraction {
+            WindowSpec::SplitFraction { fraction }
+        } else if let Some(spec) = args.split_column {
+            let (column, values) = spec
+                .split_once('=')
+                .ok_or("--split-column takes COL=REF_VALUE,CUR_VALUE")?;
+            let (reference, current) = values
+                .split_once(',')
+                .ok_or("--split-column takes COL=REF_VALUE,CUR_VALUE")?;
+            WindowSpec::SplitColumn {
+                column: column.to_string(),
+                reference: reference.to_string(),
+                current: current.to_string(),
+            }
+        } else {
+            WindowSpec::All
+        };
+
+        let report = analysis::analyze(
+            &analysis::Request {
+                reference: &reference,
+                current: current.as_ref(),
+                mapping: &mapping,
+                settings: &settings,
+                window,
+            },
+            "plumb",
+        )
+        .map_err(|e| e.to_string())?;
+        let json = analysis::report_json(&report).map_err(|e| e.to_string())?;
+        match args.out {
+            Some(path) => std::fs::write(&path, json + "\n")
+                .map_err(|e| format!("cannot write {}: {e}", path.display()))?,
+            None => println!("{json}"),
+        }
+        Ok(ExitCode::SUCCESS)
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn main() -> std::process::ExitCode {
+    cli::main()
+}
+
+#[cfg(target_arch = "wasm32")]
 fn main() {}

@@ -5,6 +5,7 @@
 //! [`analysis`] (assembles a [`report::Report`]) → views, exports and the CLI.
 
 pub mod analysis;
+pub mod catalog;
 pub mod error;
 pub mod ingest;
 pub mod metrics;

@@ -92,6 +92,10 @@ pub enum ExclusionReason {
     InvalidLabel,
     /// The row has a different number of fields from the header.
     RaggedRow,
+    /// The window split needs a timestamp and the row has none that parses.
+    MissingTimestamp,
+    /// The row belongs to neither window of a split by column value.
+    OutsideWindows,
 }
 
 impl ExclusionReason {
@@ -104,6 +108,8 @@ impl ExclusionReason {
             Self::MissingLabel => "missing_label",
             Self::InvalidLabel => "invalid_label",
             Self::RaggedRow => "ragged_row",
+            Self::MissingTimestamp => "missing_timestamp",
+            Self::OutsideWindows => "outside_windows",
         }
     }
 
@@ -116,17 +122,21 @@ impl ExclusionReason {
             Self::MissingLabel => "label missing",
             Self::InvalidLabel => "label not one of the two classes",
             Self::RaggedRow => "wrong number of fields",
+            Self::MissingTimestamp => "timestamp missing (needed for the split)",
+            Self::OutsideWindows => "in neither window of the split",
         }
     }
 
     /// Every reason, in display order.
-    pub const ALL: [ExclusionReason; 6] = [
+    pub const ALL: [ExclusionReason; 8] = [
+        Self::RaggedRow,
         Self::MissingScore,
         Self::NonNumericScore,
         Self::ScoreOutOfRange,
         Self::MissingLabel,
         Self::InvalidLabel,
-        Self::RaggedRow,
+        Self::MissingTimestamp,
+        Self::OutsideWindows,
     ];
 }
 
@@ -181,7 +191,10 @@ pub struct Settings {
     pub confidence: f64,
     /// Decision threshold: positive iff score ≥ threshold.
     pub threshold: f64,
-    /// Clamp applied to probabilities inside log loss: p ∈ [eps, 1 − eps].
+    /// How rows were split into windows.
+    pub window: WindowSpec,
+    /// Clamp applied to probabilities inside log loss: p ∈ [eps, 1 − eps]. Default: the f64
+    /// machine epsilon, as scikit-learn ≥ 1.5 uses for float64 input.
     pub log_loss_eps: f64,
 }
 
@@ -193,9 +206,40 @@ impl Default for Settings {
             interval: IntervalMethod::ClopperPearson,
             confidence: 0.95,
             threshold: 0.5,
-            log_loss_eps: 1e-15,
+            window: WindowSpec::All,
+            log_loss_eps: f64::EPSILON,
         }
     }
+}
+
+/// How the rows of one or two logs become windows.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum WindowSpec {
+    /// One log analysed alone (`windows.all`).
+    #[default]
+    All,
+    /// Two files: the first is the reference, the second the current window.
+    TwoFiles,
+    /// One log split by time: rows strictly before `timestamp` are the reference.
+    SplitAt {
+        /// ISO 8601 or epoch seconds, as given.
+        timestamp: String,
+    },
+    /// One log split in time order: the first `fraction` of rows are the reference.
+    SplitFraction {
+        /// In (0, 1).
+        fraction: f64,
+    },
+    /// One log split by a column's value.
+    SplitColumn {
+        /// The column.
+        column: String,
+        /// Its value for reference rows.
+        reference: String,
+        /// Its value for current rows.
+        current: String,
+    },
 }
 
 /// Reliability binning, as scikit-learn's `calibration_curve(strategy=...)`.

@@ -1,0 +1,51 @@
+# Plumb — the two commands a person needs are `make serve` and `make test`.
+# Each installs what is missing first (scripts/setup.sh), skipping what is present.
+
+SHELL := /bin/bash
+CARGO ?= cargo
+PORT ?= 8080
+
+.PHONY: serve test test-native test-e2e build dist setup setup-test bench fixtures demo lint clean
+
+## make serve: install what is missing, build, and serve the workbench on http://127.0.0.1:8080
+serve: setup
+	trunk serve --release --address 127.0.0.1 --port $(PORT)
+
+## make test: install what tests need, then native tests and the browser suite on a release build
+test: setup-test test-native dist test-e2e
+
+setup:
+	scripts/setup.sh build
+
+setup-test:
+	scripts/setup.sh test
+
+test-native:
+	$(CARGO) test --locked --all-targets
+	$(CARGO) test --locked --doc
+
+## make dist: the static site in dist/, working from any sub-path of any static host
+dist: setup
+	trunk build --release
+	@du -sh dist
+
+test-e2e:
+	cd tests/e2e && node --test --test-concurrency=1 --test-reporter=spec
+
+## make bench: benchmarks (not part of make test)
+bench:
+	$(CARGO) bench
+
+## regenerate the committed fixture logs and the demo log (stdlib Python, fixed seeds)
+fixtures:
+	python3 tests/fixtures/make_logs.py
+demo:
+	python3 scripts/make_demo.py
+
+lint:
+	$(CARGO) fmt --check
+	$(CARGO) clippy --all-targets -- -D warnings
+
+clean:
+	$(CARGO) clean
+	rm -rf dist

@@ -1,0 +1,178 @@
+//! The Leptos workbench: a sidebar for data and settings, and views that render the
+//! [`Report`]. Components do no statistics: every number comes from the report that
+//! [`crate::core::analysis`] builds, which is also what the JSON export and the CLI emit.
+
+mod chart;
+mod overview;
+mod sidebar;
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+
+use crate::core::analysis::{self, LoadedFile};
+use crate::core::report::{ColumnMapping, Report, Settings};
+
+/// Where the workbench is in its life cycle; mirrored on `data-testid="status"`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Phase {
+    /// Nothing loaded yet.
+    Idle,
+    /// Reading or parsing a file (the text says which).
+    Loading(String),
+    /// A file could not be used at all; the text says why, in words.
+    Failed(String),
+    /// A file is loaded; the report (or the reason it cannot be computed) is in `report`.
+    Loaded,
+}
+
+/// The workbench's state, shared by context. Signals are `Copy`, so this is too.
+#[derive(Clone, Copy)]
+pub struct AppState {
+    /// The log being reviewed (the reference window when two files are compared).
+    pub file: RwSignal<Option<Arc<LoadedFile>>>,
+    /// Column roles: detected on load, editable.
+    pub mapping: RwSignal<ColumnMapping>,
+    /// Binning, threshold and interval settings.
+    pub settings: RwSignal<Settings>,
+    /// Life-cycle phase.
+    pub phase: RwSignal<Phase>,
+    /// The analysis of the current file, mapping and settings.
+    pub report: Memo<Option<Result<Arc<Report>, String>>>,
+    /// The active view.
+    pub tab: RwSignal<Tab>,
+}
+
+/// The views of the main area.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tab {
+    /// Headline metrics, row accounting and the reliability diagram.
+    Overview,
+}
+
+impl AppState {
+    fn new() -> Self {
+        let file: RwSignal<Option<Arc<LoadedFile>>> = RwSignal::new(None);
+        let mapping = RwSignal::new(ColumnMapping::default());
+        let settings = RwSignal::new(Settings::default());
+        let report = Memo::new(move |_| {
+            let file = file.get()?;
+            let mapping = mapping.get();
+            let settings = settings.get();
+            Some(
+                analysis::analyze_single(&file, &mapping, &settings, "plumb-web")
+                    .map(Arc::new)
+                    .map_err(|e| e.to_string()),
+            )
+        });
+        Self {
+            file,
+            mapping,
+            settings,
+            phase: RwSignal::new(Phase::Idle),
+            report,
+            tab: RwSignal::new(Tab::Overview),
+        }
+    }
+
+    /// Take a freshly read file: parse it, detect roles, and make it the active log.
+    pub fn accept_bytes(&self, name: String, bytes: Vec<u8>) {
+        self.phase.set(Phase::Loading(format!("Parsing {name}…")));
+        match analysis::load_file(&name, &bytes) {
+            Ok(loaded) => {
+                let mapping = analysis::detect_mapping(&loaded);
+                self.mapping.set(mapping);
+                self.file.set(Some(Arc::new(loaded)));
+                self.phase.set(Phase::Loaded);
+            }
+            Err(e) => {
+                self.file.set(None);
+                self.phase.set(Phase::Failed(format!("{name}: {e}")));
+            }
+        }
+    }
+
+    /// The status element's state: `idle`, `loading`, `ready` or `error`, and its message.
+    pub fn status(&self) -> (&'static str, String) {
+        match self.phase.get() {
+            Phase::Idle => ("idle", "Load a prediction log to begin.".to_string()),
+            Phase::Loading(msg) => ("loading", msg),
+            Phase::Failed(msg) => ("error", msg),
+            Phase::Loaded => match self.report.get() {
+                Some(Ok(r)) => {
+                    let n = r
+                        .windows
+                        .all
+                        .as_ref()
+                        .map(|w| w.n)
+                        .unwrap_or_default();
+                    (
+                        "ready",
+                        format!("Analysed {} rows.", crate::core::catalog::group_thousands(n as i64)),
+                    )
+                }
+                Some(Err(msg)) => ("error", msg),
+                None => ("loading", "Analysing…".to_string()),
+            },
+        }
+    }
+}
+
+/// Mount the workbench on the page's body.
+pub fn mount() {
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(App);
+}
+
+/// The whole page.
+#[component]
+pub fn App() -> impl IntoView {
+    let state = AppState::new();
+    provide_context(state);
+
+    // `?data=<url>` loads a log from the same static host (published demos, dashboards).
+    if let Some(url) = crate::web::query_param("data") {
+        sidebar::load_url(state, url);
+    }
+
+    view! {
+        <div class="shell">
+            <header class="topbar">
+                <div class="brand">
+                    <span class="logo" aria-hidden="true"></span>
+                    <span class="name">"Plumb"</span>
+                    <span class="tagline">"model audit workbench"</span>
+                </div>
+                <StatusPill/>
+                <div class="privacy" title="All parsing and statistics run in this tab, in WebAssembly. Nothing is uploaded.">
+                    "🔒 Your data never leaves this browser"
+                </div>
+            </header>
+            <div class="body">
+                <sidebar::Sidebar/>
+                <main class="main" id="main">
+                    <overview::Overview/>
+                </main>
+            </div>
+        </div>
+    }
+}
+
+/// The status pill: the automation contract's `data-testid="status"`.
+#[component]
+fn StatusPill() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let status = Memo::new(move |_| state.status());
+    view! {
+        <div
+            class="status"
+            data-testid="status"
+            data-state=move || status.get().0
+            role="status"
+            aria-live="polite"
+        >
+            <span class="dot" aria-hidden="true"></span>
+            <span class="text">{move || status.get().1}</span>
+        </div>
+    }
+}

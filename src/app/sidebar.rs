@@ -1,0 +1,375 @@
+//! The sidebar: load data (drop, pick, demo), see what was read, map column roles, choose
+//! settings, export.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use wasm_bindgen::JsCast;
+
+use super::{AppState, Phase};
+use crate::core::analysis;
+use crate::core::catalog::group_thousands;
+use crate::core::report::{BinStrategy, ColumnMapping, IntervalMethod, ScoreTransform};
+
+/// The bundled demo log, relative to the page so the site works from any sub-path.
+const DEMO_URL: &str = "demo.csv";
+
+/// Read the first file of a `FileList` and hand it to the state.
+fn load_first_file(state: AppState, files: Option<web_sys::FileList>) {
+    let Some(file) = files.and_then(|f| f.get(0)) else {
+        return;
+    };
+    let name = file.name();
+    state
+        .phase
+        .set(Phase::Loading(format!("Reading {name}…")));
+    spawn_local(async move {
+        match crate::web::read_file(&file).await {
+            Ok(bytes) => state.accept_bytes(name, bytes),
+            Err(e) => state.phase.set(Phase::Failed(e)),
+        }
+    });
+}
+
+/// Fetch a log by URL (the demo, or `?data=`) and hand it to the state.
+pub fn load_url(state: AppState, url: String) {
+    let name = url
+        .rsplit('/')
+        .next()
+        .filter(|s| !s.is_empty())
+        .unwrap_or("data.csv")
+        .split(['?', '#'])
+        .next()
+        .unwrap_or("data.csv")
+        .to_string();
+    state
+        .phase
+        .set(Phase::Loading(format!("Fetching {name}…")));
+    spawn_local(async move {
+        match crate::web::fetch_bytes(&url).await {
+            Ok(bytes) => state.accept_bytes(name, bytes),
+            Err(e) => state.phase.set(Phase::Failed(e)),
+        }
+    });
+}
+
+/// The whole sidebar.
+#[component]
+pub fn Sidebar() -> impl IntoView {
+    view! {
+        <aside class="sidebar" aria-label="Data and settings">
+            <DataPanel/>
+            <FileSummary/>
+            <ColumnsPanel/>
+            <SettingsPanel/>
+            <ExportPanel/>
+        </aside>
+    }
+}
+
+/// Drop zone, file picker and the demo button.
+#[component]
+fn DataPanel() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let dragging = RwSignal::new(false);
+    let on_drop = move |ev: web_sys::DragEvent| {
+        ev.prevent_default();
+        dragging.set(false);
+        load_first_file(state, ev.data_transfer().and_then(|dt| dt.files()));
+    };
+    let on_change = move |ev: leptos::ev::Event| {
+        let input: Option<web_sys::HtmlInputElement> =
+            ev.target().and_then(|t| t.dyn_into().ok());
+        if let Some(input) = input {
+            load_first_file(state, input.files());
+            // Allow choosing the same file again.
+            input.set_value("");
+        }
+    };
+    view! {
+        <section class="panel">
+            <h2>"Data"</h2>
+            <div
+                class="dropzone"
+                class:dragging=move || dragging.get()
+                on:dragover=move |ev: web_sys::DragEvent| {
+                    ev.prevent_default();
+                    dragging.set(true);
+                }
+                on:dragleave=move |_| dragging.set(false)
+                on:drop=on_drop
+            >
+                <p class="drop-title">"Drop a prediction log here"</p>
+                <p class="hint">"CSV or TSV, optionally .gz — one row per prediction: a score, the label that came later, and any other columns."</p>
+                <label class="button primary file-button">
+                    "Choose file…"
+                    <input
+                        type="file"
+                        data-testid="file-input"
+                        accept=".csv,.tsv,.txt,.gz,.csv.gz,.tsv.gz,text/csv,text/tab-separated-values"
+                        on:change=on_change
+                    />
+                </label>
+                <button
+                    class="button"
+                    data-testid="load-demo"
+                    on:click=move |_| load_url(state, DEMO_URL.to_string())
+                >
+                    "Try the demo"
+                </button>
+            </div>
+        </section>
+    }
+}
+
+/// What was read: name, size, fingerprint, dialect, rows used and excluded.
+#[component]
+fn FileSummary() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    move || {
+        let file = state.file.get()?;
+        let dialect = &file.dialect;
+        let delimiter = match dialect.delimiter.as_str() {
+            "\t" => "tab".to_string(),
+            d => format!("“{d}”"),
+        };
+        let mut traits = vec![format!("{delimiter}-separated")];
+        if dialect.gzip {
+            traits.push("gzip".into());
+        }
+        if dialect.bom {
+            traits.push("BOM removed".into());
+        }
+        let warnings = file.warnings.clone();
+        Some(view! {
+            <section class="panel file-summary" data-testid="file-summary">
+                <h2>"File"</h2>
+                <p class="file-name" title=file.name.clone()>{file.name.clone()}</p>
+                <dl class="facts">
+                    <dt>"Size"</dt><dd>{human_bytes(file.bytes)}</dd>
+                    <dt>"Rows"</dt><dd data-testid="file-rows">{group_thousands(file.rows as i64)}</dd>
+                    <dt>"Format"</dt><dd>{traits.join(", ")}</dd>
+                    <dt>"SHA-256"</dt>
+                    <dd class="mono" title=file.sha256.clone()>{file.sha256.chars().take(16).collect::<String>()}"…"</dd>
+                </dl>
+                {(!warnings.is_empty()).then(|| view! {
+                    <ul class="warnings">
+                        {warnings.into_iter().map(|w| view! { <li>{w}</li> }).collect_view()}
+                    </ul>
+                })}
+            </section>
+        })
+    }
+}
+
+fn human_bytes(bytes: u64) -> String {
+    let b = bytes as f64;
+    if b >= 1e9 {
+        format!("{:.2} GB", b / 1e9)
+    } else if b >= 1e6 {
+        format!("{:.1} MB", b / 1e6)
+    } else if b >= 1e3 {
+        format!("{:.1} kB", b / 1e3)
+    } else {
+        format!("{bytes} B")
+    }
+}
+
+/// Column roles, detected on load and editable.
+#[component]
+fn ColumnsPanel() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    move || {
+        let file = state.file.get()?;
+        let columns: Vec<String> = file.column_names();
+        let mapping = state.mapping.get();
+        let classes = mapping
+            .label
+            .as_deref()
+            .map(|label| analysis::label_classes(&file, label))
+            .unwrap_or_default();
+        let features = mapping.features.join(", ");
+        let segments = mapping.segments.join(", ");
+        Some(view! {
+            <section class="panel" data-testid="columns-panel">
+                <h2>"Columns"</h2>
+                <RoleSelect label="Score" testid="role-score" columns=columns.clone()
+                    get=|m: &ColumnMapping| m.score.clone()
+                    set=|m: &mut ColumnMapping, v| m.score = v />
+                <div class="field">
+                    <label for="score-transform">"Score is"</label>
+                    <select id="score-transform" data-testid="score-transform"
+                        on:change=move |ev| {
+                            let t = match event_target_value(&ev).as_str() {
+                                "percent" => ScoreTransform::Percent,
+                                "logit" => ScoreTransform::Logit,
+                                _ => ScoreTransform::Identity,
+                            };
+                            state.mapping.update(|m| m.score_transform = t);
+                        }>
+                        <option value="identity" selected=mapping.score_transform == ScoreTransform::Identity>"a probability in [0, 1]"</option>
+                        <option value="percent" selected=mapping.score_transform == ScoreTransform::Percent>"a percentage (÷ 100)"</option>
+                        <option value="logit" selected=mapping.score_transform == ScoreTransform::Logit>"a logit (sigmoid)"</option>
+                    </select>
+                </div>
+                <RoleSelect label="Label" testid="role-label" columns=columns.clone()
+                    get=|m: &ColumnMapping| m.label.clone()
+                    set=|m: &mut ColumnMapping, v| { m.label = v; m.positive_label = None; } />
+                <div class="field">
+                    <label for="positive-class">"Positive class"</label>
+                    <select id="positive-class" data-testid="positive-class"
+                        on:change=move |ev| {
+                            let v = event_target_value(&ev);
+                            state.mapping.update(|m| m.positive_label = Some(v));
+                        }>
+                        {classes.into_iter().map(|c| {
+                            let selected = mapping.positive_label.as_deref() == Some(c.as_str());
+                            view! { <option value=c.clone() selected=selected>{c.clone()}</option> }
+                        }).collect_view()}
+                    </select>
+                </div>
+                <RoleSelect label="Timestamp" testid="role-timestamp" columns=columns.clone()
+                    get=|m: &ColumnMapping| m.timestamp.clone()
+                    set=|m: &mut ColumnMapping, v| m.timestamp = v />
+                <RoleSelect label="Model version" testid="role-model-version" columns=columns.clone()
+                    get=|m: &ColumnMapping| m.model_version.clone()
+                    set=|m: &mut ColumnMapping, v| m.model_version = v />
+                <RoleSelect label="Decision" testid="role-decision" columns=columns.clone()
+                    get=|m: &ColumnMapping| m.decision.clone()
+                    set=|m: &mut ColumnMapping, v| m.decision = v />
+                <RoleSelect label="Prediction id" testid="role-id" columns=columns
+                    get=|m: &ColumnMapping| m.id.clone()
+                    set=|m: &mut ColumnMapping, v| m.id = v />
+                <dl class="facts small">
+                    <dt>"Segments"</dt><dd data-testid="role-segments">{if segments.is_empty() { "—".to_string() } else { segments }}</dd>
+                    <dt>"Features"</dt><dd data-testid="role-features">{if features.is_empty() { "—".to_string() } else { features }}</dd>
+                </dl>
+            </section>
+        })
+    }
+}
+
+/// A labelled select that assigns one column (or none) to a role.
+#[component]
+fn RoleSelect(
+    label: &'static str,
+    testid: &'static str,
+    columns: Vec<String>,
+    get: fn(&ColumnMapping) -> Option<String>,
+    set: fn(&mut ColumnMapping, Option<String>),
+) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let current = state.mapping.with_untracked(get);
+    view! {
+        <div class="field">
+            <label for=testid>{label}</label>
+            <select id=testid data-testid=testid
+                on:change=move |ev| {
+                    let v = event_target_value(&ev);
+                    let v = if v.is_empty() { None } else { Some(v) };
+                    state.mapping.update(|m| set(m, v));
+                }>
+                <option value="" selected=current.is_none()>"(none)"</option>
+                {columns.into_iter().map(|c| {
+                    let selected = current.as_deref() == Some(c.as_str());
+                    view! { <option value=c.clone() selected=selected>{c.clone()}</option> }
+                }).collect_view()}
+            </select>
+        </div>
+    }
+}
+
+/// Binning, threshold and interval settings.
+#[component]
+fn SettingsPanel() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let settings = state.settings;
+    view! {
+        <section class="panel">
+            <h2>"Settings"</h2>
+            <div class="field-row">
+                <div class="field">
+                    <label for="bins-input">"Bins"</label>
+                    <input id="bins-input" type="number" min="2" max="100" step="1"
+                        data-testid="bins-input"
+                        prop:value=move || settings.with(|s| s.bins.to_string())
+                        on:change=move |ev| {
+                            if let Ok(b) = event_target_value(&ev).trim().parse::<usize>() {
+                                settings.update(|s| s.bins = b.clamp(2, 100));
+                            }
+                        } />
+                </div>
+                <div class="field">
+                    <label for="strategy-select">"Binning"</label>
+                    <select id="strategy-select" data-testid="strategy-select"
+                        on:change=move |ev| {
+                            let strategy = if event_target_value(&ev) == "quantile" { BinStrategy::Quantile } else { BinStrategy::Uniform };
+                            settings.update(|s| s.strategy = strategy);
+                        }>
+                        <option value="uniform" selected=move || settings.with(|s| s.strategy == BinStrategy::Uniform)>"equal width"</option>
+                        <option value="quantile" selected=move || settings.with(|s| s.strategy == BinStrategy::Quantile)>"equal mass"</option>
+                    </select>
+                </div>
+            </div>
+            <div class="field-row">
+                <div class="field">
+                    <label for="threshold-input">"Threshold"</label>
+                    <input id="threshold-input" type="number" min="0" max="1" step="0.01"
+                        data-testid="threshold-input"
+                        prop:value=move || settings.with(|s| s.threshold.to_string())
+                        on:change=move |ev| {
+                            if let Ok(t) = event_target_value(&ev).trim().parse::<f64>() {
+                                if t.is_finite() {
+                                    settings.update(|s| s.threshold = t.clamp(0.0, 1.0));
+                                }
+                            }
+                        } />
+                </div>
+                <div class="field">
+                    <label for="interval-select">"Bin intervals"</label>
+                    <select id="interval-select" data-testid="interval-select"
+                        on:change=move |ev| {
+                            let m = if event_target_value(&ev) == "wilson" { IntervalMethod::Wilson } else { IntervalMethod::ClopperPearson };
+                            settings.update(|s| s.interval = m);
+                        }>
+                        <option value="clopper_pearson" selected=move || settings.with(|s| s.interval == IntervalMethod::ClopperPearson)>"Clopper–Pearson"</option>
+                        <option value="wilson" selected=move || settings.with(|s| s.interval == IntervalMethod::Wilson)>"Wilson"</option>
+                    </select>
+                </div>
+            </div>
+        </section>
+    }
+}
+
+/// Downloads of the analysis.
+#[component]
+fn ExportPanel() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let ready = move || matches!(state.report.get(), Some(Ok(_)));
+    let export_json = move |_| {
+        if let Some(Ok(report)) = state.report.get_untracked() {
+            match crate::core::analysis::report_json(&report) {
+                Ok(json) => {
+                    let stem = report
+                        .input
+                        .files
+                        .first()
+                        .map(|f| f.name.split('.').next().unwrap_or("report").to_string())
+                        .unwrap_or_else(|| "report".into());
+                    if let Err(e) = crate::web::download(&format!("{stem}.plumb.json"), "application/json", &json) {
+                        state.phase.set(Phase::Failed(format!("Export failed: {e}")));
+                    }
+                }
+                Err(e) => state.phase.set(Phase::Failed(format!("Export failed: {e}"))),
+            }
+        }
+    };
+    view! {
+        <section class="panel">
+            <h2>"Export"</h2>
+            <button class="button" data-testid="export-json" disabled=move || !ready() on:click=export_json>
+                "Download report (JSON)"
+            </button>
+            <p class="hint">"Schema plumb.report/v1 — the same file the command-line tool writes."</p>
+        </section>
+    }
+}

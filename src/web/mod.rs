@@ -1,0 +1,83 @@
+//! The browser's side of I/O: reading files the user gives, fetching a bundled or linked log,
+//! and downloading exports. Everything here is thin glue over web-sys; no statistics.
+
+use js_sys::{Array, Uint8Array};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+
+/// Read a user-chosen file's bytes (the whole file; streaming arrives with the worker).
+pub async fn read_file(file: &web_sys::File) -> Result<Vec<u8>, String> {
+    let promise = file.array_buffer();
+    let buffer = JsFuture::from(promise)
+        .await
+        .map_err(|e| format!("the browser could not read {}: {}", file.name(), js_error(&e)))?;
+    Ok(Uint8Array::new(&buffer).to_vec())
+}
+
+/// Fetch a file relative to the page (the bundled demo, or `?data=` links) as bytes.
+pub async fn fetch_bytes(url: &str) -> Result<Vec<u8>, String> {
+    let window = web_sys::window().ok_or("no window")?;
+    let response = JsFuture::from(window.fetch_with_str(url))
+        .await
+        .map_err(|e| format!("could not fetch {url}: {}", js_error(&e)))?;
+    let response: web_sys::Response = response
+        .dyn_into()
+        .map_err(|_| format!("could not fetch {url}: not a response"))?;
+    if !response.ok() {
+        return Err(format!("could not fetch {url}: HTTP {}", response.status()));
+    }
+    let buffer = response
+        .array_buffer()
+        .map_err(|e| format!("could not read {url}: {}", js_error(&e)))?;
+    let buffer = JsFuture::from(buffer)
+        .await
+        .map_err(|e| format!("could not read {url}: {}", js_error(&e)))?;
+    Ok(Uint8Array::new(&buffer).to_vec())
+}
+
+/// Offer `contents` to the user as a download named `filename`.
+pub fn download(filename: &str, mime: &str, contents: &str) -> Result<(), String> {
+    let parts = Array::new();
+    parts.push(&JsValue::from_str(contents));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)
+        .map_err(|e| js_error(&e))?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|e| js_error(&e))?;
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or("no document")?;
+    let anchor: web_sys::HtmlAnchorElement = document
+        .create_element("a")
+        .map_err(|e| js_error(&e))?
+        .dyn_into()
+        .map_err(|_| "could not create a link".to_string())?;
+    anchor.set_href(&url);
+    anchor.set_download(filename);
+    anchor.click();
+    let _ = web_sys::Url::revoke_object_url(&url);
+    Ok(())
+}
+
+/// Device pixel ratio, for crisp canvases on HiDPI screens.
+pub fn device_pixel_ratio() -> f64 {
+    web_sys::window()
+        .map(|w| w.device_pixel_ratio())
+        .filter(|r| r.is_finite() && *r > 0.0)
+        .unwrap_or(1.0)
+}
+
+/// The query-string value of `key` in the page's URL, if any.
+pub fn query_param(key: &str) -> Option<String> {
+    let search = web_sys::window()?.location().search().ok()?;
+    let params = web_sys::UrlSearchParams::new_with_str(&search).ok()?;
+    params.get(key)
+}
+
+/// A JavaScript exception as text.
+pub fn js_error(value: &JsValue) -> String {
+    if let Some(e) = value.dyn_ref::<js_sys::Error>() {
+        return String::from(e.message());
+    }
+    value.as_string().unwrap_or_else(|| format!("{value:?}"))
+}

@@ -1,0 +1,115 @@
+// Shared set-up for the browser suite: a static server that serves dist/ under a sub-path
+// (the site must work from any sub-path of any static host), and Debian's Chromium driven by
+// playwright-core.
+import { createServer } from 'node:http';
+import { readFile, stat, mkdir } from 'node:fs/promises';
+import { extname, join, normalize, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const ROOT = resolve(here, '..', '..');
+export const DIST = join(ROOT, 'dist');
+export const FIXTURES = join(ROOT, 'tests', 'fixtures');
+export const ARTIFACTS = join(here, 'artifacts');
+/** The sub-path the site is served under in every test. */
+export const BASE_PATH = '/team/models/plumb/';
+
+const MIME = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.csv': 'text/csv; charset=utf-8',
+  '.gz': 'application/gzip',
+  '.json': 'application/json',
+  '.png': 'image/png',
+};
+
+/** Serve dist/ under BASE_PATH on a free loopback port. Returns { url, close, requests }. */
+export async function serveDist() {
+  const requests = [];
+  const server = createServer(async (req, res) => {
+    requests.push(req.url);
+    try {
+      const url = new URL(req.url, 'http://localhost');
+      if (!url.pathname.startsWith(BASE_PATH)) {
+        res.writeHead(404).end('outside the site');
+        return;
+      }
+      let rel = decodeURIComponent(url.pathname.slice(BASE_PATH.length)) || 'index.html';
+      const file = normalize(join(DIST, rel));
+      if (!file.startsWith(DIST)) {
+        res.writeHead(403).end();
+        return;
+      }
+      const info = await stat(file).catch(() => null);
+      const path = info && info.isDirectory() ? join(file, 'index.html') : file;
+      const body = await readFile(path);
+      res.writeHead(200, { 'content-type': MIME[extname(path)] || 'application/octet-stream' });
+      res.end(body);
+    } catch {
+      res.writeHead(404).end('not found');
+    }
+  });
+  await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+  const { port } = server.address();
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    url: `http://127.0.0.1:${port}${BASE_PATH}`,
+    requests,
+    close: () => new Promise((ok) => server.close(ok)),
+  };
+}
+
+/** Launch Debian's Chromium headless (no browser download is possible here). */
+export async function launch() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--no-first-run',
+    ],
+  });
+}
+
+/** A new page that fails the test on any uncaught page error (a panic in wasm is a bug). */
+export async function newPage(browser, errors) {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 960 }, deviceScaleFactor: 1, acceptDownloads: true });
+  const page = await context.newPage();
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  return page;
+}
+
+/** Wait until the status element reaches `state` (ready or error); returns its text. */
+export async function waitForStatus(page, state, timeout = 30000) {
+  const status = page.getByTestId('status');
+  await page.waitForFunction(
+    (s) => document.querySelector('[data-testid="status"]')?.dataset.state === s,
+    state,
+    { timeout },
+  );
+  return (await status.textContent()).trim();
+}
+
+/** Every metric element's full-precision value, by key. */
+export async function readMetrics(page) {
+  return page.$$eval('[data-testid^="metric-"]', (els) => Object.fromEntries(
+    els.map((e) => [e.dataset.testid.slice('metric-'.length), e.dataset.value === '' ? null : Number(e.dataset.value)]),
+  ));
+}
+
+export async function screenshot(page, name) {
+  await mkdir(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: join(ARTIFACTS, name), fullPage: true });
+}
+
+export async function goldens(name) {
+  return JSON.parse(await readFile(join(FIXTURES, 'goldens', name), 'utf8'));
+}
