@@ -8,7 +8,7 @@
 use crate::core::report::WindowReport;
 
 /// Which direction of a metric is better, for colouring and for gates.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Better {
     /// Smaller values are better (losses, calibration errors).
     Lower,
