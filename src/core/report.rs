@@ -23,6 +23,69 @@ pub struct Report {
     pub settings: Settings,
     /// Per-window metrics: `all` for one log alone, or `reference` and `current`.
     pub windows: Windows,
+    /// Drift of each feature and of the score between reference and current (two windows only).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub drift: Option<DriftReport>,
+    /// Positive rate of the current window, observed and estimated without its labels.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub label_shift: Option<LabelShiftReport>,
+}
+
+/// Drift between the reference and the current window.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct DriftReport {
+    /// One entry per feature column, the score and the label.
+    pub columns: Vec<DriftColumn>,
+}
+
+/// Drift of one column. Statistics that do not apply to the column's kind are `null`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct DriftColumn {
+    /// Column name.
+    pub name: String,
+    /// `numeric` or `categorical`.
+    pub kind: String,
+    /// What the column is: `score`, `label` or `feature`.
+    pub role: String,
+    /// Population stability index over reference-quantile bins (or categories).
+    pub psi: Option<f64>,
+    /// Jensen–Shannon distance, base 2.
+    pub js_distance: Option<f64>,
+    /// Two-sample Kolmogorov–Smirnov statistic (numeric).
+    pub ks_statistic: Option<f64>,
+    /// Its p-value, as `scipy.stats.ks_2samp` (numeric).
+    pub ks_p_value: Option<f64>,
+    /// Wasserstein-1 distance, as `scipy.stats.wasserstein_distance` (numeric).
+    pub wasserstein: Option<f64>,
+    /// Wasserstein-1 divided by the reference standard deviation (numeric).
+    pub wasserstein_norm: Option<f64>,
+    /// Chi-square test p-value of the category counts, as `scipy.stats.chi2_contingency`.
+    pub chi2_p_value: Option<f64>,
+    /// Share of missing values in the reference window.
+    pub missing_rate_reference: f64,
+    /// Share of missing values in the current window.
+    pub missing_rate_current: f64,
+    /// The method that decides `drifted` (see docs/metrics.md for the default rule).
+    pub method: String,
+    /// That method's value.
+    pub value: Option<f64>,
+    /// That method's threshold.
+    pub threshold: f64,
+    /// Whether the column drifted by that method.
+    pub drifted: bool,
+}
+
+/// The current window's positive rate: observed, and estimated from scores alone.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct LabelShiftReport {
+    /// Positive rate of the reference window.
+    pub prior_reference: Option<f64>,
+    /// Positive rate of the current window, from its labels.
+    pub prior_current_observed: Option<f64>,
+    /// EM estimate (Saerens et al. 2002) from the current scores.
+    pub prior_current_em: Option<f64>,
+    /// Black-box shift estimate (Lipton et al. 2018) at the decision threshold.
+    pub prior_current_bbse: Option<f64>,
 }
 
 /// The program that produced a report.
