@@ -436,6 +436,13 @@ fn reliability_markers_whiskers_and_histogram_match_layout() {
     let blue = hex(OKABE_ITO[0]);
     let cs = circles(&svg);
     assert_eq!(cs.iter().filter(|c| c.3 == blue).count(), bins.len() + 1);
+    let legend = layout.legend.unwrap();
+    assert_eq!(
+        cs.iter()
+            .filter(|c| c.3 == blue && legend.contains(f64::from(c.0), f64::from(c.1)))
+            .count(),
+        1
+    );
     for m in &points {
         let b = &bins[m.index];
         assert!(
@@ -759,6 +766,7 @@ fn tiny_and_huge_areas_do_not_panic() {
         };
         let (svg, _) = degenerate_reliability(&bins, Some(&hist), &st);
         assert!(svg.starts_with("<svg"));
+        save(&format!("reliability_size_{w}x{h}"), &svg);
         let c = curves(&rows);
         let roc = RocChart {
             curves: vec![RocCurve {
@@ -802,6 +810,7 @@ fn hidpi_doubles_pixels() {
     };
     let (svg1, l1) = render(&st1, |a, s| reliability_diagram(&a, &chart, s));
     let (svg2, l2) = render(&st2, |a, s| reliability_diagram(&a, &chart, s));
+    save("reliability_hidpi", &svg2);
     assert!(svg1.contains("width=\"640\" height=\"440\""));
     assert!(svg2.contains("width=\"1280\" height=\"880\""));
     // Plot rectangles scale with dpr (up to rounding of text estimates).
@@ -1582,7 +1591,13 @@ proptest! {
         let valid = bins.iter().filter(|b| b.count > 0 && b.mean_score.is_finite() && b.observed_rate.is_finite()).count();
         prop_assert_eq!(layout.marks.iter().filter(|m| m.kind == MarkKind::Point).count(), valid);
         let blue = hex(OKABE_ITO[0]);
-        prop_assert_eq!(circles(&svg).iter().filter(|c| c.3 == blue).count(), valid + usize::from(valid > 0));
+        // One circle per valid bin, plus the legend swatch when the legend is drawn.
+        let legend_dot = usize::from(valid > 0 && layout.legend.is_some());
+        prop_assert_eq!(circles(&svg).iter().filter(|c| c.3 == blue).count(), valid + legend_dot);
+        // A legend is only left out when the plot is small.
+        if layout.main.rect.width() > 400 && layout.main.rect.height() > 250 {
+            prop_assert!(layout.legend.is_some());
+        }
         for px in [layout.main.rect.left, layout.main.rect.right] {
             prop_assert_eq!(layout.main.x_to_px(layout.main.px_to_x(f64::from(px))), px);
         }

@@ -163,6 +163,7 @@ fn finish(
     style: &ChartStyle,
     main: PanelLayout,
     marks: Vec<Mark>,
+    legend: Option<PixelRect>,
 ) -> ChartLayout {
     ChartLayout {
         area: p_outer,
@@ -172,6 +173,7 @@ fn finish(
         marks,
         bin_edges: Vec::new(),
         bin_panel: Panel::Main,
+        legend,
     }
 }
 
@@ -241,8 +243,8 @@ pub fn roc_curve_chart<DB: DrawingBackend>(
             swatch: Swatch::Point(p.theme.muted),
         });
     }
-    p.legend_inside(&panel, &legend, Corner::BottomRight, false)?;
-    Ok(finish(p.outer, style, panel, marks))
+    let legend_box = p.legend_inside(&panel, &legend, Corner::BottomRight)?;
+    Ok(finish(p.outer, style, panel, marks, legend_box))
 }
 
 /// Draw precision–recall curves with positive-rate baselines and current-threshold dots.
@@ -341,8 +343,8 @@ pub fn pr_curve_chart<DB: DrawingBackend>(
             swatch: Swatch::Point(p.theme.muted),
         });
     }
-    p.legend_inside(&panel, &legend, Corner::BottomLeft, false)?;
-    Ok(finish(p.outer, style, panel, marks))
+    let legend_box = p.legend_inside(&panel, &legend, Corner::BottomLeft)?;
+    Ok(finish(p.outer, style, panel, marks, legend_box))
 }
 
 /// The ROC chart as an SVG document of `style.pixel_size()`.

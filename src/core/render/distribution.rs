@@ -305,12 +305,12 @@ pub fn distribution_chart<DB: DrawingBackend>(
         &x_axis,
         &AxisSpec::new(y_ticks, Some(y_title.into())),
     )?;
-    p.legend_top(&rows, left, legend_top)?;
+    let legend_box = p.legend_top(&rows, left, legend_top)?;
 
     let mut marks = Vec::new();
     let Some(edges) = edges else {
         p.message(&panel, "No data")?;
-        return Ok(layout(p.outer, style, panel, marks, Vec::new()));
+        return Ok(layout(p.outer, style, panel, marks, Vec::new(), legend_box));
     };
     let base = panel.y_to_px(0.0);
     if labels.is_some() {
@@ -354,7 +354,7 @@ pub fn distribution_chart<DB: DrawingBackend>(
     if vmax <= 0.0 {
         p.message(&panel, "No data")?;
     }
-    Ok(layout(p.outer, style, panel, marks, edges))
+    Ok(layout(p.outer, style, panel, marks, edges, legend_box))
 }
 
 fn bar_mark(series: usize, index: usize, x: f64, y: f64, rect: PixelRect) -> Mark {
@@ -376,6 +376,7 @@ fn layout(
     main: PanelLayout,
     marks: Vec<Mark>,
     bin_edges: Vec<f64>,
+    legend: Option<PixelRect>,
 ) -> ChartLayout {
     ChartLayout {
         area: outer,
@@ -385,6 +386,7 @@ fn layout(
         marks,
         bin_edges,
         bin_panel: Panel::Main,
+        legend,
     }
 }
 

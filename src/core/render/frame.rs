@@ -581,30 +581,26 @@ impl<'s, DB: DrawingBackend> Painter<'s, DB> {
         self.swatch_width() + self.px(6.0) + self.measure(&item.label, LEGEND_TEXT).0
     }
 
-    /// A boxed legend inside a panel corner. `horizontal` puts all items on one row.
+    /// A boxed legend inside a panel corner; returns its box, or `None` when there is nothing
+    /// to show or it would cover most of the panel (then it is left out).
     pub fn legend_inside(
         &self,
         p: &PanelLayout,
         items: &[LegendItem],
         corner: Corner,
-        horizontal: bool,
-    ) -> Result<(), RenderError> {
+    ) -> Result<Option<PixelRect>, RenderError> {
         if items.is_empty() {
-            return Ok(());
+            return Ok(None);
         }
         let pad = self.px(6.0);
         let row_h = self.line_height(LEGEND_TEXT) + self.px(4.0);
-        let spacing = self.px(14.0);
-        let (w, h) = if horizontal {
-            let w: i32 = items.iter().map(|i| self.item_width(i)).sum::<i32>()
-                + spacing * (items.len() as i32 - 1);
-            (w + 2 * pad, row_h + 2 * pad)
-        } else {
-            let w = items.iter().map(|i| self.item_width(i)).max().unwrap_or(0);
-            (w + 2 * pad, row_h * items.len() as i32 + 2 * pad)
-        };
+        let w = items.iter().map(|i| self.item_width(i)).max().unwrap_or(0) + 2 * pad;
+        let h = row_h * items.len() as i32 + 2 * pad;
         let m = self.px(8.0);
         let r = p.rect;
+        if w + 2 * m > r.width() * 3 / 4 || h + 2 * m > r.height() * 7 / 10 {
+            return Ok(None);
+        }
         let (left, top) = match corner {
             Corner::TopLeft => (r.left + m, r.top + m),
             Corner::BottomRight => (r.right - m - w, r.bottom - m - h),
@@ -618,9 +614,9 @@ impl<'s, DB: DrawingBackend> Painter<'s, DB> {
         };
         self.rect(bx, self.theme.background, 0.85, true)?;
         self.rect(bx, self.theme.grid, 1.0, false)?;
-        let mut x = left + pad;
-        let mut y = top + pad + row_h / 2;
-        for item in items {
+        let x = left + pad;
+        for (k, item) in items.iter().enumerate() {
+            let y = top + pad + row_h / 2 + k as i32 * row_h;
             self.draw_swatch(item.swatch, x, y)?;
             self.text(
                 &item.label,
@@ -632,16 +628,11 @@ impl<'s, DB: DrawingBackend> Painter<'s, DB> {
                 false,
                 false,
             )?;
-            if horizontal {
-                x += self.item_width(item) + spacing;
-            } else {
-                y += row_h;
-            }
         }
-        Ok(())
+        Ok(Some(bx))
     }
 
-    /// Rows of a legend laid out above the plot within `[left, right]`.
+    /// Rows of a legend laid out above the plot in `width` pixels (none if too tall).
     pub fn legend_rows<'i>(&self, items: &'i [LegendItem], width: i32) -> Vec<Vec<&'i LegendItem>> {
         let spacing = self.px(16.0);
         let mut rows: Vec<Vec<&LegendItem>> = Vec::new();
@@ -659,6 +650,10 @@ impl<'s, DB: DrawingBackend> Painter<'s, DB> {
                 }
             }
         }
+        // Left out when it would take more than a quarter of the chart's height.
+        if self.legend_rows_height(rows.len()) > self.outer.height() / 4 {
+            rows.clear();
+        }
         rows
     }
 
@@ -672,14 +667,16 @@ impl<'s, DB: DrawingBackend> Painter<'s, DB> {
     }
 
     /// Draw legend rows from `top`, starting at `left`.
+    /// Returns the area the rows span, `None` for no rows.
     pub fn legend_top(
         &self,
         rows: &[Vec<&LegendItem>],
         left: i32,
         top: i32,
-    ) -> Result<(), RenderError> {
+    ) -> Result<Option<PixelRect>, RenderError> {
         let row_h = self.line_height(LEGEND_TEXT) + self.px(6.0);
         let spacing = self.px(16.0);
+        let mut span: Option<PixelRect> = None;
         for (i, row) in rows.iter().enumerate() {
             let cy = top + i as i32 * row_h + row_h / 2;
             let mut x = left;
@@ -697,8 +694,15 @@ impl<'s, DB: DrawingBackend> Painter<'s, DB> {
                 )?;
                 x += self.item_width(item) + spacing;
             }
+            let row = PixelRect {
+                left,
+                top: cy - row_h / 2,
+                right: x - spacing,
+                bottom: cy + row_h / 2,
+            };
+            span = Some(span.map_or(row, |s| s.union(&row)));
         }
-        Ok(())
+        Ok(span)
     }
 }
 

@@ -282,6 +282,8 @@ pub struct ChartLayout {
     pub bin_edges: Vec<f64>,
     /// The panel the bins are in.
     pub bin_panel: Panel,
+    /// Where the legend was drawn (`None`: no legend, e.g. left out on a small chart).
+    pub legend: Option<PixelRect>,
 }
 
 impl ChartLayout {
@@ -438,6 +440,7 @@ mod tests {
             }],
             bin_edges: vec![0.0, 0.25, 0.5, 0.75, 1.0],
             bin_panel: Panel::Main,
+            legend: None,
         };
         assert_eq!(
             layout.bin_rect(1),

@@ -390,7 +390,7 @@ pub fn reliability_diagram<DB: DrawingBackend>(
             swatch: Swatch::Bar(POS_COLOR, alpha),
         });
     }
-    p.legend_inside(&main, &legend, Corner::TopLeft, false)?;
+    let legend_box = p.legend_inside(&main, &legend, Corner::TopLeft)?;
 
     Ok(ChartLayout {
         area: p.outer,
@@ -400,6 +400,7 @@ pub fn reliability_diagram<DB: DrawingBackend>(
         marks,
         bin_edges,
         bin_panel: Panel::Lower,
+        legend: legend_box,
     })
 }
 

@@ -146,7 +146,7 @@ pub fn threshold_chart<DB: DrawingBackend>(
             Some(chart.y_label.unwrap_or("Metric value").into()),
         ),
     )?;
-    p.legend_top(&rows, left, legend_top)?;
+    let legend_box = p.legend_top(&rows, left, legend_top)?;
 
     let mut any = false;
     for (i, s) in chart.series.iter().enumerate() {
@@ -284,6 +284,7 @@ pub fn threshold_chart<DB: DrawingBackend>(
         marks,
         bin_edges: Vec::new(),
         bin_panel: Panel::Main,
+        legend: legend_box,
     })
 }
 

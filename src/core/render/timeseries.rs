@@ -161,7 +161,7 @@ pub fn time_series_chart<DB: DrawingBackend>(
         &AxisSpec::new(x_ticks, Some("Time (UTC)".into())),
         &AxisSpec::new(y_ticks, Some(chart.y_label.unwrap_or("Value").into())),
     )?;
-    p.legend_top(&rows, left, legend_top)?;
+    let legend_box = p.legend_top(&rows, left, legend_top)?;
 
     if let Some(r) = reference {
         let y = panel.y_to_px(r.y.clamp(y0, y1));
@@ -214,6 +214,7 @@ pub fn time_series_chart<DB: DrawingBackend>(
         marks,
         bin_edges: Vec::new(),
         bin_panel: Panel::Main,
+        legend: legend_box,
     })
 }
 
