@@ -636,6 +636,11 @@ fn reliability_degenerate_inputs() {
         negatives: vec![0, 0],
         positives: vec![0, 0],
     };
+    let huge = ScoreHistogram {
+        edges: vec![0.0, 0.5, 1.0],
+        negatives: vec![u64::MAX, 1],
+        positives: vec![u64::MAX, 0],
+    };
     let ragged = ScoreHistogram {
         edges: vec![0.0, 0.5, 1.0],
         negatives: vec![3],
@@ -685,6 +690,7 @@ fn reliability_degenerate_inputs() {
         ("zero_bins_hist", &[], Some(&empty_hist), 0),
         ("one_bin", &one, Some(&zero_hist), 1),
         ("ragged_hist", &one, Some(&ragged), 1),
+        ("huge_counts", &one, Some(&huge), 1),
         ("nan_hist", &one, Some(&nan_hist), 1),
         ("weird_bins", &weird, None, 4),
     ];

@@ -125,7 +125,7 @@ pub fn reliability_diagram<DB: DrawingBackend>(
             if log || !chart.stacked {
                 n.max(q)
             } else {
-                n + q
+                n.saturating_add(q)
             }
         })
         .max()
@@ -355,7 +355,7 @@ pub fn reliability_diagram<DB: DrawingBackend>(
             let layers: [(usize, i32, i32, u64, u64); 2] = if grouped {
                 [(0, l, mid, 0, neg), (1, mid, r, 0, pos)]
             } else {
-                [(0, l, r, 0, neg), (1, l, r, neg, neg + pos)]
+                [(0, l, r, 0, neg), (1, l, r, neg, neg.saturating_add(pos))]
             };
             for (class, x0, x1, from, to) in layers {
                 if to == from {
