@@ -43,6 +43,13 @@ pub struct AppState {
     pub tab: RwSignal<Tab>,
 }
 
+/// The browser window's width, so charts redraw at their new size after a resize.
+#[derive(Clone, Copy)]
+pub struct Viewport {
+    /// `window.innerWidth` in CSS pixels.
+    pub width: RwSignal<f64>,
+}
+
 /// The views of the main area.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tab {
@@ -129,6 +136,17 @@ pub fn mount() {
 pub fn App() -> impl IntoView {
     let state = AppState::new();
     provide_context(state);
+    let inner_width = || {
+        web_sys::window()
+            .and_then(|w| w.inner_width().ok())
+            .and_then(|v| v.as_f64())
+            .unwrap_or(1280.0)
+    };
+    let viewport = Viewport {
+        width: RwSignal::new(inner_width()),
+    };
+    provide_context(viewport);
+    let _resize = window_event_listener(leptos::ev::resize, move |_| viewport.width.set(inner_width()));
 
     // `?data=<url>` loads a log from the same static host (published demos, dashboards).
     if let Some(url) = crate::web::query_param("data") {

@@ -1,1 +1,705 @@
-//! (being written)
+//! Assembles a [`Report`] from loaded files, a column mapping and settings.
+//!
+//! This is the one place where the pipeline's steps meet: ingest → schema (roles and
+//! exclusions) → windows → metrics → report. The browser and the CLI both call it, so they
+//! produce the same JSON for the same input and settings.
+
+use sha2::{Digest, Sha256};
+
+use crate::core::error::PlumbError;
+use crate::core::ingest::{self, Table};
+use crate::core::metrics::{calibration, drift, label_shift, ranking, smooth, threshold};
+use crate::core::report::{
+    ColumnMapping, Dialect, DriftColumn, DriftReport, ExclusionReason, Generator, Input,
+    InputFile, LabelShiftReport, Report, ScoreHistogram, Settings, WindowReport, WindowSpec,
+    Windows, SCHEMA,
+};
+use crate::core::schema::{self, Prepared};
+
+/// Equal-width bins of the score histogram carried in every window (for charts).
+pub const HISTOGRAM_BINS: usize = 20;
+
+/// A file read and parsed, with its identity.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LoadedFile {
+    /// File name as given (no directories).
+    pub name: String,
+    /// Size in bytes as read.
+    pub bytes: u64,
+    /// Lower-case hex SHA-256 of the bytes.
+    pub sha256: String,
+    /// Data rows (ragged rows included).
+    pub rows: u64,
+    /// How the file was read.
+    pub dialect: Dialect,
+    /// Things a person should know about how the file was read.
+    pub warnings: Vec<String>,
+    /// The typed columns.
+    pub table: Table,
+}
+
+impl LoadedFile {
+    /// Column names in file order.
+    pub fn column_names(&self) -> Vec<String> {
+        self.table.headers.clone()
+    }
+}
+
+/// Fingerprint and parse one file (plain or gzip-compressed CSV/TSV).
+pub fn load_file(name: &str, bytes: &[u8]) -> Result<LoadedFile, PlumbError> {
+    let sha256 = hex(&Sha256::digest(bytes));
+    let table = ingest::read_table(bytes)?;
+    Ok(LoadedFile {
+        name: name.to_string(),
+        bytes: bytes.len() as u64,
+        sha256,
+        rows: table.n_rows as u64 + table.ragged_lines.len() as u64,
+        dialect: table.dialect.clone(),
+        warnings: table.warnings.clone(),
+        table,
+    })
+}
+
+fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    bytes.iter().fold(String::with_capacity(64), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    })
+}
+
+/// Detect column roles by name and content.
+pub fn detect_mapping(file: &LoadedFile) -> ColumnMapping {
+    schema::detect_mapping(&file.table)
+}
+
+/// Fill in what a partly user-given mapping leaves open (today: nothing beyond what
+/// `schema::prepare` resolves itself, such as the default positive class).
+pub fn complete_mapping(file: &LoadedFile, mapping: &mut ColumnMapping) {
+    if mapping.positive_label.is_none() {
+        if let Some(label) = mapping.label.as_deref() {
+            let detected = schema::detect_mapping(&file.table);
+            if detected.label.as_deref() == Some(label) {
+                mapping.positive_label = detected.positive_label;
+            }
+        }
+    }
+}
+
+/// The distinct values of a label column, for the positive-class picker (empty on error).
+pub fn label_classes(file: &LoadedFile, column: &str) -> Vec<String> {
+    schema::label_classes(&file.table, column).unwrap_or_default()
+}
+
+/// What to analyse.
+#[derive(Debug, Clone, Copy)]
+pub struct Request<'a> {
+    /// The log (the reference window when two files are compared).
+    pub reference: &'a LoadedFile,
+    /// The current window's file, for [`WindowSpec::TwoFiles`].
+    pub current: Option<&'a LoadedFile>,
+    /// Column roles (the current file is read with the reference file's roles).
+    pub mapping: &'a ColumnMapping,
+    /// Settings; `settings.window` is replaced by `window`.
+    pub settings: &'a Settings,
+    /// How rows become windows.
+    pub window: WindowSpec,
+}
+
+/// Analyse one log alone (the browser's default view).
+pub fn analyze_single(
+    file: &LoadedFile,
+    mapping: &ColumnMapping,
+    settings: &Settings,
+    generator: &str,
+) -> Result<Report, PlumbError> {
+    analyze(
+        &Request {
+            reference: file,
+            current: None,
+            mapping,
+            settings,
+            window: WindowSpec::All,
+        },
+        generator,
+    )
+}
+
+/// Build the report for a request.
+pub fn analyze(request: &Request<'_>, generator: &str) -> Result<Report, PlumbError> {
+    let mut settings = request.settings.clone();
+    settings.window = request.window.clone();
+    validate_settings(&settings)?;
+
+    let reference = schema::prepare(&request.reference.table, request.mapping)?;
+    let mut mapping = request.mapping.clone();
+    mapping.positive_label = Some(reference.positive_label.clone());
+
+    let mut files = Vec::new();
+    let windows;
+    let mut drift_report = None;
+    let mut label_shift_report = None;
+
+    match &settings.window {
+        WindowSpec::All => {
+            files.push(input_file(request.reference, &reference, &[]));
+            windows = Windows {
+                all: Some(window_report(&reference.scores, &reference.labels, &settings)),
+                ..Windows::default()
+            };
+        }
+        WindowSpec::TwoFiles => {
+            let current_file = request.current.ok_or_else(|| PlumbError::InvalidSetting {
+                setting: "window".into(),
+                value: "two files".into(),
+                expected: "a second (current) file".into(),
+            })?;
+            let current = schema::prepare(&current_file.table, &mapping)?;
+            files.push(input_file(request.reference, &reference, &[]));
+            files.push(input_file(current_file, &current, &[]));
+            let (r, c) = (
+                Split::from_all(&reference, &request.reference.table),
+                Split::from_all(&current, &current_file.table),
+            );
+            windows = Windows {
+                reference: Some(window_report(&r.scores, &r.labels, &settings)),
+                current: Some(window_report(&c.scores, &c.labels, &settings)),
+                ..Windows::default()
+            };
+            drift_report = Some(drift_between(&mapping, &r, &c));
+            label_shift_report = Some(label_shift_between(&r, &c, settings.threshold));
+        }
+        spec => {
+            let table = &request.reference.table;
+            let (r, c, extra) = split_one(table, &mapping, &reference, spec)?;
+            files.push(input_file(request.reference, &reference, &extra));
+            windows = Windows {
+                reference: Some(window_report(&r.scores, &r.labels, &settings)),
+                current: Some(window_report(&c.scores, &c.labels, &settings)),
+                ..Windows::default()
+            };
+            drift_report = Some(drift_between(&mapping, &r, &c));
+            label_shift_report = Some(label_shift_between(&r, &c, settings.threshold));
+        }
+    }
+
+    Ok(Report {
+        schema: SCHEMA.to_string(),
+        generator: Generator {
+            name: generator.to_string(),
+            version: env!("CARGO_PKG_VERSION").to_string(),
+        },
+        input: Input {
+            files,
+            columns: mapping,
+        },
+        settings,
+        windows,
+        drift: drift_report,
+        label_shift: label_shift_report,
+    })
+}
+
+/// The report as pretty JSON (the one serializer of the browser export and the CLI).
+pub fn report_json(report: &Report) -> Result<String, PlumbError> {
+    serde_json::to_string_pretty(report).map_err(|e| PlumbError::InvalidSetting {
+        setting: "report".into(),
+        value: e.to_string(),
+        expected: "a serialisable report".into(),
+    })
+}
+
+fn validate_settings(settings: &Settings) -> Result<(), PlumbError> {
+    let bad = |setting: &str, value: String, expected: &str| {
+        Err(PlumbError::InvalidSetting {
+            setting: setting.into(),
+            value,
+            expected: expected.into(),
+        })
+    };
+    if settings.bins == 0 || settings.bins > 10_000 {
+        return bad("bins", settings.bins.to_string(), "a whole number from 1 to 10000");
+    }
+    if !(settings.threshold.is_finite() && (0.0..=1.0).contains(&settings.threshold)) {
+        return bad("threshold", settings.threshold.to_string(), "a number in [0, 1]");
+    }
+    if !(settings.confidence > 0.0 && settings.confidence < 1.0) {
+        return bad("confidence", settings.confidence.to_string(), "a number in (0, 1)");
+    }
+    Ok(())
+}
+
+/// The account of one file: identity and rows used/excluded (with extra exclusions from a
+/// window split).
+fn input_file(
+    file: &LoadedFile,
+    prepared: &Prepared,
+    extra: &[(ExclusionReason, u64, Vec<u64>)],
+) -> InputFile {
+    let mut rows_excluded = prepared.excluded_by_key();
+    let mut excluded_examples = prepared.examples_by_key();
+    let mut extra_total = 0;
+    for (reason, count, lines) in extra {
+        if *count == 0 {
+            continue;
+        }
+        extra_total += count;
+        *rows_excluded.entry(reason.key().to_string()).or_default() += count;
+        excluded_examples
+            .entry(reason.key().to_string())
+            .or_default()
+            .extend(lines.iter().copied());
+    }
+    InputFile {
+        name: file.name.clone(),
+        bytes: file.bytes,
+        sha256: file.sha256.clone(),
+        rows: prepared.rows_total,
+        rows_used: prepared.rows_used() - extra_total,
+        rows_excluded,
+        excluded_examples,
+        dialect: file.dialect.clone(),
+    }
+}
+
+/// One window's rows: scores, labels, and the table rows they came from.
+struct Split<'t> {
+    scores: Vec<f64>,
+    labels: Vec<u8>,
+    rows: Vec<u32>,
+    table: &'t Table,
+}
+
+impl<'t> Split<'t> {
+    fn from_all(prepared: &Prepared, table: &'t Table) -> Self {
+        Split {
+            scores: prepared.scores.clone(),
+            labels: prepared.labels.clone(),
+            rows: prepared.rows.clone(),
+            table,
+        }
+    }
+
+    fn from_indices(prepared: &Prepared, table: &'t Table, indices: &[usize]) -> Self {
+        Split {
+            scores: indices.iter().map(|&i| prepared.scores[i]).collect(),
+            labels: indices.iter().map(|&i| prepared.labels[i]).collect(),
+            rows: indices.iter().map(|&i| prepared.rows[i]).collect(),
+            table,
+        }
+    }
+}
+
+type Extra = Vec<(ExclusionReason, u64, Vec<u64>)>;
+
+/// Split one prepared log into reference and current windows.
+fn split_one<'t>(
+    table: &'t Table,
+    mapping: &ColumnMapping,
+    prepared: &Prepared,
+    spec: &WindowSpec,
+) -> Result<(Split<'t>, Split<'t>, Extra), PlumbError> {
+    let mut reference = Vec::new();
+    let mut current = Vec::new();
+    let mut extra: Extra = Vec::new();
+    match spec {
+        WindowSpec::SplitAt { timestamp } => {
+            let cut = parse_cut(timestamp)?;
+            let times = timestamps(table, mapping)?;
+            let mut missing = (0u64, Vec::new());
+            for (i, &row) in prepared.rows.iter().enumerate() {
+                let t = times[row as usize];
+                if t.is_nan() {
+                    missing.0 += 1;
+                    if missing.1.len() < 5 {
+                        missing.1.push(table.line_of_row(row as usize));
+                    }
+                } else if t < cut {
+                    reference.push(i);
+                } else {
+                    current.push(i);
+                }
+            }
+            extra.push((ExclusionReason::MissingTimestamp, missing.0, missing.1));
+        }
+        WindowSpec::SplitFraction { fraction } => {
+            if !(*fraction > 0.0 && *fraction < 1.0) {
+                return Err(PlumbError::InvalidSetting {
+                    setting: "split fraction".into(),
+                    value: fraction.to_string(),
+                    expected: "a number strictly between 0 and 1".into(),
+                });
+            }
+            // Time order when a timestamp is mapped (rows without one excluded), else file order.
+            let mut order: Vec<(f64, usize)> = Vec::with_capacity(prepared.rows.len());
+            let mut missing = (0u64, Vec::new());
+            if mapping.timestamp.is_some() {
+                let times = timestamps(table, mapping)?;
+                for (i, &row) in prepared.rows.iter().enumerate() {
+                    let t = times[row as usize];
+                    if t.is_nan() {
+                        missing.0 += 1;
+                        if missing.1.len() < 5 {
+                            missing.1.push(table.line_of_row(row as usize));
+                        }
+                    } else {
+                        order.push((t, i));
+                    }
+                }
+                order.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+            } else {
+                order.extend(prepared.rows.iter().enumerate().map(|(i, _)| (0.0, i)));
+            }
+            let cut = ((order.len() as f64) * fraction).round() as usize;
+            reference.extend(order[..cut].iter().map(|&(_, i)| i));
+            current.extend(order[cut..].iter().map(|&(_, i)| i));
+            extra.push((ExclusionReason::MissingTimestamp, missing.0, missing.1));
+        }
+        WindowSpec::SplitColumn {
+            column,
+            reference: ref_value,
+            current: cur_value,
+        } => {
+            let col = table.require_column(column)?;
+            let mut outside = (0u64, Vec::new());
+            for (i, &row) in prepared.rows.iter().enumerate() {
+                let value = col.text(row as usize).map(str::trim);
+                if value == Some(ref_value.as_str()) {
+                    reference.push(i);
+                } else if value == Some(cur_value.as_str()) {
+                    current.push(i);
+                } else {
+                    outside.0 += 1;
+                    if outside.1.len() < 5 {
+                        outside.1.push(table.line_of_row(row as usize));
+                    }
+                }
+            }
+            extra.push((ExclusionReason::OutsideWindows, outside.0, outside.1));
+        }
+        WindowSpec::All | WindowSpec::TwoFiles => {
+            return Err(PlumbError::InvalidSetting {
+                setting: "window".into(),
+                value: "split".into(),
+                expected: "a split of one file".into(),
+            })
+        }
+    }
+    if reference.is_empty() || current.is_empty() {
+        return Err(PlumbError::InvalidSetting {
+            setting: "window split".into(),
+            value: format!(
+                "{} reference rows, {} current rows",
+                reference.len(),
+                current.len()
+            ),
+            expected: "rows in both windows".into(),
+        });
+    }
+    Ok((
+        Split::from_indices(prepared, table, &reference),
+        Split::from_indices(prepared, table, &current),
+        extra,
+    ))
+}
+
+/// Parse a split point: ISO 8601 or epoch seconds.
+fn parse_cut(text: &str) -> Result<f64, PlumbError> {
+    let t = text.trim();
+    if let Ok(v) = t.parse::<f64>() {
+        if v.is_finite() {
+            return Ok(v);
+        }
+    }
+    ingest::timestamp::parse_iso8601(t.as_bytes()).ok_or_else(|| PlumbError::InvalidSetting {
+        setting: "split timestamp".into(),
+        value: text.to_string(),
+        expected: "an ISO 8601 time (2026-10-01 or 2026-10-01T12:00:00Z) or epoch seconds".into(),
+    })
+}
+
+/// Seconds since the epoch per table row (NaN where missing), from the timestamp column.
+fn timestamps(table: &Table, mapping: &ColumnMapping) -> Result<Vec<f64>, PlumbError> {
+    let name = mapping
+        .timestamp
+        .as_deref()
+        .ok_or_else(|| PlumbError::MissingRole {
+            role: "timestamp".into(),
+        })?;
+    let column = table.require_column(name)?;
+    if let Some(t) = column.timestamps() {
+        return Ok(t.to_vec());
+    }
+    schema::epoch_seconds(column).ok_or_else(|| PlumbError::InvalidSetting {
+        setting: "timestamp column".into(),
+        value: name.to_string(),
+        expected: "ISO 8601 times or epoch seconds/milliseconds".into(),
+    })
+}
+
+/// Every metric of one window.
+pub fn window_report(scores: &[f64], labels: &[u8], settings: &Settings) -> WindowReport {
+    let n = scores.len() as u64;
+    let positives = labels.iter().filter(|&&y| y == 1).count() as u64;
+    let mut w = WindowReport {
+        n,
+        positives,
+        ..WindowReport::default()
+    };
+    w.histogram = score_histogram(scores, labels);
+    if n == 0 {
+        return w;
+    }
+    let positive_rate = positives as f64 / n as f64;
+    w.positive_rate = Some(positive_rate);
+    w.mean_score = Some(scores.iter().sum::<f64>() / n as f64);
+
+    // Calibration over the reliability bins.
+    w.reliability = calibration::reliability_bins(
+        scores,
+        labels,
+        settings.bins,
+        settings.strategy,
+        settings.interval,
+        settings.confidence,
+    );
+    let errors = calibration::calibration_errors(&w.reliability);
+    w.ece = errors.ece;
+    w.mce = errors.mce;
+    w.rmsce = errors.rmsce;
+    w.ace = errors.ace;
+    w.brier_score = calibration::brier_score(scores, labels);
+    w.brier_decomposition = Some(calibration::brier_decomposition(
+        &w.reliability,
+        n,
+        positive_rate,
+    ));
+    w.log_loss = calibration::log_loss(scores, labels, settings.log_loss_eps);
+    if let Some((citl, ratio)) = calibration::calibration_in_the_large(scores, labels) {
+        w.calibration_in_the_large = Some(citl);
+        w.observed_expected_ratio = Some(ratio);
+    }
+    if let Some(fit) = calibration::logistic_calibration(scores, labels) {
+        w.calibration_slope = Some(fit.slope);
+        w.calibration_intercept = Some(fit.intercept);
+    }
+    if let Some(hl) = calibration::hosmer_lemeshow(scores, labels, 10) {
+        w.hosmer_lemeshow = Some(hl.statistic);
+        w.hosmer_lemeshow_p_value = Some(hl.p_value);
+    }
+    if let Some(sp) = calibration::spiegelhalter(scores, labels) {
+        w.spiegelhalter_z = Some(sp.z);
+        w.spiegelhalter_p_value = Some(sp.p_value);
+    }
+    w.smooth_ece = smooth::smooth_ece(scores, labels).map(|s| s.value);
+
+    // Discrimination and the decision threshold, from one sorted summary.
+    if let Ok(summary) = ranking::RankSummary::new(scores, labels) {
+        w.roc_auc = summary.roc_auc();
+        w.roc_auc_ci = ranking::confidence_interval(&summary, settings.confidence);
+        w.average_precision = summary.average_precision();
+        w.ks_separation = summary.ks_separation();
+        let sweep = threshold::Sweep::from_summary(&summary);
+        w.at_threshold = Some(threshold::at_threshold(&sweep, settings.threshold));
+    }
+    w
+}
+
+/// Counts of scores in [`HISTOGRAM_BINS`] equal-width bins over [0, 1], by label.
+fn score_histogram(scores: &[f64], labels: &[u8]) -> ScoreHistogram {
+    let bins = HISTOGRAM_BINS;
+    let mut negatives = vec![0u64; bins];
+    let mut positives = vec![0u64; bins];
+    for (&s, &y) in scores.iter().zip(labels) {
+        if !s.is_finite() {
+            continue;
+        }
+        let i = ((s * bins as f64).floor() as usize).min(bins - 1);
+        if y == 1 {
+            positives[i] += 1;
+        } else {
+            negatives[i] += 1;
+        }
+    }
+    ScoreHistogram {
+        edges: (0..=bins).map(|i| i as f64 / bins as f64).collect(),
+        negatives,
+        positives,
+    }
+}
+
+/// Drift of the score, the label and every feature between two windows.
+fn drift_between(mapping: &ColumnMapping, reference: &Split<'_>, current: &Split<'_>) -> DriftReport {
+    let mut columns = Vec::new();
+    if let Some(score) = &mapping.score {
+        columns.push(numeric_drift(
+            score,
+            "score",
+            &reference.scores,
+            &current.scores,
+            0,
+            0,
+        ));
+    }
+    if let Some(label) = &mapping.label {
+        let cats = |s: &Split<'_>| -> Vec<String> {
+            s.labels.iter().map(|y| y.to_string()).collect()
+        };
+        columns.push(categorical_drift(label, "label", &cats(reference), &cats(current), 0, 0));
+    }
+    for name in mapping.features.iter().chain(mapping.segments.iter()) {
+        let (Some(rc), Some(cc)) = (reference.table.column(name), current.table.column(name)) else {
+            continue;
+        };
+        let numeric = matches!(rc.kind(), ingest::ColumnKind::Numeric);
+        if numeric {
+            let take = |s: &Split<'_>, c: &ingest::Column| -> (Vec<f64>, usize) {
+                let values = c.numeric();
+                let mut out = Vec::with_capacity(s.rows.len());
+                let mut missing = 0;
+                for &row in &s.rows {
+                    let v = values[row as usize];
+                    if v.is_nan() {
+                        missing += 1;
+                    } else {
+                        out.push(v);
+                    }
+                }
+                (out, missing)
+            };
+            let (rv, rm) = take(reference, rc);
+            let (cv, cm) = take(current, cc);
+            columns.push(numeric_drift(name, "feature", &rv, &cv, rm, cm));
+        } else {
+            let take = |s: &Split<'_>, c: &ingest::Column| -> (Vec<String>, usize) {
+                let mut out = Vec::with_capacity(s.rows.len());
+                let mut missing = 0;
+                for &row in &s.rows {
+                    match c.text(row as usize) {
+                        Some(t) if !c.is_missing(row as usize) => out.push(t.to_string()),
+                        _ => missing += 1,
+                    }
+                }
+                (out, missing)
+            };
+            let (rv, rm) = take(reference, rc);
+            let (cv, cm) = take(current, cc);
+            columns.push(categorical_drift(name, "feature", &rv, &cv, rm, cm));
+        }
+    }
+    DriftReport { columns }
+}
+
+fn rate(missing: usize, present: usize) -> f64 {
+    let total = missing + present;
+    if total == 0 {
+        0.0
+    } else {
+        missing as f64 / total as f64
+    }
+}
+
+fn numeric_drift(
+    name: &str,
+    role: &str,
+    reference: &[f64],
+    current: &[f64],
+    missing_reference: usize,
+    missing_current: usize,
+) -> DriftColumn {
+    let ks = drift::ks_2samp(reference, current);
+    let method = drift::default_method(
+        drift::ColumnType::Numeric,
+        reference.len(),
+        current.len(),
+    );
+    let outcome = drift::evaluate_numeric(method, reference, current);
+    DriftColumn {
+        name: name.to_string(),
+        kind: "numeric".into(),
+        role: role.into(),
+        psi: drift::psi(reference, current, drift::DEFAULT_PSI_BINS, drift::DEFAULT_PSI_FLOOR),
+        js_distance: drift::js_distance(reference, current, drift::DEFAULT_PSI_BINS),
+        ks_statistic: ks.as_ref().map(|k| k.statistic),
+        ks_p_value: ks.as_ref().map(|k| k.p_value),
+        wasserstein: drift::wasserstein(reference, current),
+        wasserstein_norm: drift::wasserstein_norm(reference, current),
+        chi2_p_value: None,
+        missing_rate_reference: rate(missing_reference, reference.len()),
+        missing_rate_current: rate(missing_current, current.len()),
+        method: outcome.method.key().to_string(),
+        value: outcome.value,
+        threshold: outcome.threshold,
+        drifted: outcome.drifted,
+    }
+}
+
+fn categorical_drift(
+    name: &str,
+    role: &str,
+    reference: &[String],
+    current: &[String],
+    missing_reference: usize,
+    missing_current: usize,
+) -> DriftColumn {
+    let dist = drift::categorical_distribution(reference, current, drift::DEFAULT_TOP_K);
+    let method = drift::default_method(
+        drift::ColumnType::Categorical,
+        reference.len(),
+        current.len(),
+    );
+    let outcome = drift::evaluate_categorical(method, reference, current);
+    DriftColumn {
+        name: name.to_string(),
+        kind: "categorical".into(),
+        role: role.into(),
+        psi: dist
+            .as_ref()
+            .and_then(|d| drift::psi_counts(&d.reference, &d.current, drift::DEFAULT_PSI_FLOOR)),
+        js_distance: dist
+            .as_ref()
+            .and_then(|d| drift::js_counts(&d.reference, &d.current)),
+        ks_statistic: None,
+        ks_p_value: None,
+        wasserstein: None,
+        wasserstein_norm: None,
+        chi2_p_value: dist.as_ref().and_then(|d| {
+            drift::chi2_contingency(&[d.reference.clone(), d.current.clone()]).map(|c| c.p_value)
+        }),
+        missing_rate_reference: rate(missing_reference, reference.len()),
+        missing_rate_current: rate(missing_current, current.len()),
+        method: outcome.method.key().to_string(),
+        value: outcome.value,
+        threshold: outcome.threshold,
+        drifted: outcome.drifted,
+    }
+}
+
+/// The current window's prior: observed, and estimated from scores alone.
+fn label_shift_between(reference: &Split<'_>, current: &Split<'_>, threshold: f64) -> LabelShiftReport {
+    let prior = |s: &Split<'_>| {
+        (!s.labels.is_empty())
+            .then(|| s.labels.iter().filter(|&&y| y == 1).count() as f64 / s.labels.len() as f64)
+    };
+    let prior_reference = prior(reference);
+    let em = prior_reference.and_then(|p| {
+        label_shift::em_prior(
+            &current.scores,
+            p,
+            label_shift::DEFAULT_EM_MAX_ITER,
+            label_shift::DEFAULT_EM_TOL,
+        )
+    });
+    let bbse = label_shift::bbse_prior(
+        &reference.scores,
+        &reference.labels,
+        &current.scores,
+        threshold,
+    );
+    LabelShiftReport {
+        prior_reference,
+        prior_current_observed: prior(current),
+        prior_current_em: em.map(|e| e.prior),
+        prior_current_bbse: bbse.map(|b| b.prior),
+    }
+}
