@@ -77,8 +77,9 @@ impl Bits {
     }
 }
 
-/// One column of a [`super::Table`].
-#[derive(Debug, Clone, PartialEq)]
+/// One column of a [`super::Table`]. Equality compares numbers bit for bit, so NaN cells
+/// (missing or non-numeric) compare equal.
+#[derive(Debug, Clone)]
 pub struct Column {
     /// The column's name (from the header, made unique).
     pub name: String,
@@ -90,6 +91,27 @@ pub struct Column {
     dictionary: Option<Dictionary>,
     timestamps: Option<Vec<f64>>,
     examples: Vec<String>,
+}
+
+impl PartialEq for Column {
+    fn eq(&self, other: &Self) -> bool {
+        let same = |a: &[f64], b: &[f64]| {
+            a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.to_bits() == y.to_bits())
+        };
+        self.name == other.name
+            && same(&self.numeric, &other.numeric)
+            && self.missing == other.missing
+            && self.missing_count == other.missing_count
+            && self.non_numeric_count == other.non_numeric_count
+            && self.non_numeric_lines == other.non_numeric_lines
+            && self.dictionary == other.dictionary
+            && match (&self.timestamps, &other.timestamps) {
+                (Some(a), Some(b)) => same(a, b),
+                (None, None) => true,
+                _ => false,
+            }
+            && self.examples == other.examples
+    }
 }
 
 impl Column {

@@ -172,14 +172,18 @@ fn unique_names(raw: &[String]) -> (Vec<String>, Vec<String>) {
     let mut warnings = Vec::new();
     for (i, name) in raw.iter().enumerate() {
         let position = i + 1;
-        let mut candidate = if name.is_empty() {
+        let base = if name.is_empty() {
             format!("column_{position}")
         } else {
             name.clone()
         };
-        let base = candidate.clone();
+        // A generated name must not clash with a name given anywhere in the header.
+        let taken = |c: &String, names: &[String]| {
+            names.contains(c) || (c != name && raw.contains(c))
+        };
+        let mut candidate = base.clone();
         let mut k = 2;
-        while names.contains(&candidate) || (name.is_empty() && raw.contains(&candidate)) {
+        while taken(&candidate, &names) {
             candidate = format!("{base}_{k}");
             k += 1;
         }

@@ -8,13 +8,15 @@
 //!    `truth`, `class`, ... exactly: up to 50 classes; `*_label`, `is_*`, `has_*`: at most two
 //!    classes), else any column whose two classes are a pair like 0/1, false/true, no/yes;
 //!    its positive class by [`super::classes`]' rules;
-//! 3. **score** — a numeric column with a score-like name (`score`, `prob`, `proba`,
-//!    `probability`, `pred`, `prediction`, `y_pred`, `y_score`, `p`, `confidence`, `risk`, ...
-//!    exactly, then as a name part), unless its values are only 0/1; else a numeric column with
-//!    all values in [0, 1], at least 10 distinct values, not all whole numbers; else a
-//!    score-named 0/1 column (hard predictions). The transform: `logit`/`margin` in the name, or
-//!    any negative value or value above 100 → logit; `pct`/`percent` in the name, or values in
-//!    [0, 100] with some above 1 → percent; else identity;
+//! 3. **score** — a column of mostly (> 50 %) numbers with a score-like name (`score`, `prob`,
+//!    `proba`, `probability`, `pred`, `prediction`, `y_pred`, `y_score`, `p`, `confidence`,
+//!    `risk`, ... exactly, then as a name part), unless its values are only 0/1; else a numeric
+//!    column with all values in [0, 1], at least 10 distinct values, not all whole numbers; else
+//!    a score-named 0/1 column (hard predictions). The transform: `logit`/`margin`/`log_odds`
+//!    in the name → logit; `pct`/`percent` → percent; otherwise, if at least half of the finite
+//!    values lie outside [0, 1], percent when all lie in [0, 100] and logit when not; else
+//!    identity (a few stray values outside [0, 1] are data errors, reported as out of range,
+//!    not a reason to reinterpret every score);
 //! 4. **decision** — a decision-like name (`decision`, `action`, `approved`, `flagged`,
 //!    `predicted_label`, `pred_label`, `y_hat`, ...) or a leftover score-like name, with at most
 //!    two classes;
@@ -25,7 +27,8 @@
 //! 7. **segments** — columns with a grouping name (`segment`, `group`, `cohort`, `slice`,
 //!    `channel`, `platform`, `device`, `variant`, ...) and at most 50 distinct values; only if
 //!    there are none, every text column with 2–50 distinct values;
-//! 8. **features** — every other numeric or categorical column, except id-like names.
+//! 8. **features** — every other numeric or categorical column, except id-like names and
+//!    epoch-time columns.
 //!
 //! So in a log with both `segment` and `country` columns, `segment` is the segment and
 //! `country` a feature (monitored for drift); without a `segment`-like column, `country` would
@@ -66,6 +69,13 @@ impl Facts<'_> {
 
     fn is_numeric(&self) -> bool {
         self.kind == ColumnKind::Numeric
+    }
+
+    /// Whether most non-missing cells are numbers (a looser test than the numeric kind, so
+    /// that a score column with some junk is still found and its junk rows reported).
+    fn mostly_numbers(&self) -> bool {
+        let present = self.column.len() as u64 - self.column.missing_count();
+        present > 0 && self.column.non_numeric_count() * 2 < present
     }
 
     /// Whether the column looks like probabilities without any help from its name.
@@ -114,10 +124,16 @@ impl Facts<'_> {
         if self.name.says_percent() {
             return ScoreTransform::Percent;
         }
+        let finite = self.column.numeric().iter().filter(|v| v.is_finite());
+        let (n, outside) = finite.fold((0u64, 0u64), |(n, out), v| {
+            (n + 1, out + u64::from(!(0.0..=1.0).contains(v)))
+        });
         match self.range {
-            Some((lo, hi)) if lo < 0.0 || hi > 100.0 => ScoreTransform::Logit,
-            Some((_, hi)) if hi > 1.0 => ScoreTransform::Percent,
-            _ => ScoreTransform::Identity,
+            // Mostly probabilities: the few values outside [0, 1] are reported as out of range.
+            _ if outside * 2 < n => ScoreTransform::Identity,
+            Some((lo, hi)) if lo >= 0.0 && hi <= 100.0 => ScoreTransform::Percent,
+            Some(_) => ScoreTransform::Logit,
+            None => ScoreTransform::Identity,
         }
     }
 }
@@ -159,11 +175,7 @@ pub fn detect_mapping(table: &Table) -> ColumnMapping {
                 name: Name::new(&column.name),
                 kind,
                 classes: classes_of(column),
-                range: if kind == ColumnKind::Numeric {
-                    finite_range(column.numeric())
-                } else {
-                    None
-                },
+                range: finite_range(column.numeric()),
             }
         })
         .collect();
@@ -198,15 +210,15 @@ pub fn detect_mapping(table: &Table) -> ColumnMapping {
     }
 
     let score = p.pick(&[
-        &|f| f.is_numeric() && f.name.score_tier() == Some(0) && !f.is_binary_01(),
-        &|f| f.is_numeric() && f.name.score_tier() == Some(1) && !f.is_binary_01(),
+        &|f| f.mostly_numbers() && f.name.score_tier() == Some(0) && !f.is_binary_01(),
+        &|f| f.mostly_numbers() && f.name.score_tier() == Some(1) && !f.is_binary_01(),
         &|f| {
             f.looks_like_probabilities()
                 && !f.name.is_id()
                 && !f.name.is_decision()
                 && !f.name.is_time()
         },
-        &|f| f.is_numeric() && f.name.score_tier().is_some(),
+        &|f| f.mostly_numbers() && f.name.score_tier().is_some(),
     ]);
     if let Some(i) = score {
         m.score = Some(p.name(i));
@@ -251,6 +263,7 @@ pub fn detect_mapping(table: &Table) -> ColumnMapping {
         if !p.taken[i]
             && !f.name.is_id()
             && matches!(f.kind, ColumnKind::Numeric | ColumnKind::Categorical)
+            && epoch_seconds(f.column).is_none()
         {
             p.taken[i] = true;
             m.features.push(p.name(i));
