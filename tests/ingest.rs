@@ -47,7 +47,10 @@ fn assert_small_table(t: &Table) {
     assert_eq!(t.columns[2].numeric(), &[0.0, 1.0, 1.0]);
     assert!(t.ragged_lines.is_empty());
     assert!(t.warnings.is_empty(), "{:?}", t.warnings);
-    assert_eq!((0..3).map(|r| t.line_of_row(r)).collect::<Vec<_>>(), vec![2, 3, 4]);
+    assert_eq!(
+        (0..3).map(|r| t.line_of_row(r)).collect::<Vec<_>>(),
+        vec![2, 3, 4]
+    );
 }
 
 #[test]
@@ -98,7 +101,10 @@ fn quoted_fields() {
     // Row 2 starts after a field that spans two lines.
     let lines: Vec<u64> = (0..5).map(|r| t.line_of_row(r)).collect();
     assert_eq!(lines, vec![2, 3, 5, 6, 7]);
-    assert_eq!(t.column("score").unwrap().numeric(), &[0.1, 0.2, 0.3, 0.4, 0.5]);
+    assert_eq!(
+        t.column("score").unwrap().numeric(),
+        &[0.1, 0.2, 0.3, 0.4, 0.5]
+    );
 }
 
 #[test]
@@ -130,7 +136,10 @@ fn truncated_gzip_is_an_error() {
         let err = read_table(&gz[..keep]).unwrap_err();
         assert!(matches!(err, PlumbError::Gzip { .. }), "{keep}: {err:?}");
         let text = err.to_string();
-        assert!(text.contains("gzip") && text.contains("truncated"), "{text}");
+        assert!(
+            text.contains("gzip") && text.contains("truncated"),
+            "{text}"
+        );
     }
 }
 
@@ -233,7 +242,10 @@ fn unterminated_quote_names_its_line() {
 #[test]
 fn duplicate_and_empty_headers_are_renamed() {
     let t = read("ingest/duplicate_headers.csv").unwrap();
-    assert_eq!(t.headers, vec!["x", "x_3", "column_3", "score", "x_2", "label"]);
+    assert_eq!(
+        t.headers,
+        vec!["x", "x_3", "column_3", "score", "x_2", "label"]
+    );
     let names: Vec<&str> = t.columns.iter().map(|c| c.name.as_str()).collect();
     assert_eq!(names, t.headers);
     assert_eq!(t.warnings.len(), 2, "{:?}", t.warnings);
@@ -245,7 +257,11 @@ fn duplicate_and_empty_headers_are_renamed() {
 fn headerless_file_is_warned_about() {
     let t = read_table(b"0.5,1\n0.7,0\n").unwrap();
     assert_eq!(t.n_rows, 1);
-    assert!(t.warnings.iter().any(|w| w.contains("no header line")), "{:?}", t.warnings);
+    assert!(
+        t.warnings.iter().any(|w| w.contains("no header line")),
+        "{:?}",
+        t.warnings
+    );
 }
 
 #[test]
@@ -281,7 +297,10 @@ fn missing_markers_and_non_finite_numbers() {
     assert_eq!(c.non_numeric_count(), 1);
     assert_eq!(c.non_numeric_lines(), &[17]);
     let n = c.numeric();
-    assert_eq!(&n[10..14], &[f64::INFINITY, f64::NEG_INFINITY, f64::INFINITY, 2.5]);
+    assert_eq!(
+        &n[10..14],
+        &[f64::INFINITY, f64::NEG_INFINITY, f64::INFINITY, 2.5]
+    );
     assert!(!c.is_missing(10) && c.is_missing(15));
 }
 
@@ -313,7 +332,14 @@ fn csv_crate(bytes: &[u8]) -> (Vec<String>, Vec<Vec<String>>) {
 #[test]
 fn fixture_logs_match_the_csv_crate() {
     for name in [
-        "basic", "ties", "extremes", "one_class", "single_row", "constant", "reference", "current",
+        "basic",
+        "ties",
+        "extremes",
+        "one_class",
+        "single_row",
+        "constant",
+        "reference",
+        "current",
     ] {
         let bytes = fixture(&format!("logs/{name}.csv"));
         let t = read_table(&bytes).unwrap();
@@ -334,8 +360,16 @@ fn fixture_logs_match_the_csv_crate() {
         }
         let ts = t.column("timestamp").unwrap();
         assert_eq!(ts.kind(), ColumnKind::Timestamp, "{name}");
-        assert_eq!(t.column("score").unwrap().kind(), ColumnKind::Numeric, "{name}");
-        assert_eq!(t.column("country").unwrap().kind(), ColumnKind::Categorical, "{name}");
+        assert_eq!(
+            t.column("score").unwrap().kind(),
+            ColumnKind::Numeric,
+            "{name}"
+        );
+        assert_eq!(
+            t.column("country").unwrap().kind(),
+            ColumnKind::Categorical,
+            "{name}"
+        );
     }
 }
 
@@ -346,7 +380,10 @@ fn large_input_crosses_the_sniffing_window() {
     assert!(bytes.len() > 64 * 1024);
     let whole = read_table(&bytes).unwrap();
     assert_eq!(whole.n_rows, 1500);
-    assert_eq!(read_in_chunks(&bytes, &[65_535, 65_536, 65_537]).unwrap(), whole);
+    assert_eq!(
+        read_in_chunks(&bytes, &[65_535, 65_536, 65_537]).unwrap(),
+        whole
+    );
     let one_byte: Vec<usize> = (0..bytes.len()).step_by(997).collect();
     assert_eq!(read_in_chunks(&bytes, &one_byte).unwrap(), whole);
 }
@@ -432,7 +469,9 @@ fn json_f64(v: &serde_json::Value) -> f64 {
         serde_json::Value::Null => f64::NAN,
         serde_json::Value::String(s) if s == "inf" => f64::INFINITY,
         serde_json::Value::String(s) if s == "-inf" => f64::NEG_INFINITY,
-        other => other.as_f64().unwrap_or_else(|| panic!("not a number: {other}")),
+        other => other
+            .as_f64()
+            .unwrap_or_else(|| panic!("not a number: {other}")),
     }
 }
 
@@ -446,7 +485,10 @@ fn same_f64(a: f64, b: f64) -> bool {
 /// differs (math.fsum there), agree to 1e-12 relative.
 #[test]
 fn goldens_from_python() {
-    let path = format!("{}/tests/fixtures/goldens/ingest.json", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/tests/fixtures/goldens/ingest.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
     let golden: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     let tables = golden["tables"].as_array().unwrap();
@@ -454,14 +496,26 @@ fn goldens_from_python() {
     for g in tables {
         let file = g["file"].as_str().unwrap();
         let t = read(file).unwrap();
-        assert_eq!(t.dialect.delimiter, g["delimiter"].as_str().unwrap(), "{file}");
+        assert_eq!(
+            t.dialect.delimiter,
+            g["delimiter"].as_str().unwrap(),
+            "{file}"
+        );
         assert_eq!(t.dialect.bom, g["bom"].as_bool().unwrap(), "{file}");
-        let headers: Vec<&str> =
-            g["headers"].as_array().unwrap().iter().map(|h| h.as_str().unwrap()).collect();
+        let headers: Vec<&str> = g["headers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h.as_str().unwrap())
+            .collect();
         assert_eq!(t.headers, headers, "{file}");
         assert_eq!(t.n_rows as u64, g["n_rows"].as_u64().unwrap(), "{file}");
-        let ragged: Vec<u64> =
-            g["ragged_lines"].as_array().unwrap().iter().map(|v| v.as_u64().unwrap()).collect();
+        let ragged: Vec<u64> = g["ragged_lines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_u64().unwrap())
+            .collect();
         assert_eq!(t.ragged_lines, ragged, "{file}");
         if let Some(lines) = g["row_lines"].as_array() {
             let got: Vec<u64> = (0..t.n_rows).map(|r| t.line_of_row(r)).collect();
@@ -471,12 +525,28 @@ fn goldens_from_python() {
         for (c, gc) in t.columns.iter().zip(g["columns"].as_array().unwrap()) {
             let at = format!("{file} {}", c.name);
             assert_eq!(c.missing_count(), gc["missing"].as_u64().unwrap(), "{at}");
-            assert_eq!(c.non_numeric_count(), gc["non_numeric"].as_u64().unwrap(), "{at}");
-            let finite: Vec<f64> = c.numeric().iter().copied().filter(|v| v.is_finite()).collect();
-            assert_eq!(finite.len() as u64, gc["finite_count"].as_u64().unwrap(), "{at}");
+            assert_eq!(
+                c.non_numeric_count(),
+                gc["non_numeric"].as_u64().unwrap(),
+                "{at}"
+            );
+            let finite: Vec<f64> = c
+                .numeric()
+                .iter()
+                .copied()
+                .filter(|v| v.is_finite())
+                .collect();
+            assert_eq!(
+                finite.len() as u64,
+                gc["finite_count"].as_u64().unwrap(),
+                "{at}"
+            );
             let sum: f64 = finite.iter().sum();
             let want = gc["finite_sum"].as_f64().unwrap();
-            assert!((sum - want).abs() <= 1e-12 * want.abs().max(1.0), "{at}: {sum} {want}");
+            assert!(
+                (sum - want).abs() <= 1e-12 * want.abs().max(1.0),
+                "{at}: {sum} {want}"
+            );
             let min = finite.iter().copied().reduce(f64::min);
             assert_eq!(min, gc["min"].as_f64(), "{at}");
             let max = finite.iter().copied().reduce(f64::max);
@@ -487,23 +557,72 @@ fn goldens_from_python() {
                 }
             }
             if let Some(ts) = gc["timestamps"].as_array() {
-                let got = c.timestamps().unwrap_or_else(|| panic!("{at}: no timestamps"));
+                let got = c
+                    .timestamps()
+                    .unwrap_or_else(|| panic!("{at}: no timestamps"));
                 for (row, v) in ts.iter().enumerate() {
                     assert!(same_f64(got[row], json_f64(v)), "{at} row {row}");
                 }
             }
             if let Some(n) = gc["timestamp_count"].as_u64() {
-                let got = c.timestamps().unwrap_or_else(|| panic!("{at}: no timestamps"));
+                let got = c
+                    .timestamps()
+                    .unwrap_or_else(|| panic!("{at}: no timestamps"));
                 let present: Vec<f64> = got.iter().copied().filter(|v| !v.is_nan()).collect();
                 assert_eq!(present.len() as u64, n, "{at}");
-                assert_eq!(present.iter().copied().reduce(f64::min), gc["timestamp_min"].as_f64());
-                assert_eq!(present.iter().copied().reduce(f64::max), gc["timestamp_max"].as_f64());
+                assert_eq!(
+                    present.iter().copied().reduce(f64::min),
+                    gc["timestamp_min"].as_f64()
+                );
+                assert_eq!(
+                    present.iter().copied().reduce(f64::max),
+                    gc["timestamp_max"].as_f64()
+                );
                 let sum: f64 = present.iter().sum();
                 let want = gc["timestamp_sum"].as_f64().unwrap();
-                assert!((sum - want).abs() <= 1e-12 * want.abs(), "{at}: {sum} {want}");
+                assert!(
+                    (sum - want).abs() <= 1e-12 * want.abs(),
+                    "{at}: {sum} {want}"
+                );
             }
             let has_ts = gc.get("timestamps").is_some() || gc.get("timestamp_count").is_some();
             assert_eq!(c.kind() == ColumnKind::Timestamp, has_ts, "{at}");
         }
+    }
+}
+
+/// Rough speed check (run by hand: `cargo test --test ingest speed -- --ignored --nocapture`).
+#[test]
+#[ignore]
+fn speed_of_a_large_log() {
+    let mut text =
+        String::from("timestamp,score,label,model_version,segment,x1,x2,x3,x4,country,id,note\n");
+    let n = 200_000;
+    for i in 0..n {
+        text.push_str(&format!(
+            "2026-01-01T00:{:02}:{:02}Z,{:.6},{},v1,{},{:.5},{:.5},{},{:.3},{},{},note {}\n",
+            (i / 60) % 60,
+            i % 60,
+            (i % 997) as f64 / 997.0,
+            i % 2,
+            if i % 3 == 0 { "web" } else { "app" },
+            (i % 1013) as f64 / 7.0,
+            (i % 17) as f64 * 0.3,
+            i % 5,
+            (i % 101) as f64 / 3.0,
+            ["DE", "FR", "US", "BR"][i % 4],
+            i,
+            i % 7
+        ));
+    }
+    for _ in 0..5 {
+        let start = std::time::Instant::now();
+        let t = read_table(text.as_bytes()).unwrap();
+        let elapsed = start.elapsed();
+        assert_eq!(t.n_rows, n);
+        println!(
+            "{} MB, {n} rows x 12 columns in {elapsed:?}",
+            text.len() / 1_000_000
+        );
     }
 }

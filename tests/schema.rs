@@ -45,7 +45,14 @@ fn log_mapping() -> ColumnMapping {
 #[test]
 fn fixture_logs_are_mapped() {
     for name in [
-        "basic", "ties", "extremes", "one_class", "single_row", "constant", "reference", "current",
+        "basic",
+        "ties",
+        "extremes",
+        "one_class",
+        "single_row",
+        "constant",
+        "reference",
+        "current",
     ] {
         let t = table(&format!("logs/{name}.csv"));
         assert_eq!(detect_mapping(&t), log_mapping(), "{name}");
@@ -60,13 +67,29 @@ fn country_is_a_segment_only_without_a_segment_column() {
     let mut reader = csv::Reader::from_reader(bytes.as_slice());
     let mut w = csv::Writer::from_writer(Vec::new());
     let keep = |i: usize| i != 4;
-    let header: Vec<String> = reader.headers().unwrap().iter().map(str::to_string).collect();
-    w.write_record(header.iter().enumerate().filter(|(i, _)| keep(*i)).map(|(_, h)| h))
-        .unwrap();
+    let header: Vec<String> = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_string)
+        .collect();
+    w.write_record(
+        header
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| keep(*i))
+            .map(|(_, h)| h),
+    )
+    .unwrap();
     for rec in reader.records() {
         let rec = rec.unwrap();
-        w.write_record(rec.iter().enumerate().filter(|(i, _)| keep(*i)).map(|(_, v)| v))
-            .unwrap();
+        w.write_record(
+            rec.iter()
+                .enumerate()
+                .filter(|(i, _)| keep(*i))
+                .map(|(_, v)| v),
+        )
+        .unwrap();
     }
     let t = read_table(&w.into_inner().unwrap()).unwrap();
     let m = detect_mapping(&t);
@@ -82,7 +105,16 @@ fn profile_of_basic() {
         use ColumnKind::*;
         assert_eq!(
             kinds,
-            vec![Timestamp, Numeric, Numeric, Categorical, Categorical, Numeric, Numeric, Categorical]
+            vec![
+                Timestamp,
+                Numeric,
+                Numeric,
+                Categorical,
+                Categorical,
+                Numeric,
+                Numeric,
+                Categorical
+            ]
         );
     }
     let roles: Vec<Role> = p.iter().map(|c| c.role).collect();
@@ -90,7 +122,16 @@ fn profile_of_basic() {
         use Role::*;
         assert_eq!(
             roles,
-            vec![Timestamp, Score, Label, ModelVersion, Segment, Feature, Feature, Feature]
+            vec![
+                Timestamp,
+                Score,
+                Label,
+                ModelVersion,
+                Segment,
+                Feature,
+                Feature,
+                Feature
+            ]
         );
     }
     assert_eq!(p[7].distinct, Some(4));
@@ -117,9 +158,9 @@ fn percent_and_logit_scores() {
     assert_eq!(m.score_transform, ScoreTransform::Logit);
     assert_eq!(m.label.as_deref(), Some("y_true"));
     let p = prepare(&t, &m).unwrap();
-    let raw = [-2.5, 0.75, 1.5, -0.25, 4.0];
+    let raw: [f64; 5] = [-2.5, 0.75, 1.5, -0.25, 4.0];
     for (p, s) in p.scores.iter().zip(raw) {
-        assert!((p - 1.0 / (1.0 + (-s as f64).exp())).abs() < 1e-15);
+        assert!((p - 1.0 / (1.0 + (-s).exp())).abs() < 1e-15);
     }
     assert!((logistic(-2.5) - 0.075_858_180_021_243_55).abs() < 1e-16);
 }
@@ -140,7 +181,10 @@ fn string_labels_with_a_chosen_positive_class() {
     );
     let err = prepare(&t, &m).unwrap_err();
     let text = err.to_string();
-    assert!(text.contains("\"outcome\"") && text.contains("fraud, legit, unknown"), "{text}");
+    assert!(
+        text.contains("\"outcome\"") && text.contains("fraud, legit, unknown"),
+        "{text}"
+    );
 
     let chosen = ColumnMapping {
         positive_label: Some("Fraud".into()),
@@ -178,8 +222,8 @@ fn epoch_times_are_recognised_but_not_features() {
     assert_eq!(&times[..2], &[1_767_225_600.0, 1_767_261_600.0]);
     assert!(times[5].is_nan());
     // Without an ISO column, the epoch column is the timestamp.
-    let t = read_table(b"event_time,score,label\n1767225600000,0.2,0\n1767225660000,0.6,1\n")
-        .unwrap();
+    let t =
+        read_table(b"event_time,score,label\n1767225600000,0.2,0\n1767225660000,0.6,1\n").unwrap();
     assert_eq!(detect_mapping(&t).timestamp.as_deref(), Some("event_time"));
 }
 
@@ -208,11 +252,19 @@ fn errors_name_roles_columns_and_reasons() {
     let mut m = log_mapping();
     m.label = None;
     let err = prepare(&t, &m).unwrap_err();
-    assert_eq!(err, PlumbError::MissingRole { role: "label".into() });
+    assert_eq!(
+        err,
+        PlumbError::MissingRole {
+            role: "label".into()
+        }
+    );
     assert!(err.to_string().contains("label column"), "{err}");
     m.label = Some("outcome".into());
     let text = prepare(&t, &m).unwrap_err().to_string();
-    assert!(text.contains("\"outcome\"") && text.contains("timestamp, score, label"), "{text}");
+    assert!(
+        text.contains("\"outcome\"") && text.contains("timestamp, score, label"),
+        "{text}"
+    );
 
     let empty = table("ingest/header_only.csv");
     let err = prepare(&empty, &log_mapping()).unwrap_err();
@@ -252,7 +304,10 @@ fn reason_of(key: &str) -> ExclusionReason {
 /// addition), single scores to 1e-15 (the logistic's exp may differ in the last bit).
 #[test]
 fn goldens_from_python() {
-    let path = format!("{}/tests/fixtures/goldens/schema.json", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/tests/fixtures/goldens/schema.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
     let golden: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     let cases = golden["prepare"].as_array().unwrap();
@@ -274,7 +329,10 @@ fn goldens_from_python() {
         assert_eq!(positives, g["positives"].as_u64().unwrap(), "{file}");
         let sum: f64 = p.scores.iter().sum();
         let want = g["score_sum"].as_f64().unwrap();
-        assert!((sum - want).abs() <= 1e-12 * want.abs().max(1.0), "{file}: {sum} {want}");
+        assert!(
+            (sum - want).abs() <= 1e-12 * want.abs().max(1.0),
+            "{file}: {sum} {want}"
+        );
         for (got, want) in p.scores.iter().zip(g["first_scores"].as_array().unwrap()) {
             assert!((got - want.as_f64().unwrap()).abs() <= 1e-15, "{file}");
         }

@@ -200,17 +200,64 @@ impl Column {
 /// Whether a trimmed cell is a missing-value marker.
 pub fn is_missing_marker(t: &[u8]) -> bool {
     const MARKERS: [&[u8]; 8] = [b"na", b"n/a", b"#n/a", b"nan", b"null", b"none", b"?", b"-"];
-    t.is_empty() || (t.len() <= 4 && MARKERS.iter().any(|m| t.eq_ignore_ascii_case(m)))
+    match t.first() {
+        None => true,
+        Some(b'n' | b'N' | b'#' | b'?' | b'-') if t.len() <= 4 => {
+            MARKERS.iter().any(|m| t.eq_ignore_ascii_case(m))
+        }
+        Some(_) => false,
+    }
 }
 
 /// The number in a trimmed cell, if it is one (NaN is never returned: it is missing).
 pub fn parse_number(t: &[u8]) -> Option<f64> {
+    if let Some(v) = fast_decimal(t) {
+        return Some(v);
+    }
     let first = *t.first()?;
     if !(first.is_ascii_digit() || matches!(first, b'-' | b'+' | b'.' | b'i' | b'I')) {
         return None;
     }
     let s = std::str::from_utf8(t).ok()?;
     s.parse::<f64>().ok().filter(|v| !v.is_nan())
+}
+
+/// Plain decimals (`-12.345`, at most 15 digits, no exponent) by Clinger's fast path: the
+/// digits form an integer m < 2^53 and the value is m / 10^k with k ≤ 15, both exact in f64,
+/// so one correctly rounded division gives the correctly rounded result, bit for bit what
+/// `str::parse` gives. Anything else returns `None` and goes to `str::parse`.
+#[inline]
+fn fast_decimal(t: &[u8]) -> Option<f64> {
+    const POW10: [f64; 16] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+    ];
+    let (negative, digits) = match t.first()? {
+        b'-' => (true, &t[1..]),
+        b'+' => (false, &t[1..]),
+        _ => (false, t),
+    };
+    if digits.is_empty() || digits.len() > 16 {
+        return None;
+    }
+    let mut mantissa: u64 = 0;
+    let mut count = 0usize;
+    let mut point: Option<usize> = None;
+    for (i, &b) in digits.iter().enumerate() {
+        match b {
+            b'0'..=b'9' => {
+                mantissa = mantissa * 10 + u64::from(b - b'0');
+                count += 1;
+            }
+            b'.' if point.is_none() => point = Some(i),
+            _ => return None,
+        }
+    }
+    if count == 0 || count > 15 {
+        return None;
+    }
+    let scale = point.map_or(0, |p| digits.len() - p - 1);
+    let v = mantissa as f64 / POW10[scale];
+    Some(if negative { -v } else { v })
 }
 
 /// A small, fast, non-cryptographic hasher (the Fx hash of rustc) for dictionary lookups.
@@ -239,6 +286,19 @@ impl Hasher for FxHasher {
         }
     }
 
+    fn write_u8(&mut self, n: u8) {
+        self.add(u64::from(n));
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.add(n);
+    }
+
+    fn write_u128(&mut self, n: u128) {
+        self.add(n as u64);
+        self.add((n >> 64) as u64);
+    }
+
     fn write_usize(&mut self, n: usize) {
         self.add(n as u64);
     }
@@ -250,11 +310,56 @@ impl Hasher for FxHasher {
 
 type FxBuild = BuildHasherDefault<FxHasher>;
 
-/// Dictionary under construction.
+/// Dictionary under construction. Texts of up to 16 bytes are keyed by value (no pointer
+/// chasing or `memcmp` on lookup); longer ones by their bytes.
 struct DictBuilder {
-    index: HashMap<Box<[u8]>, u32, FxBuild>,
+    short: HashMap<(u128, u8), u32, FxBuild>,
+    long: HashMap<Box<[u8]>, u32, FxBuild>,
     codes: Vec<u32>,
     values: Vec<String>,
+}
+
+/// The key of a text of at most 16 bytes.
+#[inline]
+fn short_key(t: &[u8]) -> Option<(u128, u8)> {
+    if t.len() > 16 {
+        return None;
+    }
+    // Built in registers: copying into a stack buffer and reading it back as one integer
+    // stalls on store forwarding.
+    let (lo, hi) = t.split_at(t.len().min(8));
+    Some((
+        u128::from(load_le(lo)) | (u128::from(load_le(hi)) << 64),
+        t.len() as u8,
+    ))
+}
+
+/// Up to eight bytes as a little-endian integer.
+#[inline]
+fn load_le(b: &[u8]) -> u64 {
+    match <[u8; 8]>::try_from(b) {
+        Ok(word) => u64::from_le_bytes(word),
+        Err(_) => b
+            .iter()
+            .enumerate()
+            .fold(0, |v, (i, &x)| v | (u64::from(x) << (8 * i))),
+    }
+}
+
+impl DictBuilder {
+    fn get(&self, t: &[u8]) -> Option<u32> {
+        match short_key(t) {
+            Some(k) => self.short.get(&k).copied(),
+            None => self.long.get(t).copied(),
+        }
+    }
+
+    fn insert(&mut self, t: &[u8], code: u32) {
+        match short_key(t) {
+            Some(k) => self.short.insert(k, code),
+            None => self.long.insert(t.into(), code),
+        };
+    }
 }
 
 /// Builds a [`Column`] one cell at a time.
@@ -283,7 +388,8 @@ impl ColumnBuilder {
             non_numeric_count: 0,
             non_numeric_lines: Vec::new(),
             dictionary: Some(DictBuilder {
-                index: HashMap::default(),
+                short: HashMap::default(),
+                long: HashMap::default(),
                 codes: Vec::new(),
                 values: Vec::new(),
             }),
@@ -340,14 +446,14 @@ impl ColumnBuilder {
         }
         let mut new_value = self.examples.len() < EXAMPLES;
         if let Some(d) = &mut self.dictionary {
-            match d.index.get(t) {
-                Some(&code) => {
+            match d.get(t) {
+                Some(code) => {
                     d.codes.push(code);
                     new_value = false;
                 }
                 None if d.values.len() < DICTIONARY_CAP => {
                     let code = d.values.len() as u32;
-                    d.index.insert(t.into(), code);
+                    d.insert(t, code);
                     d.codes.push(code);
                     let text = String::from_utf8_lossy(t);
                     if matches!(text, std::borrow::Cow::Owned(_))
@@ -426,6 +532,51 @@ mod tests {
         assert_eq!(parse_number(b"0,5"), None);
         assert_eq!(parse_number(b"abc"), None);
         assert_eq!(parse_number(b""), None);
+    }
+
+    proptest::proptest! {
+        /// The fast path gives exactly what `str::parse` gives.
+        #[test]
+        fn fast_decimals_match_std(
+            sign in proptest::sample::select(vec!["", "-", "+"]),
+            int in "[0-9]{0,9}",
+            frac in proptest::option::of("[0-9]{0,9}"),
+        ) {
+            let text = match &frac {
+                Some(f) => format!("{sign}{int}.{f}"),
+                None => format!("{sign}{int}"),
+            };
+            let std = text.parse::<f64>().ok();
+            match fast_decimal(text.as_bytes()) {
+                Some(v) => proptest::prop_assert_eq!(Some(v.to_bits()), std.map(f64::to_bits)),
+                None => proptest::prop_assert_eq!(parse_number(text.as_bytes()), std),
+            }
+        }
+    }
+
+    #[test]
+    fn fast_path_edges() {
+        for s in [
+            "0.1",
+            "0.3",
+            "123456789012345",
+            "9007199254740991",
+            "1.",
+            ".5",
+            "-0",
+            "-0.0",
+        ] {
+            assert_eq!(
+                parse_number(s.as_bytes()).map(f64::to_bits),
+                s.parse::<f64>().ok().map(f64::to_bits),
+                "{s}"
+            );
+        }
+        assert_eq!(fast_decimal(b"."), None);
+        assert_eq!(fast_decimal(b"-"), None);
+        assert_eq!(fast_decimal(b"1.2.3"), None);
+        assert_eq!(fast_decimal(b"1e5"), None);
+        assert_eq!(fast_decimal(b"1234567890123456"), None);
     }
 
     #[test]

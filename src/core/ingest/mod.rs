@@ -178,9 +178,8 @@ fn unique_names(raw: &[String]) -> (Vec<String>, Vec<String>) {
             name.clone()
         };
         // A generated name must not clash with a name given anywhere in the header.
-        let taken = |c: &String, names: &[String]| {
-            names.contains(c) || (c != name && raw.contains(c))
-        };
+        let taken =
+            |c: &String, names: &[String]| names.contains(c) || (c != name && raw.contains(c));
         let mut candidate = base.clone();
         let mut k = 2;
         while taken(&candidate, &names) {

@@ -16,10 +16,14 @@ use crate::core::error::PlumbError;
 /// closed, which would otherwise swallow the rest of the file into one field.
 pub(crate) const MAX_RECORD_BYTES: usize = 64 << 20;
 
-/// One parsed record, borrowed from the parser's buffers.
+/// One parsed record, borrowed from the parser's buffers (or straight from the input, for
+/// unquoted records that lie within one chunk).
 pub(crate) struct Record<'a> {
     buf: &'a [u8],
     ends: &'a [usize],
+    /// Bytes between fields in `buf`: 0 when fields were copied out back to back, 1 when
+    /// `buf` is the raw record with its delimiters.
+    gap: usize,
     /// 1-based line on which the record starts.
     pub line: u64,
     /// 0-based byte offset at which the record starts.
@@ -36,7 +40,11 @@ impl<'a> Record<'a> {
 
     /// The unescaped bytes of field `i` (quotes removed, `""` turned into `"`).
     pub fn field(&self, i: usize) -> &'a [u8] {
-        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        let start = if i == 0 {
+            0
+        } else {
+            self.ends[i - 1] + self.gap
+        };
         &self.buf[start..self.ends[i]]
     }
 
@@ -120,6 +128,7 @@ impl Parser {
         let record = Record {
             buf: &self.buf,
             ends: &self.ends,
+            gap: 0,
             line: self.record_line,
             byte: self.record_byte,
             quoted: self.record_quoted,
@@ -155,6 +164,52 @@ impl Parser {
         }
     }
 
+    /// If an unquoted record starts at `input[start]` and ends with a line break inside
+    /// `input`, hand it to `on_record` without copying and return the index after its line
+    /// break; otherwise `None` (the state machine then reads it byte by byte).
+    #[inline]
+    fn fast_record<F>(
+        &mut self,
+        input: &[u8],
+        start: usize,
+        on_record: &mut F,
+    ) -> Result<Option<usize>, PlumbError>
+    where
+        F: FnMut(&Record<'_>) -> Result<(), PlumbError>,
+    {
+        let d = self.delimiter;
+        let limit = input.len().min(start + MAX_RECORD_BYTES);
+        self.ends.clear();
+        let mut j = start;
+        while j < limit {
+            let b = input[j];
+            if b == d {
+                self.ends.push(j - start);
+            } else if b == b'\n' || b == b'\r' {
+                self.ends.push(j - start);
+                let record = Record {
+                    buf: &input[start..j],
+                    ends: &self.ends,
+                    gap: 1,
+                    line: self.record_line,
+                    byte: self.record_byte,
+                    quoted: false,
+                };
+                let result = on_record(&record);
+                self.ends.clear();
+                self.prev_cr = false;
+                self.newline(b);
+                result?;
+                return Ok(Some(j + 1));
+            } else if b == b'"' {
+                break;
+            }
+            j += 1;
+        }
+        self.ends.clear();
+        Ok(None)
+    }
+
     /// Parse `input`, calling `on_record` for every complete record.
     pub fn feed<F>(&mut self, input: &[u8], on_record: &mut F) -> Result<(), PlumbError>
     where
@@ -174,6 +229,10 @@ impl Parser {
                         self.record_line = self.line;
                         self.record_byte = self.base + i as u64;
                         self.state = State::StartField;
+                        if let Some(next) = self.fast_record(input, i, on_record)? {
+                            i = next;
+                            self.state = State::StartRecord;
+                        }
                     }
                 }
                 State::StartField => {
@@ -385,6 +444,31 @@ mod tests {
             let lines: Vec<u64> = recs.iter().map(|r| r.0).collect();
             assert_eq!(lines, vec![1, 2, 4], "chunk {chunk}");
             assert_eq!(recs[2].1, 17);
+        }
+    }
+
+    proptest::proptest! {
+        /// Records, lines and offsets do not depend on chunking, whether a record takes the
+        /// copy-free path (whole and unquoted within a chunk) or the byte-by-byte one.
+        #[test]
+        fn chunking_does_not_matter(
+            text in proptest::collection::vec(
+                proptest::sample::select(vec![b'a', b'b', b',', b'"', b'\r', b'\n', b' ']),
+                0..80,
+            ),
+            chunk in 1usize..9,
+        ) {
+            let whole = parse(&text, b',', usize::MAX);
+            proptest::prop_assert_eq!(parse(&text, b',', chunk), whole);
+        }
+    }
+
+    #[test]
+    fn mixed_line_endings() {
+        for chunk in [1, 2, 100] {
+            let recs = parse(b"a\rb\nc\r\nd\n\re", b',', chunk).unwrap();
+            let lines: Vec<u64> = recs.iter().map(|r| r.0).collect();
+            assert_eq!(lines, vec![1, 2, 3, 4, 6], "chunk {chunk}");
         }
     }
 
