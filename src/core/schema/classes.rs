@@ -128,6 +128,30 @@ pub fn label_classes(table: &Table, column: &str) -> Result<Vec<String>, PlumbEr
     Ok(classes.values.into_iter().map(|(v, _)| v).collect())
 }
 
+/// Per row of `column`: 1 for the positive class, 0 for the negative one, `None` for missing
+/// or other values, by the same rules as labels in [`crate::core::schema::prepare()`] — for a
+/// decision column, say. Returns the values and the positive class used.
+pub fn binary_values(
+    table: &Table,
+    column: &str,
+    positive: Option<&str>,
+) -> Result<(Vec<Option<u8>>, String), PlumbError> {
+    let col = table.require_column(column)?;
+    let map = label_map(col, positive)?;
+    let codes = col
+        .dictionary()
+        .map(|d| d.codes.as_slice())
+        .unwrap_or_default();
+    let values = codes
+        .iter()
+        .map(|&code| match code {
+            MISSING_CODE => None,
+            code => map.of_code.get(code as usize).copied().flatten(),
+        })
+        .collect();
+    Ok((values, map.positive))
+}
+
 /// The error for a column with too many values to be a label.
 pub(crate) fn too_many(column: &str) -> PlumbError {
     PlumbError::TooManyClasses {
@@ -284,6 +308,25 @@ mod tests {
         assert!(err.to_string().contains("eggs, ham, spam"), "{err}");
         let err = label_map(&c, None).unwrap_err();
         assert!(err.to_string().contains("choose which one"), "{err}");
+    }
+
+    #[test]
+    fn binary_values_of_a_decision_column() {
+        let t = read_table(
+            b"approved,x
+yes,1
+no,2
+,3
+YES,4
+maybe,5
+no,6
+",
+        )
+        .unwrap();
+        let (v, positive) = binary_values(&t, "approved", None).unwrap();
+        assert_eq!(positive, "yes");
+        assert_eq!(v, vec![Some(1), Some(0), None, Some(1), None, Some(0)]);
+        assert!(binary_values(&t, "nope", None).is_err());
     }
 
     #[test]

@@ -135,9 +135,15 @@ fn role_column<'t>(
 }
 
 /// Select, transform and check the score and label of every row (rules in the module
-/// documentation). Fails if the score or label is unmapped or unknown, the file has no data
-/// rows, the positive class is not one of the label's classes, or no row is usable.
+/// documentation). Fails, in this order, if the file has no data rows, the score or label is
+/// unmapped or unknown (or both are one column), the positive class is not one of the label's
+/// two or more classes (or none is given and the classes do not decide it), or no row is
+/// usable.
 pub fn prepare(table: &Table, mapping: &ColumnMapping) -> Result<Prepared, PlumbError> {
+    let rows_total = table.n_rows as u64 + table.ragged_lines.len() as u64;
+    if rows_total == 0 {
+        return Err(PlumbError::NoDataRows);
+    }
     let score = role_column(table, "score", mapping.score.as_deref())?;
     let label = role_column(table, "label", mapping.label.as_deref())?;
     if score.name == label.name {
@@ -146,10 +152,6 @@ pub fn prepare(table: &Table, mapping: &ColumnMapping) -> Result<Prepared, Plumb
             value: label.name.clone(),
             expected: "the score and the label must be different columns".to_string(),
         });
-    }
-    let rows_total = table.n_rows as u64 + table.ragged_lines.len() as u64;
-    if rows_total == 0 {
-        return Err(PlumbError::NoDataRows);
     }
     let map = label_map(label, mapping.positive_label.as_deref())?;
     let codes = label
