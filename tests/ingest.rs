@@ -251,6 +251,8 @@ fn duplicate_and_empty_headers_are_renamed() {
     assert_eq!(t.warnings.len(), 2, "{:?}", t.warnings);
     assert!(t.warnings[0].contains("\"x\"") && t.warnings[0].contains("\"x_3\""));
     assert!(t.warnings[1].contains("Column 3") && t.warnings[1].contains("column_3"));
+    let t = read_table(b"x,x,y,\n1,2,3,4\n").unwrap();
+    assert_eq!(t.headers, vec!["x", "x_2", "y", "column_4"]);
 }
 
 #[test]

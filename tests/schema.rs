@@ -283,6 +283,33 @@ fn errors_name_roles_columns_and_reasons() {
     assert!(text.contains("1 score not a number") && text.contains("1 wrong number of fields"));
 }
 
+#[test]
+fn a_high_cardinality_label_is_refused_by_name() {
+    let mut text = String::from("score,label\n");
+    for i in 0..5000 {
+        text.push_str(&format!("0.5,c{i}\n"));
+    }
+    let t = read_table(text.as_bytes()).unwrap();
+    let err = label_classes(&t, "label").unwrap_err();
+    assert_eq!(
+        err,
+        PlumbError::TooManyClasses {
+            column: "label".into(),
+            limit: 4096
+        }
+    );
+    assert!(
+        err.to_string().contains("\"label\" has more than 4096"),
+        "{err}"
+    );
+    let m = ColumnMapping {
+        score: Some("score".into()),
+        label: Some("label".into()),
+        ..ColumnMapping::default()
+    };
+    assert_eq!(prepare(&t, &m).unwrap_err(), err);
+}
+
 fn transform_of(name: &str) -> ScoreTransform {
     match name {
         "identity" => ScoreTransform::Identity,
