@@ -1,1 +1,302 @@
-//! (being written)
+//! The one error type of the core: [`PlumbError`].
+//!
+//! Every variant carries what a person needs to find and fix the problem: the 1-based line (as a
+//! text editor shows it; the header is line 1), the 0-based byte offset into the uncompressed text,
+//! the column name, and its `Display` text says in plain words what was wrong and what to do.
+//! `Display` is already meant for people; [`PlumbError::user_message`] returns the same text so
+//! callers do not depend on formatting traits.
+
+use crate::core::report::ExclusionReason;
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// Everything that can go wrong in the core, from reading bytes to computing a statistic.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PlumbError {
+    /// The input has no bytes at all (or only blank lines).
+    Empty,
+    /// The file has a header line but no data rows.
+    NoDataRows,
+    /// The delimited text could not be read at a position.
+    Parse {
+        /// 1-based line where the problem starts.
+        line: u64,
+        /// 0-based byte offset into the uncompressed text where the problem starts.
+        byte: u64,
+        /// What is wrong and what to do, in plain words.
+        message: String,
+    },
+    /// The text is not UTF-8 (or ASCII) text, e.g. UTF-16 saved by Excel or Notepad.
+    Encoding {
+        /// The encoding that was recognised, e.g. `UTF-16LE`.
+        encoding: String,
+        /// How it was recognised.
+        detail: String,
+    },
+    /// The bytes are not text at all (a spreadsheet, an archive, an image, ...).
+    Binary {
+        /// What the bytes look like, e.g. `an Excel workbook (.xlsx)`, or `binary data`.
+        what: String,
+        /// 0-based byte offset of the evidence (a NUL byte, or 0 for a file signature).
+        byte: u64,
+    },
+    /// The gzip stream is corrupt or truncated.
+    Gzip {
+        /// What the decompressor reported, in plain words.
+        message: String,
+    },
+    /// A column name was asked for that the header does not have.
+    UnknownColumn {
+        /// The name asked for.
+        name: String,
+        /// The names the header has, in order.
+        available: Vec<String>,
+    },
+    /// A role the analysis needs (score, label) has not been assigned to a column.
+    MissingRole {
+        /// The role, e.g. `score`.
+        role: String,
+    },
+    /// Every data row was excluded, so nothing is left to analyse.
+    NoUsableRows {
+        /// Data rows in the file (ragged rows included).
+        rows: u64,
+        /// Rows excluded, by reason.
+        excluded: BTreeMap<ExclusionReason, u64>,
+    },
+    /// Two inputs that must have the same length do not.
+    LengthMismatch {
+        /// Name of the first input, e.g. `scores`.
+        left: String,
+        /// Its length.
+        left_len: u64,
+        /// Name of the second input, e.g. `labels`.
+        right: String,
+        /// Its length.
+        right_len: u64,
+    },
+    /// A setting (threshold, bins, positive class, ...) has a value that cannot be used.
+    InvalidSetting {
+        /// The setting's name, e.g. `bins`.
+        setting: String,
+        /// The value given, as text.
+        value: String,
+        /// What would be accepted.
+        expected: String,
+    },
+    /// A value inside the data cannot be used by a computation (e.g. a score of 1.5 given to a
+    /// metric that needs probabilities).
+    InvalidValue {
+        /// What the value is, e.g. `score`.
+        what: String,
+        /// 0-based position in the input slice.
+        index: u64,
+        /// The value, as text.
+        value: String,
+        /// What would be accepted.
+        expected: String,
+    },
+    /// Fewer data than a computation needs.
+    NotEnoughData {
+        /// What is counted, e.g. `rows` or `positive rows`.
+        what: String,
+        /// How many are needed.
+        needed: u64,
+        /// How many there are.
+        found: u64,
+    },
+    /// A column has too many distinct values to be used as classes (label or decision).
+    TooManyClasses {
+        /// The column.
+        column: String,
+        /// The cap that was exceeded.
+        limit: u64,
+    },
+}
+
+impl PlumbError {
+    /// The message to show a person: what was wrong, where, and what to do.
+    pub fn user_message(&self) -> String {
+        self.to_string()
+    }
+
+    /// The 1-based line the error points at, if it points at one.
+    pub fn line(&self) -> Option<u64> {
+        match self {
+            Self::Parse { line, .. } => Some(*line),
+            _ => None,
+        }
+    }
+}
+
+/// `a, b and c` for a short list of names.
+fn list(names: &[String]) -> String {
+    const SHOWN: usize = 20;
+    let shown: Vec<&str> = names.iter().take(SHOWN).map(String::as_str).collect();
+    let mut text = shown.join(", ");
+    if names.len() > SHOWN {
+        text.push_str(&format!(" and {} more", names.len() - SHOWN));
+    }
+    text
+}
+
+impl fmt::Display for PlumbError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Empty => write!(
+                f,
+                "The file is empty: it has no header line and no rows. Choose a CSV file whose \
+                 first line names the columns."
+            ),
+            Self::NoDataRows => write!(
+                f,
+                "The file has a header line but no data rows. Add rows below the header, or \
+                 choose another file."
+            ),
+            Self::Parse {
+                line,
+                byte,
+                message,
+            } => write!(f, "Line {line} (byte {byte}): {message}"),
+            Self::Encoding { encoding, detail } => write!(
+                f,
+                "The file is {encoding} text ({detail}); Plumb reads UTF-8 only. Re-save it as \
+                 \"CSV UTF-8\" (in Excel: File > Save As > CSV UTF-8) and load it again."
+            ),
+            Self::Binary { what, byte } => write!(
+                f,
+                "This is {what}, not CSV text (found at byte {byte}). Export or save the data as \
+                 a CSV file (optionally gzip-compressed as .csv.gz) and load that."
+            ),
+            Self::Gzip { message } => write!(
+                f,
+                "The gzip file could not be decompressed: {message}. The file may be truncated or \
+                 damaged: download or compress it again."
+            ),
+            Self::UnknownColumn { name, available } => write!(
+                f,
+                "There is no column named \"{name}\". The columns are: {}.",
+                list(available)
+            ),
+            Self::MissingRole { role } => write!(
+                f,
+                "No column is chosen as the {role}. Pick the {role} column in the column mapping."
+            ),
+            Self::NoUsableRows { rows, excluded } => {
+                write!(f, "None of the {rows} data rows can be used: ")?;
+                let parts: Vec<String> = excluded
+                    .iter()
+                    .filter(|(_, n)| **n > 0)
+                    .map(|(reason, n)| format!("{n} {}", reason.describe()))
+                    .collect();
+                write!(
+                    f,
+                    "{}. Check that the score and label columns are mapped correctly.",
+                    parts.join(", ")
+                )
+            }
+            Self::LengthMismatch {
+                left,
+                left_len,
+                right,
+                right_len,
+            } => write!(
+                f,
+                "{left} and {right} must have the same length, but there are {left_len} {left} \
+                 and {right_len} {right}."
+            ),
+            Self::InvalidSetting {
+                setting,
+                value,
+                expected,
+            } => write!(
+                f,
+                "The setting {setting} = \"{value}\" cannot be used: {expected}."
+            ),
+            Self::InvalidValue {
+                what,
+                index,
+                value,
+                expected,
+            } => write!(
+                f,
+                "The {what} at position {index} is {value}, but {expected}."
+            ),
+            Self::NotEnoughData {
+                what,
+                needed,
+                found,
+            } => write!(
+                f,
+                "Not enough data: this needs at least {needed} {what}, but there are {found}."
+            ),
+            Self::TooManyClasses { column, limit } => write!(
+                f,
+                "The column \"{column}\" has more than {limit} distinct values, so it cannot be \
+                 a label or decision column. Choose a column with two classes."
+            ),
+        }
+    }
+}
+
+impl std::error::Error for PlumbError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parse_error_names_line_and_byte() {
+        let e = PlumbError::Parse {
+            line: 12,
+            byte: 340,
+            message: "a quoted field is never closed".into(),
+        };
+        let text = e.user_message();
+        assert!(text.contains("Line 12"), "{text}");
+        assert!(text.contains("byte 340"), "{text}");
+        assert_eq!(e.line(), Some(12));
+        assert_eq!(PlumbError::Empty.line(), None);
+    }
+
+    #[test]
+    fn unknown_column_lists_available_names() {
+        let e = PlumbError::UnknownColumn {
+            name: "scor".into(),
+            available: vec!["score".into(), "label".into()],
+        };
+        assert_eq!(
+            e.to_string(),
+            "There is no column named \"scor\". The columns are: score, label."
+        );
+    }
+
+    #[test]
+    fn long_column_lists_are_shortened() {
+        let names: Vec<String> = (0..25).map(|i| format!("c{i}")).collect();
+        let text = list(&names);
+        assert!(text.ends_with("c19 and 5 more"), "{text}");
+    }
+
+    #[test]
+    fn no_usable_rows_counts_each_reason() {
+        let mut excluded = BTreeMap::new();
+        excluded.insert(ExclusionReason::MissingScore, 3);
+        excluded.insert(ExclusionReason::InvalidLabel, 2);
+        excluded.insert(ExclusionReason::RaggedRow, 0);
+        let text = PlumbError::NoUsableRows { rows: 5, excluded }.to_string();
+        assert!(text.contains("None of the 5 data rows"), "{text}");
+        assert!(text.contains("3 score missing"), "{text}");
+        assert!(
+            text.contains("2 label not one of the two classes"),
+            "{text}"
+        );
+        assert!(!text.contains("wrong number of fields"), "{text}");
+    }
+
+    #[test]
+    fn errors_are_std_errors() {
+        fn takes(_: &dyn std::error::Error) {}
+        takes(&PlumbError::NoDataRows);
+    }
+}

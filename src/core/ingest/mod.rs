@@ -1,1 +1,419 @@
-//! (being written)
+//! Bytes of a delimited file (optionally gzip-compressed) to a typed [`Table`].
+//!
+//! The pipeline, fed chunk by chunk through [`TableBuilder`] so a browser can stream a `Blob`:
+//! 1. gzip is recognised by its magic bytes `1F 8B` (RFC 1952) and decompressed incrementally;
+//!    multi-member files are read whole;
+//! 2. the first 64 KiB of text are checked for encodings other than UTF-8 and for binary
+//!    formats, a UTF-8 byte-order mark is stripped, and the delimiter is sniffed
+//!    (see the `sniff` module);
+//! 3. the text is split into records (the `parser` module: RFC 4180 with the usual leniencies);
+//! 4. the first non-blank record is the header; each later record becomes one row of typed
+//!    [`Column`]s, except records whose field count differs from the header's, which are left
+//!    out and listed in [`Table::ragged_lines`].
+//!
+//! Positions in messages are editor line numbers (1-based, header = line 1 unless blank lines
+//! precede it) and 0-based byte offsets into the uncompressed text.
+
+mod column;
+mod parser;
+mod sniff;
+mod timestamp;
+
+pub use column::{
+    Column, ColumnKind, DICTIONARY_CAP, Dictionary, MISSING_CODE, is_missing_marker, parse_number,
+};
+pub use timestamp::{days_from_civil, parse_iso8601};
+
+use crate::core::error::PlumbError;
+use crate::core::report::Dialect;
+use column::ColumnBuilder;
+use flate2::write::MultiGzDecoder;
+use parser::{Parser, Record};
+use sniff::{SNIFF_BYTES, check_text, sniff_delimiter};
+use std::io::Write;
+
+/// Compressed bytes handed to the gzip decoder at a time, so that decompressed output is
+/// drained in pieces of bounded size.
+const GZIP_STEP: usize = 16 * 1024;
+
+/// A parsed delimited file: typed columns plus what was learned while reading it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    /// Column names as used everywhere else: trimmed, empty ones named `column_N`, duplicates
+    /// suffixed `_2`, `_3`, ... (see `warnings`).
+    pub headers: Vec<String>,
+    /// One column per header name, each with `n_rows` rows.
+    pub columns: Vec<Column>,
+    /// Data rows kept (ragged rows and blank lines are not rows).
+    pub n_rows: usize,
+    /// How the file was read.
+    pub dialect: Dialect,
+    /// Editor line numbers of records whose field count differs from the header's, in order.
+    pub ragged_lines: Vec<u64>,
+    /// Things a person should know about how the file was read (renamed columns, replaced
+    /// characters, a header that looks like data).
+    pub warnings: Vec<String>,
+    /// Editor line of the header.
+    pub header_line: u64,
+    /// Rows whose line is not one past the previous row's: (row, line), by row.
+    line_breaks: Vec<(usize, u64)>,
+}
+
+impl Table {
+    /// The 1-based editor line on which data row `row` starts (the header is line 1). Exact
+    /// even when quoted fields span lines, or blank and ragged lines were skipped.
+    pub fn line_of_row(&self, row: usize) -> u64 {
+        let i = self.line_breaks.partition_point(|&(r, _)| r <= row);
+        match i.checked_sub(1).map(|j| self.line_breaks[j]) {
+            Some((r, line)) => line + (row - r) as u64,
+            None => self.header_line + 1 + row as u64,
+        }
+    }
+
+    /// The column called `name`.
+    pub fn column(&self, name: &str) -> Option<&Column> {
+        self.columns.iter().find(|c| c.name == name)
+    }
+
+    /// The column called `name`, or an error that lists the available names.
+    pub fn require_column(&self, name: &str) -> Result<&Column, PlumbError> {
+        self.column(name).ok_or_else(|| PlumbError::UnknownColumn {
+            name: name.to_string(),
+            available: self.headers.clone(),
+        })
+    }
+}
+
+/// Read a whole file (plain or gzip-compressed delimited text) into a [`Table`].
+pub fn read_table(bytes: &[u8]) -> Result<Table, PlumbError> {
+    let mut builder = TableBuilder::new();
+    builder.push(bytes)?;
+    builder.finish()
+}
+
+/// Rows, columns and line numbers, built from records.
+struct Accumulator {
+    header: Option<Vec<String>>,
+    header_line: u64,
+    columns: Vec<ColumnBuilder>,
+    n_rows: usize,
+    ragged_lines: Vec<u64>,
+    line_breaks: Vec<(usize, u64)>,
+    warnings: Vec<String>,
+}
+
+impl Accumulator {
+    fn new() -> Self {
+        Self {
+            header: None,
+            header_line: 1,
+            columns: Vec::new(),
+            n_rows: 0,
+            ragged_lines: Vec::new(),
+            line_breaks: Vec::new(),
+            warnings: Vec::new(),
+        }
+    }
+
+    fn on_record(&mut self, r: &Record<'_>) -> Result<(), PlumbError> {
+        if r.is_blank() {
+            return Ok(());
+        }
+        if self.header.is_none() {
+            let raw: Vec<String> = (0..r.len())
+                .map(|i| String::from_utf8_lossy(r.field(i)).trim().to_string())
+                .collect();
+            let (names, warnings) = unique_names(&raw);
+            self.warnings.extend(warnings);
+            if raw.iter().all(|n| parse_number(n.as_bytes()).is_some()) {
+                self.warnings.push(format!(
+                    "The first line ({}) looks like data, not column names: the file may have \
+                     no header line. Its values are used as column names.",
+                    r.line
+                ));
+            }
+            self.columns = names.iter().cloned().map(ColumnBuilder::new).collect();
+            self.header = Some(names);
+            self.header_line = r.line;
+            return Ok(());
+        }
+        if r.len() != self.columns.len() {
+            self.ragged_lines.push(r.line);
+            return Ok(());
+        }
+        if self.n_rows >= u32::MAX as usize {
+            return Err(PlumbError::Parse {
+                line: r.line,
+                byte: r.byte,
+                message: "the file has more than 4294967295 data rows, more than Plumb can \
+                          hold. Split it into smaller files"
+                    .to_string(),
+            });
+        }
+        let row = self.n_rows;
+        let expected = match self.line_breaks.last() {
+            Some(&(r0, l0)) => l0 + (row - r0) as u64,
+            None => self.header_line + 1 + row as u64,
+        };
+        if r.line != expected {
+            self.line_breaks.push((row, r.line));
+        }
+        for (i, c) in self.columns.iter_mut().enumerate() {
+            c.push(r.field(i), r.line);
+        }
+        self.n_rows += 1;
+        Ok(())
+    }
+}
+
+/// Unique, non-empty names for raw header fields, with a warning for each change.
+fn unique_names(raw: &[String]) -> (Vec<String>, Vec<String>) {
+    let mut names: Vec<String> = Vec::with_capacity(raw.len());
+    let mut warnings = Vec::new();
+    for (i, name) in raw.iter().enumerate() {
+        let position = i + 1;
+        let base = if name.is_empty() {
+            format!("column_{position}")
+        } else {
+            name.clone()
+        };
+        // A generated name must not clash with a name given anywhere in the header.
+        let taken =
+            |c: &String, names: &[String]| names.contains(c) || (c != name && raw.contains(c));
+        let mut candidate = base.clone();
+        let mut k = 2;
+        while taken(&candidate, &names) {
+            candidate = format!("{base}_{k}");
+            k += 1;
+        }
+        if name.is_empty() {
+            warnings.push(format!(
+                "Column {position} has no name in the header; it is called \"{candidate}\"."
+            ));
+        } else if candidate != *name {
+            warnings.push(format!(
+                "More than one column is named \"{name}\"; column {position} is called \
+                 \"{candidate}\"."
+            ));
+        }
+        names.push(candidate);
+    }
+    (names, warnings)
+}
+
+/// The text stage: sample for sniffing, then parse.
+struct TextStage {
+    sample: Vec<u8>,
+    parser: Option<Parser>,
+    bom: bool,
+    delimiter: u8,
+    acc: Accumulator,
+}
+
+impl TextStage {
+    fn new() -> Self {
+        Self {
+            sample: Vec::new(),
+            parser: None,
+            bom: false,
+            delimiter: b',',
+            acc: Accumulator::new(),
+        }
+    }
+
+    fn push(&mut self, mut bytes: &[u8]) -> Result<(), PlumbError> {
+        if self.parser.is_none() {
+            let take = bytes.len().min(SNIFF_BYTES - self.sample.len());
+            self.sample.extend_from_slice(&bytes[..take]);
+            bytes = &bytes[take..];
+            if self.sample.len() < SNIFF_BYTES {
+                return Ok(());
+            }
+            self.start(false)?;
+        }
+        self.feed(bytes)
+    }
+
+    fn feed(&mut self, bytes: &[u8]) -> Result<(), PlumbError> {
+        let Self { parser, acc, .. } = self;
+        match parser {
+            Some(p) => p.feed(bytes, &mut |r: &Record<'_>| acc.on_record(r)),
+            None => Ok(()),
+        }
+    }
+
+    /// Check and sniff the sample, then parse it; `complete` if it is the whole text.
+    fn start(&mut self, complete: bool) -> Result<(), PlumbError> {
+        if complete && self.sample.is_empty() {
+            return Err(PlumbError::Empty);
+        }
+        self.bom = check_text(&self.sample)?;
+        let skip = if self.bom { 3 } else { 0 };
+        self.delimiter = sniff_delimiter(&self.sample[skip..], complete);
+        self.parser = Some(Parser::new(self.delimiter, skip as u64));
+        let sample = std::mem::take(&mut self.sample);
+        self.feed(&sample[skip..])
+    }
+
+    fn finish(mut self, gzip: bool) -> Result<Table, PlumbError> {
+        if self.parser.is_none() {
+            self.start(true)?;
+        }
+        let Self { parser, acc, .. } = &mut self;
+        if let Some(p) = parser {
+            p.finish(&mut |r: &Record<'_>| acc.on_record(r))?;
+        }
+        let acc = self.acc;
+        let Some(headers) = acc.header else {
+            return Err(PlumbError::Empty);
+        };
+        let mut warnings = acc.warnings;
+        let columns: Vec<Column> = acc
+            .columns
+            .into_iter()
+            .map(|c| {
+                if let Some(line) = c.invalid_utf8_line {
+                    warnings.push(format!(
+                        "Column \"{}\" has text that is not valid UTF-8 (first on line {line}); \
+                         those characters are shown as \u{fffd}. Re-save the file as UTF-8 to \
+                         keep them.",
+                        c.name()
+                    ));
+                }
+                c.finish()
+            })
+            .collect();
+        Ok(Table {
+            headers,
+            columns,
+            n_rows: acc.n_rows,
+            dialect: Dialect {
+                delimiter: char::from(self.delimiter).to_string(),
+                gzip,
+                bom: self.bom,
+            },
+            ragged_lines: acc.ragged_lines,
+            warnings,
+            header_line: acc.header_line,
+            line_breaks: acc.line_breaks,
+        })
+    }
+}
+
+/// How the incoming bytes are decoded.
+enum Stage {
+    /// Fewer than two bytes seen: gzip or not is still open.
+    Undecided(Vec<u8>),
+    /// Plain text.
+    Plain,
+    /// gzip-compressed text.
+    Gzip(Box<MultiGzDecoder<Vec<u8>>>),
+}
+
+/// Builds a [`Table`] from chunks of a file pushed in order; the result does not depend on
+/// where the chunks are split.
+pub struct TableBuilder {
+    stage: Stage,
+    text: TextStage,
+    failed: Option<PlumbError>,
+}
+
+impl Default for TableBuilder {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl TableBuilder {
+    /// A builder that has seen no bytes yet.
+    pub fn new() -> Self {
+        Self {
+            stage: Stage::Undecided(Vec::new()),
+            text: TextStage::new(),
+            failed: None,
+        }
+    }
+
+    /// Feed the next chunk of the file. After an error, every later call returns it again.
+    pub fn push(&mut self, chunk: &[u8]) -> Result<(), PlumbError> {
+        if let Some(e) = &self.failed {
+            return Err(e.clone());
+        }
+        let result = self.push_inner(chunk);
+        if let Err(e) = &result {
+            self.failed = Some(e.clone());
+        }
+        result
+    }
+
+    fn push_inner(&mut self, chunk: &[u8]) -> Result<(), PlumbError> {
+        if let Stage::Undecided(head) = &mut self.stage {
+            head.extend_from_slice(chunk);
+            if head.len() < 2 {
+                return Ok(());
+            }
+            let head = std::mem::take(head);
+            return self.decide(&head);
+        }
+        self.route(chunk)
+    }
+
+    /// Choose plain or gzip from the first bytes, then pass them on.
+    fn decide(&mut self, head: &[u8]) -> Result<(), PlumbError> {
+        self.stage = if head.starts_with(&[0x1f, 0x8b]) {
+            Stage::Gzip(Box::new(MultiGzDecoder::new(Vec::new())))
+        } else {
+            Stage::Plain
+        };
+        self.route(head)
+    }
+
+    fn route(&mut self, chunk: &[u8]) -> Result<(), PlumbError> {
+        match &mut self.stage {
+            Stage::Undecided(_) => Ok(()),
+            Stage::Plain => self.text.push(chunk),
+            Stage::Gzip(decoder) => {
+                for piece in chunk.chunks(GZIP_STEP) {
+                    decoder.write_all(piece).map_err(gzip_error)?;
+                    let out = std::mem::take(decoder.get_mut());
+                    self.text.push(&out)?;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// Finish reading: flush the decoder and parser and return the table.
+    pub fn finish(mut self) -> Result<Table, PlumbError> {
+        if let Some(e) = self.failed {
+            return Err(e);
+        }
+        if let Stage::Undecided(head) = &mut self.stage {
+            let head = std::mem::take(head);
+            if head.is_empty() {
+                return Err(PlumbError::Empty);
+            }
+            self.stage = Stage::Plain;
+            self.route(&head)?;
+        }
+        let gzip = match &mut self.stage {
+            Stage::Gzip(decoder) => {
+                decoder.try_finish().map_err(gzip_error)?;
+                let out = std::mem::take(decoder.get_mut());
+                self.text.push(&out)?;
+                true
+            }
+            _ => false,
+        };
+        self.text.finish(gzip)
+    }
+}
+
+/// A decompression error in words.
+fn gzip_error(e: std::io::Error) -> PlumbError {
+    let message = match e.kind() {
+        std::io::ErrorKind::UnexpectedEof => "the compressed data ends too early".to_string(),
+        _ => format!("the compressed data is corrupt ({e})"),
+    };
+    PlumbError::Gzip { message }
+}

@@ -1,0 +1,640 @@
+//! Typed, compact columns built cell by cell, never keeping the whole text.
+//!
+//! Every cell is trimmed of surrounding ASCII whitespace, then classified:
+//! * missing if it is empty or one of the markers `NA`, `N/A`, `#N/A`, `NaN`, `null`, `None`,
+//!   `?`, `-` (ASCII case-insensitive);
+//! * a number if Rust's `f64::from_str` accepts it (so `1e-3`, `.5`, `+2`, `inf`, `-inf` and
+//!   `1e999` — which overflows to infinity — are numbers; non-finite numbers are kept, not
+//!   treated as missing);
+//! * otherwise non-numeric text.
+//!
+//! Each column keeps `numeric` (NaN where missing or non-numeric), a missing-cell bitmap, a
+//! dictionary encoding of the trimmed text while it has at most [`DICTIONARY_CAP`] distinct
+//! values, and ISO 8601 timestamps while every non-missing cell is one.
+
+use super::timestamp::parse_iso8601;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// Most distinct values a column's dictionary keeps; beyond it the column is high-cardinality.
+pub const DICTIONARY_CAP: usize = 4096;
+
+/// Code of a missing cell in [`Dictionary::codes`].
+pub const MISSING_CODE: u32 = u32::MAX;
+
+/// Line numbers of non-numeric cells kept per column, for messages.
+const NON_NUMERIC_EXAMPLES: usize = 5;
+
+/// Example values kept per column, for previews.
+const EXAMPLES: usize = 5;
+
+/// What a column holds, judged from all its cells.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ColumnKind {
+    /// Every cell is missing (or there are no rows).
+    Empty,
+    /// Every non-missing cell is an ISO 8601 date or date-time.
+    Timestamp,
+    /// At least 90 % of the non-missing cells are numbers.
+    Numeric,
+    /// Text with at most [`DICTIONARY_CAP`] distinct values.
+    Categorical,
+    /// Text with more distinct values than that (free text, identifiers).
+    Text,
+}
+
+/// The distinct trimmed texts of a column and, per row, the index of its text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Dictionary {
+    /// Per row: index into `values`, or [`MISSING_CODE`] for a missing cell.
+    pub codes: Vec<u32>,
+    /// Distinct non-missing texts, in order of first appearance (invalid UTF-8 replaced by �).
+    pub values: Vec<String>,
+}
+
+/// A bitmap, one bit per row.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct Bits {
+    words: Vec<u64>,
+    len: usize,
+}
+
+impl Bits {
+    fn push(&mut self, bit: bool) {
+        if self.len.is_multiple_of(64) {
+            self.words.push(0);
+        }
+        if bit && let Some(w) = self.words.last_mut() {
+            *w |= 1 << (self.len % 64);
+        }
+        self.len += 1;
+    }
+
+    fn get(&self, i: usize) -> bool {
+        i < self.len && (self.words[i / 64] >> (i % 64)) & 1 == 1
+    }
+}
+
+/// One column of a [`super::Table`]. Equality compares numbers bit for bit, so NaN cells
+/// (missing or non-numeric) compare equal.
+#[derive(Debug, Clone)]
+pub struct Column {
+    /// The column's name (from the header, made unique).
+    pub name: String,
+    numeric: Vec<f64>,
+    missing: Bits,
+    missing_count: u64,
+    non_numeric_count: u64,
+    non_numeric_lines: Vec<u64>,
+    dictionary: Option<Dictionary>,
+    timestamps: Option<Vec<f64>>,
+    examples: Vec<String>,
+}
+
+impl PartialEq for Column {
+    fn eq(&self, other: &Self) -> bool {
+        let same = |a: &[f64], b: &[f64]| {
+            a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.to_bits() == y.to_bits())
+        };
+        self.name == other.name
+            && same(&self.numeric, &other.numeric)
+            && self.missing == other.missing
+            && self.missing_count == other.missing_count
+            && self.non_numeric_count == other.non_numeric_count
+            && self.non_numeric_lines == other.non_numeric_lines
+            && self.dictionary == other.dictionary
+            && match (&self.timestamps, &other.timestamps) {
+                (Some(a), Some(b)) => same(a, b),
+                (None, None) => true,
+                _ => false,
+            }
+            && self.examples == other.examples
+    }
+}
+
+impl Column {
+    /// Number of rows.
+    pub fn len(&self) -> usize {
+        self.numeric.len()
+    }
+
+    /// Whether the column has no rows.
+    pub fn is_empty(&self) -> bool {
+        self.numeric.is_empty()
+    }
+
+    /// Per row: the number, or NaN where the cell is missing or not a number.
+    pub fn numeric(&self) -> &[f64] {
+        &self.numeric
+    }
+
+    /// The trimmed text of `row`, if the column kept its dictionary and the cell is not missing.
+    /// High-cardinality columns ([`ColumnKind::Text`], or numeric columns with more than
+    /// [`DICTIONARY_CAP`] distinct values) do not keep text: use [`Column::numeric`].
+    pub fn text(&self, row: usize) -> Option<&str> {
+        let d = self.dictionary.as_ref()?;
+        let code = *d.codes.get(row)?;
+        d.values.get(code as usize).map(String::as_str)
+    }
+
+    /// Whether the cell at `row` is empty or a missing-value marker.
+    pub fn is_missing(&self, row: usize) -> bool {
+        self.missing.get(row)
+    }
+
+    /// Number of missing cells.
+    pub fn missing_count(&self) -> u64 {
+        self.missing_count
+    }
+
+    /// Number of cells that are neither missing nor numbers.
+    pub fn non_numeric_count(&self) -> u64 {
+        self.non_numeric_count
+    }
+
+    /// Editor line numbers of the first few non-numeric cells.
+    pub fn non_numeric_lines(&self) -> &[u64] {
+        &self.non_numeric_lines
+    }
+
+    /// Number of distinct non-missing texts, or `None` if over [`DICTIONARY_CAP`].
+    pub fn distinct_count(&self) -> Option<usize> {
+        self.dictionary.as_ref().map(|d| d.values.len())
+    }
+
+    /// The dictionary encoding, if the column has at most [`DICTIONARY_CAP`] distinct values.
+    pub fn dictionary(&self) -> Option<&Dictionary> {
+        self.dictionary.as_ref()
+    }
+
+    /// Per row: seconds since the Unix epoch (NaN where missing), if every non-missing cell is
+    /// an ISO 8601 date or date-time.
+    pub fn timestamps(&self) -> Option<&[f64]> {
+        self.timestamps.as_deref()
+    }
+
+    /// Up to five distinct non-missing values, in order of first appearance.
+    pub fn examples(&self) -> &[String] {
+        &self.examples
+    }
+
+    /// What the column holds; see [`ColumnKind`] for the rules, applied in its order.
+    pub fn kind(&self) -> ColumnKind {
+        let present = self.len() as u64 - self.missing_count;
+        if present == 0 {
+            ColumnKind::Empty
+        } else if self.timestamps.is_some() {
+            ColumnKind::Timestamp
+        } else if (present - self.non_numeric_count) * 10 >= present * 9 {
+            ColumnKind::Numeric
+        } else if self.dictionary.is_some() {
+            ColumnKind::Categorical
+        } else {
+            ColumnKind::Text
+        }
+    }
+}
+
+/// Whether a trimmed cell is a missing-value marker.
+pub fn is_missing_marker(t: &[u8]) -> bool {
+    const MARKERS: [&[u8]; 8] = [b"na", b"n/a", b"#n/a", b"nan", b"null", b"none", b"?", b"-"];
+    match t.first() {
+        None => true,
+        Some(b'n' | b'N' | b'#' | b'?' | b'-') if t.len() <= 4 => {
+            MARKERS.iter().any(|m| t.eq_ignore_ascii_case(m))
+        }
+        Some(_) => false,
+    }
+}
+
+/// The number in a trimmed cell, if it is one (NaN is never returned: it is missing).
+pub fn parse_number(t: &[u8]) -> Option<f64> {
+    if let Some(v) = fast_decimal(t) {
+        return Some(v);
+    }
+    let first = *t.first()?;
+    if !(first.is_ascii_digit() || matches!(first, b'-' | b'+' | b'.' | b'i' | b'I')) {
+        return None;
+    }
+    let s = std::str::from_utf8(t).ok()?;
+    s.parse::<f64>().ok().filter(|v| !v.is_nan())
+}
+
+/// Plain decimals (`-12.345`, at most 15 digits, no exponent) by Clinger's fast path: the
+/// digits form an integer m < 2^53 and the value is m / 10^k with k ≤ 15, both exact in f64,
+/// so one correctly rounded division gives the correctly rounded result, bit for bit what
+/// `str::parse` gives. Anything else returns `None` and goes to `str::parse`.
+#[inline]
+fn fast_decimal(t: &[u8]) -> Option<f64> {
+    const POW10: [f64; 16] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+    ];
+    let (negative, digits) = match t.first()? {
+        b'-' => (true, &t[1..]),
+        b'+' => (false, &t[1..]),
+        _ => (false, t),
+    };
+    if digits.is_empty() || digits.len() > 16 {
+        return None;
+    }
+    let mut mantissa: u64 = 0;
+    let mut count = 0usize;
+    let mut point: Option<usize> = None;
+    for (i, &b) in digits.iter().enumerate() {
+        match b {
+            b'0'..=b'9' => {
+                mantissa = mantissa * 10 + u64::from(b - b'0');
+                count += 1;
+            }
+            b'.' if point.is_none() => point = Some(i),
+            _ => return None,
+        }
+    }
+    if count == 0 || count > 15 {
+        return None;
+    }
+    let scale = point.map_or(0, |p| digits.len() - p - 1);
+    let v = mantissa as f64 / POW10[scale];
+    Some(if negative { -v } else { v })
+}
+
+/// A small, fast, non-cryptographic hasher (the Fx hash of rustc) for dictionary lookups.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct FxHasher {
+    hash: u64,
+}
+
+impl FxHasher {
+    #[inline]
+    fn add(&mut self, word: u64) {
+        self.hash = (self.hash.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            self.add(u64::from_le_bytes(w));
+        }
+        for &b in chunks.remainder() {
+            self.add(u64::from(b));
+        }
+    }
+
+    fn write_u8(&mut self, n: u8) {
+        self.add(u64::from(n));
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.add(n);
+    }
+
+    fn write_u128(&mut self, n: u128) {
+        self.add(n as u64);
+        self.add((n >> 64) as u64);
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.add(n as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.hash
+    }
+}
+
+type FxBuild = BuildHasherDefault<FxHasher>;
+
+/// Dictionary under construction. Texts of up to 16 bytes are keyed by value (no pointer
+/// chasing or `memcmp` on lookup); longer ones by their bytes.
+struct DictBuilder {
+    short: HashMap<(u128, u8), u32, FxBuild>,
+    long: HashMap<Box<[u8]>, u32, FxBuild>,
+    codes: Vec<u32>,
+    values: Vec<String>,
+}
+
+/// The key of a text of at most 16 bytes.
+#[inline]
+fn short_key(t: &[u8]) -> Option<(u128, u8)> {
+    if t.len() > 16 {
+        return None;
+    }
+    // Built in registers: copying into a stack buffer and reading it back as one integer
+    // stalls on store forwarding.
+    let (lo, hi) = t.split_at(t.len().min(8));
+    Some((
+        u128::from(load_le(lo)) | (u128::from(load_le(hi)) << 64),
+        t.len() as u8,
+    ))
+}
+
+/// Up to eight bytes as a little-endian integer.
+#[inline]
+fn load_le(b: &[u8]) -> u64 {
+    match <[u8; 8]>::try_from(b) {
+        Ok(word) => u64::from_le_bytes(word),
+        Err(_) => b
+            .iter()
+            .enumerate()
+            .fold(0, |v, (i, &x)| v | (u64::from(x) << (8 * i))),
+    }
+}
+
+impl DictBuilder {
+    fn get(&self, t: &[u8]) -> Option<u32> {
+        match short_key(t) {
+            Some(k) => self.short.get(&k).copied(),
+            None => self.long.get(t).copied(),
+        }
+    }
+
+    fn insert(&mut self, t: &[u8], code: u32) {
+        match short_key(t) {
+            Some(k) => self.short.insert(k, code),
+            None => self.long.insert(t.into(), code),
+        };
+    }
+}
+
+/// Builds a [`Column`] one cell at a time.
+pub(crate) struct ColumnBuilder {
+    name: String,
+    numeric: Vec<f64>,
+    missing: Bits,
+    missing_count: u64,
+    non_numeric_count: u64,
+    non_numeric_lines: Vec<u64>,
+    dictionary: Option<DictBuilder>,
+    timestamps: Option<Vec<f64>>,
+    examples: Vec<String>,
+    /// Set when some text was not valid UTF-8: the line of the first such cell.
+    pub invalid_utf8_line: Option<u64>,
+}
+
+impl ColumnBuilder {
+    /// An empty column called `name`.
+    pub fn new(name: String) -> Self {
+        Self {
+            name,
+            numeric: Vec::new(),
+            missing: Bits::default(),
+            missing_count: 0,
+            non_numeric_count: 0,
+            non_numeric_lines: Vec::new(),
+            dictionary: Some(DictBuilder {
+                short: HashMap::default(),
+                long: HashMap::default(),
+                codes: Vec::new(),
+                values: Vec::new(),
+            }),
+            timestamps: Some(Vec::new()),
+            examples: Vec::new(),
+            invalid_utf8_line: None,
+        }
+    }
+
+    /// The column's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn text_of(&mut self, t: &[u8], line: u64) -> String {
+        let text = String::from_utf8_lossy(t);
+        if matches!(text, std::borrow::Cow::Owned(_)) && self.invalid_utf8_line.is_none() {
+            self.invalid_utf8_line = Some(line);
+        }
+        text.into_owned()
+    }
+
+    /// Add the raw cell of the next row, which starts on editor line `line`.
+    pub fn push(&mut self, cell: &[u8], line: u64) {
+        let t = cell.trim_ascii();
+        if is_missing_marker(t) {
+            self.numeric.push(f64::NAN);
+            self.missing.push(true);
+            self.missing_count += 1;
+            if let Some(d) = &mut self.dictionary {
+                d.codes.push(MISSING_CODE);
+            }
+            if let Some(ts) = &mut self.timestamps {
+                ts.push(f64::NAN);
+            }
+            return;
+        }
+        self.missing.push(false);
+        match parse_number(t) {
+            Some(v) => self.numeric.push(v),
+            None => {
+                self.numeric.push(f64::NAN);
+                self.non_numeric_count += 1;
+                if self.non_numeric_lines.len() < NON_NUMERIC_EXAMPLES {
+                    self.non_numeric_lines.push(line);
+                }
+            }
+        }
+        if let Some(ts) = &mut self.timestamps {
+            match parse_iso8601(t) {
+                Some(secs) => ts.push(secs),
+                None => self.timestamps = None,
+            }
+        }
+        let mut new_value = self.examples.len() < EXAMPLES;
+        if let Some(d) = &mut self.dictionary {
+            match d.get(t) {
+                Some(code) => {
+                    d.codes.push(code);
+                    new_value = false;
+                }
+                None if d.values.len() < DICTIONARY_CAP => {
+                    let code = d.values.len() as u32;
+                    d.insert(t, code);
+                    d.codes.push(code);
+                    let text = String::from_utf8_lossy(t);
+                    if matches!(text, std::borrow::Cow::Owned(_))
+                        && self.invalid_utf8_line.is_none()
+                    {
+                        self.invalid_utf8_line = Some(line);
+                    }
+                    d.values.push(text.into_owned());
+                }
+                None => self.dictionary = None,
+            }
+        }
+        if new_value && self.examples.len() < EXAMPLES {
+            let text = self.text_of(t, line);
+            if !self.examples.contains(&text) {
+                self.examples.push(text);
+            }
+        }
+    }
+
+    /// The finished column.
+    pub fn finish(self) -> Column {
+        let dictionary = self.dictionary.map(|d| Dictionary {
+            codes: d.codes,
+            values: d.values,
+        });
+        Column {
+            name: self.name,
+            numeric: self.numeric,
+            missing: self.missing,
+            missing_count: self.missing_count,
+            non_numeric_count: self.non_numeric_count,
+            non_numeric_lines: self.non_numeric_lines,
+            dictionary,
+            timestamps: self.timestamps,
+            examples: self.examples,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn column(cells: &[&str]) -> Column {
+        let mut b = ColumnBuilder::new("c".into());
+        for (i, c) in cells.iter().enumerate() {
+            b.push(c.as_bytes(), i as u64 + 2);
+        }
+        b.finish()
+    }
+
+    #[test]
+    fn missing_markers() {
+        for m in [
+            "", " ", "NA", "na", "N/A", "#N/A", "NaN", "nan", "null", "NULL", "None", "none", "?",
+            "-", " NA ",
+        ] {
+            assert!(is_missing_marker(m.as_bytes().trim_ascii()), "{m:?}");
+        }
+        for m in ["0", "n", "nope", "--", "NAN1", "x"] {
+            assert!(!is_missing_marker(m.as_bytes()), "{m:?}");
+        }
+    }
+
+    #[test]
+    fn numbers() {
+        assert_eq!(parse_number(b"0.5"), Some(0.5));
+        assert_eq!(parse_number(b"1e-3"), Some(0.001));
+        assert_eq!(parse_number(b".5"), Some(0.5));
+        assert_eq!(parse_number(b"+2"), Some(2.0));
+        assert_eq!(parse_number(b"inf"), Some(f64::INFINITY));
+        assert_eq!(parse_number(b"-inf"), Some(f64::NEG_INFINITY));
+        assert_eq!(parse_number(b"1e999"), Some(f64::INFINITY));
+        assert_eq!(parse_number(b"nan"), None);
+        assert_eq!(parse_number(b"0,5"), None);
+        assert_eq!(parse_number(b"abc"), None);
+        assert_eq!(parse_number(b""), None);
+    }
+
+    proptest::proptest! {
+        /// The fast path gives exactly what `str::parse` gives.
+        #[test]
+        fn fast_decimals_match_std(
+            sign in proptest::sample::select(vec!["", "-", "+"]),
+            int in "[0-9]{0,9}",
+            frac in proptest::option::of("[0-9]{0,9}"),
+        ) {
+            let text = match &frac {
+                Some(f) => format!("{sign}{int}.{f}"),
+                None => format!("{sign}{int}"),
+            };
+            let std = text.parse::<f64>().ok();
+            match fast_decimal(text.as_bytes()) {
+                Some(v) => proptest::prop_assert_eq!(Some(v.to_bits()), std.map(f64::to_bits)),
+                None => proptest::prop_assert_eq!(parse_number(text.as_bytes()), std),
+            }
+        }
+    }
+
+    #[test]
+    fn fast_path_edges() {
+        for s in [
+            "0.1",
+            "0.3",
+            "123456789012345",
+            "9007199254740991",
+            "1.",
+            ".5",
+            "-0",
+            "-0.0",
+        ] {
+            assert_eq!(
+                parse_number(s.as_bytes()).map(f64::to_bits),
+                s.parse::<f64>().ok().map(f64::to_bits),
+                "{s}"
+            );
+        }
+        assert_eq!(fast_decimal(b"."), None);
+        assert_eq!(fast_decimal(b"-"), None);
+        assert_eq!(fast_decimal(b"1.2.3"), None);
+        assert_eq!(fast_decimal(b"1e5"), None);
+        assert_eq!(fast_decimal(b"1234567890123456"), None);
+    }
+
+    #[test]
+    fn cells_are_classified() {
+        let c = column(&[" 0.25 ", "NA", "oops", "inf", "0.25", ""]);
+        assert_eq!(c.len(), 6);
+        assert_eq!(c.numeric()[0], 0.25);
+        assert!(c.numeric()[1].is_nan() && c.is_missing(1));
+        assert!(c.numeric()[2].is_nan() && !c.is_missing(2));
+        assert_eq!(c.numeric()[3], f64::INFINITY);
+        assert!(c.is_missing(5));
+        assert_eq!(c.missing_count(), 2);
+        assert_eq!(c.non_numeric_count(), 1);
+        assert_eq!(c.non_numeric_lines(), &[4]);
+        assert_eq!(c.distinct_count(), Some(3));
+        assert_eq!(c.text(0), Some("0.25"));
+        assert_eq!(c.text(1), None);
+        assert_eq!(c.text(2), Some("oops"));
+        assert_eq!(c.examples(), &["0.25", "oops", "inf"]);
+        // 3 of 4 present cells are numbers: below 90 %, so categorical.
+        assert_eq!(c.kind(), ColumnKind::Categorical);
+        assert!(c.timestamps().is_none());
+    }
+
+    #[test]
+    fn kinds() {
+        assert_eq!(column(&["", "NA"]).kind(), ColumnKind::Empty);
+        assert_eq!(column(&[]).kind(), ColumnKind::Empty);
+        assert_eq!(column(&["1", "2.5", ""]).kind(), ColumnKind::Numeric);
+        let ts = column(&["2026-01-01", "", "2026-01-02T00:00:00Z"]);
+        assert_eq!(ts.kind(), ColumnKind::Timestamp);
+        assert_eq!(ts.timestamps().map(|t| t[2] - t[0]), Some(86_400.0));
+        assert_eq!(column(&["a", "b", "a"]).kind(), ColumnKind::Categorical);
+        let cells: Vec<String> = (0..=DICTIONARY_CAP).map(|i| format!("id{i}")).collect();
+        let refs: Vec<&str> = cells.iter().map(String::as_str).collect();
+        let text = column(&refs);
+        assert_eq!(text.kind(), ColumnKind::Text);
+        assert_eq!(text.distinct_count(), None);
+        assert_eq!(text.text(0), None);
+        assert_eq!(text.examples().len(), 5);
+    }
+
+    #[test]
+    fn dictionary_kept_up_to_the_cap() {
+        let cells: Vec<String> = (0..DICTIONARY_CAP).map(|i| format!("v{i}")).collect();
+        let refs: Vec<&str> = cells.iter().map(String::as_str).collect();
+        let c = column(&refs);
+        assert_eq!(c.distinct_count(), Some(DICTIONARY_CAP));
+        assert_eq!(c.text(DICTIONARY_CAP - 1), Some("v4095"));
+    }
+
+    #[test]
+    fn invalid_utf8_is_replaced_and_noted() {
+        let mut b = ColumnBuilder::new("c".into());
+        b.push(b"ok", 2);
+        b.push(b"M\xfcnchen", 3);
+        assert_eq!(b.invalid_utf8_line, Some(3));
+        let c = b.finish();
+        assert_eq!(c.text(1), Some("M\u{fffd}nchen"));
+    }
+}

@@ -1,0 +1,313 @@
+//! From a table and a column mapping to the (score, label) pairs the statistics use.
+//!
+//! Each data row is used or excluded for exactly one reason, checked in this order:
+//! ragged row (wrong field count), missing score, non-numeric score, score out of range (not
+//! finite, or outside [0, 1] after the transform), missing label, invalid label (neither the
+//! positive class nor the negative one; see [`super::classes`]).
+//!
+//! Score transforms: percent p = s / 100; logit p = 1 / (1 + e^(−s)), evaluated as
+//! e^s / (1 + e^s) for s < 0 so that neither branch overflows.
+
+use super::classes::label_map;
+use crate::core::error::PlumbError;
+use crate::core::ingest::{MISSING_CODE, Table};
+use crate::core::report::{ColumnMapping, ExclusionReason, ScoreTransform};
+use std::collections::BTreeMap;
+
+/// Line numbers kept per exclusion reason.
+const EXAMPLES: usize = 5;
+
+/// The rows that enter the statistics, and an account of those that do not.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Prepared {
+    /// Probabilities in [0, 1], one per used row.
+    pub scores: Vec<f64>,
+    /// 0/1 labels, one per used row.
+    pub labels: Vec<u8>,
+    /// Table row (0-based) of each used row, for looking up other columns.
+    pub rows: Vec<u32>,
+    /// Data rows in the file, ragged rows included.
+    pub rows_total: u64,
+    /// Rows excluded, by reason (reasons with no rows are absent).
+    pub excluded: BTreeMap<ExclusionReason, u64>,
+    /// Editor line numbers of the first five rows excluded for each reason.
+    pub examples: BTreeMap<ExclusionReason, Vec<u64>>,
+    /// The label class counted as 1 (canonical form).
+    pub positive_label: String,
+    /// The label class counted as 0, if the column has one.
+    pub negative_label: Option<String>,
+}
+
+/// The logistic function 1 / (1 + e^(−s)), without overflow for any s.
+pub fn logistic(s: f64) -> f64 {
+    if s >= 0.0 {
+        1.0 / (1.0 + (-s).exp())
+    } else {
+        let e = s.exp();
+        e / (1.0 + e)
+    }
+}
+
+/// A raw score turned into a probability by `transform` (not range-checked).
+pub fn apply_transform(raw: f64, transform: ScoreTransform) -> f64 {
+    match transform {
+        ScoreTransform::Identity => raw,
+        ScoreTransform::Percent => raw / 100.0,
+        ScoreTransform::Logit => logistic(raw),
+    }
+}
+
+impl Prepared {
+    /// Rows used.
+    pub fn rows_used(&self) -> u64 {
+        self.scores.len() as u64
+    }
+
+    /// Rows excluded, all reasons together.
+    pub fn rows_excluded(&self) -> u64 {
+        self.excluded.values().sum()
+    }
+
+    /// Exclusion counts keyed by [`ExclusionReason::key`], as reports store them.
+    pub fn excluded_by_key(&self) -> BTreeMap<String, u64> {
+        self.excluded
+            .iter()
+            .map(|(r, n)| (r.key().to_string(), *n))
+            .collect()
+    }
+
+    /// Example line numbers keyed by [`ExclusionReason::key`], as reports store them.
+    pub fn examples_by_key(&self) -> BTreeMap<String, Vec<u64>> {
+        self.examples
+            .iter()
+            .map(|(r, v)| (r.key().to_string(), v.clone()))
+            .collect()
+    }
+
+    /// What was used and what was left out, in words, e.g. "Used 590 of 600 data rows.
+    /// Excluded 10: 6 score missing (lines 4, 9, 12, 20, 31, …); 4 wrong number of fields
+    /// (lines 7, 8, 15, 16)."
+    pub fn exclusion_summary(&self) -> String {
+        let excluded = self.rows_excluded();
+        if excluded == 0 {
+            return format!("Used all {} data rows.", self.rows_total);
+        }
+        let parts: Vec<String> = ExclusionReason::ALL
+            .iter()
+            .filter_map(|r| {
+                let n = *self.excluded.get(r)?;
+                let lines = self.examples.get(r).map(Vec::as_slice).unwrap_or_default();
+                let mut shown: Vec<String> = lines.iter().map(u64::to_string).collect();
+                if n > lines.len() as u64 {
+                    shown.push("…".to_string());
+                }
+                let word = if lines.len() == 1 && n == 1 {
+                    "line"
+                } else {
+                    "lines"
+                };
+                Some(format!(
+                    "{n} {} ({word} {})",
+                    r.describe(),
+                    shown.join(", ")
+                ))
+            })
+            .collect();
+        format!(
+            "Used {} of {} data rows. Excluded {excluded}: {}.",
+            self.rows_used(),
+            self.rows_total,
+            parts.join("; ")
+        )
+    }
+}
+
+/// The column a role is mapped to, or an error naming the role or the missing column.
+fn role_column<'t>(
+    table: &'t Table,
+    role: &str,
+    name: Option<&str>,
+) -> Result<&'t crate::core::ingest::Column, PlumbError> {
+    let name = name.ok_or_else(|| PlumbError::MissingRole {
+        role: role.to_string(),
+    })?;
+    table.require_column(name)
+}
+
+/// Select, transform and check the score and label of every row (rules in the module
+/// documentation). Fails, in this order, if the file has no data rows, the score or label is
+/// unmapped or unknown (or both are one column), the positive class is not one of the label's
+/// two or more classes (or none is given and the classes do not decide it), or no row is
+/// usable.
+pub fn prepare(table: &Table, mapping: &ColumnMapping) -> Result<Prepared, PlumbError> {
+    let rows_total = table.n_rows as u64 + table.ragged_lines.len() as u64;
+    if rows_total == 0 {
+        return Err(PlumbError::NoDataRows);
+    }
+    let score = role_column(table, "score", mapping.score.as_deref())?;
+    let label = role_column(table, "label", mapping.label.as_deref())?;
+    if score.name == label.name {
+        return Err(PlumbError::InvalidSetting {
+            setting: "label column".to_string(),
+            value: label.name.clone(),
+            expected: "the score and the label must be different columns".to_string(),
+        });
+    }
+    let map = label_map(label, mapping.positive_label.as_deref())?;
+    let codes = label
+        .dictionary()
+        .map(|d| d.codes.as_slice())
+        .unwrap_or_default();
+
+    let mut prepared = Prepared {
+        scores: Vec::with_capacity(table.n_rows),
+        labels: Vec::with_capacity(table.n_rows),
+        rows: Vec::with_capacity(table.n_rows),
+        rows_total,
+        excluded: BTreeMap::new(),
+        examples: BTreeMap::new(),
+        positive_label: map.positive.clone(),
+        negative_label: map.negative.clone(),
+    };
+    if !table.ragged_lines.is_empty() {
+        let reason = ExclusionReason::RaggedRow;
+        prepared
+            .excluded
+            .insert(reason, table.ragged_lines.len() as u64);
+        let first = table.ragged_lines.iter().take(EXAMPLES).copied().collect();
+        prepared.examples.insert(reason, first);
+    }
+
+    for (row, &raw) in score.numeric().iter().enumerate() {
+        let reason = if score.is_missing(row) {
+            Some(ExclusionReason::MissingScore)
+        } else if raw.is_nan() {
+            Some(ExclusionReason::NonNumericScore)
+        } else {
+            let p = apply_transform(raw, mapping.score_transform);
+            if !raw.is_finite() || !(0.0..=1.0).contains(&p) {
+                Some(ExclusionReason::ScoreOutOfRange)
+            } else {
+                match codes.get(row).copied() {
+                    None | Some(MISSING_CODE) => Some(ExclusionReason::MissingLabel),
+                    Some(code) => match map.of_code.get(code as usize).copied().flatten() {
+                        Some(y) => {
+                            prepared.scores.push(p);
+                            prepared.labels.push(y);
+                            prepared.rows.push(row as u32);
+                            None
+                        }
+                        None => Some(ExclusionReason::InvalidLabel),
+                    },
+                }
+            }
+        };
+        if let Some(reason) = reason {
+            *prepared.excluded.entry(reason).or_insert(0) += 1;
+            let lines = prepared.examples.entry(reason).or_default();
+            if lines.len() < EXAMPLES {
+                lines.push(table.line_of_row(row));
+            }
+        }
+    }
+    if prepared.scores.is_empty() {
+        return Err(PlumbError::NoUsableRows {
+            rows: rows_total,
+            excluded: prepared.excluded,
+        });
+    }
+    Ok(prepared)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::ingest::read_table;
+
+    fn mapping(transform: ScoreTransform, positive: Option<&str>) -> ColumnMapping {
+        ColumnMapping {
+            score: Some("s".into()),
+            label: Some("y".into()),
+            score_transform: transform,
+            positive_label: positive.map(str::to_string),
+            ..ColumnMapping::default()
+        }
+    }
+
+    #[test]
+    fn logistic_is_stable() {
+        assert_eq!(logistic(0.0), 0.5);
+        assert_eq!(logistic(800.0), 1.0);
+        assert_eq!(logistic(-800.0), 0.0);
+        assert!((logistic(-745.0) - 5e-324).abs() < 1e-323);
+        assert!((logistic(2.0) - 0.880_797_077_977_882_3).abs() < 1e-15);
+        assert!((logistic(-2.0) + logistic(2.0) - 1.0).abs() < 1e-15);
+        assert_eq!(logistic(f64::INFINITY), 1.0);
+        assert_eq!(logistic(f64::NEG_INFINITY), 0.0);
+    }
+
+    #[test]
+    fn every_reason_is_counted_once() {
+        let t =
+            read_table(b"s,y\n0.5,1\n,1\nabc,0\n1.5,0\ninf,1\n0.2,\n0.3,2\n0.4,0\n0.1,0,extra\n")
+                .unwrap();
+        let p = prepare(&t, &mapping(ScoreTransform::Identity, Some("1"))).unwrap();
+        assert_eq!(p.scores, vec![0.5, 0.4]);
+        assert_eq!(p.labels, vec![1, 0]);
+        assert_eq!(p.rows, vec![0, 7]);
+        assert_eq!(p.rows_total, 9);
+        let e = |r| p.excluded.get(&r).copied();
+        assert_eq!(e(ExclusionReason::MissingScore), Some(1));
+        assert_eq!(e(ExclusionReason::NonNumericScore), Some(1));
+        assert_eq!(e(ExclusionReason::ScoreOutOfRange), Some(2));
+        assert_eq!(e(ExclusionReason::MissingLabel), Some(1));
+        assert_eq!(e(ExclusionReason::InvalidLabel), Some(1));
+        assert_eq!(e(ExclusionReason::RaggedRow), Some(1));
+        assert_eq!(p.examples[&ExclusionReason::ScoreOutOfRange], vec![5, 6]);
+        assert_eq!(p.examples[&ExclusionReason::RaggedRow], vec![10]);
+        assert_eq!(p.rows_excluded(), 7);
+        assert_eq!(p.excluded_by_key()["score_out_of_range"], 2);
+        let s = p.exclusion_summary();
+        assert!(s.starts_with("Used 2 of 9 data rows. Excluded 7: "), "{s}");
+        assert!(s.contains("2 score outside [0, 1] (lines 5, 6)"), "{s}");
+        assert!(s.contains("1 wrong number of fields (line 10)"), "{s}");
+    }
+
+    #[test]
+    fn transforms_apply_before_the_range_check() {
+        let t = read_table(b"s,y\n50,1\n150,0\n-3,0\n").unwrap();
+        let p = prepare(&t, &mapping(ScoreTransform::Percent, None)).unwrap();
+        assert_eq!(p.scores, vec![0.5]);
+        assert_eq!(p.excluded[&ExclusionReason::ScoreOutOfRange], 2);
+        let p = prepare(&t, &mapping(ScoreTransform::Logit, None)).unwrap();
+        assert_eq!(p.rows_used(), 3);
+        assert_eq!(p.scores[2], logistic(-3.0));
+    }
+
+    #[test]
+    fn errors_name_the_problem() {
+        let t = read_table(b"s,y\n0.5,1\n").unwrap();
+        let mut m = mapping(ScoreTransform::Identity, None);
+        m.score = None;
+        assert_eq!(
+            prepare(&t, &m),
+            Err(PlumbError::MissingRole {
+                role: "score".into()
+            })
+        );
+        m.score = Some("prob".into());
+        let err = prepare(&t, &m).unwrap_err();
+        assert!(err.to_string().contains("\"prob\""), "{err}");
+        let t = read_table(b"s,y\n").unwrap();
+        assert_eq!(
+            prepare(&t, &mapping(ScoreTransform::Identity, None)),
+            Err(PlumbError::NoDataRows)
+        );
+        let t = read_table(b"s,y\nx,1\n,0\n").unwrap();
+        let err = prepare(&t, &mapping(ScoreTransform::Identity, None)).unwrap_err();
+        assert!(
+            matches!(err, PlumbError::NoUsableRows { rows: 2, .. }),
+            "{err:?}"
+        );
+    }
+}
