@@ -21,8 +21,7 @@ setup-test:
 	scripts/setup.sh test
 
 test-native:
-	$(CARGO) test --locked --all-targets
-	$(CARGO) test --locked --doc
+	$(CARGO) test --locked
 
 ## make dist: the static site in dist/, working from any sub-path of any static host
 dist: setup

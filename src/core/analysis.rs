@@ -92,7 +92,7 @@ pub fn label_classes(file: &LoadedFile, column: &str) -> Vec<String> {
 }
 
 /// What to analyse.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Request<'a> {
     /// The log (the reference window when two files are compared).
     pub reference: &'a LoadedFile,
@@ -411,7 +411,7 @@ fn parse_cut(text: &str) -> Result<f64, PlumbError> {
             return Ok(v);
         }
     }
-    ingest::timestamp::parse_iso8601(t.as_bytes()).ok_or_else(|| PlumbError::InvalidSetting {
+    ingest::parse_iso8601(t.as_bytes()).ok_or_else(|| PlumbError::InvalidSetting {
         setting: "split timestamp".into(),
         value: text.to_string(),
         expected: "an ISO 8601 time (2026-10-01 or 2026-10-01T12:00:00Z) or epoch seconds".into(),
@@ -496,7 +496,9 @@ pub fn window_report(scores: &[f64], labels: &[u8], settings: &Settings) -> Wind
     // Discrimination and the decision threshold, from one sorted summary.
     if let Ok(summary) = ranking::RankSummary::new(scores, labels) {
         w.roc_auc = summary.roc_auc();
-        w.roc_auc_ci = ranking::confidence_interval(&summary, settings.confidence);
+        w.roc_auc_ci = ranking::confidence_interval(&summary, settings.confidence)
+            .ok()
+            .flatten();
         w.average_precision = summary.average_precision();
         w.ks_separation = summary.ks_separation();
         let sweep = threshold::Sweep::from_summary(&summary);
