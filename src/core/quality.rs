@@ -296,13 +296,24 @@ impl<'a> QualityInput<'a> {
         out
     }
 
-    /// Rows with any role value missing (score, label, timestamp, decision), first few.
+    /// The first rows missing a value in a role column flagged by `missing_rates` (share
+    /// ≥ 5 %), when the counts came from the role slices.
     fn rows_with_missing(&self) -> Vec<u64> {
-        first_rows((0..self.scores_raw.len()).filter(|&i| {
-            self.scores_raw[i].is_nan()
-                || self.labels[i].is_none()
-                || self.timestamps.is_some_and(|t| t[i].is_nan())
-                || self.decisions.is_some_and(|d| d[i].is_none())
+        let n = self.scores_raw.len();
+        let flagged = |missing: usize| at_least_pct(missing as u64, n as u64, MISSING_WARN_PCT);
+        let score = flagged(self.scores_raw.iter().filter(|s| s.is_nan()).count());
+        let label = flagged(self.labels.iter().filter(|y| y.is_none()).count());
+        let ts = self
+            .timestamps
+            .filter(|t| flagged(t.iter().filter(|t| t.is_nan()).count()));
+        let dec = self
+            .decisions
+            .filter(|d| flagged(d.iter().filter(|d| d.is_none()).count()));
+        first_rows((0..n).filter(|&i| {
+            (score && self.scores_raw[i].is_nan())
+                || (label && self.labels[i].is_none())
+                || ts.is_some_and(|t| t[i].is_nan())
+                || dec.is_some_and(|d| d[i].is_none())
         }))
     }
 }
