@@ -33,8 +33,8 @@
 //!
 //! Missing values are NaN (scores, timestamps) or `None` (labels, decisions). Nothing here
 //! panics on data; inconsistent input (slice lengths, labels other than 0/1) is a
-//! [`QualityError`]. Everything is O(n) except [`consistent_threshold`] (O(n log n)) and
-//! [`check_duplicate_ids`] (O(n log n), 8 bytes per row).
+//! [`QualityError`]. Everything is O(n) except the three checks that sort one copy of a column,
+//! O(n log n): [`check_duplicate_ids`], [`consistent_threshold`] and [`check_inverted_scores`].
 
 use crate::core::metrics::ranking::{self, RankSummary};
 use serde::{Deserialize, Serialize};
@@ -931,7 +931,7 @@ pub fn check_label_delay(
     };
     let (mut recent, mut earlier) = (LabelCounts::default(), LabelCounts::default());
     for (&t, &y) in timestamps.iter().zip(labels) {
-        if t > period.start {
+        if t.is_finite() && t > period.start {
             recent.add(y);
         } else if t.is_finite() {
             earlier.add(y);
@@ -948,7 +948,7 @@ pub fn check_label_delay(
         format_duration(period.end - period.start),
         format_epoch(period.start)
     );
-    let is_recent = |i: usize| timestamps[i] > period.start;
+    let is_recent = |i: usize| timestamps[i].is_finite() && timestamps[i] > period.start;
 
     // Missing labels.
     let rise = |p| {
@@ -1563,6 +1563,13 @@ mod tests {
         let t: Vec<f64> = (0..100).map(|i| i as f64 * DAY).collect();
         let y: Vec<Option<u8>> = (0..100).map(|i| Some((i % 2) as u8)).collect();
         let c = check_label_delay(&t, &y).unwrap();
+        assert_eq!(c.status, Status::Pass, "{}", c.detail);
+        // A row with an infinite timestamp and no label is neither recent nor earlier.
+        let mut t_inf = t.clone();
+        t_inf.push(f64::INFINITY);
+        let mut y_inf = y.clone();
+        y_inf.push(None);
+        let c = check_label_delay(&t_inf, &y_inf).unwrap();
         assert_eq!(c.status, Status::Pass, "{}", c.detail);
         // Recent period: 10% of 99 days = 9.9 days → whole weeks: 7 days → rows 93..=99.
         let mut y2 = y.clone();
