@@ -9,6 +9,8 @@ pub mod catalog;
 pub mod error;
 pub mod ingest;
 pub mod metrics;
+pub mod quality;
 pub mod render;
 pub mod report;
 pub mod schema;
+pub mod segments;
