@@ -477,7 +477,7 @@ fn write_settings(md: &mut String, report: &Report) {
     let _ = writeln!(
         md,
         "- Intervals: {interval}, confidence {}",
-        catalog::format_value(Format::Percent, Some(s.confidence))
+        confidence_label(s.confidence)
     );
     let _ = writeln!(
         md,
