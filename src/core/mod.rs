@@ -7,6 +7,8 @@
 pub mod analysis;
 pub mod catalog;
 pub mod error;
+pub mod export;
+pub mod gates;
 pub mod ingest;
 pub mod metrics;
 pub mod quality;
