@@ -168,6 +168,7 @@ fn two_window_report() -> Report {
             prior_current_em: Some(0.1042),
             prior_current_bbse: None,
         }),
+        quality: None,
     }
 }
 
@@ -204,6 +205,7 @@ fn single_window_report() -> Report {
         },
         drift: None,
         label_shift: None,
+        quality: None,
     }
 }
 
@@ -320,6 +322,7 @@ fn empty_report_renders() {
         windows: Windows::default(),
         drift: Some(DriftReport::default()),
         label_shift: None,
+        quality: None,
     };
     let result = evaluate(&r, &[]);
     let md = markdown_report(&r, Some(&result), None);

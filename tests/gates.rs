@@ -34,6 +34,7 @@ fn report(windows: Windows) -> Report {
         windows,
         drift: None,
         label_shift: None,
+        quality: None,
     }
 }
 

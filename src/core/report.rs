@@ -196,12 +196,12 @@ impl ExclusionReason {
 
     /// Every reason, in display order.
     pub const ALL: [ExclusionReason; 8] = [
-        Self::RaggedRow,
         Self::MissingScore,
         Self::NonNumericScore,
         Self::ScoreOutOfRange,
         Self::MissingLabel,
         Self::InvalidLabel,
+        Self::RaggedRow,
         Self::MissingTimestamp,
         Self::OutsideWindows,
     ];
