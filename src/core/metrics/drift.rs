@@ -42,8 +42,11 @@ use serde::{Deserialize, Serialize};
 
 /// Reference sizes up to this use a statistical test by default (Evidently's cut-off).
 pub const SMALL_REFERENCE: u64 = 1000;
-/// Numeric columns with at most this many distinct values are treated as discrete.
+/// Numeric columns with at most this many distinct values get a discrete default method.
 pub const FEW_VALUES: u64 = 5;
+/// Numeric references with at most this many distinct values are compared value by value by
+/// the binned methods (Evidently's `get_binned_data` cut-off); others use quantile bins.
+pub const DISCRETE_VALUES: u64 = 20;
 /// p-value below which KS and χ² report drift.
 pub const P_VALUE_THRESHOLD: f64 = 0.05;
 /// Distance at or above which Wasserstein-norm, JS, KL and Hellinger report drift.
@@ -176,9 +179,10 @@ pub fn default_method(
 
 /// Evaluates `method` on a reference and a current sample of the same kind.
 ///
-/// Numeric columns with at most [`FEW_VALUES`] distinct values are compared value by value for
-/// χ², PSI, JS, KL and Hellinger; other numeric columns use [`DEFAULT_BINS`] reference-quantile
-/// bins (χ² uses distinct values, pooled beyond [`DEFAULT_TOP_K`]). Categorical columns use
+/// For χ², PSI, JS, KL and Hellinger, a numeric column whose reference has at most
+/// [`DISCRETE_VALUES`] distinct values is compared value by value (as categories); other
+/// numeric columns use [`DEFAULT_BINS`] reference-quantile bins, except χ², which always counts
+/// distinct values (pooled beyond [`DEFAULT_TOP_K`]). Categorical columns use
 /// [`categorical_distribution`] with [`DEFAULT_TOP_K`]. PSI and KL use [`DEFAULT_FLOOR`].
 /// `None` when the kinds differ, the method does not apply (KS or Wasserstein on categories),
 /// or a sample is empty.
@@ -214,7 +218,7 @@ fn evaluate_numeric(method: DriftMethod, r: &[f64], c: &[f64]) -> Option<f64> {
         DriftMethod::Ks => Some(ks_2samp(r, c)?.p_value),
         DriftMethod::WassersteinNorm => wasserstein_norm(r, c),
         _ => {
-            let discrete = distinct_numeric(r, c) <= FEW_VALUES;
+            let discrete = distinct_numeric(r, &[]) <= DISCRETE_VALUES;
             if discrete || method == DriftMethod::Chi2 {
                 let (rs, cs) = (numeric_labels(r), numeric_labels(c));
                 let d = categorical_distribution(&rs, &cs, DEFAULT_TOP_K);

@@ -18,6 +18,7 @@
 //! reproducible for a given seed but not bit-identical to relplot's (NumPy/scikit-learn) draws.
 
 use super::drift::quantile_sorted;
+use serde::{Deserialize, Serialize};
 
 /// Mesh size relplot uses for plotting (`config.plot_mesh_pts`).
 pub const DEFAULT_GRID: usize = 200;
@@ -29,7 +30,7 @@ const SMOOTH_EPS: f64 = 1e-4;
 const SEARCH_EPS: f64 = 0.001;
 
 /// Smooth ECE and the bandwidth at which it was evaluated.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct SmoothEce {
     /// smECE at `sigma`, as `relplot.smECE(f, y)`.
     pub value: f64,
@@ -38,7 +39,7 @@ pub struct SmoothEce {
 }
 
 /// A kernel-smoothed reliability curve with the score density, on `x = linspace(0, 1, grid)`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SmoothCurve {
     /// Mesh points in [0, 1].
     pub x: Vec<f64>,
@@ -49,7 +50,7 @@ pub struct SmoothCurve {
 }
 
 /// A pointwise bootstrap band around the smoothed reliability curve.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SmoothBand {
     /// Mesh points in [0, 1] (`DEFAULT_GRID` of them).
     pub x: Vec<f64>,
@@ -60,7 +61,7 @@ pub struct SmoothBand {
 }
 
 /// A percentile bootstrap confidence interval.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct BootstrapCi {
     /// Lower percentile of the bootstrap distribution.
     pub lower: f64,
