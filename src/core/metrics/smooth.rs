@@ -29,6 +29,10 @@ const SMOOTH_EPS: f64 = 1e-4;
 /// Smallest bandwidth relplot's search accepts as a fixed point (`smECE(eps=0.001)`).
 const SEARCH_EPS: f64 = 0.001;
 
+/// Smallest bandwidth accepted from callers: the kernel grid has ≈ 10/σ points, so σ = 1e-4
+/// already means 10⁵ grid points (the automatic search never goes below 1/1024).
+pub const MIN_SIGMA: f64 = 1e-4;
+
 /// Smooth ECE and the bandwidth at which it was evaluated.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct SmoothEce {
@@ -115,10 +119,10 @@ pub fn smooth_ece(scores: &[f64], labels: &[u8]) -> Option<SmoothEce> {
 
 /// Smooth ECE at a fixed bandwidth σ (`relplot.smECE_sigma(f, y, sigma)`).
 ///
-/// `None` for invalid input (see [`smooth_ece`]) or σ not finite and positive.
+/// `None` for invalid input (see [`smooth_ece`]) or σ not finite or below [`MIN_SIGMA`].
 pub fn smooth_ece_at(scores: &[f64], labels: &[u8], sigma: f64) -> Option<f64> {
     validate(scores, labels)?;
-    if !(sigma.is_finite() && sigma > 0.0) {
+    if !(sigma.is_finite() && sigma >= MIN_SIGMA) {
         return None;
     }
     let residual: Vec<f64> = scores
@@ -142,7 +146,7 @@ pub fn smooth_reliability_curve(
     grid: usize,
 ) -> Option<SmoothCurve> {
     validate(scores, labels)?;
-    if !(sigma.is_finite() && sigma > 0.0) || grid < 2 {
+    if !(sigma.is_finite() && sigma >= MIN_SIGMA) || grid < 2 {
         return None;
     }
     let x = linspace(grid);
@@ -525,6 +529,9 @@ mod tests {
         assert!(smooth_ece(&[f64::NAN], &[1]).is_none());
         assert!(smooth_ece(&[0.5], &[2]).is_none());
         assert!(smooth_ece_at(&[0.5], &[1], 0.0).is_none());
+        assert!(smooth_ece_at(&[0.5], &[1], 1e-300).is_none());
+        assert!(smooth_ece_at(&[0.5], &[1], f64::INFINITY).is_none());
+        assert!(smooth_ece_at(&[0.5], &[1], 1e6).is_some());
         assert!(smooth_reliability_curve(&[0.5], &[1], 0.1, 1).is_none());
         assert!(smooth_band(&[0.5], &[1], 0, 1, 0.95).is_none());
         assert!(smooth_band(&[0.5], &[1], 10, 1, 1.0).is_none());
