@@ -169,6 +169,9 @@ fn two_window_report() -> Report {
             prior_current_bbse: None,
         }),
         quality: None,
+        gates: None,
+        verdict: None,
+        signoff: None,
     }
 }
 
@@ -206,6 +209,9 @@ fn single_window_report() -> Report {
         drift: None,
         label_shift: None,
         quality: None,
+        gates: None,
+        verdict: None,
+        signoff: None,
     }
 }
 
@@ -323,6 +329,9 @@ fn empty_report_renders() {
         drift: Some(DriftReport::default()),
         label_shift: None,
         quality: None,
+        gates: None,
+        verdict: None,
+        signoff: None,
     };
     let result = evaluate(&r, &[]);
     let md = markdown_report(&r, Some(&result), None);

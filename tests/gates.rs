@@ -35,6 +35,9 @@ fn report(windows: Windows) -> Report {
         drift: None,
         label_shift: None,
         quality: None,
+        gates: None,
+        verdict: None,
+        signoff: None,
     }
 }
 

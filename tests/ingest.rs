@@ -640,7 +640,11 @@ fn speed_of_a_large_log() {
 /// line number is right with CRLF and LF endings.
 #[test]
 fn row_of_empty_fields_is_a_row() {
-    for bytes in [&b"a,b,c\r\n,,\r\n"[..], &b"a,b,c\n,,\n"[..], &b"a,b,c\r\n,,"[..]] {
+    for bytes in [
+        &b"a,b,c\r\n,,\r\n"[..],
+        &b"a,b,c\n,,\n"[..],
+        &b"a,b,c\r\n,,"[..],
+    ] {
         let t = read_table(bytes).unwrap();
         assert_eq!(t.n_rows, 1, "{bytes:?}");
         assert_eq!(t.line_of_row(0), 2, "{bytes:?}");

@@ -6,11 +6,17 @@ use leptos::prelude::*;
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 
-use crate::core::render::{self, ChartLayout, ChartStyle, ReliabilityChart as Chart, ReliabilitySeries};
+use crate::core::render::{
+    self, ChartLayout, ChartStyle, ReliabilityChart as Chart, ReliabilitySeries,
+};
 use crate::core::report::WindowReport;
 
 /// Size a canvas to its container at the device pixel ratio; returns (css width, css height, dpr).
-fn size_canvas(wrap: &web_sys::HtmlElement, canvas: &web_sys::HtmlCanvasElement, aspect: f64) -> (u32, u32, f64) {
+fn size_canvas(
+    wrap: &web_sys::HtmlElement,
+    canvas: &web_sys::HtmlCanvasElement,
+    aspect: f64,
+) -> (u32, u32, f64) {
     let dpr = crate::web::device_pixel_ratio();
     let css_w = (wrap.client_width().max(320)) as u32;
     let css_h = ((css_w as f64 * aspect).round() as u32).clamp(280, 640);
@@ -34,9 +40,13 @@ pub fn ReliabilityChart(window: WindowReport) -> impl IntoView {
     let drawn_bins = window.reliability.iter().filter(|b| b.count > 0).count();
     let window = StoredValue::new(window);
 
-    let chart_of = move |w: &WindowReport, log: bool| -> (Vec<crate::core::report::ReliabilityBin>, crate::core::report::ScoreHistogram, bool) {
-        (w.reliability.clone(), w.histogram.clone(), log)
-    };
+    let chart_of = move |w: &WindowReport,
+                         log: bool|
+          -> (
+        Vec<crate::core::report::ReliabilityBin>,
+        crate::core::report::ScoreHistogram,
+        bool,
+    ) { (w.reliability.clone(), w.histogram.clone(), log) };
 
     Effect::new(move |_| {
         let _ = viewport.width.get();
@@ -55,7 +65,10 @@ pub fn ReliabilityChart(window: WindowReport) -> impl IntoView {
         };
         let (bins, histogram, log) = window.with_value(|w| chart_of(w, log));
         let chart = Chart {
-            series: vec![ReliabilitySeries { name: "model", bins: &bins }],
+            series: vec![ReliabilitySeries {
+                name: "model",
+                bins: &bins,
+            }],
             histogram: Some(&histogram),
             log_scale: log,
             stacked: !log,
@@ -92,7 +105,10 @@ pub fn ReliabilityChart(window: WindowReport) -> impl IntoView {
     let download_svg = move |_| {
         let (bins, histogram, log) = window.with_value(|w| chart_of(w, log_scale.get_untracked()));
         let chart = Chart {
-            series: vec![ReliabilitySeries { name: "model", bins: &bins }],
+            series: vec![ReliabilitySeries {
+                name: "model",
+                bins: &bins,
+            }],
             histogram: Some(&histogram),
             log_scale: log,
             stacked: !log,

@@ -107,15 +107,13 @@ impl AppState {
             Phase::Failed(msg) => ("error", msg),
             Phase::Loaded => match self.report.get() {
                 Some(Ok(r)) => {
-                    let n = r
-                        .windows
-                        .all
-                        .as_ref()
-                        .map(|w| w.n)
-                        .unwrap_or_default();
+                    let n = r.windows.all.as_ref().map(|w| w.n).unwrap_or_default();
                     (
                         "ready",
-                        format!("Analysed {} rows.", crate::core::catalog::group_thousands(n as i64)),
+                        format!(
+                            "Analysed {} rows.",
+                            crate::core::catalog::group_thousands(n as i64)
+                        ),
                     )
                 }
                 Some(Err(msg)) => ("error", msg),
@@ -146,7 +144,9 @@ pub fn App() -> impl IntoView {
         width: RwSignal::new(inner_width()),
     };
     provide_context(viewport);
-    let _resize = window_event_listener(leptos::ev::resize, move |_| viewport.width.set(inner_width()));
+    let _resize = window_event_listener(leptos::ev::resize, move |_| {
+        viewport.width.set(inner_width())
+    });
 
     // `?data=<url>` loads a log from the same static host (published demos, dashboards).
     if let Some(url) = crate::web::query_param("data") {

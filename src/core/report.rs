@@ -33,6 +33,32 @@ pub struct Report {
     /// line numbers, `count`) of the log, or of the current file against the reference file.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub quality: Option<crate::core::quality::QualityReport>,
+    /// Acceptance gates and their results (when gates were given).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub gates: Option<Vec<crate::core::gates::GateResult>>,
+    /// `pass` iff every gate passed (when gates were given).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub verdict: Option<crate::core::gates::Verdict>,
+    /// The reviewer's sign-off, bound to the inputs' SHA-256 and the settings above.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub signoff: Option<crate::core::export::SignOff>,
+}
+
+impl Report {
+    /// Evaluate `gates` against this report and record the results and the verdict.
+    pub fn apply_gates(&mut self, gates: &[crate::core::gates::Gate]) {
+        let result = crate::core::gates::evaluate(self, gates);
+        self.gates = Some(result.gates);
+        self.verdict = Some(result.verdict);
+    }
+
+    /// The gate results as a [`crate::core::gates::GateReport`], if gates were applied.
+    pub fn gate_report(&self) -> Option<crate::core::gates::GateReport> {
+        Some(crate::core::gates::GateReport {
+            gates: self.gates.clone()?,
+            verdict: self.verdict?,
+        })
+    }
 }
 
 /// Drift between the reference and the current window.
