@@ -163,7 +163,7 @@ pub fn App() -> impl IntoView {
                 </div>
                 <StatusPill/>
                 <div class="privacy" title="All parsing and statistics run in this tab, in WebAssembly. Nothing is uploaded.">
-                    "🔒 Your data never leaves this browser"
+                    "Your data never leaves this browser"
                 </div>
             </header>
             <div class="body">
