@@ -172,6 +172,7 @@ fn two_window_report() -> Report {
         gates: None,
         verdict: None,
         signoff: None,
+        segments: Vec::new(),
     }
 }
 
@@ -212,6 +213,7 @@ fn single_window_report() -> Report {
         gates: None,
         verdict: None,
         signoff: None,
+        segments: Vec::new(),
     }
 }
 
@@ -332,6 +334,7 @@ fn empty_report_renders() {
         gates: None,
         verdict: None,
         signoff: None,
+        segments: Vec::new(),
     };
     let result = evaluate(&r, &[]);
     let md = markdown_report(&r, Some(&result), None);

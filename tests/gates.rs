@@ -38,6 +38,7 @@ fn report(windows: Windows) -> Report {
         gates: None,
         verdict: None,
         signoff: None,
+        segments: Vec::new(),
     }
 }
 

@@ -11,11 +11,12 @@ use crate::core::ingest::{self, Table};
 use crate::core::metrics::{calibration, drift, label_shift, ranking, smooth, threshold};
 use crate::core::quality::{self, ColumnMissing, QualityInput, QualityReport};
 use crate::core::report::{
-    ColumnMapping, CurvePoints, Dialect, DriftColumn, DriftReport, ExclusionReason, Generator,
+    ColumnMapping, CurvePoints, Dialect, SegmentColumn, DriftColumn, DriftReport, ExclusionReason, Generator,
     Input, InputFile, LabelShiftReport, OptimalThresholdReport, Report, SCHEMA, ScoreHistogram,
     Settings, ThresholdPoint, WindowReport, WindowSpec, Windows,
 };
 use crate::core::schema::{self, Prepared};
+use crate::core::segments;
 
 /// Equal-width bins of the score histogram carried in every window (for charts).
 pub const HISTOGRAM_BINS: usize = 20;
@@ -144,10 +145,16 @@ pub fn analyze(request: &Request<'_>, generator: &str) -> Result<Report, PlumbEr
     let windows;
     let mut drift_report = None;
     let mut label_shift_report = None;
+    let segments;
 
     match &settings.window {
         WindowSpec::All => {
             files.push(input_file(request.reference, &reference, &[]));
+            segments = segments_of(
+                &mapping,
+                &Split::from_all(&reference, &request.reference.table),
+                settings.confidence,
+            );
             windows = Windows {
                 all: Some(window_report(
                     &reference.scores,
@@ -177,6 +184,7 @@ pub fn analyze(request: &Request<'_>, generator: &str) -> Result<Report, PlumbEr
             };
             drift_report = Some(drift_between(&mapping, &r, &c));
             label_shift_report = Some(label_shift_between(&r, &c, settings.threshold));
+            segments = segments_of(&mapping, &c, settings.confidence);
         }
         spec => {
             let table = &request.reference.table;
@@ -189,6 +197,7 @@ pub fn analyze(request: &Request<'_>, generator: &str) -> Result<Report, PlumbEr
             };
             drift_report = Some(drift_between(&mapping, &r, &c));
             label_shift_report = Some(label_shift_between(&r, &c, settings.threshold));
+            segments = segments_of(&mapping, &c, settings.confidence);
         }
     }
 
@@ -218,6 +227,7 @@ pub fn analyze(request: &Request<'_>, generator: &str) -> Result<Report, PlumbEr
         drift: drift_report,
         label_shift: label_shift_report,
         quality,
+        segments,
         gates: None,
         verdict: None,
         signoff: None,
@@ -761,6 +771,34 @@ fn score_histogram(scores: &[f64], labels: &[u8]) -> ScoreHistogram {
         negatives,
         positives,
     }
+}
+
+/// Calibration and AUC per value of each segment column, over one window's rows (missing
+/// values form their own segment, `(missing)`).
+fn segments_of(mapping: &ColumnMapping, window: &Split<'_>, confidence: f64) -> Vec<SegmentColumn> {
+    mapping
+        .segments
+        .iter()
+        .filter_map(|name| {
+            let column = window.table.column(name)?;
+            let values: Vec<&str> = window
+                .rows
+                .iter()
+                .map(|&row| match column.text(row as usize) {
+                    Some(t) if !column.is_missing(row as usize) => t,
+                    _ => "(missing)",
+                })
+                .collect();
+            let (codes, names) = segments::encode(&values);
+            let report =
+                segments::segment_report(&window.scores, &window.labels, &codes, &names, confidence)
+                    .ok()?;
+            Some(SegmentColumn {
+                column: name.clone(),
+                segments: report.segments,
+            })
+        })
+        .collect()
 }
 
 /// Drift of the score, the label and every feature between two windows.

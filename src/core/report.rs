@@ -33,6 +33,10 @@ pub struct Report {
     /// line numbers, `count`) of the log, or of the current file against the reference file.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub quality: Option<crate::core::quality::QualityReport>,
+    /// Calibration and AUC per segment value, per segment column (current window, or the whole
+    /// log), worst first, with Benjamini–Hochberg q-values.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub segments: Vec<SegmentColumn>,
     /// Acceptance gates and their results (when gates were given).
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub gates: Option<Vec<crate::core::gates::GateResult>>,
@@ -59,6 +63,15 @@ impl Report {
             verdict: self.verdict?,
         })
     }
+}
+
+/// Segment statistics of one segment column.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct SegmentColumn {
+    /// The segment column.
+    pub column: String,
+    /// One entry per value, worst first (see `docs/metrics/segments.md`).
+    pub segments: Vec<crate::core::segments::SegmentStats>,
 }
 
 /// Drift between the reference and the current window.
