@@ -11,7 +11,7 @@ use crate::core::ingest::{self, Table};
 use crate::core::metrics::{calibration, drift, label_shift, ranking, smooth, threshold};
 use crate::core::quality::{self, ColumnMissing, QualityInput, QualityReport};
 use crate::core::report::{
-    ColumnMapping, CurvePoints, Dialect, SegmentColumn, DriftColumn, DriftReport, ExclusionReason, Generator,
+    ColumnMapping, CurvePoints, Dialect, SegmentColumn, SmoothCurveReport, DriftColumn, DriftReport, ExclusionReason, Generator,
     Input, InputFile, LabelShiftReport, OptimalThresholdReport, Report, SCHEMA, ScoreHistogram,
     Settings, ThresholdPoint, WindowReport, WindowSpec, Windows,
 };
@@ -651,7 +651,71 @@ pub fn window_report(scores: &[f64], labels: &[u8], settings: &Settings) -> Wind
         w.spiegelhalter_z = Some(sp.z);
         w.spiegelhalter_p_value = Some(sp.p_value);
     }
-    w.smooth_ece = smooth::smooth_ece(scores, labels).map(|s| s.value);
+    let smooth_fit = smooth::smooth_ece(scores, labels);
+    w.smooth_ece = smooth_fit.map(|s| s.value);
+    if settings.bootstrap > 0 {
+        let (bins, strategy) = (settings.bins, settings.strategy);
+        let ece_of = |s: &[f64], y: &[u8]| {
+            let b = calibration::reliability_bins(
+                s,
+                y,
+                bins,
+                strategy,
+                crate::core::report::IntervalMethod::Wilson,
+                0.95,
+            )
+            .ok()?;
+            calibration::calibration_errors(&b).map(|e| e.ece)
+        };
+        w.ece_ci = smooth::bootstrap_ci(
+            scores,
+            labels,
+            ece_of,
+            settings.bootstrap,
+            settings.seed,
+            settings.confidence,
+        )
+        .map(|ci| [ci.lower, ci.upper]);
+        if let Some(fit) = smooth_fit {
+            w.smooth_ece_ci = smooth::bootstrap_ci(
+                scores,
+                labels,
+                |s, y| smooth::smooth_ece_at(s, y, fit.sigma),
+                settings.bootstrap,
+                settings.seed.wrapping_add(1),
+                settings.confidence,
+            )
+            .map(|ci| [ci.lower, ci.upper]);
+        }
+    }
+    if let Some(fit) = smooth_fit {
+        if let Some(curve) =
+            smooth::smooth_reliability_curve(scores, labels, fit.sigma, smooth::DEFAULT_GRID)
+        {
+            let band = (settings.bootstrap > 0)
+                .then(|| {
+                    smooth::smooth_band(
+                        scores,
+                        labels,
+                        settings.bootstrap,
+                        settings.seed.wrapping_add(2),
+                        settings.confidence,
+                    )
+                })
+                .flatten();
+            let (lower, upper) = match band {
+                Some(b) if b.x.len() == curve.x.len() => (b.lower, b.upper),
+                _ => (Vec::new(), Vec::new()),
+            };
+            w.smooth_curve = Some(SmoothCurveReport {
+                sigma: fit.sigma,
+                x: curve.x,
+                y: curve.y,
+                lower,
+                upper,
+            });
+        }
+    }
 
     // Discrimination and the decision threshold, from one sorted summary.
     if let Ok(summary) = ranking::RankSummary::new(scores, labels) {

@@ -299,6 +299,12 @@ pub struct Settings {
     pub threshold: f64,
     /// How rows were split into windows.
     pub window: WindowSpec,
+    /// Bootstrap resamples for the ECE and smooth-ECE intervals and the smooth band (0: none).
+    #[serde(default = "default_bootstrap")]
+    pub bootstrap: usize,
+    /// Seed of the bootstrap (results are reproducible for a seed).
+    #[serde(default)]
+    pub seed: u64,
     /// Costs of decision outcomes, for expected cost and the cost-optimal threshold.
     #[serde(default)]
     pub costs: CostMatrix,
@@ -316,10 +322,16 @@ impl Default for Settings {
             confidence: 0.95,
             threshold: 0.5,
             window: WindowSpec::All,
+            bootstrap: default_bootstrap(),
+            seed: 0,
             costs: CostMatrix::default(),
             log_loss_eps: f64::EPSILON,
         }
     }
+}
+
+fn default_bootstrap() -> usize {
+    200
 }
 
 /// How the rows of one or two logs become windows.
@@ -421,6 +433,15 @@ pub struct WindowReport {
     pub ace: Option<f64>,
     /// Smooth ECE (Błasiok & Nakkiran 2023), as `relplot.smECE`.
     pub smooth_ece: Option<f64>,
+    /// Seeded percentile-bootstrap interval of the ECE (`settings.bootstrap` resamples).
+    #[serde(default)]
+    pub ece_ci: Option<[f64; 2]>,
+    /// Seeded percentile-bootstrap interval of the smooth ECE, at the full sample's bandwidth.
+    #[serde(default)]
+    pub smooth_ece_ci: Option<[f64; 2]>,
+    /// The smoothed reliability curve (relplot's kernel smoother) with its bootstrap band.
+    #[serde(default)]
+    pub smooth_curve: Option<SmoothCurveReport>,
     /// Mean score − positive rate (calibration-in-the-large).
     pub calibration_in_the_large: Option<f64>,
     /// Observed / expected: positive rate ÷ mean score.
@@ -565,6 +586,21 @@ impl Default for CostMatrix {
             tn: 0.0,
         }
     }
+}
+
+/// relplot's smoothed reliability curve at bandwidth `sigma`, with a pointwise bootstrap band.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct SmoothCurveReport {
+    /// The kernel bandwidth (the smooth-ECE fixed point).
+    pub sigma: f64,
+    /// Scores at which the curve is evaluated.
+    pub x: Vec<f64>,
+    /// Smoothed observed rate.
+    pub y: Vec<f64>,
+    /// Lower edge of the band.
+    pub lower: Vec<f64>,
+    /// Upper edge of the band.
+    pub upper: Vec<f64>,
 }
 
 /// A curve for charts: x and y of equal length.
