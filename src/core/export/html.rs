@@ -412,8 +412,8 @@ fn write_summary(h: &mut String, report: &Report) {
     let _ = writeln!(
         h,
         "<section class=\"summary\" id=\"summary\" aria-label=\"Headline metrics\">\n\
-         <div class=\"stat\"><div class=\"k\">{label} rows</div><div class=\"v\">{}</div>\
-         <div class=\"d\">positive rate {}</div></div>",
+         <div class=\"stat\"><div class=\"k\">Rows used</div><div class=\"v\">{}</div>\
+         <div class=\"d\">{label} · positive rate {}</div></div>",
         count(w.n),
         fmt(Format::Percent, w.positive_rate)
     );
