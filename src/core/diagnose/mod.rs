@@ -1,0 +1,1 @@
+//! Root-cause diagnosis of calibration drift (in progress).

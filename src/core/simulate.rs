@@ -1,0 +1,1 @@
+//! Synthetic scenarios with known causes (in progress).
