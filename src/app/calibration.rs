@@ -96,7 +96,12 @@ fn BinControls() -> impl IntoView {
 }
 
 /// One labelled number inside a card, with its full-precision value for automation.
-fn stat(key: &'static str, label: &'static str, format: Format, value: Option<f64>) -> impl IntoView {
+fn stat(
+    key: &'static str,
+    label: &'static str,
+    format: Format,
+    value: Option<f64>,
+) -> impl IntoView {
     let data_value = value
         .filter(|v| v.is_finite())
         .map(|v| format!("{v:?}"))
@@ -156,31 +161,6 @@ fn StatCards(window: WindowReport) -> impl IntoView {
                     "Mean score − rate > 0 means the model over-predicts on average."
                 </p>
             </article>
-            <article class="card stat-card" data-testid="card-hl">
-                <h3>"Hosmer–Lemeshow test"</h3>
-                <div class="stats">
-                    {stat("hl", "χ² statistic", Format::Decimal, window.hosmer_lemeshow)}
-                    {stat("hl-p", "p-value", Format::PValue, window.hosmer_lemeshow_p_value)}
-                </div>
-                {verdict(window.hosmer_lemeshow_p_value)}
-                <p class="explain">
-                    "Observed against expected positives in 10 equal-mass groups of the score, "
-                    "referred to χ² with 8 degrees of freedom. With many rows even a harmless "
-                    "miscalibration is significant: read it with the diagram and the ECE."
-                </p>
-            </article>
-            <article class="card stat-card" data-testid="card-spiegelhalter">
-                <h3>"Spiegelhalter’s z-test"</h3>
-                <div class="stats">
-                    {stat("spiegelhalter-z", "z", Format::Decimal, window.spiegelhalter_z)}
-                    {stat("spiegelhalter-p", "p-value", Format::PValue, window.spiegelhalter_p_value)}
-                </div>
-                {verdict(window.spiegelhalter_p_value)}
-                <p class="explain">
-                    "Spiegelhalter (1986): is the Brier score what a perfectly calibrated model "
-                    "would score on these rows? Needs no binning; |z| > 1.96 is p < 0.05 (two-sided)."
-                </p>
-            </article>
             <article class="card stat-card" data-testid="card-ece">
                 <h3>"Calibration error"</h3>
                 <div class="stats">
@@ -195,6 +175,31 @@ fn StatCards(window: WindowReport) -> impl IntoView {
                     "worst bin; RMSCE the root-mean-square; ACE the unweighted mean over non-empty bins. "
                     "Smooth ECE (Błasiok & Nakkiran 2023) replaces bins with a kernel and does not "
                     "depend on the bin settings."
+                </p>
+            </article>
+            <article class="card stat-card" data-testid="card-hl">
+                <h3>"Hosmer–Lemeshow test"</h3>
+                <div class="stats">
+                    {stat("hl", "χ² statistic", Format::Decimal, window.hosmer_lemeshow)}
+                    {stat("hl-p", "p-value", Format::PValue, window.hosmer_lemeshow_p_value)}
+                </div>
+                {verdict(window.hosmer_lemeshow_p_value)}
+                <p class="explain">
+                    "Observed against expected positives in 10 equal-mass groups of the score, "
+                    "referred to χ² with g − 2 degrees of freedom (8 for 10 groups). With many rows even a harmless "
+                    "miscalibration is significant: read it with the diagram and the ECE."
+                </p>
+            </article>
+            <article class="card stat-card" data-testid="card-spiegelhalter">
+                <h3>"Spiegelhalter’s z-test"</h3>
+                <div class="stats">
+                    {stat("spiegelhalter-z", "z", Format::Decimal, window.spiegelhalter_z)}
+                    {stat("spiegelhalter-p", "p-value", Format::PValue, window.spiegelhalter_p_value)}
+                </div>
+                {verdict(window.spiegelhalter_p_value)}
+                <p class="explain">
+                    "Spiegelhalter (1986): is the Brier score what a perfectly calibrated model "
+                    "would score on these rows? Needs no binning; |z| > 1.96 is p < 0.05 (two-sided)."
                 </p>
             </article>
         </section>

@@ -166,7 +166,10 @@ where
     };
 
     let pointer_threshold = move |x: f64| -> Option<f64> {
-        layout.with_untracked(|l| l.as_ref().map(|l| round_threshold(l.threshold_at(x * l.dpr))))
+        layout.with_untracked(|l| {
+            l.as_ref()
+                .map(|l| round_threshold(l.threshold_at(x * l.dpr)))
+        })
     };
 
     let on_move = move |ev: web_sys::PointerEvent| {
@@ -325,7 +328,14 @@ fn reliability_tooltip(w: &WindowReport, l: &ChartLayout, x: f64, y: f64) -> Opt
         let b = w.reliability.get(m.index)?;
         return Some(format!(
             "Scores {:.3}–{:.3}\n{} rows, {} positives\nMean score {:.4}\nObserved rate {:.4}\nInterval {:.4}–{:.4}",
-            b.lower, b.upper, b.count, b.positives, b.mean_score, b.observed_rate, b.ci_lower, b.ci_upper
+            b.lower,
+            b.upper,
+            b.count,
+            b.positives,
+            b.mean_score,
+            b.observed_rate,
+            b.ci_lower,
+            b.ci_upper
         ));
     }
     if l.panel_at(x, y) == Some(render::Panel::Lower) {
@@ -342,7 +352,14 @@ fn reliability_tooltip(w: &WindowReport, l: &ChartLayout, x: f64, y: f64) -> Opt
     let b = w.reliability.get(index)?;
     Some(format!(
         "Scores {:.3}–{:.3}\n{} rows, {} positives\nMean score {:.4}\nObserved rate {:.4}\nInterval {:.4}–{:.4}",
-        b.lower, b.upper, b.count, b.positives, b.mean_score, b.observed_rate, b.ci_lower, b.ci_upper
+        b.lower,
+        b.upper,
+        b.count,
+        b.positives,
+        b.mean_score,
+        b.observed_rate,
+        b.ci_lower,
+        b.ci_upper
     ))
 }
 

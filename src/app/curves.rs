@@ -31,15 +31,20 @@ fn with_roc<T>(
         .as_ref()
         .map(|c| (c.x.as_slice(), c.y.as_slice()))
         .unwrap_or_default();
-    f(&RocChart {
-        curves: vec![RocCurve {
+    let curves = if x.is_empty() {
+        Vec::new()
+    } else {
+        vec![RocCurve {
             name: "",
             fpr: x,
             tpr: y,
             auc: w.roc_auc,
             auc_ci: w.roc_auc_ci,
             current,
-        }],
+        }]
+    };
+    f(&RocChart {
+        curves,
         threshold: Some(t),
     })
 }
@@ -56,24 +61,39 @@ fn with_pr<T>(
         .as_ref()
         .map(|c| (c.x.as_slice(), c.y.as_slice()))
         .unwrap_or_default();
-    f(&PrChart {
-        curves: vec![PrCurve {
+    let curves = if x.is_empty() {
+        Vec::new()
+    } else {
+        vec![PrCurve {
             name: "",
             recall: x,
             precision: y,
             average_precision: w.average_precision,
             positive_rate: w.positive_rate,
             current,
-        }],
+        }]
+    };
+    f(&PrChart {
+        curves,
         threshold: Some(t),
         linear: false,
     })
 }
 
 /// Tooltip for the operating-point dot.
-fn dot_tooltip(l: &ChartLayout, x: f64, y: f64, xname: &str, yname: &str, t: f64) -> Option<String> {
+fn dot_tooltip(
+    l: &ChartLayout,
+    x: f64,
+    y: f64,
+    xname: &str,
+    yname: &str,
+    t: f64,
+) -> Option<String> {
     let m = l.hit(x, y, (6.0 * l.dpr) as i32)?;
-    Some(format!("Threshold {t}\n{xname} {:.4}\n{yname} {:.4}", m.x, m.y))
+    Some(format!(
+        "Threshold {t}\n{xname} {:.4}\n{yname} {:.4}",
+        m.x, m.y
+    ))
 }
 
 /// ROC and PR charts of a window, side by side.
@@ -91,8 +111,8 @@ pub fn CurveCharts(
                    diagonal and the current threshold's operating point"
                 .to_string(),
             file_stem: "roc",
-            aspect: 0.92,
-            height: (300, 560),
+            aspect: 0.86,
+            height: (300, 520),
         };
         let draw = move |area: &CanvasArea, style: &ChartStyle| {
             let current = point.with(|p| p.as_ref().and_then(roc_point));
@@ -127,8 +147,8 @@ pub fn CurveCharts(
                    threshold's operating point"
                 .to_string(),
             file_stem: "precision-recall",
-            aspect: 0.92,
-            height: (300, 560),
+            aspect: 0.86,
+            height: (300, 520),
         };
         let draw = move |area: &CanvasArea, style: &ChartStyle| {
             let current = point.with(|p| p.as_ref().and_then(pr_point));
@@ -159,7 +179,9 @@ pub fn CurveCharts(
     let auc_note = move || {
         window.with(|w| {
             let w = w.as_ref()?;
-            let auc = w.roc_auc?;
+            let Some(auc) = w.roc_auc else {
+                return Some("AUC is undefined: the log needs both classes.".to_string());
+            };
             Some(match w.roc_auc_ci {
                 Some([lo, hi]) => format!("AUC {auc:.4}, DeLong interval {lo:.4}–{hi:.4}"),
                 None => format!("AUC {auc:.4}"),
@@ -169,11 +191,12 @@ pub fn CurveCharts(
     let ap_note = move || {
         window.with(|w| {
             let w = w.as_ref()?;
-            Some(format!(
-                "AP {:.4}; dashed line: positive rate {:.4}",
-                w.average_precision?,
-                w.positive_rate?
-            ))
+            Some(match (w.average_precision, w.positive_rate) {
+                (Some(ap), Some(rate)) => {
+                    format!("AP {ap:.4}; dashed line: positive rate {rate:.4}")
+                }
+                _ => "Average precision is undefined: the log needs both classes.".to_string(),
+            })
         })
     };
     view! {

@@ -48,8 +48,7 @@ pub fn provide_sweep(state: AppState) {
             .mapping
             .with(|m| schema::prepare(&file.table, m))
             .ok()?;
-        analysis::window_sweep(&prepared.scores, &prepared.labels)
-            .map(|s| ExactSweep(Arc::new(s)))
+        analysis::window_sweep(&prepared.scores, &prepared.labels).map(|s| ExactSweep(Arc::new(s)))
     });
     provide_context(SweepCache(memo));
 }
@@ -188,7 +187,7 @@ fn ThresholdWorkbench() -> impl IntoView {
 
     view! {
         <div class="view thresholds-view" data-testid="thresholds-view">
-            <div class="grid-2">
+            <div class="thresholds-top">
                 <section class="card chart-card" data-testid="threshold-chart-card">
                     <header class="card-head">
                         <h2>"Metrics against the threshold"</h2>
@@ -197,12 +196,12 @@ fn ThresholdWorkbench() -> impl IntoView {
                     <MetricPicker selected=selected/>
                     {threshold_chart(window, selected, drag, sweep)}
                 </section>
-                <div class="side-stack">
-                    <DecisionCard point=point live=live dragging=drag.dragging/>
-                    <CostCard/>
-                </div>
+                <DecisionCard point=point live=live dragging=drag.dragging/>
             </div>
-            <OptimaCard window=window live=live/>
+            <div class="thresholds-mid">
+                <OptimaCard window=window live=live/>
+                <CostCard/>
+            </div>
             <CurveCharts window=window point=point live=live/>
         </div>
     }
@@ -304,8 +303,8 @@ fn threshold_chart(
                with the current threshold as a vertical line and the optimal thresholds marked"
             .to_string(),
         file_stem: "thresholds",
-        aspect: 0.56,
-        height: (320, 520),
+        aspect: 0.6,
+        height: (340, 560),
     };
     let draw = move |area: &CanvasArea, style: &ChartStyle| {
         let sel = selected.get();
@@ -336,10 +335,18 @@ fn threshold_chart(
             && m.kind == MarkKind::Optimum
         {
             let name = window.with_untracked(|w| {
-                let o = w.as_ref()?.optimal_thresholds.iter().filter(|o| o.threshold.is_some()).nth(m.index)?;
+                let o = w
+                    .as_ref()?
+                    .optimal_thresholds
+                    .iter()
+                    .filter(|o| o.threshold.is_some())
+                    .nth(m.index)?;
                 Some(rule_text(&o.rule).0)
             })?;
-            return Some(format!("{name}\nt = {:.4}\nClick the line to move t here", m.x));
+            return Some(format!(
+                "{name}\nt = {:.4}\nClick the line to move t here",
+                m.x
+            ));
         }
         let t = chart::round_threshold(l.threshold_at(x));
         let costs = drag.settings.with_untracked(analysis::costs_of);
@@ -357,6 +364,18 @@ fn threshold_chart(
         ))
     };
     chart::canvas_chart(spec, draw, svg, tooltip, Some(drag), None)
+}
+
+/// A threshold for display: at most four decimals, trailing zeros dropped (the exact value is
+/// in `data-value`).
+fn show_threshold(t: f64) -> String {
+    let s = format!("{t:.4}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s.is_empty() {
+        "0".to_string()
+    } else {
+        s.to_string()
+    }
 }
 
 /// A confusion-matrix cell with its exact count.
@@ -417,7 +436,7 @@ fn DecisionCard(
             <header class="card-head row">
                 <h2>"Decisions at t = "
                     <span class="t-value" data-testid="threshold-live" data-value=move || format!("{:?}", live.get())>
-                        {move || format!("{}", live.get())}
+                        {move || show_threshold(live.get())}
                     </span>
                 </h2>
                 {move || dragging.get().then(|| view! { <span class="chip neutral">"release to apply"</span> })}
@@ -495,8 +514,11 @@ fn CostCard() -> impl IntoView {
 fn OptimaCard(window: Memo<Option<WindowReport>>, live: RwSignal<f64>) -> impl IntoView {
     let settings = expect_context::<AppState>().settings;
     let rows = move || {
-        let optima: Vec<OptimalThresholdReport> =
-            window.with(|w| w.as_ref().map(|w| w.optimal_thresholds.clone()).unwrap_or_default());
+        let optima: Vec<OptimalThresholdReport> = window.with(|w| {
+            w.as_ref()
+                .map(|w| w.optimal_thresholds.clone())
+                .unwrap_or_default()
+        });
         optima
             .into_iter()
             .map(|o| {
@@ -535,7 +557,7 @@ fn OptimaCard(window: Memo<Option<WindowReport>>, live: RwSignal<f64>) -> impl I
         <section class="card optima-card" data-testid="optima-card">
             <header class="card-head">
                 <h2>"Optimal thresholds"</h2>
-                <p class="hint">"Exact optima over every distinct score (not the 0.01 grid of the chart), under the cost matrix above."</p>
+                <p class="hint">"Exact optima over every distinct score (not the 0.01 grid of the chart), under the cost matrix."</p>
             </header>
             <table class="table">
                 <thead><tr><th>"Rule"</th><th class="num">"Threshold"</th><th class="num">"Value"</th><th></th></tr></thead>
