@@ -490,6 +490,7 @@ fn empty_report_renders_safely() {
         drift: Some(Default::default()),
         label_shift: None,
         quality: Some(Default::default()),
+        ..Default::default()
     };
     let gates = evaluate(&r, &[]);
     let doc = html_report(&r, Some(&gates), None);

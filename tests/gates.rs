@@ -35,6 +35,7 @@ fn report(windows: Windows) -> Report {
         drift: None,
         label_shift: None,
         quality: None,
+        diagnosis: None,
         gates: None,
         verdict: None,
         signoff: None,

@@ -145,7 +145,19 @@ pub fn analyze(request: &Request<'_>, generator: &str) -> Result<Report, PlumbEr
     let windows;
     let mut drift_report = None;
     let mut label_shift_report = None;
+    let mut diagnosis = None;
     let segments;
+
+    let quality = match (&settings.window, request.current) {
+        (WindowSpec::TwoFiles, Some(current)) => quality_of(
+            current,
+            &mapping,
+            &settings,
+            Some(request.reference),
+            request.now,
+        ),
+        _ => quality_of(request.reference, &mapping, &settings, None, request.now),
+    };
 
     match &settings.window {
         WindowSpec::All => {
@@ -185,6 +197,9 @@ pub fn analyze(request: &Request<'_>, generator: &str) -> Result<Report, PlumbEr
             drift_report = Some(drift_between(&mapping, &r, &c));
             label_shift_report = Some(label_shift_between(&r, &c, settings.threshold));
             segments = segments_of(&mapping, &c, settings.confidence);
+            diagnosis = drift_report
+                .as_ref()
+                .map(|d| diagnose_between(&mapping, &settings, &r, &c, d, quality.as_ref()));
         }
         spec => {
             let table = &request.reference.table;
@@ -198,19 +213,11 @@ pub fn analyze(request: &Request<'_>, generator: &str) -> Result<Report, PlumbEr
             drift_report = Some(drift_between(&mapping, &r, &c));
             label_shift_report = Some(label_shift_between(&r, &c, settings.threshold));
             segments = segments_of(&mapping, &c, settings.confidence);
+            diagnosis = drift_report
+                .as_ref()
+                .map(|d| diagnose_between(&mapping, &settings, &r, &c, d, quality.as_ref()));
         }
     }
-
-    let quality = match (&settings.window, request.current) {
-        (WindowSpec::TwoFiles, Some(current)) => quality_of(
-            current,
-            &mapping,
-            &settings,
-            Some(request.reference),
-            request.now,
-        ),
-        _ => quality_of(request.reference, &mapping, &settings, None, request.now),
-    };
 
     Ok(Report {
         schema: SCHEMA.to_string(),
@@ -227,6 +234,7 @@ pub fn analyze(request: &Request<'_>, generator: &str) -> Result<Report, PlumbEr
         drift: drift_report,
         label_shift: label_shift_report,
         quality,
+        diagnosis,
         segments,
         gates: None,
         verdict: None,
@@ -835,6 +843,37 @@ fn score_histogram(scores: &[f64], labels: &[u8]) -> ScoreHistogram {
         negatives,
         positives,
     }
+}
+
+/// The ranked causes of a change between two windows (`core::diagnose`).
+fn diagnose_between(
+    mapping: &ColumnMapping,
+    settings: &Settings,
+    reference: &Split<'_>,
+    current: &Split<'_>,
+    drift: &DriftReport,
+    quality: Option<&QualityReport>,
+) -> crate::core::diagnose::Diagnosis {
+    let decisions = |s: &Split<'_>| -> Option<Vec<Option<u8>>> {
+        let name = mapping.decision.as_deref()?;
+        let (values, _) = schema::binary_values(s.table, name, None).ok()?;
+        Some(s.rows.iter().map(|&row| values[row as usize]).collect())
+    };
+    let (rd, cd) = (decisions(reference), decisions(current));
+    let mut input = crate::core::diagnose::DiagnosisInput::new(
+        &reference.scores,
+        &reference.labels,
+        &current.scores,
+        &current.labels,
+    );
+    input.reference_decisions = rd.as_deref();
+    input.current_decisions = cd.as_deref();
+    input.drift = &drift.columns;
+    input.quality = quality;
+    input.threshold = settings.threshold;
+    input.costs = settings.costs;
+    input.confidence = settings.confidence;
+    crate::core::diagnose::diagnose(&input)
 }
 
 /// Calibration and AUC per value of each segment column, over one window's rows (missing

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 pub const SCHEMA: &str = "plumb.report/v1";
 
 /// The whole analysis of one or two prediction logs.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct Report {
     /// Always [`SCHEMA`].
     pub schema: String,
@@ -33,6 +33,9 @@ pub struct Report {
     /// line numbers, `count`) of the log, or of the current file against the reference file.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub quality: Option<crate::core::quality::QualityReport>,
+    /// Ranked causes of a calibration change between two windows (two windows only).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub diagnosis: Option<crate::core::diagnose::Diagnosis>,
     /// Calibration and AUC per segment value, per segment column (current window, or the whole
     /// log), worst first, with Benjamini–Hochberg q-values.
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
@@ -132,7 +135,7 @@ pub struct LabelShiftReport {
 }
 
 /// The program that produced a report.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct Generator {
     /// `plumb` (CLI) or `plumb-web` (browser).
     pub name: String,
