@@ -11,8 +11,8 @@ mod cli {
 
     use clap::{Args, Parser, Subcommand, ValueEnum};
 
-    use plumb::core::analysis::{self, WindowSpec};
-    use plumb::core::report::{BinStrategy, IntervalMethod, ScoreTransform, Settings};
+    use plumb::core::analysis;
+    use plumb::core::report::{BinStrategy, IntervalMethod, ScoreTransform, Settings, WindowSpec};
 
     /// Plumb: calibration, discrimination and drift of a model's prediction log.
     #[derive(Parser, Debug)]
@@ -199,7 +199,17 @@ mod cli {
         match args.out {
             Some(path) => std::fs::write(&path, json + "\n")
                 .map_err(|e| format!("cannot write {}: {e}", path.display()))?,
-            None => println!("{json}"),
+            None => {
+                use std::io::Write;
+                let mut out = std::io::stdout().lock();
+                match writeln!(out, "{json}") {
+                    // A closed pipe (`plumb audit … | head`) is not an error worth a panic.
+                    Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                        return Err(format!("cannot write the report: {e}"));
+                    }
+                    _ => {}
+                }
+            }
         }
         Ok(ExitCode::SUCCESS)
     }

@@ -454,7 +454,9 @@ pub fn window_report(scores: &[f64], labels: &[u8], settings: &Settings) -> Wind
     w.positive_rate = Some(positive_rate);
     w.mean_score = Some(scores.iter().sum::<f64>() / n as f64);
 
-    // Calibration over the reliability bins.
+    // Calibration over the reliability bins. The slices come from `schema::prepare`, so
+    // they are valid (equal lengths, scores in [0, 1], labels 0/1); an error here would be a
+    // bug, and leaves the metric undefined rather than crashing.
     w.reliability = calibration::reliability_bins(
         scores,
         labels,
@@ -462,32 +464,32 @@ pub fn window_report(scores: &[f64], labels: &[u8], settings: &Settings) -> Wind
         settings.strategy,
         settings.interval,
         settings.confidence,
-    );
-    let errors = calibration::calibration_errors(&w.reliability);
-    w.ece = errors.ece;
-    w.mce = errors.mce;
-    w.rmsce = errors.rmsce;
-    w.ace = errors.ace;
-    w.brier_score = calibration::brier_score(scores, labels);
-    w.brier_decomposition = Some(calibration::brier_decomposition(
-        &w.reliability,
-        n,
-        positive_rate,
-    ));
-    w.log_loss = calibration::log_loss(scores, labels, settings.log_loss_eps);
-    if let Some((citl, ratio)) = calibration::calibration_in_the_large(scores, labels) {
-        w.calibration_in_the_large = Some(citl);
-        w.observed_expected_ratio = Some(ratio);
+    )
+    .unwrap_or_default();
+    if let Some(errors) = calibration::calibration_errors(&w.reliability) {
+        w.ece = Some(errors.ece);
+        w.mce = Some(errors.mce);
+        w.rmsce = Some(errors.rmsce);
+        w.ace = Some(errors.ace);
     }
-    if let Some(fit) = calibration::logistic_calibration(scores, labels) {
+    w.brier_score = calibration::brier_score(scores, labels).ok().flatten();
+    w.brier_decomposition = calibration::brier_decomposition(&w.reliability, n, positive_rate);
+    w.log_loss = calibration::log_loss(scores, labels, settings.log_loss_eps)
+        .ok()
+        .flatten();
+    if let Ok(Some(citl)) = calibration::calibration_in_the_large(scores, labels) {
+        w.calibration_in_the_large = Some(citl.difference);
+        w.observed_expected_ratio = citl.observed_expected;
+    }
+    if let Ok(Some(fit)) = calibration::logistic_calibration(scores, labels) {
         w.calibration_slope = Some(fit.slope);
         w.calibration_intercept = Some(fit.intercept);
     }
-    if let Some(hl) = calibration::hosmer_lemeshow(scores, labels, 10) {
+    if let Ok(Some(hl)) = calibration::hosmer_lemeshow(scores, labels, 10) {
         w.hosmer_lemeshow = Some(hl.statistic);
         w.hosmer_lemeshow_p_value = Some(hl.p_value);
     }
-    if let Some(sp) = calibration::spiegelhalter(scores, labels) {
+    if let Ok(Some(sp)) = calibration::spiegelhalter(scores, labels) {
         w.spiegelhalter_z = Some(sp.z);
         w.spiegelhalter_p_value = Some(sp.p_value);
     }
@@ -611,17 +613,22 @@ fn numeric_drift(
 ) -> DriftColumn {
     let ks = drift::ks_2samp(reference, current);
     let method = drift::default_method(
-        drift::ColumnType::Numeric,
-        reference.len(),
-        current.len(),
+        drift::ColumnKind::Numeric,
+        reference.len() as u64,
+        current.len() as u64,
+        drift::distinct_numeric(reference, current),
     );
-    let outcome = drift::evaluate_numeric(method, reference, current);
+    let outcome = drift::evaluate(
+        method,
+        drift::ColumnData::Numeric(reference),
+        drift::ColumnData::Numeric(current),
+    );
     DriftColumn {
         name: name.to_string(),
         kind: "numeric".into(),
         role: role.into(),
-        psi: drift::psi(reference, current, drift::DEFAULT_PSI_BINS, drift::DEFAULT_PSI_FLOOR),
-        js_distance: drift::js_distance(reference, current, drift::DEFAULT_PSI_BINS),
+        psi: drift::psi(reference, current, drift::DEFAULT_BINS, drift::DEFAULT_FLOOR),
+        js_distance: drift::js_distance(reference, current, drift::DEFAULT_BINS),
         ks_statistic: ks.as_ref().map(|k| k.statistic),
         ks_p_value: ks.as_ref().map(|k| k.p_value),
         wasserstein: drift::wasserstein(reference, current),
@@ -629,10 +636,10 @@ fn numeric_drift(
         chi2_p_value: None,
         missing_rate_reference: rate(missing_reference, reference.len()),
         missing_rate_current: rate(missing_current, current.len()),
-        method: outcome.method.key().to_string(),
-        value: outcome.value,
-        threshold: outcome.threshold,
-        drifted: outcome.drifted,
+        method: method.key().to_string(),
+        value: outcome.map(|o| o.value),
+        threshold: method.threshold(),
+        drifted: outcome.is_some_and(|o| o.drifted),
     }
 }
 
@@ -646,34 +653,34 @@ fn categorical_drift(
 ) -> DriftColumn {
     let dist = drift::categorical_distribution(reference, current, drift::DEFAULT_TOP_K);
     let method = drift::default_method(
-        drift::ColumnType::Categorical,
-        reference.len(),
-        current.len(),
+        drift::ColumnKind::Categorical,
+        reference.len() as u64,
+        current.len() as u64,
+        drift::distinct_categorical(reference, current),
     );
-    let outcome = drift::evaluate_categorical(method, reference, current);
+    let outcome = drift::evaluate(
+        method,
+        drift::ColumnData::Categorical(reference),
+        drift::ColumnData::Categorical(current),
+    );
     DriftColumn {
         name: name.to_string(),
         kind: "categorical".into(),
         role: role.into(),
-        psi: dist
-            .as_ref()
-            .and_then(|d| drift::psi_counts(&d.reference, &d.current, drift::DEFAULT_PSI_FLOOR)),
-        js_distance: dist
-            .as_ref()
-            .and_then(|d| drift::js_counts(&d.reference, &d.current)),
+        psi: drift::psi_counts(&dist.reference, &dist.current, drift::DEFAULT_FLOOR),
+        js_distance: drift::js_counts(&dist.reference, &dist.current),
         ks_statistic: None,
         ks_p_value: None,
         wasserstein: None,
         wasserstein_norm: None,
-        chi2_p_value: dist.as_ref().and_then(|d| {
-            drift::chi2_contingency(&[d.reference.clone(), d.current.clone()]).map(|c| c.p_value)
-        }),
+        chi2_p_value: drift::chi2_contingency(&[dist.reference.clone(), dist.current.clone()])
+            .map(|c| c.p_value),
         missing_rate_reference: rate(missing_reference, reference.len()),
         missing_rate_current: rate(missing_current, current.len()),
-        method: outcome.method.key().to_string(),
-        value: outcome.value,
-        threshold: outcome.threshold,
-        drifted: outcome.drifted,
+        method: method.key().to_string(),
+        value: outcome.map(|o| o.value),
+        threshold: method.threshold(),
+        drifted: outcome.is_some_and(|o| o.drifted),
     }
 }
 
