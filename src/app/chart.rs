@@ -16,7 +16,7 @@ fn size_canvas(wrap: &web_sys::HtmlElement, canvas: &web_sys::HtmlCanvasElement,
     let css_h = ((css_w as f64 * aspect).round() as u32).clamp(280, 640);
     canvas.set_width((css_w as f64 * dpr).round() as u32);
     canvas.set_height((css_h as f64 * dpr).round() as u32);
-    let style = canvas.style();
+    let style = web_sys::HtmlElement::style(canvas.as_ref());
     let _ = style.set_property("width", &format!("{css_w}px"));
     let _ = style.set_property("height", &format!("{css_h}px"));
     (css_w, css_h, dpr)

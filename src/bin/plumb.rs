@@ -191,6 +191,10 @@ mod cli {
                 mapping: &mapping,
                 settings: &settings,
                 window,
+                now: std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .ok()
+                    .map(|d| d.as_secs_f64()),
             },
             "plumb",
         )

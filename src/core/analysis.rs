@@ -10,10 +10,12 @@ use crate::core::error::PlumbError;
 use crate::core::ingest::{self, Table};
 use crate::core::metrics::{calibration, drift, label_shift, ranking, smooth, threshold};
 use crate::core::report::{
-    ColumnMapping, Dialect, DriftColumn, DriftReport, ExclusionReason, Generator, Input,
-    InputFile, LabelShiftReport, Report, ScoreHistogram, Settings, WindowReport, WindowSpec,
+    ColumnMapping, CurvePoints, Dialect, DriftColumn, DriftReport, ExclusionReason, Generator, Input,
+    InputFile, LabelShiftReport, OptimalThresholdReport, Report, ScoreHistogram, Settings,
+    ThresholdPoint, WindowReport, WindowSpec,
     Windows, SCHEMA,
 };
+use crate::core::quality::{self, ColumnMissing, QualityInput, QualityReport};
 use crate::core::schema::{self, Prepared};
 
 /// Equal-width bins of the score histogram carried in every window (for charts).
@@ -104,6 +106,9 @@ pub struct Request<'a> {
     pub settings: &'a Settings,
     /// How rows become windows.
     pub window: WindowSpec,
+    /// The current time in epoch seconds (for "timestamps in the future"); `None` skips that
+    /// part of the check. Passed in because the browser has no system clock API in Rust.
+    pub now: Option<f64>,
 }
 
 /// Analyse one log alone (the browser's default view).
@@ -120,6 +125,7 @@ pub fn analyze_single(
             mapping,
             settings,
             window: WindowSpec::All,
+            now: None,
         },
         generator,
     )
@@ -183,6 +189,13 @@ pub fn analyze(request: &Request<'_>, generator: &str) -> Result<Report, PlumbEr
         }
     }
 
+    let quality = match (&settings.window, request.current) {
+        (WindowSpec::TwoFiles, Some(current)) => {
+            quality_of(current, &mapping, &settings, Some(request.reference), request.now)
+        }
+        _ => quality_of(request.reference, &mapping, &settings, None, request.now),
+    };
+
     Ok(Report {
         schema: SCHEMA.to_string(),
         generator: Generator {
@@ -197,7 +210,112 @@ pub fn analyze(request: &Request<'_>, generator: &str) -> Result<Report, PlumbEr
         windows,
         drift: drift_report,
         label_shift: label_shift_report,
+        quality,
     })
+}
+
+/// Per-row inputs of the data-quality checks for one file, owned.
+struct QualityColumns {
+    scores: Vec<f64>,
+    labels: Vec<Option<u8>>,
+    timestamps: Option<Vec<f64>>,
+    ids: Option<Vec<u64>>,
+    decisions: Option<Vec<Option<u8>>>,
+    missing: Vec<ColumnMissing>,
+}
+
+impl QualityColumns {
+    fn of(file: &LoadedFile, mapping: &ColumnMapping) -> Option<Self> {
+        let table = &file.table;
+        let score = table.column(mapping.score.as_deref()?)?;
+        let scores = score
+            .numeric()
+            .iter()
+            .map(|&v| schema::apply_transform(v, mapping.score_transform))
+            .collect();
+        let labels = schema::binary_values(table, mapping.label.as_deref()?, mapping.positive_label.as_deref())
+            .map(|(v, _)| v)
+            .ok()?;
+        let timestamps = mapping
+            .timestamp
+            .as_deref()
+            .and_then(|name| table.column(name))
+            .and_then(schema::column_times);
+        let ids = mapping.id.as_deref().and_then(|name| table.column(name)).map(|col| {
+            if let Some(hashes) = col.text_hashes() {
+                hashes.to_vec()
+            } else if col.dictionary().is_some() {
+                (0..table.n_rows)
+                    .map(|row| match col.text(row) {
+                        Some(t) if !col.is_missing(row) => ingest::text_hash(t.as_bytes()),
+                        _ => 0,
+                    })
+                    .collect()
+            } else {
+                // Numeric ids: the value's bits identify it (0 stays "missing").
+                col.numeric()
+                    .iter()
+                    .map(|v| if v.is_nan() { 0 } else { v.to_bits() | 1 })
+                    .collect()
+            }
+        });
+        let decisions = mapping
+            .decision
+            .as_deref()
+            .and_then(|name| schema::binary_values(table, name, None).ok())
+            .map(|(v, _)| v);
+        let missing = table
+            .columns
+            .iter()
+            .map(|c| ColumnMissing {
+                name: c.name.clone(),
+                missing: c.missing_count(),
+                total: table.n_rows as u64,
+            })
+            .collect();
+        Some(Self {
+            scores,
+            labels,
+            timestamps,
+            ids,
+            decisions,
+            missing,
+        })
+    }
+
+    fn input(&self, settings: &Settings, now: Option<f64>) -> QualityInput<'_> {
+        let mut input = QualityInput::new(&self.scores, &self.labels);
+        input.timestamps = self.timestamps.as_deref();
+        input.ids = self.ids.as_deref();
+        input.decisions = self.decisions.as_deref();
+        input.threshold = settings.threshold;
+        input.confidence = settings.confidence;
+        input.now = now;
+        input.columns = self.missing.clone();
+        input
+    }
+}
+
+/// The data-quality checks of `file` (against `reference` when two files are compared), with
+/// the rows involved given as editor line numbers.
+fn quality_of(
+    file: &LoadedFile,
+    mapping: &ColumnMapping,
+    settings: &Settings,
+    reference: Option<&LoadedFile>,
+    now: Option<f64>,
+) -> Option<QualityReport> {
+    let current = QualityColumns::of(file, mapping)?;
+    let reference = reference.and_then(|r| QualityColumns::of(r, mapping));
+    let reference_input = reference.as_ref().map(|r| r.input(settings, now));
+    let mut report =
+        quality::run_checks(&current.input(settings, now), reference_input.as_ref()).ok()?;
+    for check in &mut report.checks {
+        for row in &mut check.rows {
+            *row = file.table.line_of_row(*row as usize);
+        }
+    }
+    Some(report)
 }
 
 /// The report as pretty JSON (the one serializer of the browser export and the CLI).
@@ -504,9 +622,85 @@ pub fn window_report(scores: &[f64], labels: &[u8], settings: &Settings) -> Wind
         w.average_precision = summary.average_precision();
         w.ks_separation = summary.ks_separation();
         let sweep = threshold::Sweep::from_summary(&summary);
-        w.at_threshold = Some(threshold::at_threshold(&sweep, settings.threshold));
+        let costs = costs_of(settings);
+        w.at_threshold = Some(threshold_point(&sweep, settings.threshold, &costs));
+        w.sweep = (0..=SWEEP_STEPS)
+            .map(|i| threshold_point(&sweep, i as f64 / SWEEP_STEPS as f64, &costs))
+            .collect();
+        w.roc_curve = summary.roc_curve().map(|c| thin_curve(&c.fpr, &c.tpr));
+        w.pr_curve = summary
+            .precision_recall_curve()
+            .map(|c| thin_curve(&c.recall, &c.precision));
+        let rules = [
+            ("max_f1", threshold::OptimalRule::MaxF1),
+            ("max_youden", threshold::OptimalRule::MaxYouden),
+            ("min_expected_cost", threshold::OptimalRule::MinExpectedCost(costs)),
+        ];
+        w.optimal_thresholds = rules
+            .into_iter()
+            .filter_map(|(key, rule)| {
+                let o = threshold::optimal_threshold(&sweep, rule)?;
+                Some(OptimalThresholdReport {
+                    rule: key.to_string(),
+                    threshold: o.threshold.is_finite().then_some(o.threshold),
+                    value: o.value,
+                })
+            })
+            .collect();
     }
     w
+}
+
+/// Thresholds in the report's sweep: 0, 1/SWEEP_STEPS, …, 1.
+pub const SWEEP_STEPS: usize = 100;
+
+/// The settings' cost matrix in the threshold module's terms.
+pub fn costs_of(settings: &Settings) -> threshold::Costs {
+    threshold::Costs {
+        fp: settings.costs.fp,
+        fn_: settings.costs.fn_,
+        tp: settings.costs.tp,
+        tn: settings.costs.tn,
+    }
+}
+
+/// Every rate at threshold `t`, exact, from a sweep (O(log n): safe while a user drags).
+pub fn threshold_point(sweep: &threshold::Sweep, t: f64, costs: &threshold::Costs) -> ThresholdPoint {
+    let mut point = threshold::at_threshold(sweep, t);
+    let m = threshold::metrics_at(sweep, t, 1.0, costs);
+    point.expected_cost = m.expected_cost;
+    point.net_benefit = m.net_benefit;
+    point
+}
+
+/// The exact threshold sweep of a window, for interactive threshold views.
+pub fn window_sweep(scores: &[f64], labels: &[u8]) -> Option<threshold::Sweep> {
+    threshold::Sweep::new(scores, labels).ok()
+}
+
+/// Keep at most ~1000 points of a curve for charts: every vertex when small, else an even
+/// stride that always keeps the first and last points.
+fn thin_curve(x: &[f64], y: &[f64]) -> CurvePoints {
+    const MAX: usize = 1000;
+    let n = x.len().min(y.len());
+    let finite = |i: usize| x[i].is_finite() && y[i].is_finite();
+    if n <= MAX {
+        let keep: Vec<usize> = (0..n).filter(|&i| finite(i)).collect();
+        return CurvePoints {
+            x: keep.iter().map(|&i| x[i]).collect(),
+            y: keep.iter().map(|&i| y[i]).collect(),
+        };
+    }
+    let stride = n.div_ceil(MAX);
+    let mut keep: Vec<usize> = (0..n).step_by(stride).collect();
+    if keep.last() != Some(&(n - 1)) {
+        keep.push(n - 1);
+    }
+    keep.retain(|&i| finite(i));
+    CurvePoints {
+        x: keep.iter().map(|&i| x[i]).collect(),
+        y: keep.iter().map(|&i| y[i]).collect(),
+    }
 }
 
 /// Counts of scores in [`HISTOGRAM_BINS`] equal-width bins over [0, 1], by label.

@@ -7,8 +7,12 @@
 pub mod analysis;
 pub mod catalog;
 pub mod error;
+pub mod export;
+pub mod gates;
 pub mod ingest;
 pub mod metrics;
+pub mod quality;
 pub mod render;
 pub mod report;
 pub mod schema;
+pub mod segments;

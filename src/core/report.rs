@@ -29,6 +29,10 @@ pub struct Report {
     /// Positive rate of the current window, observed and estimated without its labels.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub label_shift: Option<LabelShiftReport>,
+    /// Data-quality checks (`quality.checks[]` with `id`, `status`, `detail`, `rows` as editor
+    /// line numbers, `count`) of the log, or of the current file against the reference file.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub quality: Option<crate::core::quality::QualityReport>,
 }
 
 /// Drift between the reference and the current window.
@@ -256,6 +260,9 @@ pub struct Settings {
     pub threshold: f64,
     /// How rows were split into windows.
     pub window: WindowSpec,
+    /// Costs of decision outcomes, for expected cost and the cost-optimal threshold.
+    #[serde(default)]
+    pub costs: CostMatrix,
     /// Clamp applied to probabilities inside log loss: p ∈ [eps, 1 − eps]. Default: the f64
     /// machine epsilon, as scikit-learn ≥ 1.5 uses for float64 input.
     pub log_loss_eps: f64,
@@ -270,6 +277,7 @@ impl Default for Settings {
             confidence: 0.95,
             threshold: 0.5,
             window: WindowSpec::All,
+            costs: CostMatrix::default(),
             log_loss_eps: f64::EPSILON,
         }
     }
@@ -398,6 +406,18 @@ pub struct WindowReport {
     pub histogram: ScoreHistogram,
     /// Confusion matrix and rates at `settings.threshold`.
     pub at_threshold: Option<ThresholdPoint>,
+    /// ROC curve (thinned for charts to at most ~1000 points, exact vertices kept in order).
+    #[serde(default)]
+    pub roc_curve: Option<CurvePoints>,
+    /// Precision–recall curve (same thinning).
+    #[serde(default)]
+    pub pr_curve: Option<CurvePoints>,
+    /// Exact confusion counts and rates at thresholds 0, 0.01, …, 1 (for threshold charts).
+    #[serde(default)]
+    pub sweep: Vec<ThresholdPoint>,
+    /// Optimal thresholds by the default rules, under `settings.costs`.
+    #[serde(default)]
+    pub optimal_thresholds: Vec<OptimalThresholdReport>,
 }
 
 /// The Murphy (1973) decomposition: Brier ≈ reliability − resolution + uncertainty.
@@ -475,4 +495,55 @@ pub struct ThresholdPoint {
     pub mcc: Option<f64>,
     /// (tp + fp) / n.
     pub predicted_positive_rate: Option<f64>,
+    /// Expected cost per row under `settings.costs`.
+    #[serde(default)]
+    pub expected_cost: Option<f64>,
+    /// Net benefit (Vickers & Elkin 2006): tp/n − fp/n · t/(1 − t).
+    #[serde(default)]
+    pub net_benefit: Option<f64>,
+}
+
+/// Cost per row of each decision outcome (negative for a benefit).
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq)]
+pub struct CostMatrix {
+    /// Cost of a false positive.
+    pub fp: f64,
+    /// Cost of a false negative.
+    #[serde(rename = "fn")]
+    pub fn_: f64,
+    /// Cost of a true positive.
+    pub tp: f64,
+    /// Cost of a true negative.
+    pub tn: f64,
+}
+
+impl Default for CostMatrix {
+    fn default() -> Self {
+        Self {
+            fp: 1.0,
+            fn_: 1.0,
+            tp: 0.0,
+            tn: 0.0,
+        }
+    }
+}
+
+/// A curve for charts: x and y of equal length.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct CurvePoints {
+    /// x values (FPR for ROC, recall for PR).
+    pub x: Vec<f64>,
+    /// y values (TPR for ROC, precision for PR).
+    pub y: Vec<f64>,
+}
+
+/// A threshold picked by a rule, and what it achieves.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct OptimalThresholdReport {
+    /// Rule key: `max_f1`, `max_youden`, `min_expected_cost`.
+    pub rule: String,
+    /// The threshold (`null` = predict nothing positive).
+    pub threshold: Option<f64>,
+    /// The rule's objective at that threshold.
+    pub value: f64,
 }

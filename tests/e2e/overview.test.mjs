@@ -48,7 +48,7 @@ test('the demo loads in one click and every metric matches scikit-learn', async 
   assert.equal(await page.getByTestId('rows-used').getAttribute('data-value'), '19995');
   assert.equal(await page.getByTestId('rows-excluded').getAttribute('data-value'), '5');
   assert.equal(await page.getByTestId('excluded-missing_label').getAttribute('data-value'), '3');
-  assert.equal(await page.getByTestId('excluded-non_numeric_score').getAttribute('data-value'), '2');
+  assert.equal(await page.getByTestId('excluded-missing_score').getAttribute('data-value'), '2');
   const chart = page.getByTestId('reliability-chart');
   assert.equal(await chart.getAttribute('data-bins'), String(gold['demo.csv'].binning.uniform_10.bins));
   await screenshot(page, 'overview-demo.png');

@@ -90,6 +90,7 @@ pub struct Column {
     non_numeric_lines: Vec<u64>,
     dictionary: Option<Dictionary>,
     timestamps: Option<Vec<f64>>,
+    hashes: Option<Vec<u64>>,
     examples: Vec<String>,
 }
 
@@ -173,6 +174,13 @@ impl Column {
     /// an ISO 8601 date or date-time.
     pub fn timestamps(&self) -> Option<&[f64]> {
         self.timestamps.as_deref()
+    }
+
+    /// Per row: a 64-bit hash of the text ([`text_hash`]; 0 where missing), kept when no
+    /// non-missing cell is a number — for duplicate checks of text ids whose dictionary was
+    /// dropped for high cardinality.
+    pub fn text_hashes(&self) -> Option<&[u64]> {
+        self.hashes.as_deref()
     }
 
     /// Up to five distinct non-missing values, in order of first appearance.
@@ -372,6 +380,7 @@ pub(crate) struct ColumnBuilder {
     non_numeric_lines: Vec<u64>,
     dictionary: Option<DictBuilder>,
     timestamps: Option<Vec<f64>>,
+    hashes: Option<Vec<u64>>,
     examples: Vec<String>,
     /// Set when some text was not valid UTF-8: the line of the first such cell.
     pub invalid_utf8_line: Option<u64>,
@@ -394,6 +403,7 @@ impl ColumnBuilder {
                 values: Vec::new(),
             }),
             timestamps: Some(Vec::new()),
+            hashes: Some(Vec::new()),
             examples: Vec::new(),
             invalid_utf8_line: None,
         }
@@ -425,12 +435,21 @@ impl ColumnBuilder {
             if let Some(ts) = &mut self.timestamps {
                 ts.push(f64::NAN);
             }
+            if let Some(h) = &mut self.hashes {
+                h.push(0);
+            }
             return;
         }
         self.missing.push(false);
         match parse_number(t) {
-            Some(v) => self.numeric.push(v),
+            Some(v) => {
+                self.numeric.push(v);
+                self.hashes = None;
+            }
             None => {
+                if let Some(h) = &mut self.hashes {
+                    h.push(text_hash(t));
+                }
                 self.numeric.push(f64::NAN);
                 self.non_numeric_count += 1;
                 if self.non_numeric_lines.len() < NON_NUMERIC_EXAMPLES {
@@ -489,9 +508,18 @@ impl ColumnBuilder {
             non_numeric_lines: self.non_numeric_lines,
             dictionary,
             timestamps: self.timestamps,
+            hashes: self.hashes,
             examples: self.examples,
         }
     }
+}
+
+/// FNV-1a 64-bit hash of a cell's bytes: identity of text values (ids) without keeping the
+/// text. Missing cells are 0.
+pub fn text_hash(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    }) | 1
 }
 
 #[cfg(test)]

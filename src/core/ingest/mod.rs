@@ -19,7 +19,7 @@ mod parser;
 mod sniff;
 mod timestamp;
 
-pub use column::{
+pub use column::{text_hash, 
     Column, ColumnKind, DICTIONARY_CAP, Dictionary, MISSING_CODE, is_missing_marker, parse_number,
 };
 pub use timestamp::{days_from_civil, parse_iso8601};

@@ -155,6 +155,8 @@ impl Confusion {
             balanced_accuracy: self.balanced_accuracy(),
             mcc: self.mcc(),
             predicted_positive_rate: self.predicted_positive_rate(),
+            expected_cost: self.expected_cost(&Costs::default()),
+            net_benefit: self.net_benefit(t),
         }
     }
 }
