@@ -27,6 +27,7 @@ use plumb::core::metrics::recalibrate::{self, Method};
 use plumb::core::metrics::{calibration, drift, label_shift, ranking, smooth, threshold};
 use plumb::core::report::{BinStrategy, IntervalMethod, Settings, WindowSpec};
 use plumb::core::schema;
+use plumb::core::{quality, segments};
 use serde_json::json;
 use std::hint::black_box as bb;
 use std::process::ExitCode;
@@ -132,6 +133,7 @@ fn run() -> Result<(), String> {
         drift_families(&mut bench, &data)?;
         label_shift_families(&mut bench, &data)?;
         recalibrate_families(&mut bench, &data)?;
+        quality_and_segment_families(&mut bench, &data)?;
         analysis_families(&mut bench, &csv)?;
         time_peers(&mut bench, &data, &csv)?;
         output::print_table(&bench);
@@ -470,6 +472,36 @@ fn recalibrate_families(bench: &mut Bench, data: &Data) -> Result<(), String> {
     Ok(())
 }
 
+/// Data-quality checks and per-segment calibration/discrimination.
+fn quality_and_segment_families(bench: &mut Bench, data: &Data) -> Result<(), String> {
+    let n = data.scores.len();
+    let labels: Vec<Option<u8>> = data.labels.iter().map(|&y| Some(y)).collect();
+    let timestamps: Vec<f64> = (0..n).map(|i| 1.7e9 + 3.0 * i as f64).collect();
+    let mut draws = rng::SplitMix64::new(SEED ^ 0x1D);
+    let ids: Vec<u64> = (0..n).map(|_| draws.next_u64()).collect();
+    let mut input = quality::QualityInput::new(&data.scores, &labels);
+    input.timestamps = Some(&timestamps);
+    input.ids = Some(&ids);
+    if let Some(report) = bench.run("quality", "run_checks (no reference)", Peer::Sort, || {
+        quality::run_checks(bb(&input), None).map_err(|e| e.to_string())
+    })? {
+        check(!report.checks.is_empty(), "quality checks ran")?;
+    }
+    let (codes, names) = segments::encode(&data.ref_countries);
+    if let Some(report) = bench.run(
+        "segments",
+        "segment_report (12 segments)",
+        Peer::Sort,
+        || {
+            segments::segment_report(bb(&data.scores), bb(&data.labels), bb(&codes), &names, 0.95)
+                .map_err(|e| e.to_string())
+        },
+    )? {
+        check(report.segments.len() == 12, "one entry per country")?;
+    }
+    Ok(())
+}
+
 /// The whole pipeline as the browser and CLI run it.
 fn analysis_families(bench: &mut Bench, csv: &[u8]) -> Result<(), String> {
     let settings = Settings::default();
@@ -508,6 +540,7 @@ fn analysis_families(bench: &mut Bench, csv: &[u8]) -> Result<(), String> {
                 mapping: &mapping,
                 settings: &settings,
                 window: WindowSpec::SplitFraction { fraction: 0.5 },
+                now: None,
             };
             analysis::analyze(&request, "plumb-bench").map_err(|e| e.to_string())
         },

@@ -145,6 +145,7 @@ impl Bench {
             return Ok(None);
         }
         let (samples, out) = measure(self.reps, f).map_err(|e| format!("{group} / {name}: {e}"))?;
+        eprintln!("  {group} / {name}: median {:.6} s", median(&samples));
         self.results.push(Row {
             group,
             name: name.to_string(),
