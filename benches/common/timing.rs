@@ -170,7 +170,11 @@ impl Bench {
             return Ok(None);
         }
         let (samples, out) = measure(self.reps, f).map_err(|e| format!("{group} / {name}: {e}"))?;
-        let per_call = samples.iter().map(|s| s / calls.max(1) as f64).collect();
+        let per_call: Vec<f64> = samples.iter().map(|s| s / calls.max(1) as f64).collect();
+        eprintln!(
+            "  {group} / {name}: median {:.3e} s per call",
+            median(&per_call)
+        );
         self.results.push(Row {
             group,
             name: name.to_string(),
