@@ -17,19 +17,35 @@ use proptest::prelude::*;
 use serde_json::Value;
 
 fn goldens() -> Value {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/goldens/drift.json");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/goldens/drift.json"
+    );
     serde_json::from_str(&std::fs::read_to_string(path).expect("golden file")).expect("json")
 }
 
 fn log_column(name: &str, column: &str) -> Vec<String> {
-    let path = format!("{}/tests/fixtures/logs/{name}.csv", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/tests/fixtures/logs/{name}.csv",
+        env!("CARGO_MANIFEST_DIR")
+    );
     let mut rdr = csv::Reader::from_path(path).expect("fixture log");
-    let idx = rdr.headers().expect("header").iter().position(|h| h == column).expect("column");
-    rdr.records().map(|r| r.expect("record")[idx].to_string()).collect()
+    let idx = rdr
+        .headers()
+        .expect("header")
+        .iter()
+        .position(|h| h == column)
+        .expect("column");
+    rdr.records()
+        .map(|r| r.expect("record")[idx].to_string())
+        .collect()
 }
 
 fn numeric_column(name: &str, column: &str) -> Vec<f64> {
-    log_column(name, column).iter().map(|s| s.parse().expect("number")).collect()
+    log_column(name, column)
+        .iter()
+        .map(|s| s.parse().expect("number"))
+        .collect()
 }
 
 fn f(v: &Value) -> f64 {
@@ -41,11 +57,19 @@ fn fs(v: &Value) -> Vec<f64> {
 }
 
 fn us(v: &Value) -> Vec<u64> {
-    v.as_array().expect("array").iter().map(|x| x.as_u64().expect("count")).collect()
+    v.as_array()
+        .expect("array")
+        .iter()
+        .map(|x| x.as_u64().expect("count"))
+        .collect()
 }
 
 fn strs(v: &Value) -> Vec<String> {
-    v.as_array().expect("array").iter().map(|x| x.as_str().expect("string").to_string()).collect()
+    v.as_array()
+        .expect("array")
+        .iter()
+        .map(|x| x.as_str().expect("string").to_string())
+        .collect()
 }
 
 /// Deterministic sample: ((i·mult) mod modulus)/modulus · scale + offset (see the generator).
@@ -55,7 +79,9 @@ fn generated(spec: &Value) -> Vec<f64> {
     let modulus = spec["modulus"].as_u64().expect("modulus");
     let scale = spec.get("scale").and_then(Value::as_f64).unwrap_or(1.0);
     let offset = spec.get("offset").and_then(Value::as_f64).unwrap_or(0.0);
-    (0..n).map(|i| ((i * mult) % modulus) as f64 / modulus as f64 * scale + offset).collect()
+    (0..n)
+        .map(|i| ((i * mult) % modulus) as f64 / modulus as f64 * scale + offset)
+        .collect()
 }
 
 #[track_caller]
@@ -74,13 +100,19 @@ fn close_p(actual: f64, expected: f64, what: &str) {
         close_abs(actual, expected, 1e-13, what);
     } else {
         let tol = 1e-10 * expected.abs() + 1e-320;
-        assert!((actual - expected).abs() <= tol, "{what}: got {actual:e}, expected {expected:e}");
+        assert!(
+            (actual - expected).abs() <= tol,
+            "{what}: got {actual:e}, expected {expected:e}"
+        );
     }
 }
 
 #[track_caller]
 fn close_abs(actual: f64, expected: f64, abs: f64, what: &str) {
-    assert!((actual - expected).abs() <= abs, "{what}: got {actual:e}, expected {expected:e} (abs tol {abs:e})");
+    assert!(
+        (actual - expected).abs() <= abs,
+        "{what}: got {actual:e}, expected {expected:e} (abs tol {abs:e})"
+    );
 }
 
 #[test]
@@ -90,7 +122,12 @@ fn quantiles_match_numpy() {
         let mut data = fs(&case["data"]);
         data.sort_by(f64::total_cmp);
         for (q, e) in fs(&case["q"]).into_iter().zip(fs(&case["expected"])) {
-            close(quantile_sorted(&data, q).unwrap(), e, 1e-15, &format!("quantile {q} of {data:?}"));
+            close(
+                quantile_sorted(&data, q).unwrap(),
+                e,
+                1e-15,
+                &format!("quantile {q} of {data:?}"),
+            );
         }
     }
 }
@@ -106,20 +143,69 @@ fn check_numeric_case(case: &Value, r: &[f64], c: &[f64]) {
     for (a, e) in inner.iter().zip(&expected_inner) {
         close(*a, *e, 1e-15, &format!("{name}: edge"));
     }
-    assert_eq!(b.reference, us(&case["ref_counts"]), "{name}: reference counts");
+    assert_eq!(
+        b.reference,
+        us(&case["ref_counts"]),
+        "{name}: reference counts"
+    );
     assert_eq!(b.current, us(&case["cur_counts"]), "{name}: current counts");
-    close_abs(psi(r, c, bins, floor).unwrap(), f(&case["psi"]), 1e-12, &format!("{name}: psi"));
+    close_abs(
+        psi(r, c, bins, floor).unwrap(),
+        f(&case["psi"]),
+        1e-12,
+        &format!("{name}: psi"),
+    );
     let kl = kl_divergence(r, c, bins, floor).unwrap();
-    close_abs(kl.ref_cur, f(&case["kl_ref_cur"]), 1e-12, &format!("{name}: kl ref‖cur"));
-    close_abs(kl.cur_ref, f(&case["kl_cur_ref"]), 1e-12, &format!("{name}: kl cur‖ref"));
-    close_abs(js_distance(r, c, bins).unwrap(), f(&case["js_distance"]), 1e-12, &format!("{name}: js"));
-    close_abs(hellinger(r, c, bins).unwrap(), f(&case["hellinger"]), 1e-12, &format!("{name}: hellinger"));
+    close_abs(
+        kl.ref_cur,
+        f(&case["kl_ref_cur"]),
+        1e-12,
+        &format!("{name}: kl ref‖cur"),
+    );
+    close_abs(
+        kl.cur_ref,
+        f(&case["kl_cur_ref"]),
+        1e-12,
+        &format!("{name}: kl cur‖ref"),
+    );
+    close_abs(
+        js_distance(r, c, bins).unwrap(),
+        f(&case["js_distance"]),
+        1e-12,
+        &format!("{name}: js"),
+    );
+    close_abs(
+        hellinger(r, c, bins).unwrap(),
+        f(&case["hellinger"]),
+        1e-12,
+        &format!("{name}: hellinger"),
+    );
     let ks = ks_2samp(r, c).unwrap();
-    close(ks.statistic, f(&case["ks_statistic"]), 1e-12, &format!("{name}: ks statistic"));
+    close(
+        ks.statistic,
+        f(&case["ks_statistic"]),
+        1e-12,
+        &format!("{name}: ks statistic"),
+    );
     close_p(ks.p_value, f(&case["ks_p_value"]), &format!("{name}: ks p"));
-    close(wasserstein(r, c).unwrap(), f(&case["wasserstein"]), 1e-12, &format!("{name}: wasserstein"));
-    close(population_std(r).unwrap(), f(&case["ref_std"]), 1e-12, &format!("{name}: std"));
-    close(wasserstein_norm(r, c).unwrap(), f(&case["wasserstein_norm"]), 1e-12, &format!("{name}: w norm"));
+    close(
+        wasserstein(r, c).unwrap(),
+        f(&case["wasserstein"]),
+        1e-12,
+        &format!("{name}: wasserstein"),
+    );
+    close(
+        population_std(r).unwrap(),
+        f(&case["ref_std"]),
+        1e-12,
+        &format!("{name}: std"),
+    );
+    close(
+        wasserstein_norm(r, c).unwrap(),
+        f(&case["wasserstein_norm"]),
+        1e-12,
+        &format!("{name}: w norm"),
+    );
 }
 
 #[test]
@@ -140,7 +226,10 @@ fn awkward_numeric_samples_match_scipy() {
     let ks_cases = g["ks"].as_array().unwrap();
     for case in g["numeric_awkward"].as_array().unwrap() {
         let name = case["name"].as_str().unwrap();
-        let src = ks_cases.iter().find(|k| k["name"] == case["name"]).expect("samples");
+        let src = ks_cases
+            .iter()
+            .find(|k| k["name"] == case["name"])
+            .expect("samples");
         check_numeric_case(case, &fs(&src["a"]), &fs(&src["b"]));
         assert!(!name.is_empty());
     }
@@ -182,7 +271,10 @@ fn categorical_columns_match_scipy() {
             }
             _ => {
                 let column = name.split('_').next().unwrap();
-                (log_column("reference", column), log_column("current", column))
+                (
+                    log_column("reference", column),
+                    log_column("current", column),
+                )
             }
         };
         let d = categorical_distribution(&r, &c, top_k);
@@ -195,15 +287,39 @@ fn categorical_columns_match_scipy() {
         assert_eq!(d.other_index, other, "{name}");
         assert_eq!(d.reference, us(&case["ref_counts"]), "{name}");
         assert_eq!(d.current, us(&case["cur_counts"]), "{name}");
-        close_abs(psi_counts(&d.reference, &d.current, 1e-4).unwrap(), f(&case["psi"]), 1e-12, name);
+        close_abs(
+            psi_counts(&d.reference, &d.current, 1e-4).unwrap(),
+            f(&case["psi"]),
+            1e-12,
+            name,
+        );
         let kl = kl_counts(&d.reference, &d.current, 1e-4).unwrap();
         close_abs(kl.ref_cur, f(&case["kl_ref_cur"]), 1e-12, name);
         close_abs(kl.cur_ref, f(&case["kl_cur_ref"]), 1e-12, name);
-        close_abs(js_counts(&d.reference, &d.current).unwrap(), f(&case["js_distance"]), 1e-12, name);
-        close_abs(hellinger_counts(&d.reference, &d.current).unwrap(), f(&case["hellinger"]), 1e-12, name);
+        close_abs(
+            js_counts(&d.reference, &d.current).unwrap(),
+            f(&case["js_distance"]),
+            1e-12,
+            name,
+        );
+        close_abs(
+            hellinger_counts(&d.reference, &d.current).unwrap(),
+            f(&case["hellinger"]),
+            1e-12,
+            name,
+        );
         let chi = chi2_contingency(&[d.reference.clone(), d.current.clone()]).unwrap();
-        close(chi.statistic, f(&case["chi2_statistic"]), 1e-12, &format!("{name}: chi2"));
-        close_p(chi.p_value, f(&case["chi2_p_value"]), &format!("{name}: chi2 p"));
+        close(
+            chi.statistic,
+            f(&case["chi2_statistic"]),
+            1e-12,
+            &format!("{name}: chi2"),
+        );
+        close_p(
+            chi.p_value,
+            f(&case["chi2_p_value"]),
+            &format!("{name}: chi2 p"),
+        );
         assert_eq!(chi.dof, case["chi2_dof"].as_u64().unwrap(), "{name}: dof");
     }
 }
@@ -219,12 +335,25 @@ fn ks_2samp_matches_scipy_exact_and_asymptotic() {
             (fs(&case["a"]), fs(&case["b"]))
         };
         let r = ks_2samp(&a, &b).unwrap();
-        close(r.statistic, f(&case["statistic"]), 1e-12, &format!("{name}: statistic"));
+        close(
+            r.statistic,
+            f(&case["statistic"]),
+            1e-12,
+            &format!("{name}: statistic"),
+        );
         close_p(r.p_value, f(&case["p_value"]), &format!("{name}: p"));
-        assert_eq!(r.exact, a.len().max(b.len()) <= KS_MAX_EXACT_N, "{name}: method");
+        assert_eq!(
+            r.exact,
+            a.len().max(b.len()) <= KS_MAX_EXACT_N,
+            "{name}: method"
+        );
         // The test is symmetric in its samples.
         let s = ks_2samp(&b, &a).unwrap();
-        assert_eq!((s.statistic, s.p_value), (r.statistic, r.p_value), "{name}: symmetry");
+        assert_eq!(
+            (s.statistic, s.p_value),
+            (r.statistic, r.p_value),
+            "{name}: symmetry"
+        );
     }
 }
 
@@ -244,7 +373,11 @@ fn check_sf_cases(key: &str, heavy_cases: bool) {
         }
         let x = f64::from_bits(case["x_bits"].as_u64().unwrap());
         let sf = f(&case["sf"]);
-        let got = if key == "smirnov_sf" { smirnov_sf(n, x) } else { kolmogorov_sf(n, x) };
+        let got = if key == "smirnov_sf" {
+            smirnov_sf(n, x)
+        } else {
+            kolmogorov_sf(n, x)
+        };
         close_p(got.unwrap(), sf, &format!("{key}(n = {n}, x = {x})"));
         checked += 1;
     }
@@ -291,7 +424,12 @@ fn wasserstein_matches_scipy() {
     let g = goldens();
     for case in g["wasserstein"].as_array().unwrap() {
         let (a, b) = (fs(&case["a"]), fs(&case["b"]));
-        close(wasserstein(&a, &b).unwrap(), f(&case["distance"]), 1e-12, &format!("{a:?} {b:?}"));
+        close(
+            wasserstein(&a, &b).unwrap(),
+            f(&case["distance"]),
+            1e-12,
+            &format!("{a:?} {b:?}"),
+        );
     }
 }
 
@@ -302,32 +440,67 @@ fn evaluate_uses_the_default_method_on_fixture_logs() {
         let name = case["name"].as_str().unwrap();
         let r = numeric_column("reference", name);
         let c = numeric_column("current", name);
-        let m = default_method(ColumnKind::Numeric, r.len() as u64, c.len() as u64, distinct_numeric(&r, &c));
-        assert_eq!(m, DriftMethod::WassersteinNorm, "{name}: 1500 reference rows");
+        let m = default_method(
+            ColumnKind::Numeric,
+            r.len() as u64,
+            c.len() as u64,
+            distinct_numeric(&r, &c),
+        );
+        assert_eq!(
+            m,
+            DriftMethod::WassersteinNorm,
+            "{name}: 1500 reference rows"
+        );
         let out = evaluate(m, ColumnData::Numeric(&r), ColumnData::Numeric(&c)).unwrap();
         close(out.value, f(&case["wasserstein_norm"]), 1e-12, name);
         assert_eq!(out.drifted, out.value >= 0.1);
-        let ks = evaluate(DriftMethod::Ks, ColumnData::Numeric(&r), ColumnData::Numeric(&c)).unwrap();
+        let ks = evaluate(
+            DriftMethod::Ks,
+            ColumnData::Numeric(&r),
+            ColumnData::Numeric(&c),
+        )
+        .unwrap();
         close_p(ks.value, f(&case["ks_p_value"]), name);
-        let p = evaluate(DriftMethod::Psi, ColumnData::Numeric(&r), ColumnData::Numeric(&c)).unwrap();
+        let p = evaluate(
+            DriftMethod::Psi,
+            ColumnData::Numeric(&r),
+            ColumnData::Numeric(&c),
+        )
+        .unwrap();
         close_abs(p.value, f(&case["psi"]), 1e-12, name);
     }
     for case in g["categorical"].as_array().unwrap().iter().take(2) {
         let name = case["name"].as_str().unwrap();
         let r = log_column("reference", name);
         let c = log_column("current", name);
-        let m = default_method(ColumnKind::Categorical, r.len() as u64, c.len() as u64, distinct_categorical(&r, &c));
+        let m = default_method(
+            ColumnKind::Categorical,
+            r.len() as u64,
+            c.len() as u64,
+            distinct_categorical(&r, &c),
+        );
         assert_eq!(m, DriftMethod::JsDistance, "{name}");
         let out = evaluate(m, ColumnData::Categorical(&r), ColumnData::Categorical(&c)).unwrap();
         close_abs(out.value, f(&case["js_distance"]), 1e-12, name);
-        let chi = evaluate(DriftMethod::Chi2, ColumnData::Categorical(&r), ColumnData::Categorical(&c)).unwrap();
+        let chi = evaluate(
+            DriftMethod::Chi2,
+            ColumnData::Categorical(&r),
+            ColumnData::Categorical(&c),
+        )
+        .unwrap();
         close_p(chi.value, f(&case["chi2_p_value"]), name);
-        assert!(!chi.drifted, "{name}: country/segment mix is unchanged by construction");
+        assert!(
+            !chi.drifted,
+            "{name}: country/segment mix is unchanged by construction"
+        );
     }
 }
 
 fn sample() -> impl Strategy<Value = Vec<f64>> {
-    prop::collection::vec(prop_oneof![(-50i32..50).prop_map(|k| f64::from(k) / 4.0), -1e3f64..1e3], 1..60)
+    prop::collection::vec(
+        prop_oneof![(-50i32..50).prop_map(|k| f64::from(k) / 4.0), -1e3f64..1e3],
+        1..60,
+    )
 }
 
 proptest! {

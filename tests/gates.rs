@@ -34,6 +34,11 @@ fn report(windows: Windows) -> Report {
         windows,
         drift: None,
         label_shift: None,
+        quality: None,
+        gates: None,
+        verdict: None,
+        signoff: None,
+        segments: Vec::new(),
     }
 }
 

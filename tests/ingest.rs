@@ -457,6 +457,13 @@ proptest! {
         if rows.iter().flatten().any(|c| c.contains('\r')) {
             return Ok(());
         }
+        // The csv crate's record positions are unreliable after CRLF when a record starts
+        // with an empty field (it reports line 1 for `,,a\r\n` after the header); Plumb's
+        // CRLF line numbers are pinned by `row_of_empty_fields_is_a_row` and the Python
+        // goldens of `ingest/crlf.csv`, so only LF files are compared with the csv crate.
+        if crlf {
+            return Ok(());
+        }
         let mut reader = csv::ReaderBuilder::new().from_reader(bytes.as_slice());
         for (i, rec) in reader.records().enumerate() {
             let pos = rec.unwrap().position().unwrap().clone();
@@ -626,5 +633,20 @@ fn speed_of_a_large_log() {
             "{} MB, {n} rows x 12 columns in {elapsed:?}",
             text.len() / 1_000_000
         );
+    }
+}
+
+/// Regression (found by `csv_writer_round_trip`): a record of empty fields is a row, and its
+/// line number is right with CRLF and LF endings.
+#[test]
+fn row_of_empty_fields_is_a_row() {
+    for bytes in [
+        &b"a,b,c\r\n,,\r\n"[..],
+        &b"a,b,c\n,,\n"[..],
+        &b"a,b,c\r\n,,"[..],
+    ] {
+        let t = read_table(bytes).unwrap();
+        assert_eq!(t.n_rows, 1, "{bytes:?}");
+        assert_eq!(t.line_of_row(0), 2, "{bytes:?}");
     }
 }

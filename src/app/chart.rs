@@ -1,50 +1,146 @@
 //! Chart components: a canvas painted by the same plotters code that writes exported SVGs
-//! (`core::render`), crisp on HiDPI screens, with hover tooltips and an SVG download.
+//! (`core::render`), crisp on HiDPI screens, with hover tooltips, an optional draggable
+//! threshold, and "Download SVG" / "Download PNG" buttons.
+//!
+//! [`canvas_chart`] is the generic helper: the caller passes a `draw` closure (any
+//! `core::render` chart function on plotters-canvas' backend) and an `svg` closure (the matching
+//! `*_svg` helper). The canvas redraws whenever a signal read by `draw` changes, and whenever
+//! the window is resized; drawing uses only summaries already in memory (report fields, or the
+//! exact sweep), so dragging never recomputes the report.
 
 use leptos::html::{Canvas, Div};
 use leptos::prelude::*;
+use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
+use wasm_bindgen::JsCast;
 
-use crate::core::render::{self, ChartLayout, ChartStyle, ReliabilityChart as Chart, ReliabilitySeries};
-use crate::core::report::WindowReport;
+use crate::core::render::{
+    self, ChartLayout, ChartStyle, ReliabilityChart as Chart, ReliabilitySeries, RenderError,
+};
+use crate::core::report::{Settings, WindowReport};
+
+/// The canvas drawing area every chart function draws on in the browser.
+pub type CanvasArea = DrawingArea<CanvasBackend, Shift>;
+
+/// Size of exported SVGs, in CSS pixels (wide charts).
+pub const SVG_WIDE: (u32, u32) = (760, 480);
+/// Size of exported SVGs, in CSS pixels (square charts: ROC, PR).
+pub const SVG_SQUARE: (u32, u32) = (560, 520);
+
+/// How a chart sits on the page.
+#[derive(Debug, Clone)]
+pub struct ChartSpec {
+    /// `data-testid` of the chart's wrapper (the element that carries `data-plot-*`).
+    pub testid: &'static str,
+    /// Text alternative for the chart (`aria-label`).
+    pub aria: String,
+    /// File name stem of downloads (`<stem>.svg`, `<stem>.png`).
+    pub file_stem: &'static str,
+    /// Height ÷ width of the canvas.
+    pub aspect: f64,
+    /// Smallest and largest canvas height in CSS pixels.
+    pub height: (u32, u32),
+}
+
+/// A threshold the user drags on a chart whose x axis is the threshold.
+///
+/// While the pointer is down only `live` changes (the chart and the confusion counts follow it
+/// from cached summaries); on release the value is written to `settings.threshold`, which
+/// recomputes the report once.
+#[derive(Clone, Copy)]
+pub struct ThresholdDrag {
+    /// The threshold shown while dragging (and otherwise equal to the settings' threshold).
+    pub live: RwSignal<f64>,
+    /// Whether a drag is in progress.
+    pub dragging: RwSignal<bool>,
+    /// Where the threshold is committed on release.
+    pub settings: RwSignal<Settings>,
+}
+
+/// Round a dragged threshold to 0.001, the resolution a person can aim at with a pointer.
+pub fn round_threshold(t: f64) -> f64 {
+    if t.is_finite() {
+        ((t * 1000.0).round() / 1000.0).clamp(0.0, 1.0)
+    } else {
+        0.0
+    }
+}
 
 /// Size a canvas to its container at the device pixel ratio; returns (css width, css height, dpr).
-fn size_canvas(wrap: &web_sys::HtmlElement, canvas: &web_sys::HtmlCanvasElement, aspect: f64) -> (u32, u32, f64) {
+fn size_canvas(
+    wrap: &web_sys::HtmlElement,
+    canvas: &web_sys::HtmlCanvasElement,
+    aspect: f64,
+    (min_h, max_h): (u32, u32),
+) -> (u32, u32, f64) {
     let dpr = crate::web::device_pixel_ratio();
-    let css_w = (wrap.client_width().max(320)) as u32;
-    let css_h = ((css_w as f64 * aspect).round() as u32).clamp(280, 640);
-    canvas.set_width((css_w as f64 * dpr).round() as u32);
-    canvas.set_height((css_h as f64 * dpr).round() as u32);
+    let css_w = (wrap.client_width().max(240)) as u32;
+    let css_h = ((css_w as f64 * aspect).round() as u32).clamp(min_h, max_h.max(min_h));
+    let (px_w, px_h) = (
+        (css_w as f64 * dpr).round() as u32,
+        (css_h as f64 * dpr).round() as u32,
+    );
+    // Setting a canvas's size clears it even when unchanged; only the draw below repaints.
+    canvas.set_width(px_w);
+    canvas.set_height(px_h);
     let style = web_sys::HtmlElement::style(canvas.as_ref());
     let _ = style.set_property("width", &format!("{css_w}px"));
     let _ = style.set_property("height", &format!("{css_h}px"));
     (css_w, css_h, dpr)
 }
 
-/// The window's reliability diagram with its score histogram.
-#[component]
-pub fn ReliabilityChart(window: WindowReport) -> impl IntoView {
+/// Offer a `data:` or `blob:` URL to the user as a download named `filename`.
+fn download_url(filename: &str, url: &str) -> Result<(), String> {
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or("no document")?;
+    let anchor: web_sys::HtmlAnchorElement = document
+        .create_element("a")
+        .map_err(|e| crate::web::js_error(&e))?
+        .dyn_into()
+        .map_err(|_| "could not create a link".to_string())?;
+    anchor.set_href(url);
+    anchor.set_download(filename);
+    anchor.click();
+    Ok(())
+}
+
+/// A chart on a canvas with tooltips, optional threshold dragging and SVG/PNG downloads.
+///
+/// * `draw` paints the chart and returns its layout; it is re-run when any signal it reads
+///   changes (so read the data through signals, not copies).
+/// * `svg` produces the same chart as an SVG document for "Download SVG".
+/// * `tooltip` maps a pointer position in backend pixels to tooltip lines.
+/// * `actions` are extra controls shown left of the download buttons.
+pub fn canvas_chart<D, S, T>(
+    spec: ChartSpec,
+    draw: D,
+    svg: S,
+    tooltip: T,
+    drag: Option<ThresholdDrag>,
+    actions: Option<AnyView>,
+) -> impl IntoView
+where
+    D: Fn(&CanvasArea, &ChartStyle) -> Result<ChartLayout, RenderError> + 'static,
+    S: Fn() -> Result<String, RenderError> + 'static,
+    T: Fn(&ChartLayout, f64, f64) -> Option<String> + 'static,
+{
     let wrap_ref = NodeRef::<Div>::new();
     let canvas_ref = NodeRef::<Canvas>::new();
     let layout: RwSignal<Option<ChartLayout>> = RwSignal::new(None);
-    let tooltip: RwSignal<Option<(f64, f64, String)>> = RwSignal::new(None);
-    let log_scale = RwSignal::new(false);
+    let tip: RwSignal<Option<(f64, f64, bool, String)>> = RwSignal::new(None);
     let viewport = expect_context::<super::Viewport>();
-    let drawn_bins = window.reliability.iter().filter(|b| b.count > 0).count();
-    let window = StoredValue::new(window);
-
-    let chart_of = move |w: &WindowReport, log: bool| -> (Vec<crate::core::report::ReliabilityBin>, crate::core::report::ScoreHistogram, bool) {
-        (w.reliability.clone(), w.histogram.clone(), log)
-    };
+    let stem = spec.file_stem;
+    let testid = spec.testid;
+    let (aspect, heights) = (spec.aspect, spec.height);
 
     Effect::new(move |_| {
         let _ = viewport.width.get();
-        let log = log_scale.get();
         let (Some(wrap), Some(canvas)) = (wrap_ref.get(), canvas_ref.get()) else {
             return;
         };
-        let (css_w, css_h, dpr) = size_canvas(&wrap, &canvas, 0.66);
+        let (css_w, css_h, dpr) = size_canvas(&wrap, &canvas, aspect, heights);
         let Some(backend) = CanvasBackend::with_canvas_object(canvas.clone()) else {
             return;
         };
@@ -53,83 +149,266 @@ pub fn ReliabilityChart(window: WindowReport) -> impl IntoView {
             dpr,
             ..ChartStyle::new(css_w, css_h)
         };
-        let (bins, histogram, log) = window.with_value(|w| chart_of(w, log));
-        let chart = Chart {
-            series: vec![ReliabilitySeries { name: "model", bins: &bins }],
-            histogram: Some(&histogram),
-            log_scale: log,
-            stacked: !log,
-            smooth: None,
-            size_by_count: false,
-        };
-        match render::reliability_diagram(&area, &chart, &style) {
+        match draw(&area, &style) {
             Ok(l) => layout.set(Some(l)),
-            Err(e) => leptos::logging::error!("reliability chart: {e}"),
+            Err(e) => leptos::logging::error!("{testid}: {e}"),
         }
         let _ = area.present();
     });
 
-    let on_move = move |ev: web_sys::MouseEvent| {
-        let dpr = crate::web::device_pixel_ratio();
-        let (x, y) = (ev.offset_x() as f64, ev.offset_y() as f64);
-        let text = layout.with(|l| {
-            let l = l.as_ref()?;
-            let index = l
-                .hit(x * dpr, y * dpr, (8.0 * dpr) as i32)
-                .map(|m| m.index)
-                .or_else(|| l.bin_at(x * dpr, y * dpr))?;
-            window.with_value(|w| {
-                let b = w.reliability.get(index)?;
-                Some(format!(
-                    "Scores {:.3}–{:.3}\n{} rows, {} positives\nMean score {:.4}\nObserved rate {:.4}\nInterval {:.4}–{:.4}",
-                    b.lower, b.upper, b.count, b.positives, b.mean_score, b.observed_rate, b.ci_lower, b.ci_upper
-                ))
-            })
-        });
-        tooltip.set(text.map(|t| (x, y, t)));
+    // The plot panel's edges in CSS pixels, for tests and assistive scripts.
+    let plot_edge = move |f: fn(&ChartLayout) -> i32| {
+        layout.with(|l| {
+            l.as_ref()
+                .map(|l| format!("{:.1}", f64::from(f(l)) / l.dpr.max(0.25)))
+                .unwrap_or_default()
+        })
     };
 
-    let download_svg = move |_| {
-        let (bins, histogram, log) = window.with_value(|w| chart_of(w, log_scale.get_untracked()));
-        let chart = Chart {
-            series: vec![ReliabilitySeries { name: "model", bins: &bins }],
-            histogram: Some(&histogram),
-            log_scale: log,
-            stacked: !log,
-            smooth: None,
-            size_by_count: false,
-        };
-        match render::reliability_diagram_svg(&chart, &ChartStyle::new(760, 520)) {
-            Ok(svg) => {
-                let _ = crate::web::download("reliability.svg", "image/svg+xml", &svg);
+    let pointer_threshold = move |x: f64| -> Option<f64> {
+        layout.with_untracked(|l| {
+            l.as_ref()
+                .map(|l| round_threshold(l.threshold_at(x * l.dpr)))
+        })
+    };
+
+    let on_move = move |ev: web_sys::PointerEvent| {
+        let (x, y) = (ev.offset_x() as f64, ev.offset_y() as f64);
+        if let Some(d) = drag
+            && d.dragging.get_untracked()
+        {
+            if let Some(t) = pointer_threshold(x) {
+                d.live.set(t);
             }
-            Err(e) => leptos::logging::error!("svg export: {e}"),
+            tip.set(None);
+            return;
+        }
+        let dpr = crate::web::device_pixel_ratio();
+        let text = layout.with_untracked(|l| l.as_ref().and_then(|l| tooltip(l, x * dpr, y * dpr)));
+        let width = wrap_ref
+            .get_untracked()
+            .map(|w| f64::from(w.client_width()))
+            .unwrap_or(0.0);
+        tip.set(text.map(|t| (x, y, x > width * 0.6, t)));
+    };
+    let on_down = move |ev: web_sys::PointerEvent| {
+        let Some(d) = drag else { return };
+        if ev.button() != 0 {
+            return;
+        }
+        let (x, y) = (ev.offset_x() as f64, ev.offset_y() as f64);
+        let inside = layout.with_untracked(|l| {
+            l.as_ref().is_some_and(|l| {
+                let r = l.main.rect.inflate((12.0 * l.dpr) as i32);
+                r.contains(x * l.dpr, y * l.dpr)
+            })
+        });
+        if !inside {
+            return;
+        }
+        ev.prevent_default();
+        if let Some(canvas) = canvas_ref.get_untracked() {
+            let _ = canvas.set_pointer_capture(ev.pointer_id());
+            let _ = canvas.focus();
+        }
+        if let Some(t) = pointer_threshold(x) {
+            d.dragging.set(true);
+            d.live.set(t);
+        }
+        tip.set(None);
+    };
+    let on_up = move |_ev: web_sys::PointerEvent| {
+        let Some(d) = drag else { return };
+        if !d.dragging.get_untracked() {
+            return;
+        }
+        d.dragging.set(false);
+        let t = d.live.get_untracked();
+        d.settings.update(|s| s.threshold = t);
+    };
+    let on_key = move |ev: web_sys::KeyboardEvent| {
+        let Some(d) = drag else { return };
+        let step = if ev.shift_key() { 0.1 } else { 0.01 };
+        let now = d.settings.with_untracked(|s| s.threshold);
+        let next = match ev.key().as_str() {
+            "ArrowLeft" | "ArrowDown" => now - step,
+            "ArrowRight" | "ArrowUp" => now + step,
+            "Home" => 0.0,
+            "End" => 1.0,
+            _ => return,
+        };
+        ev.prevent_default();
+        let t = ((next * 100.0).round() / 100.0).clamp(0.0, 1.0);
+        d.live.set(t);
+        d.settings.update(|s| s.threshold = t);
+    };
+
+    let download_svg = move |_| match svg() {
+        Ok(doc) => {
+            if let Err(e) = crate::web::download(&format!("{stem}.svg"), "image/svg+xml", &doc) {
+                leptos::logging::error!("svg export: {e}");
+            }
+        }
+        Err(e) => leptos::logging::error!("svg export: {e}"),
+    };
+    let download_png = move |_| {
+        let Some(canvas) = canvas_ref.get_untracked() else {
+            return;
+        };
+        match canvas.to_data_url_with_type("image/png") {
+            Ok(url) => {
+                if let Err(e) = download_url(&format!("{stem}.png"), &url) {
+                    leptos::logging::error!("png export: {e}");
+                }
+            }
+            Err(e) => leptos::logging::error!("png export: {}", crate::web::js_error(&e)),
         }
     };
 
+    let draggable = drag.is_some();
     view! {
-        <div class="chart-wrap" node_ref=wrap_ref
-            data-testid="reliability-chart"
-            data-bins=drawn_bins.to_string()
+        <div class="chart-wrap" class:draggable=draggable node_ref=wrap_ref
+            data-testid=testid
+            data-plot-left=move || plot_edge(|l| l.main.rect.left)
+            data-plot-right=move || plot_edge(|l| l.main.rect.right)
+            data-plot-top=move || plot_edge(|l| l.main.rect.top)
+            data-plot-bottom=move || plot_edge(|l| l.main.rect.bottom)
             role="img"
-            aria-label="Reliability diagram: observed positive rate against mean predicted score per bin, with the score histogram beneath">
+            aria-label=spec.aria>
             <canvas node_ref=canvas_ref
-                on:mousemove=on_move
-                on:mouseleave=move |_| tooltip.set(None)></canvas>
-            {move || tooltip.get().map(|(x, y, text)| view! {
-                <div class="chart-tooltip" style=format!("left:{}px;top:{}px", x + 14.0, y + 10.0)>
-                    {text.lines().map(|l| view! { <div>{l.to_string()}</div> }).collect_view()}
-                </div>
+                tabindex=if draggable { "0" } else { "-1" }
+                aria-label=if draggable { "Threshold: drag, or use the arrow keys" } else { "" }
+                on:pointermove=on_move
+                on:pointerdown=on_down
+                on:pointerup=on_up
+                on:pointercancel=on_up
+                on:keydown=on_key
+                on:pointerleave=move |_| tip.set(None)></canvas>
+            {move || tip.get().map(|(x, y, flip, text)| {
+                let style = if flip {
+                    format!("left:{}px;top:{}px;transform:translateX(-100%)", x - 14.0, y + 10.0)
+                } else {
+                    format!("left:{}px;top:{}px", x + 14.0, y + 10.0)
+                };
+                view! {
+                    <div class="chart-tooltip" style=style>
+                        {text.lines().map(|l| view! { <div>{l.to_string()}</div> }).collect_view()}
+                    </div>
+                }
             })}
         </div>
         <div class="chart-actions">
-            <label class="check">
-                <input type="checkbox" data-testid="histogram-log"
-                    prop:checked=move || log_scale.get()
-                    on:change=move |ev| log_scale.set(event_target_checked(&ev)) />
-                " log-scale histogram"
-            </label>
+            <div class="chart-options">{actions}</div>
             <button class="button" data-testid="export-svg" on:click=download_svg>"Download SVG"</button>
+            <button class="button" data-testid="export-png" on:click=download_png>"Download PNG"</button>
+        </div>
+    }
+}
+
+/// A reliability chart description of one window.
+fn reliability_of<'a>(w: &'a WindowReport, log: bool) -> Chart<'a> {
+    Chart {
+        series: vec![ReliabilitySeries {
+            name: "model",
+            bins: &w.reliability,
+        }],
+        histogram: Some(&w.histogram),
+        log_scale: log,
+        stacked: !log,
+        smooth: None,
+        size_by_count: false,
+    }
+}
+
+/// Tooltip lines of the reliability bin (or histogram column) under the pointer.
+fn reliability_tooltip(w: &WindowReport, l: &ChartLayout, x: f64, y: f64) -> Option<String> {
+    if let Some(m) = l.hit(x, y, (8.0 * l.dpr) as i32)
+        && m.panel == render::Panel::Main
+    {
+        let b = w.reliability.get(m.index)?;
+        return Some(format!(
+            "Scores {:.3}–{:.3}\n{} rows, {} positives\nMean score {:.4}\nObserved rate {:.4}\nInterval {:.4}–{:.4}",
+            b.lower,
+            b.upper,
+            b.count,
+            b.positives,
+            b.mean_score,
+            b.observed_rate,
+            b.ci_lower,
+            b.ci_upper
+        ));
+    }
+    if l.panel_at(x, y) == Some(render::Panel::Lower) {
+        let i = l.bin_at(x, y)?;
+        let h = &w.histogram;
+        let (lo, hi) = (h.edges.get(i)?, h.edges.get(i + 1)?);
+        return Some(format!(
+            "Scores {lo:.2}–{hi:.2}\n{} negatives\n{} positives",
+            h.negatives.get(i)?,
+            h.positives.get(i)?
+        ));
+    }
+    let index = l.bin_at(x, y)?;
+    let b = w.reliability.get(index)?;
+    Some(format!(
+        "Scores {:.3}–{:.3}\n{} rows, {} positives\nMean score {:.4}\nObserved rate {:.4}\nInterval {:.4}–{:.4}",
+        b.lower,
+        b.upper,
+        b.count,
+        b.positives,
+        b.mean_score,
+        b.observed_rate,
+        b.ci_lower,
+        b.ci_upper
+    ))
+}
+
+/// The window's reliability diagram with its score histogram, a log-scale option, per-bin
+/// tooltips and downloads. `large` draws it taller (the Calibration view).
+#[component]
+pub fn ReliabilityChart(window: WindowReport, #[prop(optional)] large: bool) -> impl IntoView {
+    let log_scale = RwSignal::new(false);
+    let drawn_bins = window.reliability.iter().filter(|b| b.count > 0).count();
+    let window = StoredValue::new(window);
+    let spec = ChartSpec {
+        testid: if large {
+            "calibration-reliability-chart"
+        } else {
+            "reliability-chart-canvas"
+        },
+        aria: "Reliability diagram: observed positive rate against mean predicted score per bin, \
+               with interval whiskers and the score histogram beneath"
+            .to_string(),
+        file_stem: "reliability",
+        aspect: if large { 0.62 } else { 0.66 },
+        height: if large { (360, 720) } else { (280, 640) },
+    };
+    let draw = move |area: &CanvasArea, style: &ChartStyle| {
+        let log = log_scale.get();
+        window.with_value(|w| render::reliability_diagram(area, &reliability_of(w, log), style))
+    };
+    let svg = move || {
+        let log = log_scale.get_untracked();
+        let (w, h) = SVG_WIDE;
+        window.with_value(|win| {
+            render::reliability_diagram_svg(&reliability_of(win, log), &ChartStyle::new(w, h))
+        })
+    };
+    let tooltip = move |l: &ChartLayout, x: f64, y: f64| {
+        window.with_value(|w| reliability_tooltip(w, l, x, y))
+    };
+    let actions = view! {
+        <label class="check">
+            <input type="checkbox" data-testid="histogram-log"
+                prop:checked=move || log_scale.get()
+                on:change=move |ev| log_scale.set(event_target_checked(&ev)) />
+            " log-scale histogram"
+        </label>
+    }
+    .into_any();
+    view! {
+        <div class="chart-block" data-testid="reliability-chart" data-bins=drawn_bins.to_string()>
+            {canvas_chart(spec, draw, svg, tooltip, None, Some(actions))}
         </div>
     }
 }

@@ -2,9 +2,12 @@
 //! [`Report`]. Components do no statistics: every number comes from the report that
 //! [`crate::core::analysis`] builds, which is also what the JSON export and the CLI emit.
 
+mod calibration;
 mod chart;
+mod curves;
 mod overview;
 mod sidebar;
+mod thresholds;
 
 use std::sync::Arc;
 
@@ -55,6 +58,33 @@ pub struct Viewport {
 pub enum Tab {
     /// Headline metrics, row accounting and the reliability diagram.
     Overview,
+    /// The reliability diagram large, with the calibration statistics explained.
+    Calibration,
+    /// Metrics against the decision threshold, the confusion matrix, costs, ROC and PR.
+    Thresholds,
+}
+
+impl Tab {
+    /// Every tab, in tab-bar order.
+    pub const ALL: [Tab; 3] = [Tab::Overview, Tab::Calibration, Tab::Thresholds];
+
+    /// The tab's label.
+    pub fn label(self) -> &'static str {
+        match self {
+            Tab::Overview => "Overview",
+            Tab::Calibration => "Calibration",
+            Tab::Thresholds => "Thresholds",
+        }
+    }
+
+    /// Stable key for `data-testid="tab-<key>"` and element ids.
+    pub fn key(self) -> &'static str {
+        match self {
+            Tab::Overview => "overview",
+            Tab::Calibration => "calibration",
+            Tab::Thresholds => "thresholds",
+        }
+    }
 }
 
 impl AppState {
@@ -107,15 +137,13 @@ impl AppState {
             Phase::Failed(msg) => ("error", msg),
             Phase::Loaded => match self.report.get() {
                 Some(Ok(r)) => {
-                    let n = r
-                        .windows
-                        .all
-                        .as_ref()
-                        .map(|w| w.n)
-                        .unwrap_or_default();
+                    let n = r.windows.all.as_ref().map(|w| w.n).unwrap_or_default();
                     (
                         "ready",
-                        format!("Analysed {} rows.", crate::core::catalog::group_thousands(n as i64)),
+                        format!(
+                            "Analysed {} rows.",
+                            crate::core::catalog::group_thousands(n as i64)
+                        ),
                     )
                 }
                 Some(Err(msg)) => ("error", msg),
@@ -136,6 +164,7 @@ pub fn mount() {
 pub fn App() -> impl IntoView {
     let state = AppState::new();
     provide_context(state);
+    thresholds::provide_sweep(state);
     let inner_width = || {
         web_sys::window()
             .and_then(|w| w.inner_width().ok())
@@ -146,7 +175,9 @@ pub fn App() -> impl IntoView {
         width: RwSignal::new(inner_width()),
     };
     provide_context(viewport);
-    let _resize = window_event_listener(leptos::ev::resize, move |_| viewport.width.set(inner_width()));
+    let _resize = window_event_listener(leptos::ev::resize, move |_| {
+        viewport.width.set(inner_width())
+    });
 
     // `?data=<url>` loads a log from the same static host (published demos, dashboards).
     if let Some(url) = crate::web::query_param("data") {
@@ -163,16 +194,81 @@ pub fn App() -> impl IntoView {
                 </div>
                 <StatusPill/>
                 <div class="privacy" title="All parsing and statistics run in this tab, in WebAssembly. Nothing is uploaded.">
-                    "🔒 Your data never leaves this browser"
+                    "Your data never leaves this browser"
                 </div>
             </header>
             <div class="body">
                 <sidebar::Sidebar/>
                 <main class="main" id="main">
-                    <overview::Overview/>
+                    <TabBar/>
+                    <div class="tab-panel" role="tabpanel"
+                        id=move || format!("panel-{}", state.tab.get().key())
+                        aria-labelledby=move || format!("tab-{}", state.tab.get().key())>
+                        {move || match state.tab.get() {
+                            Tab::Overview => view! { <overview::Overview/> }.into_any(),
+                            Tab::Calibration => view! { <calibration::Calibration/> }.into_any(),
+                            Tab::Thresholds => view! { <thresholds::Thresholds/> }.into_any(),
+                        }}
+                    </div>
                 </main>
             </div>
         </div>
+    }
+}
+
+/// The view tabs: a WAI-ARIA tablist (arrow keys, Home and End move between tabs). Hidden
+/// until a file is loaded, so the welcome page stays uncluttered.
+#[component]
+fn TabBar() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let loaded = Memo::new(move |_| state.file.with(|f| f.is_some()));
+    let select = move |tab: Tab, focus: bool| {
+        state.tab.set(tab);
+        if focus
+            && let Some(el) = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.get_element_by_id(&format!("tab-{}", tab.key())))
+            && let Ok(el) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(el)
+        {
+            let _ = el.focus();
+        }
+    };
+    let on_key = move |ev: web_sys::KeyboardEvent| {
+        let now = state.tab.get_untracked();
+        let i = Tab::ALL.iter().position(|t| *t == now).unwrap_or(0);
+        let n = Tab::ALL.len();
+        let next = match ev.key().as_str() {
+            "ArrowRight" => (i + 1) % n,
+            "ArrowLeft" => (i + n - 1) % n,
+            "Home" => 0,
+            "End" => n - 1,
+            _ => return,
+        };
+        ev.prevent_default();
+        select(Tab::ALL[next], true);
+    };
+    move || {
+        loaded.get().then(|| {
+            view! {
+                <nav class="tabs" role="tablist" aria-label="Views" on:keydown=on_key>
+                    {Tab::ALL.into_iter().map(|tab| {
+                        let selected = move || state.tab.get() == tab;
+                        view! {
+                            <button class="tab" role="tab" type="button"
+                                id=format!("tab-{}", tab.key())
+                                data-testid=format!("tab-{}", tab.key())
+                                aria-controls=format!("panel-{}", tab.key())
+                                aria-selected=move || selected().to_string()
+                                tabindex=move || if selected() { "0" } else { "-1" }
+                                class:active=selected
+                                on:click=move |_| select(tab, false)>
+                                {tab.label()}
+                            </button>
+                        }
+                    }).collect_view()}
+                </nav>
+            }
+        })
     }
 }
 

@@ -2,9 +2,9 @@
 
 use leptos::prelude::*;
 
-use super::chart::ReliabilityChart;
 use super::AppState;
-use crate::core::catalog::{self, format_value, Better, METRICS};
+use super::chart::ReliabilityChart;
+use crate::core::catalog::{self, Better, METRICS, format_value};
 use crate::core::report::{ExclusionReason, InputFile, Report, WindowReport};
 
 /// The overview of the active report.

@@ -19,9 +19,7 @@ fn load_first_file(state: AppState, files: Option<web_sys::FileList>) {
         return;
     };
     let name = file.name();
-    state
-        .phase
-        .set(Phase::Loading(format!("Reading {name}…")));
+    state.phase.set(Phase::Loading(format!("Reading {name}…")));
     spawn_local(async move {
         match crate::web::read_file(&file).await {
             Ok(bytes) => state.accept_bytes(name, bytes),
@@ -41,9 +39,7 @@ pub fn load_url(state: AppState, url: String) {
         .next()
         .unwrap_or("data.csv")
         .to_string();
-    state
-        .phase
-        .set(Phase::Loading(format!("Fetching {name}…")));
+    state.phase.set(Phase::Loading(format!("Fetching {name}…")));
     spawn_local(async move {
         match crate::web::fetch_bytes(&url).await {
             Ok(bytes) => state.accept_bytes(name, bytes),
@@ -77,8 +73,7 @@ fn DataPanel() -> impl IntoView {
         load_first_file(state, ev.data_transfer().and_then(|dt| dt.files()));
     };
     let on_change = move |ev: leptos::ev::Event| {
-        let input: Option<web_sys::HtmlInputElement> =
-            ev.target().and_then(|t| t.dyn_into().ok());
+        let input: Option<web_sys::HtmlInputElement> = ev.target().and_then(|t| t.dyn_into().ok());
         if let Some(input) = input {
             load_first_file(state, input.files());
             // Allow choosing the same file again.
@@ -355,11 +350,19 @@ fn ExportPanel() -> impl IntoView {
                         .first()
                         .map(|f| f.name.split('.').next().unwrap_or("report").to_string())
                         .unwrap_or_else(|| "report".into());
-                    if let Err(e) = crate::web::download(&format!("{stem}.plumb.json"), "application/json", &json) {
-                        state.phase.set(Phase::Failed(format!("Export failed: {e}")));
+                    if let Err(e) = crate::web::download(
+                        &format!("{stem}.plumb.json"),
+                        "application/json",
+                        &json,
+                    ) {
+                        state
+                            .phase
+                            .set(Phase::Failed(format!("Export failed: {e}")));
                     }
                 }
-                Err(e) => state.phase.set(Phase::Failed(format!("Export failed: {e}"))),
+                Err(e) => state
+                    .phase
+                    .set(Phase::Failed(format!("Export failed: {e}"))),
             }
         }
     };

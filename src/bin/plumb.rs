@@ -2,7 +2,7 @@
 //!
 //! `plumb audit <log> [--current <log>] [--split-…] [--score COL] [--label COL] …` prints the
 //! JSON report (schema `plumb.report/v1`), the same serializer the browser's export uses.
-//! Exit codes: 0 success, 2 usage or input error.
+//! Exit codes: 0 success (and every gate passed), 1 a gate failed, 2 usage or input error.
 
 #[cfg(not(target_arch = "wasm32"))]
 mod cli {
@@ -12,7 +12,11 @@ mod cli {
     use clap::{Args, Parser, Subcommand, ValueEnum};
 
     use plumb::core::analysis;
-    use plumb::core::report::{BinStrategy, IntervalMethod, ScoreTransform, Settings, WindowSpec};
+    use plumb::core::export::{Decision, SignOff, markdown};
+    use plumb::core::gates;
+    use plumb::core::report::{
+        BinStrategy, CostMatrix, IntervalMethod, ScoreTransform, Settings, WindowSpec,
+    };
 
     /// Plumb: calibration, discrimination and drift of a model's prediction log.
     #[derive(Parser, Debug)]
@@ -69,9 +73,43 @@ mod cli {
         /// Decision threshold (positive iff score ≥ threshold).
         #[arg(long, default_value_t = 0.5)]
         threshold: f64,
+        /// Cost of a false positive (expected cost and the cost-optimal threshold).
+        #[arg(long, default_value_t = 1.0)]
+        cost_fp: f64,
+        /// Cost of a false negative.
+        #[arg(long, default_value_t = 1.0)]
+        cost_fn: f64,
+        /// Acceptance gates (TOML, `[[gate]]` tables). Exit code 1 when a gate fails.
+        #[arg(long)]
+        gates: Option<PathBuf>,
+        /// Output format: the JSON report, or a Markdown summary for a pull request or ticket.
+        #[arg(long, value_enum, default_value_t = FormatArg::Json)]
+        format: FormatArg,
+        /// Sign-off: the reviewer's name.
+        #[arg(long, requires = "decision")]
+        reviewer: Option<String>,
+        /// Sign-off: the decision.
+        #[arg(long, value_enum, requires = "reviewer")]
+        decision: Option<DecisionArg>,
+        /// Sign-off: the rationale (and any conditions).
+        #[arg(long, default_value = "", requires = "reviewer")]
+        rationale: String,
         /// Write the report here instead of standard output.
         #[arg(long, short)]
         out: Option<PathBuf>,
+    }
+
+    #[derive(Clone, Copy, Debug, ValueEnum)]
+    enum FormatArg {
+        Json,
+        Md,
+    }
+
+    #[derive(Clone, Copy, Debug, ValueEnum)]
+    enum DecisionArg {
+        Approve,
+        ApproveWithConditions,
+        Reject,
     }
 
     #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -159,8 +197,25 @@ mod cli {
                 IntervalArg::Wilson => IntervalMethod::Wilson,
             },
             threshold: args.threshold,
+            costs: CostMatrix {
+                fp: args.cost_fp,
+                fn_: args.cost_fn,
+                ..CostMatrix::default()
+            },
             ..Settings::default()
         };
+        let gates = match &args.gates {
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+                Some(gates::parse_gates(&text).map_err(|e| format!("{}: {e}", path.display()))?)
+            }
+            None => None,
+        };
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .ok()
+            .map(|d| d.as_secs_f64());
 
         let window = if current.is_some() {
             WindowSpec::TwoFiles
@@ -191,15 +246,39 @@ mod cli {
                 mapping: &mapping,
                 settings: &settings,
                 window,
-                now: std::time::SystemTime::now()
-                    .duration_since(std::time::UNIX_EPOCH)
-                    .ok()
-                    .map(|d| d.as_secs_f64()),
+                now,
             },
             "plumb",
         )
         .map_err(|e| e.to_string())?;
-        let json = analysis::report_json(&report).map_err(|e| e.to_string())?;
+        let mut report = report;
+        if let Some(gates) = &gates {
+            report.apply_gates(gates);
+        }
+        if let (Some(reviewer), Some(decision)) = (args.reviewer, args.decision) {
+            report.signoff = Some(SignOff {
+                reviewer,
+                decision: match decision {
+                    DecisionArg::Approve => Decision::Approve,
+                    DecisionArg::ApproveWithConditions => Decision::ApproveWithConditions,
+                    DecisionArg::Reject => Decision::Reject,
+                },
+                rationale: args.rationale,
+                timestamp: format!(
+                    "{}Z",
+                    plumb::core::render::format_timestamp(now.unwrap_or_default())
+                        .replace(' ', "T")
+                ),
+            });
+        }
+        let json = match args.format {
+            FormatArg::Json => analysis::report_json(&report).map_err(|e| e.to_string())?,
+            FormatArg::Md => markdown::markdown_report(
+                &report,
+                report.gate_report().as_ref(),
+                report.signoff.as_ref(),
+            ),
+        };
         match args.out {
             Some(path) => std::fs::write(&path, json + "\n")
                 .map_err(|e| format!("cannot write {}: {e}", path.display()))?,
@@ -214,6 +293,17 @@ mod cli {
                     _ => {}
                 }
             }
+        }
+        if report.verdict == Some(gates::Verdict::Fail) {
+            let failed: Vec<String> = report
+                .gates
+                .iter()
+                .flatten()
+                .filter(|g| !g.passed)
+                .map(|g| g.name.clone())
+                .collect();
+            eprintln!("plumb: gates failed: {}", failed.join(", "));
+            return Ok(ExitCode::from(1));
         }
         Ok(ExitCode::SUCCESS)
     }

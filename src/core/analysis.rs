@@ -9,14 +9,14 @@ use sha2::{Digest, Sha256};
 use crate::core::error::PlumbError;
 use crate::core::ingest::{self, Table};
 use crate::core::metrics::{calibration, drift, label_shift, ranking, smooth, threshold};
-use crate::core::report::{
-    ColumnMapping, CurvePoints, Dialect, DriftColumn, DriftReport, ExclusionReason, Generator, Input,
-    InputFile, LabelShiftReport, OptimalThresholdReport, Report, ScoreHistogram, Settings,
-    ThresholdPoint, WindowReport, WindowSpec,
-    Windows, SCHEMA,
-};
 use crate::core::quality::{self, ColumnMissing, QualityInput, QualityReport};
+use crate::core::report::{
+    ColumnMapping, CurvePoints, Dialect, SegmentColumn, SmoothCurveReport, DriftColumn, DriftReport, ExclusionReason, Generator,
+    Input, InputFile, LabelShiftReport, OptimalThresholdReport, Report, SCHEMA, ScoreHistogram,
+    Settings, ThresholdPoint, WindowReport, WindowSpec, Windows,
+};
 use crate::core::schema::{self, Prepared};
+use crate::core::segments;
 
 /// Equal-width bins of the score histogram carried in every window (for charts).
 pub const HISTOGRAM_BINS: usize = 20;
@@ -145,12 +145,22 @@ pub fn analyze(request: &Request<'_>, generator: &str) -> Result<Report, PlumbEr
     let windows;
     let mut drift_report = None;
     let mut label_shift_report = None;
+    let segments;
 
     match &settings.window {
         WindowSpec::All => {
             files.push(input_file(request.reference, &reference, &[]));
+            segments = segments_of(
+                &mapping,
+                &Split::from_all(&reference, &request.reference.table),
+                settings.confidence,
+            );
             windows = Windows {
-                all: Some(window_report(&reference.scores, &reference.labels, &settings)),
+                all: Some(window_report(
+                    &reference.scores,
+                    &reference.labels,
+                    &settings,
+                )),
                 ..Windows::default()
             };
         }
@@ -174,6 +184,7 @@ pub fn analyze(request: &Request<'_>, generator: &str) -> Result<Report, PlumbEr
             };
             drift_report = Some(drift_between(&mapping, &r, &c));
             label_shift_report = Some(label_shift_between(&r, &c, settings.threshold));
+            segments = segments_of(&mapping, &c, settings.confidence);
         }
         spec => {
             let table = &request.reference.table;
@@ -186,13 +197,18 @@ pub fn analyze(request: &Request<'_>, generator: &str) -> Result<Report, PlumbEr
             };
             drift_report = Some(drift_between(&mapping, &r, &c));
             label_shift_report = Some(label_shift_between(&r, &c, settings.threshold));
+            segments = segments_of(&mapping, &c, settings.confidence);
         }
     }
 
     let quality = match (&settings.window, request.current) {
-        (WindowSpec::TwoFiles, Some(current)) => {
-            quality_of(current, &mapping, &settings, Some(request.reference), request.now)
-        }
+        (WindowSpec::TwoFiles, Some(current)) => quality_of(
+            current,
+            &mapping,
+            &settings,
+            Some(request.reference),
+            request.now,
+        ),
         _ => quality_of(request.reference, &mapping, &settings, None, request.now),
     };
 
@@ -211,6 +227,10 @@ pub fn analyze(request: &Request<'_>, generator: &str) -> Result<Report, PlumbEr
         drift: drift_report,
         label_shift: label_shift_report,
         quality,
+        segments,
+        gates: None,
+        verdict: None,
+        signoff: None,
     })
 }
 
@@ -233,32 +253,40 @@ impl QualityColumns {
             .iter()
             .map(|&v| schema::apply_transform(v, mapping.score_transform))
             .collect();
-        let labels = schema::binary_values(table, mapping.label.as_deref()?, mapping.positive_label.as_deref())
-            .map(|(v, _)| v)
-            .ok()?;
+        let labels = schema::binary_values(
+            table,
+            mapping.label.as_deref()?,
+            mapping.positive_label.as_deref(),
+        )
+        .map(|(v, _)| v)
+        .ok()?;
         let timestamps = mapping
             .timestamp
             .as_deref()
             .and_then(|name| table.column(name))
             .and_then(schema::column_times);
-        let ids = mapping.id.as_deref().and_then(|name| table.column(name)).map(|col| {
-            if let Some(hashes) = col.text_hashes() {
-                hashes.to_vec()
-            } else if col.dictionary().is_some() {
-                (0..table.n_rows)
-                    .map(|row| match col.text(row) {
-                        Some(t) if !col.is_missing(row) => ingest::text_hash(t.as_bytes()),
-                        _ => 0,
-                    })
-                    .collect()
-            } else {
-                // Numeric ids: the value's bits identify it (0 stays "missing").
-                col.numeric()
-                    .iter()
-                    .map(|v| if v.is_nan() { 0 } else { v.to_bits() | 1 })
-                    .collect()
-            }
-        });
+        let ids = mapping
+            .id
+            .as_deref()
+            .and_then(|name| table.column(name))
+            .map(|col| {
+                if let Some(hashes) = col.text_hashes() {
+                    hashes.to_vec()
+                } else if col.dictionary().is_some() {
+                    (0..table.n_rows)
+                        .map(|row| match col.text(row) {
+                            Some(t) if !col.is_missing(row) => ingest::text_hash(t.as_bytes()),
+                            _ => 0,
+                        })
+                        .collect()
+                } else {
+                    // Numeric ids: the value's bits identify it (0 stays "missing").
+                    col.numeric()
+                        .iter()
+                        .map(|v| if v.is_nan() { 0 } else { v.to_bits() | 1 })
+                        .collect()
+                }
+            });
         let decisions = mapping
             .decision
             .as_deref()
@@ -336,13 +364,25 @@ fn validate_settings(settings: &Settings) -> Result<(), PlumbError> {
         })
     };
     if settings.bins == 0 || settings.bins > 10_000 {
-        return bad("bins", settings.bins.to_string(), "a whole number from 1 to 10000");
+        return bad(
+            "bins",
+            settings.bins.to_string(),
+            "a whole number from 1 to 10000",
+        );
     }
     if !(settings.threshold.is_finite() && (0.0..=1.0).contains(&settings.threshold)) {
-        return bad("threshold", settings.threshold.to_string(), "a number in [0, 1]");
+        return bad(
+            "threshold",
+            settings.threshold.to_string(),
+            "a number in [0, 1]",
+        );
     }
     if !(settings.confidence > 0.0 && settings.confidence < 1.0) {
-        return bad("confidence", settings.confidence.to_string(), "a number in (0, 1)");
+        return bad(
+            "confidence",
+            settings.confidence.to_string(),
+            "a number in (0, 1)",
+        );
     }
     Ok(())
 }
@@ -500,7 +540,7 @@ fn split_one<'t>(
                 setting: "window".into(),
                 value: "split".into(),
                 expected: "a split of one file".into(),
-            })
+            });
         }
     }
     if reference.is_empty() || current.is_empty() {
@@ -611,7 +651,71 @@ pub fn window_report(scores: &[f64], labels: &[u8], settings: &Settings) -> Wind
         w.spiegelhalter_z = Some(sp.z);
         w.spiegelhalter_p_value = Some(sp.p_value);
     }
-    w.smooth_ece = smooth::smooth_ece(scores, labels).map(|s| s.value);
+    let smooth_fit = smooth::smooth_ece(scores, labels);
+    w.smooth_ece = smooth_fit.map(|s| s.value);
+    if settings.bootstrap > 0 {
+        let (bins, strategy) = (settings.bins, settings.strategy);
+        let ece_of = |s: &[f64], y: &[u8]| {
+            let b = calibration::reliability_bins(
+                s,
+                y,
+                bins,
+                strategy,
+                crate::core::report::IntervalMethod::Wilson,
+                0.95,
+            )
+            .ok()?;
+            calibration::calibration_errors(&b).map(|e| e.ece)
+        };
+        w.ece_ci = smooth::bootstrap_ci(
+            scores,
+            labels,
+            ece_of,
+            settings.bootstrap,
+            settings.seed,
+            settings.confidence,
+        )
+        .map(|ci| [ci.lower, ci.upper]);
+        if let Some(fit) = smooth_fit {
+            w.smooth_ece_ci = smooth::bootstrap_ci(
+                scores,
+                labels,
+                |s, y| smooth::smooth_ece_at(s, y, fit.sigma),
+                settings.bootstrap,
+                settings.seed.wrapping_add(1),
+                settings.confidence,
+            )
+            .map(|ci| [ci.lower, ci.upper]);
+        }
+    }
+    if let Some(fit) = smooth_fit {
+        if let Some(curve) =
+            smooth::smooth_reliability_curve(scores, labels, fit.sigma, smooth::DEFAULT_GRID)
+        {
+            let band = (settings.bootstrap > 0)
+                .then(|| {
+                    smooth::smooth_band(
+                        scores,
+                        labels,
+                        settings.bootstrap,
+                        settings.seed.wrapping_add(2),
+                        settings.confidence,
+                    )
+                })
+                .flatten();
+            let (lower, upper) = match band {
+                Some(b) if b.x.len() == curve.x.len() => (b.lower, b.upper),
+                _ => (Vec::new(), Vec::new()),
+            };
+            w.smooth_curve = Some(SmoothCurveReport {
+                sigma: fit.sigma,
+                x: curve.x,
+                y: curve.y,
+                lower,
+                upper,
+            });
+        }
+    }
 
     // Discrimination and the decision threshold, from one sorted summary.
     if let Ok(summary) = ranking::RankSummary::new(scores, labels) {
@@ -634,7 +738,10 @@ pub fn window_report(scores: &[f64], labels: &[u8], settings: &Settings) -> Wind
         let rules = [
             ("max_f1", threshold::OptimalRule::MaxF1),
             ("max_youden", threshold::OptimalRule::MaxYouden),
-            ("min_expected_cost", threshold::OptimalRule::MinExpectedCost(costs)),
+            (
+                "min_expected_cost",
+                threshold::OptimalRule::MinExpectedCost(costs),
+            ),
         ];
         w.optimal_thresholds = rules
             .into_iter()
@@ -665,7 +772,11 @@ pub fn costs_of(settings: &Settings) -> threshold::Costs {
 }
 
 /// Every rate at threshold `t`, exact, from a sweep (O(log n): safe while a user drags).
-pub fn threshold_point(sweep: &threshold::Sweep, t: f64, costs: &threshold::Costs) -> ThresholdPoint {
+pub fn threshold_point(
+    sweep: &threshold::Sweep,
+    t: f64,
+    costs: &threshold::Costs,
+) -> ThresholdPoint {
     let mut point = threshold::at_threshold(sweep, t);
     let m = threshold::metrics_at(sweep, t, 1.0, costs);
     point.expected_cost = m.expected_cost;
@@ -726,8 +837,40 @@ fn score_histogram(scores: &[f64], labels: &[u8]) -> ScoreHistogram {
     }
 }
 
+/// Calibration and AUC per value of each segment column, over one window's rows (missing
+/// values form their own segment, `(missing)`).
+fn segments_of(mapping: &ColumnMapping, window: &Split<'_>, confidence: f64) -> Vec<SegmentColumn> {
+    mapping
+        .segments
+        .iter()
+        .filter_map(|name| {
+            let column = window.table.column(name)?;
+            let values: Vec<&str> = window
+                .rows
+                .iter()
+                .map(|&row| match column.text(row as usize) {
+                    Some(t) if !column.is_missing(row as usize) => t,
+                    _ => "(missing)",
+                })
+                .collect();
+            let (codes, names) = segments::encode(&values);
+            let report =
+                segments::segment_report(&window.scores, &window.labels, &codes, &names, confidence)
+                    .ok()?;
+            Some(SegmentColumn {
+                column: name.clone(),
+                segments: report.segments,
+            })
+        })
+        .collect()
+}
+
 /// Drift of the score, the label and every feature between two windows.
-fn drift_between(mapping: &ColumnMapping, reference: &Split<'_>, current: &Split<'_>) -> DriftReport {
+fn drift_between(
+    mapping: &ColumnMapping,
+    reference: &Split<'_>,
+    current: &Split<'_>,
+) -> DriftReport {
     let mut columns = Vec::new();
     if let Some(score) = &mapping.score {
         columns.push(numeric_drift(
@@ -740,13 +883,20 @@ fn drift_between(mapping: &ColumnMapping, reference: &Split<'_>, current: &Split
         ));
     }
     if let Some(label) = &mapping.label {
-        let cats = |s: &Split<'_>| -> Vec<String> {
-            s.labels.iter().map(|y| y.to_string()).collect()
-        };
-        columns.push(categorical_drift(label, "label", &cats(reference), &cats(current), 0, 0));
+        let cats =
+            |s: &Split<'_>| -> Vec<String> { s.labels.iter().map(|y| y.to_string()).collect() };
+        columns.push(categorical_drift(
+            label,
+            "label",
+            &cats(reference),
+            &cats(current),
+            0,
+            0,
+        ));
     }
     for name in mapping.features.iter().chain(mapping.segments.iter()) {
-        let (Some(rc), Some(cc)) = (reference.table.column(name), current.table.column(name)) else {
+        let (Some(rc), Some(cc)) = (reference.table.column(name), current.table.column(name))
+        else {
             continue;
         };
         let numeric = matches!(rc.kind(), ingest::ColumnKind::Numeric);
@@ -821,7 +971,12 @@ fn numeric_drift(
         name: name.to_string(),
         kind: "numeric".into(),
         role: role.into(),
-        psi: drift::psi(reference, current, drift::DEFAULT_BINS, drift::DEFAULT_FLOOR),
+        psi: drift::psi(
+            reference,
+            current,
+            drift::DEFAULT_BINS,
+            drift::DEFAULT_FLOOR,
+        ),
         js_distance: drift::js_distance(reference, current, drift::DEFAULT_BINS),
         ks_statistic: ks.as_ref().map(|k| k.statistic),
         ks_p_value: ks.as_ref().map(|k| k.p_value),
@@ -879,7 +1034,11 @@ fn categorical_drift(
 }
 
 /// The current window's prior: observed, and estimated from scores alone.
-fn label_shift_between(reference: &Split<'_>, current: &Split<'_>, threshold: f64) -> LabelShiftReport {
+fn label_shift_between(
+    reference: &Split<'_>,
+    current: &Split<'_>,
+    threshold: f64,
+) -> LabelShiftReport {
     let prior = |s: &Split<'_>| {
         (!s.labels.is_empty())
             .then(|| s.labels.iter().filter(|&&y| y == 1).count() as f64 / s.labels.len() as f64)

@@ -811,9 +811,19 @@ pub fn gate_value(report: &Report, metric: &str, window: GateWindow) -> Result<f
                 ),
             }
         }
-        MetricKey::QualityFailed => Err(
-            "quality.failed is not available: the report has no data-quality section".to_string(),
-        ),
+        MetricKey::QualityFailed => report
+            .quality
+            .as_ref()
+            .map(|q| {
+                q.checks
+                    .iter()
+                    .filter(|c| c.status == crate::core::quality::Status::Fail)
+                    .count() as f64
+            })
+            .ok_or_else(|| {
+                "quality.failed is not available: the report has no data-quality section"
+                    .to_string()
+            }),
         MetricKey::Drift(rest) => drift_value(report, &rest),
     }
 }

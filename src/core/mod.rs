@@ -6,6 +6,7 @@
 
 pub mod analysis;
 pub mod catalog;
+pub mod diagnose;
 pub mod error;
 pub mod export;
 pub mod gates;
@@ -16,3 +17,4 @@ pub mod render;
 pub mod report;
 pub mod schema;
 pub mod segments;
+pub mod simulate;

@@ -33,6 +33,45 @@ pub struct Report {
     /// line numbers, `count`) of the log, or of the current file against the reference file.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub quality: Option<crate::core::quality::QualityReport>,
+    /// Calibration and AUC per segment value, per segment column (current window, or the whole
+    /// log), worst first, with Benjamini–Hochberg q-values.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub segments: Vec<SegmentColumn>,
+    /// Acceptance gates and their results (when gates were given).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub gates: Option<Vec<crate::core::gates::GateResult>>,
+    /// `pass` iff every gate passed (when gates were given).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub verdict: Option<crate::core::gates::Verdict>,
+    /// The reviewer's sign-off, bound to the inputs' SHA-256 and the settings above.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub signoff: Option<crate::core::export::SignOff>,
+}
+
+impl Report {
+    /// Evaluate `gates` against this report and record the results and the verdict.
+    pub fn apply_gates(&mut self, gates: &[crate::core::gates::Gate]) {
+        let result = crate::core::gates::evaluate(self, gates);
+        self.gates = Some(result.gates);
+        self.verdict = Some(result.verdict);
+    }
+
+    /// The gate results as a [`crate::core::gates::GateReport`], if gates were applied.
+    pub fn gate_report(&self) -> Option<crate::core::gates::GateReport> {
+        Some(crate::core::gates::GateReport {
+            gates: self.gates.clone()?,
+            verdict: self.verdict?,
+        })
+    }
+}
+
+/// Segment statistics of one segment column.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct SegmentColumn {
+    /// The segment column.
+    pub column: String,
+    /// One entry per value, worst first (see `docs/metrics/segments.md`).
+    pub segments: Vec<crate::core::segments::SegmentStats>,
 }
 
 /// Drift between the reference and the current window.
@@ -196,12 +235,12 @@ impl ExclusionReason {
 
     /// Every reason, in display order.
     pub const ALL: [ExclusionReason; 8] = [
-        Self::RaggedRow,
         Self::MissingScore,
         Self::NonNumericScore,
         Self::ScoreOutOfRange,
         Self::MissingLabel,
         Self::InvalidLabel,
+        Self::RaggedRow,
         Self::MissingTimestamp,
         Self::OutsideWindows,
     ];
@@ -260,6 +299,12 @@ pub struct Settings {
     pub threshold: f64,
     /// How rows were split into windows.
     pub window: WindowSpec,
+    /// Bootstrap resamples for the ECE and smooth-ECE intervals and the smooth band (0: none).
+    #[serde(default = "default_bootstrap")]
+    pub bootstrap: usize,
+    /// Seed of the bootstrap (results are reproducible for a seed).
+    #[serde(default)]
+    pub seed: u64,
     /// Costs of decision outcomes, for expected cost and the cost-optimal threshold.
     #[serde(default)]
     pub costs: CostMatrix,
@@ -277,10 +322,16 @@ impl Default for Settings {
             confidence: 0.95,
             threshold: 0.5,
             window: WindowSpec::All,
+            bootstrap: default_bootstrap(),
+            seed: 0,
             costs: CostMatrix::default(),
             log_loss_eps: f64::EPSILON,
         }
     }
+}
+
+fn default_bootstrap() -> usize {
+    200
 }
 
 /// How the rows of one or two logs become windows.
@@ -382,6 +433,15 @@ pub struct WindowReport {
     pub ace: Option<f64>,
     /// Smooth ECE (Błasiok & Nakkiran 2023), as `relplot.smECE`.
     pub smooth_ece: Option<f64>,
+    /// Seeded percentile-bootstrap interval of the ECE (`settings.bootstrap` resamples).
+    #[serde(default)]
+    pub ece_ci: Option<[f64; 2]>,
+    /// Seeded percentile-bootstrap interval of the smooth ECE, at the full sample's bandwidth.
+    #[serde(default)]
+    pub smooth_ece_ci: Option<[f64; 2]>,
+    /// The smoothed reliability curve (relplot's kernel smoother) with its bootstrap band.
+    #[serde(default)]
+    pub smooth_curve: Option<SmoothCurveReport>,
     /// Mean score − positive rate (calibration-in-the-large).
     pub calibration_in_the_large: Option<f64>,
     /// Observed / expected: positive rate ÷ mean score.
@@ -526,6 +586,21 @@ impl Default for CostMatrix {
             tn: 0.0,
         }
     }
+}
+
+/// relplot's smoothed reliability curve at bandwidth `sigma`, with a pointwise bootstrap band.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct SmoothCurveReport {
+    /// The kernel bandwidth (the smooth-ECE fixed point).
+    pub sigma: f64,
+    /// Scores at which the curve is evaluated.
+    pub x: Vec<f64>,
+    /// Smoothed observed rate.
+    pub y: Vec<f64>,
+    /// Lower edge of the band.
+    pub lower: Vec<f64>,
+    /// Upper edge of the band.
+    pub upper: Vec<f64>,
 }
 
 /// A curve for charts: x and y of equal length.

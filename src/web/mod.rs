@@ -8,9 +8,13 @@ use wasm_bindgen_futures::JsFuture;
 /// Read a user-chosen file's bytes (the whole file; streaming arrives with the worker).
 pub async fn read_file(file: &web_sys::File) -> Result<Vec<u8>, String> {
     let promise = file.array_buffer();
-    let buffer = JsFuture::from(promise)
-        .await
-        .map_err(|e| format!("the browser could not read {}: {}", file.name(), js_error(&e)))?;
+    let buffer = JsFuture::from(promise).await.map_err(|e| {
+        format!(
+            "the browser could not read {}: {}",
+            file.name(),
+            js_error(&e)
+        )
+    })?;
     Ok(Uint8Array::new(&buffer).to_vec())
 }
 

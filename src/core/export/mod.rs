@@ -1,10 +1,11 @@
 //! Exports of a report for people: a Markdown summary for a pull request or ticket
-//! ([`markdown`]); the standalone HTML report will live beside it (`html.rs`).
+//! ([`markdown`]) and a self-contained HTML report to archive, attach or print ([`html`]).
 //!
 //! Exports show aggregates only, never raw rows, and escape every user-supplied string (file
 //! names, column names, category values, reviewer text) so it cannot inject markup.
 //! The reviewer's [`SignOff`] is defined here so every export and the app share one type.
 
+pub mod html;
 pub mod markdown;
 
 use serde::{Deserialize, Serialize};

@@ -19,8 +19,9 @@ mod parser;
 mod sniff;
 mod timestamp;
 
-pub use column::{text_hash, 
+pub use column::{
     Column, ColumnKind, DICTIONARY_CAP, Dictionary, MISSING_CODE, is_missing_marker, parse_number,
+    text_hash,
 };
 pub use timestamp::{days_from_civil, parse_iso8601};
 

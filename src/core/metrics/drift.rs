@@ -28,9 +28,10 @@ mod ks;
 mod wasserstein;
 
 pub use binned::{
-    BinnedCounts, CategoricalCounts, DEFAULT_BINS, DEFAULT_FLOOR, DEFAULT_TOP_K, KlDivergence, OTHER,
-    bin_counts, categorical_distribution, hellinger, hellinger_counts, js_counts, js_distance,
-    kl_counts, kl_divergence, numeric_bins, psi, psi_counts, quantile_edges, quantile_sorted,
+    BinnedCounts, CategoricalCounts, DEFAULT_BINS, DEFAULT_FLOOR, DEFAULT_TOP_K, KlDivergence,
+    OTHER, bin_counts, categorical_distribution, hellinger, hellinger_counts, js_counts,
+    js_distance, kl_counts, kl_divergence, numeric_bins, psi, psi_counts, quantile_edges,
+    quantile_sorted,
 };
 pub use chi2::{Chi2Result, chi2_contingency};
 pub use kolmogorov::{kolmogorov_sf, smirnov_sf};
@@ -41,8 +42,11 @@ use serde::{Deserialize, Serialize};
 
 /// Reference sizes up to this use a statistical test by default (Evidently's cut-off).
 pub const SMALL_REFERENCE: u64 = 1000;
-/// Numeric columns with at most this many distinct values are treated as discrete.
+/// Numeric columns with at most this many distinct values get a discrete default method.
 pub const FEW_VALUES: u64 = 5;
+/// Numeric references with at most this many distinct values are compared value by value by
+/// the binned methods (Evidently's `get_binned_data` cut-off); others use quantile bins.
+pub const DISCRETE_VALUES: u64 = 20;
 /// p-value below which KS and χ² report drift.
 pub const P_VALUE_THRESHOLD: f64 = 0.05;
 /// Distance at or above which Wasserstein-norm, JS, KL and Hellinger report drift.
@@ -108,7 +112,9 @@ impl DriftMethod {
         match self {
             Self::Ks | Self::Chi2 => P_VALUE_THRESHOLD,
             Self::Psi => PSI_WARN,
-            Self::WassersteinNorm | Self::JsDistance | Self::Kl | Self::Hellinger => DISTANCE_THRESHOLD,
+            Self::WassersteinNorm | Self::JsDistance | Self::Kl | Self::Hellinger => {
+                DISTANCE_THRESHOLD
+            }
         }
     }
 
@@ -156,7 +162,12 @@ pub struct DriftOutcome {
 /// ([`distinct_numeric`], [`distinct_categorical`]). Evidently's binary-column z-test is
 /// replaced by χ² (with Yates' correction for 2×2), which tests the same hypothesis.
 /// `_n_current` is accepted for symmetry; the rule depends only on the reference size.
-pub fn default_method(kind: ColumnKind, n_reference: u64, _n_current: u64, distinct: u64) -> DriftMethod {
+pub fn default_method(
+    kind: ColumnKind,
+    n_reference: u64,
+    _n_current: u64,
+    distinct: u64,
+) -> DriftMethod {
     let discrete = kind == ColumnKind::Categorical || distinct <= FEW_VALUES;
     match (n_reference <= SMALL_REFERENCE, discrete) {
         (true, true) => DriftMethod::Chi2,
@@ -168,13 +179,18 @@ pub fn default_method(kind: ColumnKind, n_reference: u64, _n_current: u64, disti
 
 /// Evaluates `method` on a reference and a current sample of the same kind.
 ///
-/// Numeric columns with at most [`FEW_VALUES`] distinct values are compared value by value for
-/// χ², PSI, JS, KL and Hellinger; other numeric columns use [`DEFAULT_BINS`] reference-quantile
-/// bins (χ² uses distinct values, pooled beyond [`DEFAULT_TOP_K`]). Categorical columns use
+/// For χ², PSI, JS, KL and Hellinger, a numeric column whose reference has at most
+/// [`DISCRETE_VALUES`] distinct values is compared value by value (as categories); other
+/// numeric columns use [`DEFAULT_BINS`] reference-quantile bins, except χ², which always counts
+/// distinct values (pooled beyond [`DEFAULT_TOP_K`]). Categorical columns use
 /// [`categorical_distribution`] with [`DEFAULT_TOP_K`]. PSI and KL use [`DEFAULT_FLOOR`].
 /// `None` when the kinds differ, the method does not apply (KS or Wasserstein on categories),
 /// or a sample is empty.
-pub fn evaluate(method: DriftMethod, reference: ColumnData, current: ColumnData) -> Option<DriftOutcome> {
+pub fn evaluate(
+    method: DriftMethod,
+    reference: ColumnData,
+    current: ColumnData,
+) -> Option<DriftOutcome> {
     let value = match (reference, current) {
         (ColumnData::Numeric(r), ColumnData::Numeric(c)) => evaluate_numeric(method, r, c)?,
         (ColumnData::Categorical(r), ColumnData::Categorical(c)) => {
@@ -184,8 +200,17 @@ pub fn evaluate(method: DriftMethod, reference: ColumnData, current: ColumnData)
         _ => return None,
     };
     let threshold = method.threshold();
-    let drifted = if method.is_p_value() { value < threshold } else { value >= threshold };
-    Some(DriftOutcome { method, value, threshold, drifted })
+    let drifted = if method.is_p_value() {
+        value < threshold
+    } else {
+        value >= threshold
+    };
+    Some(DriftOutcome {
+        method,
+        value,
+        threshold,
+        drifted,
+    })
 }
 
 fn evaluate_numeric(method: DriftMethod, r: &[f64], c: &[f64]) -> Option<f64> {
@@ -193,7 +218,7 @@ fn evaluate_numeric(method: DriftMethod, r: &[f64], c: &[f64]) -> Option<f64> {
         DriftMethod::Ks => Some(ks_2samp(r, c)?.p_value),
         DriftMethod::WassersteinNorm => wasserstein_norm(r, c),
         _ => {
-            let discrete = distinct_numeric(r, c) <= FEW_VALUES;
+            let discrete = distinct_numeric(r, &[]) <= DISCRETE_VALUES;
             if discrete || method == DriftMethod::Chi2 {
                 let (rs, cs) = (numeric_labels(r), numeric_labels(c));
                 let d = categorical_distribution(&rs, &cs, DEFAULT_TOP_K);
@@ -219,7 +244,11 @@ fn evaluate_counts(method: DriftMethod, r: &[u64], c: &[u64]) -> Option<f64> {
 
 /// Finite values as exact decimal labels (−0 written as 0), for value-by-value comparison.
 fn numeric_labels(values: &[f64]) -> Vec<String> {
-    values.iter().filter(|v| v.is_finite()).map(|&v| format!("{}", v + 0.0)).collect()
+    values
+        .iter()
+        .filter(|v| v.is_finite())
+        .map(|&v| format!("{}", v + 0.0))
+        .collect()
 }
 
 /// Share of NaN values (missing numeric cells); 0 for an empty column.
@@ -232,7 +261,12 @@ pub fn missing_rate(values: &[f64]) -> f64 {
 
 /// Number of distinct finite values in two numeric samples together (−0 and 0 are one value).
 pub fn distinct_numeric(reference: &[f64], current: &[f64]) -> u64 {
-    let mut all: Vec<f64> = reference.iter().chain(current).copied().filter(|v| v.is_finite()).collect();
+    let mut all: Vec<f64> = reference
+        .iter()
+        .chain(current)
+        .copied()
+        .filter(|v| v.is_finite())
+        .collect();
     all.iter_mut().for_each(|v| *v += 0.0);
     all.sort_by(f64::total_cmp);
     all.dedup();
@@ -241,13 +275,22 @@ pub fn distinct_numeric(reference: &[f64], current: &[f64]) -> u64 {
 
 /// Number of distinct labels in two categorical samples together.
 pub fn distinct_categorical<S: AsRef<str>>(reference: &[S], current: &[S]) -> u64 {
-    let set: std::collections::BTreeSet<&str> = reference.iter().chain(current).map(|s| s.as_ref()).collect();
+    let set: std::collections::BTreeSet<&str> = reference
+        .iter()
+        .chain(current)
+        .map(|s| s.as_ref())
+        .collect();
     set.len() as u64
 }
 
 /// The finite values, ascending, with −0 normalised to 0.
 pub(crate) fn finite_sorted(values: &[f64]) -> Vec<f64> {
-    let mut v: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).map(|v| v + 0.0).collect();
+    let mut v: Vec<f64> = values
+        .iter()
+        .copied()
+        .filter(|v| v.is_finite())
+        .map(|v| v + 0.0)
+        .collect();
     v.sort_by(f64::total_cmp);
     v
 }
@@ -269,33 +312,80 @@ mod tests {
     fn default_method_follows_evidently() {
         use ColumnKind::*;
         assert_eq!(default_method(Numeric, 1000, 50, 100), DriftMethod::Ks);
-        assert_eq!(default_method(Numeric, 1001, 50, 100), DriftMethod::WassersteinNorm);
+        assert_eq!(
+            default_method(Numeric, 1001, 50, 100),
+            DriftMethod::WassersteinNorm
+        );
         assert_eq!(default_method(Numeric, 500, 50, 5), DriftMethod::Chi2);
-        assert_eq!(default_method(Numeric, 5000, 50, 2), DriftMethod::JsDistance);
+        assert_eq!(
+            default_method(Numeric, 5000, 50, 2),
+            DriftMethod::JsDistance
+        );
         assert_eq!(default_method(Categorical, 1000, 50, 40), DriftMethod::Chi2);
-        assert_eq!(default_method(Categorical, 1001, 50, 3), DriftMethod::JsDistance);
+        assert_eq!(
+            default_method(Categorical, 1001, 50, 3),
+            DriftMethod::JsDistance
+        );
     }
 
     #[test]
     fn evaluate_applies_thresholds_and_kinds() {
         let r: Vec<f64> = (0..200).map(|i| f64::from(i) / 200.0).collect();
         let c: Vec<f64> = r.iter().map(|x| x + 0.5).collect();
-        let out = evaluate(DriftMethod::Ks, ColumnData::Numeric(&r), ColumnData::Numeric(&c)).unwrap();
+        let out = evaluate(
+            DriftMethod::Ks,
+            ColumnData::Numeric(&r),
+            ColumnData::Numeric(&c),
+        )
+        .unwrap();
         assert!(out.drifted && out.value < 0.05 && out.threshold == 0.05);
-        let same = evaluate(DriftMethod::Psi, ColumnData::Numeric(&r), ColumnData::Numeric(&r)).unwrap();
+        let same = evaluate(
+            DriftMethod::Psi,
+            ColumnData::Numeric(&r),
+            ColumnData::Numeric(&r),
+        )
+        .unwrap();
         assert!(!same.drifted && same.value == 0.0);
         let cats: Vec<String> = ["a", "b"].iter().map(|s| s.to_string()).collect();
-        assert!(evaluate(DriftMethod::Ks, ColumnData::Categorical(&cats), ColumnData::Categorical(&cats)).is_none());
-        assert!(evaluate(DriftMethod::Psi, ColumnData::Numeric(&r), ColumnData::Categorical(&cats)).is_none());
-        assert!(evaluate(DriftMethod::Ks, ColumnData::Numeric(&r), ColumnData::Numeric(&[])).is_none());
+        assert!(
+            evaluate(
+                DriftMethod::Ks,
+                ColumnData::Categorical(&cats),
+                ColumnData::Categorical(&cats)
+            )
+            .is_none()
+        );
+        assert!(
+            evaluate(
+                DriftMethod::Psi,
+                ColumnData::Numeric(&r),
+                ColumnData::Categorical(&cats)
+            )
+            .is_none()
+        );
+        assert!(
+            evaluate(
+                DriftMethod::Ks,
+                ColumnData::Numeric(&r),
+                ColumnData::Numeric(&[])
+            )
+            .is_none()
+        );
     }
 
     #[test]
     fn discrete_numeric_columns_are_compared_by_value() {
         // 95% zeros in the reference: quantile bins would merge 0 and 1 into one bin.
-        let r: Vec<f64> = (0..2000).map(|i| f64::from(u8::from(i % 20 == 0))).collect();
+        let r: Vec<f64> = (0..2000)
+            .map(|i| f64::from(u8::from(i % 20 == 0)))
+            .collect();
         let c: Vec<f64> = (0..2000).map(|i| f64::from(u8::from(i % 2 == 0))).collect();
-        let out = evaluate(DriftMethod::JsDistance, ColumnData::Numeric(&r), ColumnData::Numeric(&c)).unwrap();
+        let out = evaluate(
+            DriftMethod::JsDistance,
+            ColumnData::Numeric(&r),
+            ColumnData::Numeric(&c),
+        )
+        .unwrap();
         assert!(out.drifted && out.value > 0.3, "{out:?}");
     }
 
@@ -303,7 +393,10 @@ mod tests {
     fn missing_and_distinct_counts() {
         assert_eq!(missing_rate(&[]), 0.0);
         assert_eq!(missing_rate(&[1.0, f64::NAN, 2.0, f64::NAN]), 0.5);
-        assert_eq!(distinct_numeric(&[0.0, -0.0, 1.0, f64::NAN], &[1.0, 2.0]), 3);
+        assert_eq!(
+            distinct_numeric(&[0.0, -0.0, 1.0, f64::NAN], &[1.0, 2.0]),
+            3
+        );
         assert_eq!(distinct_categorical(&["a", "b"], &["b", "c"]), 3);
     }
 }

@@ -18,6 +18,7 @@
 //! reproducible for a given seed but not bit-identical to relplot's (NumPy/scikit-learn) draws.
 
 use super::drift::quantile_sorted;
+use serde::{Deserialize, Serialize};
 
 /// Mesh size relplot uses for plotting (`config.plot_mesh_pts`).
 pub const DEFAULT_GRID: usize = 200;
@@ -28,8 +29,12 @@ const SMOOTH_EPS: f64 = 1e-4;
 /// Smallest bandwidth relplot's search accepts as a fixed point (`smECE(eps=0.001)`).
 const SEARCH_EPS: f64 = 0.001;
 
+/// Smallest bandwidth accepted from callers: the kernel grid has ≈ 10/σ points, so σ = 1e-4
+/// already means 10⁵ grid points (the automatic search never goes below 1/1024).
+pub const MIN_SIGMA: f64 = 1e-4;
+
 /// Smooth ECE and the bandwidth at which it was evaluated.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct SmoothEce {
     /// smECE at `sigma`, as `relplot.smECE(f, y)`.
     pub value: f64,
@@ -38,7 +43,7 @@ pub struct SmoothEce {
 }
 
 /// A kernel-smoothed reliability curve with the score density, on `x = linspace(0, 1, grid)`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SmoothCurve {
     /// Mesh points in [0, 1].
     pub x: Vec<f64>,
@@ -49,7 +54,7 @@ pub struct SmoothCurve {
 }
 
 /// A pointwise bootstrap band around the smoothed reliability curve.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SmoothBand {
     /// Mesh points in [0, 1] (`DEFAULT_GRID` of them).
     pub x: Vec<f64>,
@@ -60,7 +65,7 @@ pub struct SmoothBand {
 }
 
 /// A percentile bootstrap confidence interval.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct BootstrapCi {
     /// Lower percentile of the bootstrap distribution.
     pub lower: f64,
@@ -77,12 +82,19 @@ pub struct BootstrapCi {
 /// all well defined.
 pub fn smooth_ece(scores: &[f64], labels: &[u8]) -> Option<SmoothEce> {
     validate(scores, labels)?;
-    let residual: Vec<f64> = scores.iter().zip(labels).map(|(&f, &y)| f - f64::from(y)).collect();
+    let residual: Vec<f64> = scores
+        .iter()
+        .zip(labels)
+        .map(|(&f, &y)| f - f64::from(y))
+        .collect();
     let eval = |alpha: f64| smooth_ece_residual(scores, &residual, alpha);
     // relplot.metrics.search_param(check_smooth_ece, start=1, refine=10).
     let at_one = eval(1.0);
     if 1.0 < at_one {
-        return Some(SmoothEce { value: at_one, sigma: 1.0 });
+        return Some(SmoothEce {
+            value: at_one,
+            sigma: 1.0,
+        });
     }
     let (mut start, mut end, mut value_at_start) = (1.0_f64, 0.0_f64, at_one);
     for _ in 0..10 {
@@ -99,18 +111,25 @@ pub fn smooth_ece(scores: &[f64], labels: &[u8]) -> Option<SmoothEce> {
             value_at_start = v;
         }
     }
-    Some(SmoothEce { value: value_at_start, sigma: start })
+    Some(SmoothEce {
+        value: value_at_start,
+        sigma: start,
+    })
 }
 
 /// Smooth ECE at a fixed bandwidth σ (`relplot.smECE_sigma(f, y, sigma)`).
 ///
-/// `None` for invalid input (see [`smooth_ece`]) or σ not finite and positive.
+/// `None` for invalid input (see [`smooth_ece`]) or σ not finite or below [`MIN_SIGMA`].
 pub fn smooth_ece_at(scores: &[f64], labels: &[u8], sigma: f64) -> Option<f64> {
     validate(scores, labels)?;
-    if !(sigma.is_finite() && sigma > 0.0) {
+    if !(sigma.is_finite() && sigma >= MIN_SIGMA) {
         return None;
     }
-    let residual: Vec<f64> = scores.iter().zip(labels).map(|(&f, &y)| f - f64::from(y)).collect();
+    let residual: Vec<f64> = scores
+        .iter()
+        .zip(labels)
+        .map(|(&f, &y)| f - f64::from(y))
+        .collect();
     Some(smooth_ece_residual(scores, &residual, sigma))
 }
 
@@ -127,7 +146,7 @@ pub fn smooth_reliability_curve(
     grid: usize,
 ) -> Option<SmoothCurve> {
     validate(scores, labels)?;
-    if !(sigma.is_finite() && sigma > 0.0) || grid < 2 {
+    if !(sigma.is_finite() && sigma >= MIN_SIGMA) || grid < 2 {
         return None;
     }
     let x = linspace(grid);
@@ -135,7 +154,11 @@ pub fn smooth_reliability_curve(
     let inv_n = 1.0 / scores.len() as f64;
     let (num, den) = kernel.apply2(scores, |i| f64::from(labels[i]), |_| 1.0, &x);
     let (density, _) = kernel.apply2(scores, |_| inv_n, |_| 0.0, &x);
-    let y = num.iter().zip(&den).map(|(a, b)| a / (b + SMOOTH_EPS)).collect();
+    let y = num
+        .iter()
+        .zip(&den)
+        .map(|(a, b)| a / (b + SMOOTH_EPS))
+        .collect();
     Some(SmoothCurve { x, y, density })
 }
 
@@ -187,10 +210,14 @@ pub fn smooth_band(
             den[b + 1] += frac;
         }
         for (curve, (start, row)) in curves.iter_mut().zip(&rows) {
+            let (nw, dw) = (
+                &num[*start..*start + row.len()],
+                &den[*start..*start + row.len()],
+            );
             let (mut a, mut d) = (0.0, 0.0);
-            for ((w, nv), dv) in row.iter().zip(&num[*start..]).zip(&den[*start..]) {
-                a += w * nv;
-                d += w * dv;
+            for k in 0..row.len() {
+                a += row[k] * nw[k];
+                d += row[k] * dw[k];
             }
             curve.push(a / (d + SMOOTH_EPS));
         }
@@ -329,7 +356,11 @@ fn linspace(num: usize) -> Vec<f64> {
 /// Python's `round()` for non-negative floats: ties to even.
 fn round_half_even(x: f64) -> f64 {
     let r = x.round();
-    if (r - x).abs() == 0.5 && r % 2.0 != 0.0 { r - x.signum() } else { r }
+    if (r - x).abs() == 0.5 && r % 2.0 != 0.0 {
+        r - x.signum()
+    } else {
+        r
+    }
 }
 
 /// Where a score lands on an E-point grid: (left index, weight of the right neighbour), as
@@ -369,7 +400,11 @@ impl Kernel {
             .collect();
         let first = full.iter().position(|&k| k != 0.0).unwrap_or(0);
         let last = full.iter().rposition(|&k| k != 0.0).unwrap_or(0);
-        Self { e, first, taps: full[first..=last].to_vec() }
+        Self {
+            e,
+            first,
+            taps: full[first..=last].to_vec(),
+        }
     }
 
     /// Weighted grid values, as relplot's `smooth_round_to_grid(f, w, E)`.
@@ -397,16 +432,19 @@ impl Kernel {
     /// once: at grid point g, Σ_j ext[g + E//2 + E − 1 − j] · ker[j] over the non-zero taps.
     fn convolve2(&self, a: &[f64], b: &[f64]) -> (Vec<f64>, Vec<f64>) {
         let (ea, eb) = (self.extend(a), self.extend(b));
-        let len = self.taps.len();
+        let taps = self.taps.as_slice();
         let mut out_a = Vec::with_capacity(self.e);
         let mut out_b = Vec::with_capacity(self.e);
         for g in 0..self.e {
             let base = g + self.e / 2 + self.e - 1 - self.first;
-            let (wa, wb) = (&ea[base + 1 - len..=base], &eb[base + 1 - len..=base]);
+            // Reversed windows ext[base − k], k = 0..len (plain indexing: fast in debug builds).
+            let wa = &ea[base + 1 - taps.len()..=base];
+            let wb = &eb[base + 1 - taps.len()..=base];
+            let top = taps.len() - 1;
             let (mut sa, mut sb) = (0.0, 0.0);
-            for ((va, vb), k) in wa.iter().rev().zip(wb.iter().rev()).zip(&self.taps) {
-                sa += va * k;
-                sb += vb * k;
+            for k in 0..taps.len() {
+                sa += wa[top - k] * taps[k];
+                sb += wb[top - k] * taps[k];
             }
             out_a.push(sa);
             out_b.push(sb);
@@ -491,6 +529,9 @@ mod tests {
         assert!(smooth_ece(&[f64::NAN], &[1]).is_none());
         assert!(smooth_ece(&[0.5], &[2]).is_none());
         assert!(smooth_ece_at(&[0.5], &[1], 0.0).is_none());
+        assert!(smooth_ece_at(&[0.5], &[1], 1e-300).is_none());
+        assert!(smooth_ece_at(&[0.5], &[1], f64::INFINITY).is_none());
+        assert!(smooth_ece_at(&[0.5], &[1], 1e6).is_some());
         assert!(smooth_reliability_curve(&[0.5], &[1], 0.1, 1).is_none());
         assert!(smooth_band(&[0.5], &[1], 0, 1, 0.95).is_none());
         assert!(smooth_band(&[0.5], &[1], 10, 1, 1.0).is_none());
@@ -557,7 +598,9 @@ mod tests {
         let n = 2000;
         let s: Vec<f64> = (0..n).map(|i| (i % 10) as f64 / 10.0).collect();
         let l: Vec<u8> = (0..n).map(|i| u8::from(i % 10 < 3)).collect();
-        let mean = |_: &[f64], y: &[u8]| Some(y.iter().map(|&v| f64::from(v)).sum::<f64>() / y.len() as f64);
+        let mean = |_: &[f64], y: &[u8]| {
+            Some(y.iter().map(|&v| f64::from(v)).sum::<f64>() / y.len() as f64)
+        };
         let ci = bootstrap_ci(&s, &l, mean, 2000, 42, 0.95).unwrap();
         assert_eq!(ci.resamples, 2000);
         let half = (ci.upper - ci.lower) / 2.0;

@@ -81,7 +81,11 @@ pub fn quantile_sorted(sorted: &[f64], q: f64) -> Option<f64> {
     let (a, b) = (sorted[i], sorted[i + 1]);
     // numpy's _lerp: a + (b − a)·γ, or b − (b − a)(1 − γ) when γ ≥ ½ (monotone).
     let diff = b - a;
-    Some(if gamma >= 0.5 { b - diff * (1.0 - gamma) } else { a + diff * gamma })
+    Some(if gamma >= 0.5 {
+        b - diff * (1.0 - gamma)
+    } else {
+        a + diff * gamma
+    })
 }
 
 /// Reference-quantile bin edges (−∞, interior quantiles…, +∞), duplicates removed.
@@ -132,7 +136,11 @@ pub fn numeric_bins(reference: &[f64], current: &[f64], bins: usize) -> Option<B
     if current.iter().sum::<u64>() == 0 {
         return None;
     }
-    Some(BinnedCounts { edges, reference, current })
+    Some(BinnedCounts {
+        edges,
+        reference,
+        current,
+    })
 }
 
 /// Category counts with categories beyond `top_k` pooled into a trailing [`OTHER`] bucket.
@@ -167,7 +175,9 @@ pub fn categorical_distribution<S: AsRef<str>>(
         out.current.push(c);
     }
     if keep < cats.len() {
-        let (r, c) = cats[keep..].iter().fold((0, 0), |acc, &(_, (r, c))| (acc.0 + r, acc.1 + c));
+        let (r, c) = cats[keep..]
+            .iter()
+            .fold((0, 0), |acc, &(_, (r, c))| (acc.0 + r, acc.1 + c));
         out.other_index = Some(keep);
         out.categories.push(OTHER.to_string());
         out.reference.push(r);
@@ -191,7 +201,9 @@ fn proportions(reference: &[u64], current: &[u64]) -> Option<(Vec<f64>, Vec<f64>
 }
 
 fn floored(p: &[f64], floor: f64) -> Vec<f64> {
-    p.iter().map(|&x| if x == 0.0 { floor } else { x }).collect()
+    p.iter()
+        .map(|&x| if x == 0.0 { floor } else { x })
+        .collect()
 }
 
 fn valid_floor(floor: f64) -> bool {
@@ -206,7 +218,12 @@ pub fn psi_counts(reference: &[u64], current: &[u64], floor: f64) -> Option<f64>
         return None;
     }
     let (r, c) = (floored(&r, floor), floored(&c, floor));
-    Some(r.iter().zip(&c).map(|(&r, &c)| (c - r) * (c / r).ln()).sum())
+    Some(
+        r.iter()
+            .zip(&c)
+            .map(|(&r, &c)| (c - r) * (c / r).ln())
+            .sum(),
+    )
 }
 
 /// KL divergence in both directions over matching count vectors (floored, natural log).
@@ -216,8 +233,16 @@ pub fn kl_counts(reference: &[u64], current: &[u64], floor: f64) -> Option<KlDiv
         return None;
     }
     let (r, c) = (floored(&r, floor), floored(&c, floor));
-    let kl = |p: &[f64], q: &[f64]| p.iter().zip(q).map(|(&p, &q)| p * (p / q).ln()).sum::<f64>();
-    Some(KlDivergence { ref_cur: kl(&r, &c), cur_ref: kl(&c, &r) })
+    let kl = |p: &[f64], q: &[f64]| {
+        p.iter()
+            .zip(q)
+            .map(|(&p, &q)| p * (p / q).ln())
+            .sum::<f64>()
+    };
+    Some(KlDivergence {
+        ref_cur: kl(&r, &c),
+        cur_ref: kl(&c, &r),
+    })
 }
 
 /// Jensen–Shannon distance (base 2, in [0, 1]) over matching count vectors.
@@ -235,7 +260,11 @@ pub fn js_counts(reference: &[u64], current: &[u64]) -> Option<f64> {
 /// Hellinger distance √(½ Σ (√r − √c)²), in [0, 1], over matching count vectors.
 pub fn hellinger_counts(reference: &[u64], current: &[u64]) -> Option<f64> {
     let (r, c) = proportions(reference, current)?;
-    let s: f64 = r.iter().zip(&c).map(|(&r, &c)| (r.sqrt() - c.sqrt()).powi(2)).sum();
+    let s: f64 = r
+        .iter()
+        .zip(&c)
+        .map(|(&r, &c)| (r.sqrt() - c.sqrt()).powi(2))
+        .sum();
     Some((0.5 * s).sqrt())
 }
 
@@ -248,7 +277,12 @@ pub fn psi(reference: &[f64], current: &[f64], bins: usize, floor: f64) -> Optio
 }
 
 /// KL divergence in both directions over the same reference-quantile bins (floored).
-pub fn kl_divergence(reference: &[f64], current: &[f64], bins: usize, floor: f64) -> Option<KlDivergence> {
+pub fn kl_divergence(
+    reference: &[f64],
+    current: &[f64],
+    bins: usize,
+    floor: f64,
+) -> Option<KlDivergence> {
     let b = numeric_bins(reference, current, bins)?;
     kl_counts(&b.reference, &b.current, floor)
 }

@@ -33,17 +33,30 @@ pub fn chi2_contingency(table: &[Vec<u64>]) -> Option<Chi2Result> {
         return None;
     }
     let row_sums: Vec<f64> = table.iter().map(|r| r.iter().sum::<u64>() as f64).collect();
-    let col_sums: Vec<f64> = (0..cols).map(|j| table.iter().map(|r| r[j]).sum::<u64>() as f64).collect();
+    let col_sums: Vec<f64> = (0..cols)
+        .map(|j| table.iter().map(|r| r[j]).sum::<u64>() as f64)
+        .collect();
     let total: f64 = row_sums.iter().sum();
-    let expected: Vec<Vec<f64>> =
-        row_sums.iter().map(|&r| col_sums.iter().map(|&c| r * c / total).collect()).collect();
-    if expected.iter().flatten().any(|&e| e == 0.0 || !e.is_finite()) {
+    let expected: Vec<Vec<f64>> = row_sums
+        .iter()
+        .map(|&r| col_sums.iter().map(|&c| r * c / total).collect())
+        .collect();
+    if expected
+        .iter()
+        .flatten()
+        .any(|&e| e == 0.0 || !e.is_finite())
+    {
         return None;
     }
     // SciPy: expected.size − sum(expected.shape) + expected.ndim − 1 = (r − 1)(c − 1).
     let dof = ((rows - 1) * (cols - 1)) as u64;
     if dof == 0 {
-        return Some(Chi2Result { statistic: 0.0, p_value: 1.0, dof, expected });
+        return Some(Chi2Result {
+            statistic: 0.0,
+            p_value: 1.0,
+            dof,
+            expected,
+        });
     }
     let mut statistic = 0.0;
     for (obs_row, exp_row) in table.iter().zip(&expected) {
@@ -56,8 +69,16 @@ pub fn chi2_contingency(table: &[Vec<u64>]) -> Option<Chi2Result> {
             statistic += (o - e) * (o - e) / e;
         }
     }
-    let p_value = ChiSquared::new(dof as f64).ok()?.sf(statistic).clamp(0.0, 1.0);
-    Some(Chi2Result { statistic, p_value, dof, expected })
+    let p_value = ChiSquared::new(dof as f64)
+        .ok()?
+        .sf(statistic)
+        .clamp(0.0, 1.0);
+    Some(Chi2Result {
+        statistic,
+        p_value,
+        dof,
+        expected,
+    })
 }
 
 #[cfg(test)]

@@ -55,12 +55,21 @@ impl Dd {
     /// Significand in [0.5, 1) and exponent, applied to both parts (C `frexp`).
     pub(crate) fn frexp(self) -> (Self, i32) {
         let (hi, e) = frexp(self.hi);
-        (Self { hi, lo: ldexp(self.lo, -e) }, e)
+        (
+            Self {
+                hi,
+                lo: ldexp(self.lo, -e),
+            },
+            e,
+        )
     }
 
     /// Multiplication by 2^e (C `ldexp`).
     pub(crate) fn ldexp(self, e: i32) -> Self {
-        Self { hi: ldexp(self.hi, e), lo: ldexp(self.lo, e) }
+        Self {
+            hi: ldexp(self.hi, e),
+            lo: ldexp(self.lo, e),
+        }
     }
 
     /// Largest integer not above the value.
@@ -98,7 +107,10 @@ impl Add<f64> for Dd {
 impl Neg for Dd {
     type Output = Dd;
     fn neg(self) -> Dd {
-        Dd { hi: -self.hi, lo: -self.lo }
+        Dd {
+            hi: -self.hi,
+            lo: -self.lo,
+        }
     }
 }
 

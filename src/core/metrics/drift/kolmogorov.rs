@@ -22,14 +22,14 @@ const MIN_LOG: f64 = -708.0;
 const CEPHES_MINLOG: f64 = -7.451_332_191_019_412e2;
 /// B_{2j}/(2j)/(2j − 1) for j = 8..1 (SciPy's `_STIRLING_COEFFS`).
 const STIRLING: [f64; 8] = [
-    -2.955_065_359_477_124_2e-2,
-    6.410_256_410_256_410_3e-3,
-    -1.917_526_917_526_917_6e-3,
-    8.417_508_417_508_417_5e-4,
-    -5.952_380_952_380_952_4e-4,
-    7.936_507_936_507_936_5e-4,
-    -2.777_777_777_777_777_8e-3,
-    8.333_333_333_333_333_3e-2,
+    -0.029_550_653_594_771_242,
+    0.006_410_256_410_256_41,
+    -0.001_917_526_917_526_917_6,
+    0.000_841_750_841_750_841_7,
+    -0.000_595_238_095_238_095_3,
+    0.000_793_650_793_650_793_7,
+    -0.002_777_777_777_777_778,
+    0.083_333_333_333_333_33,
 ];
 
 fn clip(p: f64) -> f64 {
@@ -502,10 +502,18 @@ fn pow4_d(a: f64, b: f64, c: f64, d: f64, m: i64) -> Dd {
     let aa = Dd::new(a) + b;
     let cc = Dd::new(c) + d;
     if aa.hi == 0.0 && aa.lo == 0.0 {
-        return if cc.hi == 0.0 { Dd::new(f64::NAN) } else { Dd::new(0.0) };
+        return if cc.hi == 0.0 {
+            Dd::new(f64::NAN)
+        } else {
+            Dd::new(0.0)
+        };
     }
     if cc.hi == 0.0 && cc.lo == 0.0 {
-        return Dd::new(if aa.hi < 0.0 { f64::NEG_INFINITY } else { f64::INFINITY });
+        return Dd::new(if aa.hi < 0.0 {
+            f64::NEG_INFINITY
+        } else {
+            f64::INFINITY
+        });
     }
     pow_d(aa / cc, m)
 }
@@ -554,7 +562,11 @@ fn smirnov(n: i64, x: f64) -> f64 {
     }
     if n > SMIRNOV_MAX_COMPUTE_N {
         let logp = -(6.0 * nf * x + 1.0).powi(2) / 18.0 / nf;
-        return if logp < -LN_2 { logp.exp() } else { 1.0 - (-logp.exp_m1()) };
+        return if logp < -LN_2 {
+            logp.exp()
+        } else {
+            1.0 - (-logp.exp_m1())
+        };
     }
     let n_upper_terms = n - n1mxceil + 1;
     let use_upper = (n_upper_terms <= 1 && x < 0.5)
@@ -583,7 +595,9 @@ fn smirnov(n: i64, x: f64) -> f64 {
             aj_sum = aj_sum + aj;
         }
         if aj.hi != 0.0 {
-            if (4.0 * (n_terms - j) as f64 * aj.hi.abs()) < f64::EPSILON * aj_sum.hi && j != n_terms - 1 {
+            if (4.0 * (n_terms - j) as f64 * aj.hi.abs()) < f64::EPSILON * aj_sum.hi
+                && j != n_terms - 1
+            {
                 break;
             }
         } else if j > vmid {

@@ -9,8 +9,8 @@
 //! inside method otherwise). Larger samples, or an exact result outside [0, 1], use the
 //! asymptotic p-value `kstwo.sf(D, round(n₁n₂/(n₁ + n₂)))` (see [`super::kolmogorov`]).
 
-use super::kolmogorov::kolmogorov_sf;
 use super::finite_sorted;
+use super::kolmogorov::kolmogorov_sf;
 
 /// Largest sample size for which `method='auto'` attempts the exact p-value.
 pub const KS_MAX_EXACT_N: usize = 10_000;
@@ -44,7 +44,11 @@ pub fn ks_2samp(reference: &[f64], current: &[f64]) -> Option<KsResult> {
         let h = round_half_even(d * lcm as f64) as u64;
         let d_exact = h as f64 / lcm as f64;
         if h == 0 {
-            return Some(KsResult { statistic: d_exact, p_value: 1.0, exact: true });
+            return Some(KsResult {
+                statistic: d_exact,
+                p_value: 1.0,
+                exact: true,
+            });
         }
         let prob = if n1 == n2 {
             prob_outside_square(n1 as u64, h)
@@ -52,17 +56,33 @@ pub fn ks_2samp(reference: &[f64], current: &[f64]) -> Option<KsResult> {
             outer_prob_inside(n1 as u64, n2 as u64, g, h)
         };
         if (0.0..=1.0).contains(&prob) {
-            return Some(KsResult { statistic: d_exact, p_value: prob, exact: true });
+            return Some(KsResult {
+                statistic: d_exact,
+                p_value: prob,
+                exact: true,
+            });
         }
         // SciPy warns and falls back to the asymptotic value, keeping the rounded statistic.
-        return Some(KsResult { statistic: d_exact, p_value: asymptotic_p(n1, n2, d_exact), exact: false });
+        return Some(KsResult {
+            statistic: d_exact,
+            p_value: asymptotic_p(n1, n2, d_exact),
+            exact: false,
+        });
     }
-    Some(KsResult { statistic: d, p_value: asymptotic_p(n1, n2, d), exact: false })
+    Some(KsResult {
+        statistic: d,
+        p_value: asymptotic_p(n1, n2, d),
+        exact: false,
+    })
 }
 
 /// `kstwo.sf(d, round(m·n/(m + n)))` with m ≥ n, clipped to [0, 1].
 fn asymptotic_p(n1: usize, n2: usize, d: f64) -> f64 {
-    let (m, n) = if n1 >= n2 { (n1 as f64, n2 as f64) } else { (n2 as f64, n1 as f64) };
+    let (m, n) = if n1 >= n2 {
+        (n1 as f64, n2 as f64)
+    } else {
+        (n2 as f64, n1 as f64)
+    };
     let en = m * n / (m + n);
     let big_n = (round_half_even(en) as u64).max(1);
     kolmogorov_sf(big_n, d).unwrap_or(1.0).clamp(0.0, 1.0)
@@ -116,7 +136,11 @@ fn prob_outside_square(n: u64, h: u64) -> f64 {
 /// Proportion of lattice paths from (0, 0) to (m, n) that leave |x/m − y/n| < h/lcm(m, n):
 /// SciPy's `_compute_outer_prob_inside_method` (Hodges 1958; 1 − p recursion of Viehmann 2021).
 fn outer_prob_inside(m: u64, n: u64, g: u64, h: u64) -> f64 {
-    let (m, n) = if m < n { (n as i64, m as i64) } else { (m as i64, n as i64) };
+    let (m, n) = if m < n {
+        (n as i64, m as i64)
+    } else {
+        (m as i64, n as i64)
+    };
     let (mg, ng, h) = (m / g as i64, n / g as i64, h as i64);
     let mut minj = 0i64;
     let mut maxj = ceil_div(h, mg).min(n + 1);
@@ -137,7 +161,10 @@ fn outer_prob_inside(m: u64, n: u64, g: u64, h: u64) -> f64 {
         let mut val = if minj == 0 { 0.0 } else { 1.0 };
         for jj in 0..(maxj - minj) {
             let j = jj + minj;
-            let prev = a.get((jj + minj - lastminj) as usize).copied().unwrap_or(1.0);
+            let prev = a
+                .get((jj + minj - lastminj) as usize)
+                .copied()
+                .unwrap_or(1.0);
             val = (prev * fi + val * j as f64) / (fi + j as f64);
             if let Some(slot) = a.get_mut(jj as usize) {
                 *slot = val;
@@ -173,7 +200,11 @@ fn gcd(mut a: u64, mut b: u64) -> u64 {
 /// `numpy.round`: half to even.
 fn round_half_even(x: f64) -> f64 {
     let r = x.round();
-    if (r - x).abs() == 0.5 && r % 2.0 != 0.0 { r - x.signum() } else { r }
+    if (r - x).abs() == 0.5 && r % 2.0 != 0.0 {
+        r - x.signum()
+    } else {
+        r
+    }
 }
 
 #[cfg(test)]
