@@ -554,6 +554,20 @@ fn analysis_families(bench: &mut Bench, csv: &[u8]) -> Result<(), String> {
                 .map_err(|e| e.to_string())
         },
     )?;
+    // The same without the bootstrap intervals and band, to show what they cost.
+    let no_bootstrap = Settings {
+        bootstrap: 0,
+        ..Settings::default()
+    };
+    bench.run(
+        "analysis",
+        "analyze_single (loaded file, bootstrap 0)",
+        Peer::Sort,
+        || {
+            analysis::analyze_single(bb(&file), bb(&mapping), &no_bootstrap, "plumb-bench")
+                .map_err(|e| e.to_string())
+        },
+    )?;
     if let Some(report) = bench.run(
         "analysis",
         "analyze (split_fraction 0.5, drift)",

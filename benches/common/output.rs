@@ -1,6 +1,6 @@
 //! The results as a plain-text table on stdout and as JSON (`plumb.bench/v1`) on disk.
 
-use super::timing::{Bench, Peer, Unit};
+use super::timing::{BUDGET_SECONDS, Bench, Peer, Unit};
 use serde_json::{Value, json};
 
 /// Seconds in a unit a person reads at a glance (s, ms, µs, ns).
@@ -54,9 +54,11 @@ fn throughput(unit: Unit, rows: u64, median: f64) -> f64 {
 pub fn print_table(bench: &Bench) {
     println!();
     println!(
-        "rows = {} · {} repetitions · peers: mean+sort {}, csv ByteRecord→f64 {}",
+        "rows = {} · up to {} repetitions ({} s budget per family) · peers: mean+sort {}, \
+         csv ByteRecord→f64 {}",
         bench.rows,
         bench.reps,
+        BUDGET_SECONDS,
         seconds(bench.peer_median(Peer::Sort)),
         seconds(bench.peer_median(Peer::Csv)),
     );
@@ -111,6 +113,7 @@ pub fn size_json(bench: &Bench) -> Value {
                 "name": row.name,
                 "rows": row.rows,
                 "unit": unit,
+                "reps": row.samples.len(),
                 "calls_per_rep": calls,
                 "median_s": median,
                 "min_s": row.samples.iter().copied().fold(f64::INFINITY, f64::min),

@@ -75,19 +75,30 @@ pub fn median(samples: &[f64]) -> f64 {
     }
 }
 
-/// Times `f` `reps` times; returns the seconds of each repetition and the last output.
-/// The first error stops the measurement.
+/// Once one family's repetitions have taken this many seconds in total, no further repetition
+/// starts: a call that long is far above timer noise, and the default 10M-row run stays within
+/// reach on a small machine.
+pub const BUDGET_SECONDS: f64 = 30.0;
+
+/// Times `f` up to `reps` times (fewer once [`BUDGET_SECONDS`] are spent, at least once);
+/// returns the seconds of each repetition and the last output. The first error stops the
+/// measurement.
 pub fn measure<T>(
     reps: usize,
     mut f: impl FnMut() -> Result<T, String>,
 ) -> Result<(Vec<f64>, T), String> {
     let mut samples = Vec::with_capacity(reps);
     let mut last = None;
+    let mut spent = 0.0;
     for _ in 0..reps.max(1) {
+        if spent > BUDGET_SECONDS {
+            break;
+        }
         let start = Instant::now();
         let out = black_box(f());
         let seconds = start.elapsed().as_secs_f64();
         samples.push(seconds);
+        spent += seconds;
         // Dropping the previous output is not timed.
         last = Some(out?);
     }
