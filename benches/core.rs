@@ -10,7 +10,8 @@
 //! is the divisor, so a load change during the run moves peer and family alike.
 //!
 //! Environment: `PLUMB_BENCH_SIZES=100000,1000000` (default `1000000,10000000`),
-//! `PLUMB_BENCH_REPS` (default 5 up to 1M rows, 3 above), `PLUMB_BENCH_OUT` (default
+//! `PLUMB_BENCH_REPS` (at most; default 5 up to 1M rows, 3 above; no repetition starts after
+//! a family has used `timing::BUDGET_SECONDS`), `PLUMB_BENCH_OUT` (default
 //! `target/bench-results/core.json` under the crate). Arguments that do not start with `-`
 //! are filters: only families whose "group name" contains one of them run.
 //!
