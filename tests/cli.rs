@@ -372,3 +372,25 @@ fn the_report_is_deterministic_for_the_same_input() {
     let b = audit_json(&[path(&log)]);
     assert_eq!(a, b);
 }
+
+#[test]
+fn html_format_is_a_self_contained_page() {
+    let out = plumb(&[
+        "audit",
+        path(&fixture("logs/reference.csv")),
+        "--current",
+        path(&fixture("logs/current.csv")),
+        "--format",
+        "html",
+        "--reviewer",
+        "<script>alert(1)</script>",
+        "--decision",
+        "reject",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let page = String::from_utf8(out.stdout).unwrap();
+    assert!(page.starts_with("<!DOCTYPE html>") || page.starts_with("<!doctype html>"));
+    assert!(page.contains("<svg"));
+    assert!(!page.to_lowercase().contains("<script"), "no script, and the reviewer is escaped");
+    assert!(page.contains("&lt;script&gt;"));
+}

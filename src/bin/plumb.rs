@@ -12,7 +12,7 @@ mod cli {
     use clap::{Args, Parser, Subcommand, ValueEnum};
 
     use plumb::core::analysis;
-    use plumb::core::export::{Decision, SignOff, markdown};
+    use plumb::core::export::{Decision, SignOff, html, markdown};
     use plumb::core::gates;
     use plumb::core::report::{
         BinStrategy, CostMatrix, IntervalMethod, ScoreTransform, Settings, WindowSpec,
@@ -82,7 +82,8 @@ mod cli {
         /// Acceptance gates (TOML, `[[gate]]` tables). Exit code 1 when a gate fails.
         #[arg(long)]
         gates: Option<PathBuf>,
-        /// Output format: the JSON report, or a Markdown summary for a pull request or ticket.
+        /// Output format: the JSON report, a Markdown summary for a pull request or ticket, or a
+        /// self-contained HTML report (inline CSS and SVG charts, no script).
         #[arg(long, value_enum, default_value_t = FormatArg::Json)]
         format: FormatArg,
         /// Sign-off: the reviewer's name.
@@ -103,6 +104,7 @@ mod cli {
     enum FormatArg {
         Json,
         Md,
+        Html,
     }
 
     #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -274,6 +276,11 @@ mod cli {
         let json = match args.format {
             FormatArg::Json => analysis::report_json(&report).map_err(|e| e.to_string())?,
             FormatArg::Md => markdown::markdown_report(
+                &report,
+                report.gate_report().as_ref(),
+                report.signoff.as_ref(),
+            ),
+            FormatArg::Html => html::html_report(
                 &report,
                 report.gate_report().as_ref(),
                 report.signoff.as_ref(),
