@@ -391,6 +391,77 @@ fn html_format_is_a_self_contained_page() {
     let page = String::from_utf8(out.stdout).unwrap();
     assert!(page.starts_with("<!DOCTYPE html>") || page.starts_with("<!doctype html>"));
     assert!(page.contains("<svg"));
-    assert!(!page.to_lowercase().contains("<script"), "no script, and the reviewer is escaped");
+    assert!(
+        !page.to_lowercase().contains("<script"),
+        "no script, and the reviewer is escaped"
+    );
     assert!(page.contains("&lt;script&gt;"));
+}
+
+/// The recalibration preview (fit on reference.csv, apply to current.csv) against maps fitted by
+/// scikit-learn/SciPy in `make_goldens_recal.py`: the Brier score of the goldens' recalibrated
+/// current scores must equal the report's `after.brier_score`.
+#[test]
+fn recalibration_preview_matches_reference_fits() {
+    let report = audit_json(&[
+        path(&fixture("logs/reference.csv")),
+        "--current",
+        path(&fixture("logs/current.csv")),
+    ]);
+    let labels: Vec<f64> = csv::Reader::from_path(fixture("logs/current.csv"))
+        .unwrap()
+        .records()
+        .map(|r| r.unwrap()[2].parse::<f64>().unwrap())
+        .collect();
+    let gold = golden("recal.json");
+    let methods = report["recalibration"]["methods"].as_array().unwrap();
+    let mut checked = 0;
+    for case in gold["recalibrate"]["cases"].as_array().unwrap() {
+        if case["fit_on"] != "reference.csv" || case["apply_to"] != "current.csv" {
+            continue;
+        }
+        let m = &case["method"];
+        let key = match (
+            m["method"].as_str().unwrap(),
+            m.get("smooth_targets"),
+            m.get("bins"),
+        ) {
+            ("platt", Some(Value::Bool(true)), _) => continue,
+            ("histogram", _, Some(b)) if b != 10 || m["strategy"] != "uniform" => continue,
+            ("prior_correction", _, _) => continue, // the report uses the EM prior, not 0.62
+            (k, _, _) => k.to_string(),
+        };
+        let applied: Vec<f64> = case["applied"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_f64().unwrap())
+            .collect();
+        let brier = applied
+            .iter()
+            .zip(&labels)
+            .map(|(p, y)| (p - y) * (p - y))
+            .sum::<f64>()
+            / labels.len() as f64;
+        let entry = methods
+            .iter()
+            .find(|e| e["method"] == key.as_str())
+            .unwrap();
+        close(
+            &entry["after"]["brier_score"],
+            brier,
+            1e-8,
+            &format!("{key} brier after"),
+        );
+        assert!(
+            entry["map"].is_object(),
+            "{key}: the fitted map is in the report"
+        );
+        checked += 1;
+    }
+    assert_eq!(
+        checked, 6,
+        "platt, platt_logit, temperature, beta, isotonic, histogram"
+    );
+    assert!(report["recalibration"]["recommended"].is_string());
 }

@@ -11,9 +11,10 @@ use crate::core::ingest::{self, Table};
 use crate::core::metrics::{calibration, drift, label_shift, ranking, smooth, threshold};
 use crate::core::quality::{self, ColumnMissing, QualityInput, QualityReport};
 use crate::core::report::{
-    ColumnMapping, CurvePoints, Dialect, SegmentColumn, SmoothCurveReport, DriftColumn, DriftReport, ExclusionReason, Generator,
-    Input, InputFile, LabelShiftReport, OptimalThresholdReport, Report, SCHEMA, ScoreHistogram,
-    Settings, ThresholdPoint, WindowReport, WindowSpec, Windows,
+    ColumnMapping, CurvePoints, Dialect, DriftColumn, DriftReport, ExclusionReason, Generator,
+    Input, InputFile, LabelShiftReport, OptimalThresholdReport, RecalibrationMetrics,
+    RecalibrationReport, RecalibrationResult, ReliabilityBin, Report, SCHEMA, ScoreHistogram,
+    SegmentColumn, Settings, SmoothCurveReport, ThresholdPoint, WindowReport, WindowSpec, Windows,
 };
 use crate::core::schema::{self, Prepared};
 use crate::core::segments;
@@ -146,6 +147,7 @@ pub fn analyze(request: &Request<'_>, generator: &str) -> Result<Report, PlumbEr
     let mut drift_report = None;
     let mut label_shift_report = None;
     let mut diagnosis = None;
+    let mut recalibration = None;
     let segments;
 
     let quality = match (&settings.window, request.current) {
@@ -200,6 +202,12 @@ pub fn analyze(request: &Request<'_>, generator: &str) -> Result<Report, PlumbEr
             diagnosis = drift_report
                 .as_ref()
                 .map(|d| diagnose_between(&mapping, &settings, &r, &c, d, quality.as_ref()));
+            recalibration = Some(recalibration_preview(
+                &r,
+                &c,
+                label_shift_report.as_ref().and_then(|l| l.prior_current_em),
+                &settings,
+            ));
         }
         spec => {
             let table = &request.reference.table;
@@ -216,6 +224,12 @@ pub fn analyze(request: &Request<'_>, generator: &str) -> Result<Report, PlumbEr
             diagnosis = drift_report
                 .as_ref()
                 .map(|d| diagnose_between(&mapping, &settings, &r, &c, d, quality.as_ref()));
+            recalibration = Some(recalibration_preview(
+                &r,
+                &c,
+                label_shift_report.as_ref().and_then(|l| l.prior_current_em),
+                &settings,
+            ));
         }
     }
 
@@ -235,6 +249,7 @@ pub fn analyze(request: &Request<'_>, generator: &str) -> Result<Report, PlumbEr
         label_shift: label_shift_report,
         quality,
         diagnosis,
+        recalibration,
         segments,
         gates: None,
         verdict: None,
@@ -845,6 +860,114 @@ fn score_histogram(scores: &[f64], labels: &[u8]) -> ScoreHistogram {
     }
 }
 
+/// The calibration metrics the recalibration preview compares.
+fn recalibration_metrics(
+    scores: &[f64],
+    labels: &[u8],
+    settings: &Settings,
+) -> (RecalibrationMetrics, Vec<ReliabilityBin>) {
+    let bins = calibration::reliability_bins(
+        scores,
+        labels,
+        settings.bins,
+        settings.strategy,
+        settings.interval,
+        settings.confidence,
+    )
+    .unwrap_or_default();
+    let metrics = RecalibrationMetrics {
+        ece: calibration::calibration_errors(&bins).map(|e| e.ece),
+        smooth_ece: smooth::smooth_ece(scores, labels).map(|s| s.value),
+        brier_score: calibration::brier_score(scores, labels).ok().flatten(),
+        log_loss: calibration::log_loss(scores, labels, settings.log_loss_eps)
+            .ok()
+            .flatten(),
+    };
+    (metrics, bins)
+}
+
+/// Fit each recalibration map on the reference window, apply it to the current window, and
+/// compare calibration before and after. Prior correction moves the reference prior to the
+/// EM estimate of the current prior (it needs no current labels).
+fn recalibration_preview(
+    reference: &Split<'_>,
+    current: &Split<'_>,
+    prior_current_em: Option<f64>,
+    settings: &Settings,
+) -> RecalibrationReport {
+    use crate::core::metrics::recalibrate::{self, Method};
+    let (before, _) = recalibration_metrics(&current.scores, &current.labels, settings);
+    let mut methods = vec![
+        (
+            "platt",
+            Some(Method::Platt {
+                smooth_targets: false,
+            }),
+        ),
+        ("platt_logit", Some(Method::PlattLogit)),
+        ("isotonic", Some(Method::Isotonic)),
+        ("temperature", Some(Method::Temperature)),
+        ("beta", Some(Method::Beta)),
+        (
+            "histogram",
+            Some(Method::Histogram {
+                bins: settings.bins,
+                strategy: settings.strategy,
+            }),
+        ),
+    ];
+    methods.push((
+        "prior_correction",
+        prior_current_em
+            .filter(|p| *p > 0.0 && *p < 1.0)
+            .map(|prior_current| Method::PriorCorrection { prior_current }),
+    ));
+    let results: Vec<RecalibrationResult> = methods
+        .into_iter()
+        .map(|(key, method)| {
+            let fitted = match method {
+                Some(m) => recalibrate::fit(&m, &reference.scores, &reference.labels)
+                    .map_err(|e| e.to_string()),
+                None => Err("no estimate of the current positive rate".to_string()),
+            };
+            match fitted {
+                Ok(map) => {
+                    let adjusted = map.apply_all(&current.scores);
+                    let (after, bins) = recalibration_metrics(&adjusted, &current.labels, settings);
+                    RecalibrationResult {
+                        method: key.to_string(),
+                        map: Some(map),
+                        error: None,
+                        before: before.clone(),
+                        after: Some(after),
+                        reliability_after: bins,
+                    }
+                }
+                Err(error) => RecalibrationResult {
+                    method: key.to_string(),
+                    map: None,
+                    error: Some(error),
+                    before: before.clone(),
+                    after: None,
+                    reliability_after: Vec::new(),
+                },
+            }
+        })
+        .collect();
+    let recommended = results
+        .iter()
+        .filter_map(|r| Some((r.method.clone(), r.after.as_ref()?.log_loss?)))
+        .filter(|(_, ll)| before.log_loss.is_none_or(|b| *ll < b))
+        .min_by(|a, b| a.1.total_cmp(&b.1))
+        .map(|(m, _)| m);
+    RecalibrationReport {
+        fitted_on: "reference".into(),
+        applied_to: "current".into(),
+        methods: results,
+        recommended,
+    }
+}
+
 /// The ranked causes of a change between two windows (`core::diagnose`).
 fn diagnose_between(
     mapping: &ColumnMapping,
@@ -893,9 +1016,14 @@ fn segments_of(mapping: &ColumnMapping, window: &Split<'_>, confidence: f64) -> 
                 })
                 .collect();
             let (codes, names) = segments::encode(&values);
-            let report =
-                segments::segment_report(&window.scores, &window.labels, &codes, &names, confidence)
-                    .ok()?;
+            let report = segments::segment_report(
+                &window.scores,
+                &window.labels,
+                &codes,
+                &names,
+                confidence,
+            )
+            .ok()?;
             Some(SegmentColumn {
                 column: name.clone(),
                 segments: report.segments,

@@ -36,6 +36,10 @@ pub struct Report {
     /// Ranked causes of a calibration change between two windows (two windows only).
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub diagnosis: Option<crate::core::diagnose::Diagnosis>,
+    /// Recalibration maps fitted on the reference window and applied to the current one
+    /// (two windows only).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub recalibration: Option<RecalibrationReport>,
     /// Calibration and AUC per segment value, per segment column (current window, or the whole
     /// log), worst first, with Benjamini–Hochberg q-values.
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
@@ -66,6 +70,51 @@ impl Report {
             verdict: self.verdict?,
         })
     }
+}
+
+/// A preview of recalibration: each map fitted on one window and applied to another.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct RecalibrationReport {
+    /// The window the maps were fitted on (`reference`).
+    pub fitted_on: String,
+    /// The window they were applied to (`current`).
+    pub applied_to: String,
+    /// One entry per method, in a fixed order.
+    pub methods: Vec<RecalibrationResult>,
+    /// The method with the lowest log loss after recalibration (a strictly proper score), if
+    /// any improves on doing nothing.
+    pub recommended: Option<String>,
+}
+
+/// One recalibration map and what it does to the window it is applied to.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct RecalibrationResult {
+    /// Method key: `platt`, `platt_logit`, `isotonic`, `temperature`, `beta`, `histogram`,
+    /// `prior_correction`.
+    pub method: String,
+    /// The fitted map (serialisable; apply it elsewhere), or `null` when it could not be fitted.
+    pub map: Option<crate::core::metrics::recalibrate::CalibrationMap>,
+    /// Why the map could not be fitted.
+    pub error: Option<String>,
+    /// Metrics of the target window as it is.
+    pub before: RecalibrationMetrics,
+    /// Metrics after applying the map.
+    pub after: Option<RecalibrationMetrics>,
+    /// Reliability bins after applying the map (settings' binning).
+    pub reliability_after: Vec<ReliabilityBin>,
+}
+
+/// The calibration metrics compared before and after recalibration.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct RecalibrationMetrics {
+    /// ECE under the settings' binning.
+    pub ece: Option<f64>,
+    /// Smooth ECE.
+    pub smooth_ece: Option<f64>,
+    /// Brier score.
+    pub brier_score: Option<f64>,
+    /// Log loss.
+    pub log_loss: Option<f64>,
 }
 
 /// Segment statistics of one segment column.
