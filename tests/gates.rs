@@ -36,6 +36,7 @@ fn report(windows: Windows) -> Report {
         label_shift: None,
         quality: None,
         diagnosis: None,
+        recalibration: None,
         gates: None,
         verdict: None,
         signoff: None,

@@ -79,14 +79,13 @@ pub fn detect_mapping(file: &LoadedFile) -> ColumnMapping {
 /// Fill in what a partly user-given mapping leaves open (today: nothing beyond what
 /// `schema::prepare` resolves itself, such as the default positive class).
 pub fn complete_mapping(file: &LoadedFile, mapping: &mut ColumnMapping) {
-    if mapping.positive_label.is_none() {
-        if let Some(label) = mapping.label.as_deref() {
+    if mapping.positive_label.is_none()
+        && let Some(label) = mapping.label.as_deref() {
             let detected = schema::detect_mapping(&file.table);
             if detected.label.as_deref() == Some(label) {
                 mapping.positive_label = detected.positive_label;
             }
         }
-    }
 }
 
 /// The distinct values of a label column, for the positive-class picker (empty on error).
@@ -587,11 +586,10 @@ fn split_one<'t>(
 /// Parse a split point: ISO 8601 or epoch seconds.
 fn parse_cut(text: &str) -> Result<f64, PlumbError> {
     let t = text.trim();
-    if let Ok(v) = t.parse::<f64>() {
-        if v.is_finite() {
+    if let Ok(v) = t.parse::<f64>()
+        && v.is_finite() {
             return Ok(v);
         }
-    }
     ingest::parse_iso8601(t.as_bytes()).ok_or_else(|| PlumbError::InvalidSetting {
         setting: "split timestamp".into(),
         value: text.to_string(),
@@ -711,8 +709,8 @@ pub fn window_report(scores: &[f64], labels: &[u8], settings: &Settings) -> Wind
             .map(|ci| [ci.lower, ci.upper]);
         }
     }
-    if let Some(fit) = smooth_fit {
-        if let Some(curve) =
+    if let Some(fit) = smooth_fit
+        && let Some(curve) =
             smooth::smooth_reliability_curve(scores, labels, fit.sigma, smooth::DEFAULT_GRID)
         {
             let band = (settings.bootstrap > 0)
@@ -738,7 +736,6 @@ pub fn window_report(scores: &[f64], labels: &[u8], settings: &Settings) -> Wind
                 upper,
             });
         }
-    }
 
     // Discrimination and the decision threshold, from one sorted summary.
     if let Ok(summary) = ranking::RankSummary::new(scores, labels) {
