@@ -145,3 +145,22 @@ test('a malformed file gives an error state naming the line, and the page stays 
   assert.deepEqual(errors, []);
   await page.context().close();
 });
+
+test('a log dropped on the drop zone loads like a chosen one', async () => {
+  const errors = [];
+  const page = await newPage(browser, errors);
+  await page.goto(server.url);
+  const csv = (await readFile(join(FIXTURES, 'logs', 'basic.csv'), 'utf8'));
+  const dataTransfer = await page.evaluateHandle((text) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([text], 'dropped.csv', { type: 'text/csv' }));
+    return dt;
+  }, csv);
+  await page.dispatchEvent('.dropzone', 'dragover', { dataTransfer });
+  await page.dispatchEvent('.dropzone', 'drop', { dataTransfer });
+  await waitForStatus(page, 'ready');
+  checkMetrics(await readMetrics(page), gold['basic.csv'].metrics);
+  assert.match(await page.getByTestId('file-summary').textContent(), /dropped\.csv/);
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});
