@@ -142,13 +142,6 @@ pub fn analyze(request: &Request<'_>, generator: &str) -> Result<Report, PlumbEr
     mapping.positive_label = Some(reference.positive_label.clone());
 
     let mut files = Vec::new();
-    let windows;
-    let mut drift_report = None;
-    let mut label_shift_report = None;
-    let mut diagnosis = None;
-    let mut recalibration = None;
-    let segments;
-
     let quality = match (&settings.window, request.current) {
         (WindowSpec::TwoFiles, Some(current)) => quality_of(
             current,
@@ -160,22 +153,18 @@ pub fn analyze(request: &Request<'_>, generator: &str) -> Result<Report, PlumbEr
         _ => quality_of(request.reference, &mapping, &settings, None, request.now),
     };
 
-    match &settings.window {
+    let comparison = match &settings.window {
         WindowSpec::All => {
             files.push(input_file(request.reference, &reference, &[]));
-            segments = segments_of(
-                &mapping,
-                &Split::from_all(&reference, &request.reference.table),
-                settings.confidence,
-            );
-            windows = Windows {
-                all: Some(window_report(
-                    &reference.scores,
-                    &reference.labels,
-                    &settings,
-                )),
-                ..Windows::default()
-            };
+            let all = Split::from_all(&reference, &request.reference.table);
+            Comparison {
+                windows: Windows {
+                    all: Some(window_report(&all.scores, &all.labels, &settings)),
+                    ..Windows::default()
+                },
+                segments: segments_of(&mapping, &all, settings.confidence),
+                ..Comparison::default()
+            }
         }
         WindowSpec::TwoFiles => {
             let current_file = request.current.ok_or_else(|| PlumbError::InvalidSetting {
@@ -186,51 +175,21 @@ pub fn analyze(request: &Request<'_>, generator: &str) -> Result<Report, PlumbEr
             let current = schema::prepare(&current_file.table, &mapping)?;
             files.push(input_file(request.reference, &reference, &[]));
             files.push(input_file(current_file, &current, &[]));
-            let (r, c) = (
-                Split::from_all(&reference, &request.reference.table),
-                Split::from_all(&current, &current_file.table),
-            );
-            windows = Windows {
-                reference: Some(window_report(&r.scores, &r.labels, &settings)),
-                current: Some(window_report(&c.scores, &c.labels, &settings)),
-                ..Windows::default()
-            };
-            drift_report = Some(drift_between(&mapping, &r, &c));
-            label_shift_report = Some(label_shift_between(&r, &c, settings.threshold));
-            segments = segments_of(&mapping, &c, settings.confidence);
-            diagnosis = drift_report
-                .as_ref()
-                .map(|d| diagnose_between(&mapping, &settings, &r, &c, d, quality.as_ref()));
-            recalibration = Some(recalibration_preview(
-                &r,
-                &c,
-                label_shift_report.as_ref().and_then(|l| l.prior_current_em),
+            compare(
+                &mapping,
                 &settings,
-            ));
+                &Split::from_all(&reference, &request.reference.table),
+                &Split::from_all(&current, &current_file.table),
+                quality.as_ref(),
+            )
         }
         spec => {
             let table = &request.reference.table;
             let (r, c, extra) = split_one(table, &mapping, &reference, spec)?;
             files.push(input_file(request.reference, &reference, &extra));
-            windows = Windows {
-                reference: Some(window_report(&r.scores, &r.labels, &settings)),
-                current: Some(window_report(&c.scores, &c.labels, &settings)),
-                ..Windows::default()
-            };
-            drift_report = Some(drift_between(&mapping, &r, &c));
-            label_shift_report = Some(label_shift_between(&r, &c, settings.threshold));
-            segments = segments_of(&mapping, &c, settings.confidence);
-            diagnosis = drift_report
-                .as_ref()
-                .map(|d| diagnose_between(&mapping, &settings, &r, &c, d, quality.as_ref()));
-            recalibration = Some(recalibration_preview(
-                &r,
-                &c,
-                label_shift_report.as_ref().and_then(|l| l.prior_current_em),
-                &settings,
-            ));
+            compare(&mapping, &settings, &r, &c, quality.as_ref())
         }
-    }
+    };
 
     Ok(Report {
         schema: SCHEMA.to_string(),
@@ -243,13 +202,13 @@ pub fn analyze(request: &Request<'_>, generator: &str) -> Result<Report, PlumbEr
             columns: mapping,
         },
         settings,
-        windows,
-        drift: drift_report,
-        label_shift: label_shift_report,
+        windows: comparison.windows,
+        drift: comparison.drift,
+        label_shift: comparison.label_shift,
         quality,
-        diagnosis,
-        recalibration,
-        segments,
+        diagnosis: comparison.diagnosis,
+        recalibration: comparison.recalibration,
+        segments: comparison.segments,
         gates: None,
         verdict: None,
         signoff: None,
@@ -366,6 +325,45 @@ fn quality_of(
         }
     }
     Some(report)
+}
+
+/// Everything computed from the window(s), before it is put into the report.
+#[derive(Default)]
+struct Comparison {
+    windows: Windows,
+    drift: Option<DriftReport>,
+    label_shift: Option<LabelShiftReport>,
+    diagnosis: Option<crate::core::diagnose::Diagnosis>,
+    recalibration: Option<RecalibrationReport>,
+    segments: Vec<SegmentColumn>,
+}
+
+/// Metrics of both windows and everything that compares them: drift, label shift, the
+/// diagnosis, the recalibration preview, and segments of the current window.
+fn compare(
+    mapping: &ColumnMapping,
+    settings: &Settings,
+    reference: &Split<'_>,
+    current: &Split<'_>,
+    quality: Option<&QualityReport>,
+) -> Comparison {
+    let drift = drift_between(mapping, reference, current);
+    let label_shift = label_shift_between(reference, current, settings.threshold);
+    let diagnosis = diagnose_between(mapping, settings, reference, current, &drift, quality);
+    let recalibration =
+        recalibration_preview(reference, current, label_shift.prior_current_em, settings);
+    Comparison {
+        windows: Windows {
+            reference: Some(window_report(&reference.scores, &reference.labels, settings)),
+            current: Some(window_report(&current.scores, &current.labels, settings)),
+            ..Windows::default()
+        },
+        segments: segments_of(mapping, current, settings.confidence),
+        drift: Some(drift),
+        label_shift: Some(label_shift),
+        diagnosis: Some(diagnosis),
+        recalibration: Some(recalibration),
+    }
 }
 
 /// The report as pretty JSON (the one serializer of the browser export and the CLI).
