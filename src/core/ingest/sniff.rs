@@ -80,16 +80,16 @@ pub(crate) fn check_text(sample: &[u8]) -> Result<bool, PlumbError> {
             detail: "every other byte is a NUL byte".to_string(),
         });
     }
-    if let Some(at) = mostly_not_text(text) {
-        return Err(PlumbError::Binary {
-            what: "binary data (most of its first bytes are not UTF-8 text)".to_string(),
-            byte: at as u64 + if bom { 3 } else { 0 },
-        });
-    }
     let header_end = text.iter().position(|&b| b == b'\n').unwrap_or(text.len());
     if let Some(at) = text[..header_end].iter().position(|&b| b == 0) {
         return Err(PlumbError::Binary {
             what: "binary data (the header line contains NUL bytes)".to_string(),
+            byte: at as u64 + if bom { 3 } else { 0 },
+        });
+    }
+    if let Some(at) = mostly_not_text(text) {
+        return Err(PlumbError::Binary {
+            what: "binary data (most of its first bytes are not UTF-8 text)".to_string(),
             byte: at as u64 + if bom { 3 } else { 0 },
         });
     }
