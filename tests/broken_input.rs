@@ -657,8 +657,21 @@ fn basic_head() -> Vec<u8> {
     head.into_bytes()
 }
 
+/// Cases per property: `PROPTEST_CASES` if set (for a longer run), else `default`. The defaults
+/// keep this file near 20 s in a debug build; a full analysis of a small log takes ~0.3 s there.
+fn cases(default: u32) -> ProptestConfig {
+    let cases = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default);
+    ProptestConfig {
+        cases,
+        ..ProptestConfig::default()
+    }
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+    #![proptest_config(cases(200))]
 
     #[test]
     fn arbitrary_bytes_never_panic(
@@ -673,6 +686,11 @@ proptest! {
     fn csv_like_text_never_panics(text in "(score|label|[0-9.,;\t\"\r\n eE+-]|NaN|NA|x){0,300}") {
         accounting_adds_up(&pipeline("text.csv", text.as_bytes(), None))?;
     }
+
+}
+
+proptest! {
+    #![proptest_config(cases(30))]
 
     #[test]
     fn mutated_valid_csv_never_panics(
