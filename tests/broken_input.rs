@@ -331,6 +331,31 @@ fn duplicate_column_names_are_renamed_and_the_first_is_used() {
     let r = report("dup.csv", bytes);
     assert_eq!(r.input.columns.score.as_deref(), Some("score"));
     assert_rows(&r, 3, 3, &[], &[]);
+    // A generated name never takes a name given later in the header.
+    let file = load_file("clash.csv", b"a,a,a_2,,column_4\n1,2,3,4,5\n").unwrap();
+    assert_eq!(
+        file.column_names(),
+        ["a", "a_3", "a_2", "column_4_2", "column_4"]
+    );
+    // Ten thousand equal names: linear time (this was cubic), names x, x_2, ..., x_10000.
+    let mut text = vec!["x"; 10_000].join(",");
+    text.push('\n');
+    text.push_str(&vec!["0.5"; 10_000].join(","));
+    text.push('\n');
+    let e = analyze_error("same.csv", text.clone().into_bytes());
+    assert_eq!(
+        e,
+        PlumbError::MissingRole {
+            role: "score".into()
+        }
+    );
+    let file = load_file("same.csv", text.as_bytes()).unwrap();
+    let names = file.column_names();
+    assert_eq!(names[9_999], "x_10000");
+    assert_eq!(
+        names.iter().collect::<std::collections::HashSet<_>>().len(),
+        10_000
+    );
 }
 
 #[test]
