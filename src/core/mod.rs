@@ -3,6 +3,21 @@
 //! Data flows left to right, each step a function of plain data:
 //! bytes → [`ingest`] (typed columns) → [`schema`] (roles, exclusions) → [`metrics`] →
 //! [`analysis`] (assembles a [`report::Report`]) → views, exports and the CLI.
+//!
+//! Non-test code here never panics on data: `unwrap`, `expect` and `panic!` are denied (see
+//! `docs/hardening.md`).
+
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::unreachable,
+        clippy::todo,
+        clippy::unimplemented
+    )
+)]
 
 pub mod analysis;
 pub mod catalog;

@@ -31,6 +31,7 @@ use column::ColumnBuilder;
 use flate2::write::MultiGzDecoder;
 use parser::{Parser, Record};
 use sniff::{SNIFF_BYTES, check_text, sniff_delimiter};
+use std::collections::{HashMap, HashSet};
 use std::io::Write;
 
 /// Compressed bytes handed to the gzip decoder at a time, so that decompressed output is
@@ -169,6 +170,11 @@ impl Accumulator {
 
 /// Unique, non-empty names for raw header fields, with a warning for each change.
 fn unique_names(raw: &[String]) -> (Vec<String>, Vec<String>) {
+    // Hash sets and a next-suffix counter per base name keep this linear in the number of
+    // columns, even for a header of thousands of equal names.
+    let given: HashSet<&str> = raw.iter().map(String::as_str).collect();
+    let mut used: HashSet<String> = HashSet::with_capacity(raw.len());
+    let mut next_suffix: HashMap<String, usize> = HashMap::new();
     let mut names: Vec<String> = Vec::with_capacity(raw.len());
     let mut warnings = Vec::new();
     for (i, name) in raw.iter().enumerate() {
@@ -179,13 +185,20 @@ fn unique_names(raw: &[String]) -> (Vec<String>, Vec<String>) {
             name.clone()
         };
         // A generated name must not clash with a name given anywhere in the header.
-        let taken =
-            |c: &String, names: &[String]| names.contains(c) || (c != name && raw.contains(c));
+        let taken = |c: &str, used: &HashSet<String>| {
+            used.contains(c) || (c != name.as_str() && given.contains(c))
+        };
         let mut candidate = base.clone();
-        let mut k = 2;
-        while taken(&candidate, &names) {
-            candidate = format!("{base}_{k}");
-            k += 1;
+        if taken(&candidate, &used) {
+            // Suffixes below `k` were taken before and stay taken, so the search resumes there.
+            let k = next_suffix.entry(base.clone()).or_insert(2);
+            loop {
+                candidate = format!("{base}_{k}");
+                *k += 1;
+                if !taken(&candidate, &used) {
+                    break;
+                }
+            }
         }
         if name.is_empty() {
             warnings.push(format!(
@@ -197,6 +210,7 @@ fn unique_names(raw: &[String]) -> (Vec<String>, Vec<String>) {
                  \"{candidate}\"."
             ));
         }
+        used.insert(candidate.clone());
         names.push(candidate);
     }
     (names, warnings)

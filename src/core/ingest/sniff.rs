@@ -4,7 +4,8 @@
 //! * UTF-16/UTF-32 (by byte-order mark, or by NUL bytes at every other position, which is what
 //!   ASCII text in UTF-16 looks like) and known binary formats (by their file signatures, e.g.
 //!   `PK\x03\x04` for .xlsx) are refused with a message saying what to do; so is any header line
-//!   containing a NUL byte.
+//!   containing a NUL byte, and any start of file where more than 30% of the first 4 KiB are
+//!   invalid UTF-8 or control characters (random or compressed bytes without a signature).
 //! * The delimiter is the candidate among `,` `;` `\t` `|` whose quote-aware field counts over
 //!   the sampled lines agree best with the header's (the header must have more than one field);
 //!   ties go to the earlier candidate, and `,` is the default (as Python's `csv.Sniffer` and
@@ -86,7 +87,50 @@ pub(crate) fn check_text(sample: &[u8]) -> Result<bool, PlumbError> {
             byte: at as u64 + if bom { 3 } else { 0 },
         });
     }
+    if let Some(at) = mostly_not_text(text) {
+        return Err(PlumbError::Binary {
+            what: "binary data (most of its first bytes are not UTF-8 text)".to_string(),
+            byte: at as u64 + if bom { 3 } else { 0 },
+        });
+    }
     Ok(bom)
+}
+
+/// Bytes looked at by [`mostly_not_text`].
+const TEXT_CHECK_BYTES: usize = 4096;
+
+/// The offset of the first non-text byte if more than 30% of the first
+/// [`TEXT_CHECK_BYTES`] are not text: bytes of invalid UTF-8 sequences, or control characters
+/// other than tab, line feed, form feed and carriage return. A Latin-1 CSV (a few accented
+/// letters) stays far below that share; random or compressed bytes are far above it.
+fn mostly_not_text(text: &[u8]) -> Option<usize> {
+    let head = &text[..text.len().min(TEXT_CHECK_BYTES)];
+    let is_control = |b: u8| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0C)) || b == 0x7F;
+    let (mut bad, mut first, mut offset) = (0usize, None, 0usize);
+    let mut rest = head;
+    loop {
+        let (valid, skip) = match std::str::from_utf8(rest) {
+            Ok(_) => (rest.len(), None),
+            Err(e) => (e.valid_up_to(), e.error_len()),
+        };
+        for (i, &b) in rest[..valid].iter().enumerate() {
+            if is_control(b) {
+                bad += 1;
+                first.get_or_insert(offset + i);
+            }
+        }
+        // `None` after an error: a sequence cut off by the end of the sample, not evidence.
+        let Some(n) = skip else { break };
+        bad += n;
+        first.get_or_insert(offset + valid);
+        offset += valid + n;
+        rest = &rest[valid + n..];
+    }
+    if bad * 10 > head.len() * 3 {
+        first
+    } else {
+        None
+    }
 }
 
 /// `UTF-16LE`/`UTF-16BE` if NUL bytes sit at (nearly) every odd/even position of the start.
@@ -183,6 +227,25 @@ mod tests {
         // One column, or nothing to go on: the default.
         assert_eq!(sniff_delimiter(b"score\n0.5\n", true), b',');
         assert_eq!(sniff_delimiter(b"", true), b',');
+    }
+
+    #[test]
+    fn mostly_non_text_bytes_are_binary() {
+        // Latin-1 accents are a small share: still text.
+        assert_eq!(
+            mostly_not_text(b"name,score\nJos\xe9,0.5\nRen\xe9e,0.7\n"),
+            None
+        );
+        // A UTF-8 sequence cut off by the end of the sample is not evidence.
+        assert_eq!(
+            mostly_not_text("score,label\n0.5,\u{e9}".as_bytes()[..17].as_ref()),
+            None
+        );
+        assert_eq!(mostly_not_text(b"a\xff\xfe\xfd\x01\x02"), Some(1));
+        assert!(matches!(
+            check_text(b"\xef\xbb\xbf\x80\x81\x82"),
+            Err(PlumbError::Binary { byte: 3, .. })
+        ));
     }
 
     #[test]
