@@ -354,7 +354,7 @@ fn quantity(q: &str, o: &RulesOptions) -> Option<Quantity> {
     Some(out)
 }
 
-/// Text safe inside an alert annotation (a Go template): braces removed.
+/// Text safe inside alert labels and annotations (Go templates): braces removed.
 fn plain(s: &str) -> String {
     s.chars().filter(|c| *c != '{' && *c != '}').collect()
 }
@@ -377,13 +377,13 @@ fn alert_rules(t: &AlertThreshold, q: &Quantity, o: &RulesOptions) -> Vec<Yaml> 
                     "expr",
                     Yaml::s(format!("{}{} {op} {}", q.record, q.matcher, number(scaled))),
                 ),
-                ("for", Yaml::s(*for_)),
+                ("for", Yaml::s(for_)),
                 (
                     "labels",
                     Yaml::map(vec![
                         ("severity", Yaml::s(severity)),
                         ("team", Yaml::s(owner(&t.quantity))),
-                        ("quantity", Yaml::s(t.quantity.clone())),
+                        ("quantity", Yaml::s(plain(&t.quantity))),
                     ]),
                 ),
                 (
