@@ -321,3 +321,101 @@ fn grafana_dashboard_has_a_panel_per_threshold_with_its_levels() {
         assert!(steps.windows(2).all(|w| w[0] <= w[1]), "{}", t.quantity);
     }
 }
+
+fn manual(
+    quantity: &str,
+    warning: (Option<f64>, Option<f64>),
+    critical: (Option<f64>, Option<f64>),
+) -> AlertThreshold {
+    use plumb::core::ops::{Band, Direction};
+    AlertThreshold {
+        quantity: quantity.into(),
+        warning: Band {
+            lower: warning.0,
+            upper: warning.1,
+        },
+        critical: Band {
+            lower: critical.0,
+            upper: critical.1,
+        },
+        direction: Direction::Both,
+        basis: "set by hand".into(),
+        mean: 0.0,
+        std: 0.0,
+        buckets: 2,
+    }
+}
+
+/// `promtool test rules`: synthetic series make the exported alerts fire (or not) as intended,
+/// including the ms → s conversion of latency levels and the per-feature missing rate.
+#[test]
+fn promtool_unit_test_alerts_fire_as_intended() {
+    let th = vec![
+        manual("error_rate", (None, Some(0.05)), (None, Some(0.1))),
+        manual("latency_p95", (None, Some(150.0)), (None, Some(300.0))),
+        manual(
+            "request_rate",
+            (Some(1.0), Some(1000.0)),
+            (Some(0.5), Some(2000.0)),
+        ),
+        manual("missing_rate:x1", (None, Some(0.1)), (None, Some(0.2))),
+    ];
+    let opts = prometheus::RulesOptions::for_granularity(Granularity::Minute);
+    let rules = prometheus::rules_yaml(&th, &opts);
+    // 100 requests per 15 s (6.7/s), 25 % errors, all latencies in (0.1 s, 0.2 s] (p95 ≈ 195 ms:
+    // above the 150 ms warning, below the 300 ms critical), x1 missing in half the requests.
+    let test = r#"rule_files: [rules.yml]
+evaluation_interval: 15s
+tests:
+- interval: 15s
+  input_series:
+  - series: 'plumb_predictions_total'
+    values: '0+100x60'
+  - series: 'plumb_request_errors_total'
+    values: '0+25x60'
+  - series: 'plumb_feature_missing_total{feature="x1"}'
+    values: '0+50x60'
+  - series: 'plumb_request_duration_seconds_bucket{le="0.1"}'
+    values: '0+0x60'
+  - series: 'plumb_request_duration_seconds_bucket{le="0.2"}'
+    values: '0+100x60'
+  - series: 'plumb_request_duration_seconds_bucket{le="+Inf"}'
+    values: '0+100x60'
+  promql_expr_test:
+  - expr: ALERTS{alertstate="firing"}
+    eval_time: 10m
+    exp_samples:
+    - labels: 'ALERTS{alertname="PlumbErrorRateHigh", alertstate="firing", severity="critical", team="platform", quantity="error_rate"}'
+      value: 1
+    - labels: 'ALERTS{alertname="PlumbErrorRateHigh", alertstate="firing", severity="warning", team="platform", quantity="error_rate"}'
+      value: 1
+    - labels: 'ALERTS{alertname="PlumbLatencyP95High", alertstate="firing", severity="warning", team="platform", quantity="latency_p95"}'
+      value: 1
+    - labels: 'ALERTS{alertname="PlumbFeatureMissingX1High", alertstate="firing", severity="critical", team="data", quantity="missing_rate:x1", feature="x1"}'
+      value: 1
+    - labels: 'ALERTS{alertname="PlumbFeatureMissingX1High", alertstate="firing", severity="warning", team="data", quantity="missing_rate:x1", feature="x1"}'
+      value: 1
+  - expr: ALERTS{alertstate="firing"}
+    eval_time: 1m
+    exp_samples: []
+"#;
+    let dir = std::env::temp_dir().join(format!("plumb-ops-{}-unit", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("rules.yml"), &rules).unwrap();
+    std::fs::write(dir.join("test.yml"), test).unwrap();
+    match std::process::Command::new("promtool")
+        .arg("test")
+        .arg("rules")
+        .arg(dir.join("test.yml"))
+        .output()
+    {
+        Ok(out) => assert!(
+            out.status.success(),
+            "promtool test failed:\n{}\n{}\n{rules}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+        Err(e) => eprintln!("promtool not available ({e}); skipped"),
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
