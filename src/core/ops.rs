@@ -102,7 +102,7 @@ pub fn time_buckets(timestamps: &[f64], granularity: Granularity) -> Vec<TimeBuc
     let mut map: BTreeMap<i64, Vec<usize>> = BTreeMap::new();
     for (i, &t) in timestamps.iter().enumerate() {
         if t.is_finite() {
-            let start = (t / w).floor() as i64 * granularity.seconds();
+            let start = ((t / w).floor() as i64).saturating_mul(granularity.seconds());
             map.entry(start).or_default().push(i);
         }
     }
@@ -508,6 +508,9 @@ mod tests {
         assert_eq!(starts, vec![-60, 0, 60]);
         assert_eq!(b[1].rows, vec![0]);
         assert_eq!(b[2].rows, vec![1, 2]);
+        // Absurd timestamps saturate instead of overflowing.
+        let b = time_buckets(&[1e300, -1e300], Granularity::Day);
+        assert_eq!(b.len(), 2);
     }
 
     #[test]
