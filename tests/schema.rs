@@ -39,6 +39,8 @@ fn log_mapping() -> ColumnMapping {
         decision: None,
         segments: strings(&["segment"]),
         features: strings(&["x1", "x2", "country"]),
+        latency: None,
+        status: None,
     }
 }
 

@@ -27,6 +27,7 @@ pub mod export;
 pub mod gates;
 pub mod ingest;
 pub mod metrics;
+pub mod ops;
 pub mod quality;
 pub mod render;
 pub mod report;

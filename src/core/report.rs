@@ -334,6 +334,12 @@ pub struct ColumnMapping {
     pub segments: Vec<String>,
     /// Everything else: model inputs, monitored for drift.
     pub features: Vec<String>,
+    /// Request latency in milliseconds (operational view only, never a feature).
+    #[serde(default)]
+    pub latency: Option<String>,
+    /// HTTP status code or error flag (operational view only, never a feature).
+    #[serde(default)]
+    pub status: Option<String>,
 }
 
 /// Settings that shaped the numbers.

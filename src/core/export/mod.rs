@@ -5,8 +5,10 @@
 //! names, column names, category values, reviewer text) so it cannot inject markup.
 //! The reviewer's [`SignOff`] is defined here so every export and the app share one type.
 
+pub mod grafana;
 pub mod html;
 pub mod markdown;
+pub mod prometheus;
 
 use serde::{Deserialize, Serialize};
 

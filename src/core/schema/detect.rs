@@ -24,10 +24,13 @@
 //!    at least 90 % distinct (text columns over the 4096-value dictionary cap count as distinct);
 //! 6. **model_version** — a name containing `version`, else one containing `model` with at most
 //!    50 distinct values;
-//! 7. **segments** — columns with a grouping name (`segment`, `group`, `cohort`, `slice`,
+//! 7. **latency** and **status** — exactly `latency`, `latency_ms`, `duration_ms`,
+//!    `elapsed_ms` (mostly numbers); exactly `status`, `http_status`, `status_code`, `error`,
+//!    `is_error` (operational columns, after the label so an `is_error` label stays a label);
+//! 8. **segments** — columns with a grouping name (`segment`, `group`, `cohort`, `slice`,
 //!    `channel`, `platform`, `device`, `variant`, ...) and at most 50 distinct values; only if
 //!    there are none, every text column with 2–50 distinct values;
-//! 8. **features** — every other numeric or categorical column, except id-like names and
+//! 9. **features** — every other numeric or categorical column, except id-like names and
 //!    epoch-time columns.
 //!
 //! So in a log with both `segment` and `country` columns, `segment` is the segment and
@@ -242,6 +245,21 @@ pub fn detect_mapping(table: &Table) -> ColumnMapping {
         ])
         .map(|i| p.name(i));
 
+    m.latency = p
+        .pick(&[&|f| {
+            f.mostly_numbers()
+                && f.name
+                    .is_one_of(&["latency", "latency_ms", "duration_ms", "elapsed_ms"])
+        }])
+        .map(|i| p.name(i));
+    m.status = p
+        .pick(&[&|f| {
+            f.kind != ColumnKind::Empty
+                && f.name
+                    .is_one_of(&["status", "http_status", "status_code", "error", "is_error"])
+        }])
+        .map(|i| p.name(i));
+
     let named_segment =
         |f: &Facts<'_>| f.name.is_segment() && !f.name.is_id() && f.has_classes(1, MAX_GROUPS);
     let any_named = (0..p.facts.len()).any(|i| !p.taken[i] && named_segment(&p.facts[i]));
@@ -337,6 +355,20 @@ mod tests {
         let m = detect("prediction,label\n1,1\n0,0\n1,0\n");
         assert_eq!(m.score.as_deref(), Some("prediction"));
         assert_eq!(m.decision, None);
+    }
+
+    #[test]
+    fn latency_and_status_are_not_features() {
+        let m = detect(
+            "score,label,latency_ms,http_status,x1\n\
+             0.1,0,12.5,200,1\n0.7,1,30,500,2\n0.4,0,8,200,3\n",
+        );
+        assert_eq!(m.latency.as_deref(), Some("latency_ms"));
+        assert_eq!(m.status.as_deref(), Some("http_status"));
+        assert_eq!(m.features, vec!["x1"]);
+        let m = detect("score,is_error,x1\n0.1,0,1\n0.7,1,2\n0.4,0,3\n");
+        assert_eq!(m.label.as_deref(), Some("is_error"));
+        assert_eq!(m.status, None);
     }
 
     #[test]
