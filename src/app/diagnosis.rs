@@ -59,6 +59,16 @@ pub fn DiagnosisView() -> impl IntoView {
     }
 }
 
+/// An evidence number: whole numbers (counts) without decimals, others as in the tables.
+fn fmt_evidence(v: Option<f64>) -> String {
+    match v {
+        Some(x) if x.is_finite() && x.fract() == 0.0 && x.abs() >= 1.0 && x.abs() < 1e9 => {
+            format!("{x:.0}")
+        }
+        _ => fmt(v),
+    }
+}
+
 /// A cause key in words.
 fn cause_title(key: &str) -> String {
     let mut s = key.replace('_', " ");
@@ -85,7 +95,7 @@ fn tab_of(chart: &str) -> (Tab, &'static str) {
 fn CauseCard(cause: Cause) -> impl IntoView {
     let state = expect_context::<AppState>();
     let (tab, link) = tab_of(&cause.chart);
-    let confidence = (cause.confidence.clamp(0.0, 1.0) * 100.0).round();
+    let confidence = (cause.confidence.clamp(0.0, 1.0) * 100.0).round().max(0.0) as u32;
     let evidence = cause
         .evidence
         .iter()
@@ -93,9 +103,9 @@ fn CauseCard(cause: Cause) -> impl IntoView {
             view! {
                 <tr class:supports=e.supports data-testid=format!("evidence-{}", e.key)>
                     <td>{e.label.clone()}</td>
-                    <td class="num">{fmt(e.value)}</td>
-                    <td class="num">{fmt(e.reference)}</td>
-                    <td class="num">{fmt(e.threshold)}</td>
+                    <td class="num">{fmt_evidence(e.value)}</td>
+                    <td class="num">{fmt_evidence(e.reference)}</td>
+                    <td class="num">{fmt_evidence(e.threshold)}</td>
                     <td>{if e.supports { "yes" } else { "no" }}</td>
                     <td class="note">{e.note.clone()}</td>
                 </tr>

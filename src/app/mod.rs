@@ -361,25 +361,33 @@ fn TabBar() -> impl IntoView {
         ev.prevent_default();
         select(Tab::ALL[next], true);
     };
+    let tab_button = move |tab: Tab| {
+        let selected = move || state.tab.get() == tab;
+        view! {
+            <button class="tab" role="tab" type="button"
+                id=format!("tab-{}", tab.key())
+                data-testid=format!("tab-{}", tab.key())
+                aria-controls=format!("panel-{}", tab.key())
+                aria-selected=move || selected().to_string()
+                tabindex=move || if selected() { "0" } else { "-1" }
+                class:active=selected
+                on:click=move |_| select(tab, false)>
+                {tab.label()}
+            </button>
+        }
+    };
+    // Two groups: the single-window views, and the review of a comparison. Arrow keys, Home
+    // and End move across both, as one row of tabs.
     move || {
         loaded.get().then(|| {
             view! {
-                <nav class="tabs" role="tablist" aria-label="Views" on:keydown=on_key>
-                    {Tab::ALL.into_iter().map(|tab| {
-                        let selected = move || state.tab.get() == tab;
-                        view! {
-                            <button class="tab" role="tab" type="button"
-                                id=format!("tab-{}", tab.key())
-                                data-testid=format!("tab-{}", tab.key())
-                                aria-controls=format!("panel-{}", tab.key())
-                                aria-selected=move || selected().to_string()
-                                tabindex=move || if selected() { "0" } else { "-1" }
-                                class:active=selected
-                                on:click=move |_| select(tab, false)>
-                                {tab.label()}
-                            </button>
-                        }
-                    }).collect_view()}
+                <nav class="tabs" aria-label="Views and review" on:keydown=on_key>
+                    <div class="tab-group" role="tablist" aria-label="Views">
+                        {Tab::ALL[..3].iter().map(|t| tab_button(*t)).collect_view()}
+                    </div>
+                    <div class="tab-group review" role="tablist" aria-label="Review">
+                        {Tab::ALL[3..].iter().map(|t| tab_button(*t)).collect_view()}
+                    </div>
                 </nav>
             }
         })

@@ -69,7 +69,7 @@ fn Checks(checks: Vec<QualityCheck>) -> impl IntoView {
                 String::new()
             } else {
                 let shown: Vec<String> = c.rows.iter().map(|r| r.to_string()).collect();
-                format!("Rows: {}{}", shown.join(", "), if (c.count as usize) > c.rows.len() { " …" } else { "" })
+                format!("Lines: {}{}", shown.join(", "), if (c.count as usize) > c.rows.len() { " …" } else { "" })
             };
             view! {
                 <li class=format!("check {key}") data-testid=format!("quality-{}", c.id) data-status=key>
