@@ -306,7 +306,11 @@ where
 }
 
 /// A reliability chart description of one window, with the reference window overlaid.
-fn reliability_of<'a>(w: &'a WindowReport, reference: Option<&'a WindowReport>, log: bool) -> Chart<'a> {
+fn reliability_of<'a>(
+    w: &'a WindowReport,
+    reference: Option<&'a WindowReport>,
+    log: bool,
+) -> Chart<'a> {
     let series = match reference {
         Some(r) => vec![
             ReliabilitySeries {

@@ -106,7 +106,8 @@ enum SortKey {
 #[component]
 pub fn Compare() -> impl IntoView {
     let state = expect_context::<AppState>();
-    move || match state.report.get() {
+    move || {
+        match state.report.get() {
         None => view! { <div class="empty"><p class="hint">"Load a prediction log to compare windows."</p></div> }.into_any(),
         Some(Err(msg)) => view! {
             <div class="empty error-panel" data-testid="analysis-error">
@@ -138,6 +139,7 @@ pub fn Compare() -> impl IntoView {
             }
             .into_any()
         }
+    }
     }
 }
 
@@ -195,10 +197,16 @@ fn DriftTable(columns: Vec<DriftColumn>) -> impl IntoView {
                 SortKey::Value => {
                     // Normalise by each method's threshold so columns measured differently
                     // sort by how far past their threshold they are.
-                    let r = |c: &DriftColumn| c.value.map(|v| v / c.threshold.max(f64::MIN_POSITIVE)).unwrap_or(f64::NEG_INFINITY);
+                    let r = |c: &DriftColumn| {
+                        c.value
+                            .map(|v| v / c.threshold.max(f64::MIN_POSITIVE))
+                            .unwrap_or(f64::NEG_INFINITY)
+                    };
                     r(a).total_cmp(&r(b))
                 }
-                SortKey::MissingRef => a.missing_rate_reference.total_cmp(&b.missing_rate_reference),
+                SortKey::MissingRef => a
+                    .missing_rate_reference
+                    .total_cmp(&b.missing_rate_reference),
                 SortKey::MissingCur => a.missing_rate_current.total_cmp(&b.missing_rate_current),
             };
             if desc { o.reverse() } else { o }
@@ -299,7 +307,10 @@ fn DriftTable(columns: Vec<DriftColumn>) -> impl IntoView {
 #[component]
 fn LabelShift(shift: LabelShiftReport) -> impl IntoView {
     let item = |testid: &'static str, label: &'static str, note: &'static str, v: Option<f64>| {
-        let data = v.filter(|v| v.is_finite()).map(|v| format!("{v:?}")).unwrap_or_default();
+        let data = v
+            .filter(|v| v.is_finite())
+            .map(|v| format!("{v:?}"))
+            .unwrap_or_default();
         view! {
             <div class="metric-card neutral" data-testid=testid data-value=data>
                 <div class="metric-label">{label}</div>

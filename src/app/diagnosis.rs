@@ -12,7 +12,8 @@ use crate::core::diagnose::Cause;
 #[component]
 pub fn DiagnosisView() -> impl IntoView {
     let state = expect_context::<AppState>();
-    move || match state.report.get() {
+    move || {
+        match state.report.get() {
         None => view! { <div class="empty"><p class="hint">"Load a prediction log to diagnose it."</p></div> }.into_any(),
         Some(Err(msg)) => view! {
             <div class="empty error-panel" data-testid="analysis-error">
@@ -56,6 +57,7 @@ pub fn DiagnosisView() -> impl IntoView {
                 .into_any()
             }
         },
+    }
     }
 }
 

@@ -131,14 +131,16 @@ impl AppState {
             let window = window.get();
             if window == WindowSpec::TwoFiles && current.is_none() {
                 return Some(Err(
-                    "Choose the current window's file to compare two files.".to_string()
+                    "Choose the current window's file to compare two files.".to_string(),
                 ));
             }
             let mapping = mapping.get();
             let settings = settings.get();
             let request = analysis::Request {
                 reference: &file,
-                current: current.as_deref().filter(|_| window == WindowSpec::TwoFiles),
+                current: current
+                    .as_deref()
+                    .filter(|_| window == WindowSpec::TwoFiles),
                 mapping: &mapping,
                 settings: &settings,
                 window,

@@ -99,9 +99,7 @@ fn MetricCards(window: WindowReport, reference: Option<WindowReport>) -> impl In
         .iter()
         .map(|m| {
             let value = catalog::metric_value(&window, m.key);
-            let ref_value = reference
-                .as_ref()
-                .map(|r| catalog::metric_value(r, m.key));
+            let ref_value = reference.as_ref().map(|r| catalog::metric_value(r, m.key));
             let ref_line = ref_value.map(|v| {
                 let data = v
                     .filter(|v| v.is_finite())

@@ -14,7 +14,8 @@ use crate::core::report::SegmentColumn;
 #[component]
 pub fn Quality() -> impl IntoView {
     let state = expect_context::<AppState>();
-    move || match state.report.get() {
+    move || {
+        match state.report.get() {
         None => view! { <div class="empty"><p class="hint">"Load a prediction log to check it."</p></div> }.into_any(),
         Some(Err(msg)) => view! {
             <div class="empty error-panel" data-testid="analysis-error">
@@ -35,6 +36,7 @@ pub fn Quality() -> impl IntoView {
             }
             .into_any()
         }
+    }
     }
 }
 

@@ -8,9 +8,7 @@ use wasm_bindgen::JsCast;
 use super::{AppState, Phase};
 use crate::core::analysis;
 use crate::core::catalog::group_thousands;
-use crate::core::report::{
-    BinStrategy, ColumnMapping, IntervalMethod, ScoreTransform, WindowSpec,
-};
+use crate::core::report::{BinStrategy, ColumnMapping, IntervalMethod, ScoreTransform, WindowSpec};
 
 /// The bundled demo log, relative to the page so the site works from any sub-path.
 const DEMO_URL: &str = "demo.csv";

@@ -45,7 +45,10 @@ pub fn provide_sweep(state: AppState) {
     let memo = Memo::new(move |_| {
         // Two windows: the exact sweep of the whole file would not be the current window's;
         // the view then reads the report's own numbers for the current window.
-        if state.window.with(|w| *w != crate::core::report::WindowSpec::All) {
+        if state
+            .window
+            .with(|w| *w != crate::core::report::WindowSpec::All)
+        {
             return None;
         }
         let file = state.file.get()?;

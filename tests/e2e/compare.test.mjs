@@ -178,3 +178,55 @@ test('quality checks: every check has a status; duplicated ids fail; basic.csv h
   assert.deepEqual(errors, []);
   await page.context().close();
 });
+
+test('the review tabs are reachable by keyboard; a share-of-rows split states its definition', async () => {
+  const errors = [];
+  const page = await newPage(browser, errors);
+  await page.goto(server.url);
+  await page.getByTestId('load-demo').click();
+  await waitForStatus(page, 'ready');
+  // One window: the review tabs explain how to define a comparison instead of failing.
+  await page.getByTestId('tab-overview').focus();
+  await page.keyboard.press('End');
+  await page.getByTestId('diagnosis-empty').waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), 'tab-diagnosis');
+  await page.keyboard.press('ArrowLeft');
+  await page.getByTestId('quality-view').waitFor();
+  await page.keyboard.press('ArrowLeft');
+  await page.getByTestId('compare-empty').waitFor();
+
+  await page.getByTestId('window-mode').selectOption('split_fraction');
+  await page.getByTestId('split-fraction').fill('0.25');
+  await page.getByTestId('split-fraction').dispatchEvent('change');
+  await waitForStatus(page, 'ready');
+  await page.getByTestId('windows-bar').waitFor();
+  const rows = (await readCsv(join(ROOT, 'public', 'demo.csv'))).filter(usable);
+  // Rows in time order; the first round(0.25 · n) are the reference.
+  const ref = Math.round(rows.length * 0.25);
+  assert.deepEqual(await windowSizes(page), { reference: ref, current: rows.length - ref });
+  assert.match(await page.getByTestId('windows-bar').textContent(), /first 25% of rows/);
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});
+
+test('a log above 100,000 rows turns bootstrap intervals off, with a control to turn them on', async () => {
+  const errors = [];
+  const page = await newPage(browser, errors);
+  await page.goto(server.url);
+  assert.equal(await page.getByTestId('bootstrap-input').count(), 1);
+  assert.equal(await page.getByTestId('bootstrap-input').inputValue(), '200');
+  const n = 100_001;
+  const lines = ['score,label'];
+  let x = 12345;
+  for (let i = 0; i < n; i += 1) {
+    x = (x * 1103515245 + 12345) % 2147483648;
+    const s = x / 2147483648;
+    lines.push(`${s.toFixed(4)},${(x >> 7) % 1000 < s * 1000 ? 1 : 0}`);
+  }
+  await page.getByTestId('file-input').setInputFiles({ name: 'large.csv', mimeType: 'text/csv', buffer: Buffer.from(lines.join('\n')) });
+  await waitForStatus(page, 'ready', 120000);
+  assert.equal(await page.getByTestId('bootstrap-input').inputValue(), '0');
+  await page.getByTestId('bootstrap-off-note').waitFor();
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});
