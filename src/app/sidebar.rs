@@ -519,10 +519,10 @@ fn SettingsPanel() -> impl IntoView {
                         data-testid="threshold-input"
                         prop:value=move || settings.with(|s| s.threshold.to_string())
                         on:change=move |ev| {
-                            if let Ok(t) = event_target_value(&ev).trim().parse::<f64>() {
-                                if t.is_finite() {
-                                    settings.update(|s| s.threshold = t.clamp(0.0, 1.0));
-                                }
+                            if let Ok(t) = event_target_value(&ev).trim().parse::<f64>()
+                                && t.is_finite()
+                            {
+                                settings.update(|s| s.threshold = t.clamp(0.0, 1.0));
                             }
                         } />
                 </div>
