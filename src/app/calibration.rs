@@ -29,7 +29,7 @@ pub fn Calibration() -> impl IntoView {
         }
         .into_any(),
         Some(Ok(report)) => {
-            let window = report.windows.all.clone().unwrap_or_default();
+            let window = super::primary_window(&report);
             view! {
                 <div class="view calibration-view" data-testid="calibration-view">
                     <section class="card chart-card">
@@ -40,7 +40,7 @@ pub fn Calibration() -> impl IntoView {
                             </div>
                             <BinControls/>
                         </header>
-                        <ReliabilityChart window=window.clone() large=true/>
+                        <ReliabilityChart window=window.clone() large=true reference=super::reference_window(&report)/>
                     </section>
                     <StatCards window=window/>
                 </div>

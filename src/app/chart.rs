@@ -305,13 +305,30 @@ where
     }
 }
 
-/// A reliability chart description of one window.
-fn reliability_of<'a>(w: &'a WindowReport, log: bool) -> Chart<'a> {
-    Chart {
-        series: vec![ReliabilitySeries {
+/// A reliability chart description of one window, with the reference window overlaid.
+fn reliability_of<'a>(
+    w: &'a WindowReport,
+    reference: Option<&'a WindowReport>,
+    log: bool,
+) -> Chart<'a> {
+    let series = match reference {
+        Some(r) => vec![
+            ReliabilitySeries {
+                name: "current",
+                bins: &w.reliability,
+            },
+            ReliabilitySeries {
+                name: "reference",
+                bins: &r.reliability,
+            },
+        ],
+        None => vec![ReliabilitySeries {
             name: "model",
             bins: &w.reliability,
         }],
+    };
+    Chart {
+        series,
         histogram: Some(&w.histogram),
         log_scale: log,
         stacked: !log,
@@ -321,13 +338,24 @@ fn reliability_of<'a>(w: &'a WindowReport, log: bool) -> Chart<'a> {
 }
 
 /// Tooltip lines of the reliability bin (or histogram column) under the pointer.
-fn reliability_tooltip(w: &WindowReport, l: &ChartLayout, x: f64, y: f64) -> Option<String> {
+fn reliability_tooltip(
+    w: &WindowReport,
+    reference: Option<&WindowReport>,
+    l: &ChartLayout,
+    x: f64,
+    y: f64,
+) -> Option<String> {
     if let Some(m) = l.hit(x, y, (8.0 * l.dpr) as i32)
         && m.panel == render::Panel::Main
     {
-        let b = w.reliability.get(m.index)?;
+        let (name, bins) = match (m.series, reference) {
+            (1, Some(r)) => ("Reference window\n", &r.reliability),
+            (_, Some(_)) => ("Current window\n", &w.reliability),
+            _ => ("", &w.reliability),
+        };
+        let b = bins.get(m.index)?;
         return Some(format!(
-            "Scores {:.3}–{:.3}\n{} rows, {} positives\nMean score {:.4}\nObserved rate {:.4}\nInterval {:.4}–{:.4}",
+            "{name}Scores {:.3}–{:.3}\n{} rows, {} positives\nMean score {:.4}\nObserved rate {:.4}\nInterval {:.4}–{:.4}",
             b.lower,
             b.upper,
             b.count,
@@ -366,10 +394,17 @@ fn reliability_tooltip(w: &WindowReport, l: &ChartLayout, x: f64, y: f64) -> Opt
 /// The window's reliability diagram with its score histogram, a log-scale option, per-bin
 /// tooltips and downloads. `large` draws it taller (the Calibration view).
 #[component]
-pub fn ReliabilityChart(window: WindowReport, #[prop(optional)] large: bool) -> impl IntoView {
+pub fn ReliabilityChart(
+    window: WindowReport,
+    #[prop(optional)] large: bool,
+    /// The reference window of a comparison, drawn as a second series.
+    #[prop(optional_no_strip)]
+    reference: Option<WindowReport>,
+) -> impl IntoView {
     let log_scale = RwSignal::new(false);
     let drawn_bins = window.reliability.iter().filter(|b| b.count > 0).count();
     let window = StoredValue::new(window);
+    let reference = StoredValue::new(reference);
     let spec = ChartSpec {
         testid: if large {
             "calibration-reliability-chart"
@@ -385,17 +420,26 @@ pub fn ReliabilityChart(window: WindowReport, #[prop(optional)] large: bool) -> 
     };
     let draw = move |area: &CanvasArea, style: &ChartStyle| {
         let log = log_scale.get();
-        window.with_value(|w| render::reliability_diagram(area, &reliability_of(w, log), style))
+        reference.with_value(|r| {
+            window.with_value(|w| {
+                render::reliability_diagram(area, &reliability_of(w, r.as_ref(), log), style)
+            })
+        })
     };
     let svg = move || {
         let log = log_scale.get_untracked();
         let (w, h) = SVG_WIDE;
-        window.with_value(|win| {
-            render::reliability_diagram_svg(&reliability_of(win, log), &ChartStyle::new(w, h))
+        reference.with_value(|r| {
+            window.with_value(|win| {
+                render::reliability_diagram_svg(
+                    &reliability_of(win, r.as_ref(), log),
+                    &ChartStyle::new(w, h),
+                )
+            })
         })
     };
     let tooltip = move |l: &ChartLayout, x: f64, y: f64| {
-        window.with_value(|w| reliability_tooltip(w, l, x, y))
+        reference.with_value(|r| window.with_value(|w| reliability_tooltip(w, r.as_ref(), l, x, y)))
     };
     let actions = view! {
         <label class="check">

@@ -4,8 +4,11 @@
 
 mod calibration;
 mod chart;
+mod compare;
 mod curves;
+mod diagnosis;
 mod overview;
+mod quality;
 mod sidebar;
 mod thresholds;
 
@@ -14,7 +17,10 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use crate::core::analysis::{self, LoadedFile};
-use crate::core::report::{ColumnMapping, Report, Settings};
+use crate::core::report::{ColumnMapping, Report, Settings, WindowReport, WindowSpec};
+
+/// Rows above which bootstrap intervals are switched off on load (they run on the main thread).
+pub const LARGE_LOG_ROWS: u64 = 100_000;
 
 /// Where the workbench is in its life cycle; mirrored on `data-testid="status"`.
 #[derive(Debug, Clone, PartialEq)]
@@ -34,6 +40,12 @@ pub enum Phase {
 pub struct AppState {
     /// The log being reviewed (the reference window when two files are compared).
     pub file: RwSignal<Option<Arc<LoadedFile>>>,
+    /// The current window's file when two files are compared (read with `mapping`).
+    pub current_file: RwSignal<Option<Arc<LoadedFile>>>,
+    /// How rows become windows: one log alone, two files, or a split of one file.
+    pub window: RwSignal<WindowSpec>,
+    /// Set when bootstrap intervals were switched off because a file was large.
+    pub bootstrap_auto_off: RwSignal<bool>,
     /// Column roles: detected on load, editable.
     pub mapping: RwSignal<ColumnMapping>,
     /// Binning, threshold and interval settings.
@@ -58,15 +70,28 @@ pub struct Viewport {
 pub enum Tab {
     /// Headline metrics, row accounting and the reliability diagram.
     Overview,
+    /// The two windows: their definition, drift per column and label shift.
+    Compare,
     /// The reliability diagram large, with the calibration statistics explained.
     Calibration,
     /// Metrics against the decision threshold, the confusion matrix, costs, ROC and PR.
     Thresholds,
+    /// Data-quality checks and per-segment calibration.
+    Quality,
+    /// Ranked causes of a calibration change between the windows.
+    Diagnosis,
 }
 
 impl Tab {
     /// Every tab, in tab-bar order.
-    pub const ALL: [Tab; 3] = [Tab::Overview, Tab::Calibration, Tab::Thresholds];
+    pub const ALL: [Tab; 6] = [
+        Tab::Overview,
+        Tab::Calibration,
+        Tab::Thresholds,
+        Tab::Compare,
+        Tab::Quality,
+        Tab::Diagnosis,
+    ];
 
     /// The tab's label.
     pub fn label(self) -> &'static str {
@@ -74,6 +99,9 @@ impl Tab {
             Tab::Overview => "Overview",
             Tab::Calibration => "Calibration",
             Tab::Thresholds => "Thresholds",
+            Tab::Compare => "Compare",
+            Tab::Quality => "Quality",
+            Tab::Diagnosis => "Diagnosis",
         }
     }
 
@@ -83,6 +111,9 @@ impl Tab {
             Tab::Overview => "overview",
             Tab::Calibration => "calibration",
             Tab::Thresholds => "thresholds",
+            Tab::Compare => "compare",
+            Tab::Quality => "quality",
+            Tab::Diagnosis => "diagnosis",
         }
     }
 }
@@ -90,20 +121,42 @@ impl Tab {
 impl AppState {
     fn new() -> Self {
         let file: RwSignal<Option<Arc<LoadedFile>>> = RwSignal::new(None);
+        let current_file: RwSignal<Option<Arc<LoadedFile>>> = RwSignal::new(None);
+        let window = RwSignal::new(WindowSpec::All);
         let mapping = RwSignal::new(ColumnMapping::default());
         let settings = RwSignal::new(Settings::default());
         let report = Memo::new(move |_| {
             let file = file.get()?;
+            let current = current_file.get();
+            let window = window.get();
+            if window == WindowSpec::TwoFiles && current.is_none() {
+                return Some(Err(
+                    "Choose the current window's file to compare two files.".to_string(),
+                ));
+            }
             let mapping = mapping.get();
             let settings = settings.get();
+            let request = analysis::Request {
+                reference: &file,
+                current: current
+                    .as_deref()
+                    .filter(|_| window == WindowSpec::TwoFiles),
+                mapping: &mapping,
+                settings: &settings,
+                window,
+                now: Some(js_sys::Date::now() / 1000.0),
+            };
             Some(
-                analysis::analyze_single(&file, &mapping, &settings, "plumb-web")
+                analysis::analyze(&request, "plumb-web")
                     .map(Arc::new)
                     .map_err(|e| e.to_string()),
             )
         });
         Self {
             file,
+            current_file,
+            window,
+            bootstrap_auto_off: RwSignal::new(false),
             mapping,
             settings,
             phase: RwSignal::new(Phase::Idle),
@@ -118,6 +171,10 @@ impl AppState {
         match analysis::load_file(&name, &bytes) {
             Ok(loaded) => {
                 let mapping = analysis::detect_mapping(&loaded);
+                self.limit_bootstrap(loaded.rows);
+                // A new log starts alone: the old split or second file may not fit it.
+                self.current_file.set(None);
+                self.window.set(WindowSpec::All);
                 self.mapping.set(mapping);
                 self.file.set(Some(Arc::new(loaded)));
                 self.phase.set(Phase::Loaded);
@@ -129,6 +186,33 @@ impl AppState {
         }
     }
 
+    /// Take the current window's file (compared with the loaded one, read with its roles).
+    pub fn accept_current_bytes(&self, name: String, bytes: Vec<u8>) {
+        if self.file.with_untracked(|f| f.is_none()) {
+            self.phase.set(Phase::Failed(
+                "Load the reference file first, then the current file.".to_string(),
+            ));
+            return;
+        }
+        match analysis::load_file(&name, &bytes) {
+            Ok(loaded) => {
+                self.limit_bootstrap(loaded.rows);
+                self.current_file.set(Some(Arc::new(loaded)));
+                self.window.set(WindowSpec::TwoFiles);
+                self.phase.set(Phase::Loaded);
+            }
+            Err(e) => self.phase.set(Phase::Failed(format!("{name}: {e}"))),
+        }
+    }
+
+    /// Large logs: switch bootstrap intervals off (they would block the page for long).
+    fn limit_bootstrap(&self, rows: u64) {
+        if rows > LARGE_LOG_ROWS && self.settings.with_untracked(|s| s.bootstrap > 0) {
+            self.settings.update(|s| s.bootstrap = 0);
+            self.bootstrap_auto_off.set(true);
+        }
+    }
+
     /// The status element's state: `idle`, `loading`, `ready` or `error`, and its message.
     pub fn status(&self) -> (&'static str, String) {
         match self.phase.get() {
@@ -136,21 +220,50 @@ impl AppState {
             Phase::Loading(msg) => ("loading", msg),
             Phase::Failed(msg) => ("error", msg),
             Phase::Loaded => match self.report.get() {
-                Some(Ok(r)) => {
-                    let n = r.windows.all.as_ref().map(|w| w.n).unwrap_or_default();
-                    (
+                Some(Ok(r)) => match (&r.windows.reference, &r.windows.current) {
+                    (Some(a), Some(b)) => (
                         "ready",
                         format!(
-                            "Analysed {} rows.",
-                            crate::core::catalog::group_thousands(n as i64)
+                            "Compared {} reference rows with {} current rows.",
+                            crate::core::catalog::group_thousands(a.n as i64),
+                            crate::core::catalog::group_thousands(b.n as i64)
                         ),
-                    )
-                }
+                    ),
+                    _ => {
+                        let n = r.windows.all.as_ref().map(|w| w.n).unwrap_or_default();
+                        (
+                            "ready",
+                            format!(
+                                "Analysed {} rows.",
+                                crate::core::catalog::group_thousands(n as i64)
+                            ),
+                        )
+                    }
+                },
                 Some(Err(msg)) => ("error", msg),
                 None => ("loading", "Analysing…".to_string()),
             },
         }
     }
+}
+
+/// The window the views show: the current window of a comparison, or the whole log.
+pub fn primary_window(report: &Report) -> WindowReport {
+    report
+        .windows
+        .current
+        .clone()
+        .or_else(|| report.windows.all.clone())
+        .unwrap_or_default()
+}
+
+/// The reference window of a comparison, if two windows are active.
+pub fn reference_window(report: &Report) -> Option<WindowReport> {
+    report
+        .windows
+        .current
+        .as_ref()
+        .and(report.windows.reference.clone())
 }
 
 /// Mount the workbench on the page's body.
@@ -208,6 +321,9 @@ pub fn App() -> impl IntoView {
                             Tab::Overview => view! { <overview::Overview/> }.into_any(),
                             Tab::Calibration => view! { <calibration::Calibration/> }.into_any(),
                             Tab::Thresholds => view! { <thresholds::Thresholds/> }.into_any(),
+                            Tab::Compare => view! { <compare::Compare/> }.into_any(),
+                            Tab::Quality => view! { <quality::Quality/> }.into_any(),
+                            Tab::Diagnosis => view! { <diagnosis::DiagnosisView/> }.into_any(),
                         }}
                     </div>
                 </main>
@@ -247,25 +363,33 @@ fn TabBar() -> impl IntoView {
         ev.prevent_default();
         select(Tab::ALL[next], true);
     };
+    let tab_button = move |tab: Tab| {
+        let selected = move || state.tab.get() == tab;
+        view! {
+            <button class="tab" role="tab" type="button"
+                id=format!("tab-{}", tab.key())
+                data-testid=format!("tab-{}", tab.key())
+                aria-controls=format!("panel-{}", tab.key())
+                aria-selected=move || selected().to_string()
+                tabindex=move || if selected() { "0" } else { "-1" }
+                class:active=selected
+                on:click=move |_| select(tab, false)>
+                {tab.label()}
+            </button>
+        }
+    };
+    // Two groups: the single-window views, and the review of a comparison. Arrow keys, Home
+    // and End move across both, as one row of tabs.
     move || {
         loaded.get().then(|| {
             view! {
-                <nav class="tabs" role="tablist" aria-label="Views" on:keydown=on_key>
-                    {Tab::ALL.into_iter().map(|tab| {
-                        let selected = move || state.tab.get() == tab;
-                        view! {
-                            <button class="tab" role="tab" type="button"
-                                id=format!("tab-{}", tab.key())
-                                data-testid=format!("tab-{}", tab.key())
-                                aria-controls=format!("panel-{}", tab.key())
-                                aria-selected=move || selected().to_string()
-                                tabindex=move || if selected() { "0" } else { "-1" }
-                                class:active=selected
-                                on:click=move |_| select(tab, false)>
-                                {tab.label()}
-                            </button>
-                        }
-                    }).collect_view()}
+                <nav class="tabs" aria-label="Views and review" on:keydown=on_key>
+                    <div class="tab-group" role="tablist" aria-label="Views">
+                        {Tab::ALL[..3].iter().map(|t| tab_button(*t)).collect_view()}
+                    </div>
+                    <div class="tab-group review" role="tablist" aria-label="Review">
+                        {Tab::ALL[3..].iter().map(|t| tab_button(*t)).collect_view()}
+                    </div>
                 </nav>
             }
         })

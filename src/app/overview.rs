@@ -23,11 +23,32 @@ pub fn Overview() -> impl IntoView {
         .into_any(),
         Some(Ok(report)) => {
             let report: &Report = &report;
-            let window = report.windows.all.clone().unwrap_or_default();
+            let window = super::primary_window(report);
+            let reference = super::reference_window(report);
             let file = report.input.files.first().cloned().unwrap_or_default();
+            let failing: Vec<String> = report
+                .quality
+                .as_ref()
+                .map(|q| {
+                    q.checks
+                        .iter()
+                        .filter(|c| c.status == crate::core::quality::Status::Fail)
+                        .map(|c| c.title.clone())
+                        .collect()
+                })
+                .unwrap_or_default();
             view! {
                 <div class="overview">
-                    <MetricCards window=window.clone()/>
+                    {(!failing.is_empty()).then(|| view! {
+                        <div class="banner fail" role="alert" data-testid="quality-banner">
+                            <strong>"Data-quality checks failed: fix the pipeline before trusting any metric."</strong>
+                            <span>{format!(" Failing: {}. ", failing.join(", "))}</span>
+                            <button class="link" type="button"
+                                on:click=move |_| state.tab.set(super::Tab::Quality)>"See the Quality tab"</button>
+                        </div>
+                    })}
+                    <super::compare::WindowsBar/>
+                    <MetricCards window=window.clone() reference=reference.clone()/>
                     <div class="grid-2">
                         <section class="card chart-card">
                             <header class="card-head">
@@ -40,7 +61,7 @@ pub fn Overview() -> impl IntoView {
                                     match report.settings.interval { crate::core::report::IntervalMethod::ClopperPearson => "Clopper–Pearson", crate::core::report::IntervalMethod::Wilson => "Wilson" },
                                 )}</p>
                             </header>
-                            <ReliabilityChart window=window.clone()/>
+                            <ReliabilityChart window=window.clone() reference=reference/>
                         </section>
                         <RowAccounting file=file/>
                     </div>
@@ -73,11 +94,23 @@ fn Welcome() -> impl IntoView {
 
 /// A grid of metric cards, each with its formula on hover/focus.
 #[component]
-fn MetricCards(window: WindowReport) -> impl IntoView {
+fn MetricCards(window: WindowReport, reference: Option<WindowReport>) -> impl IntoView {
     let cards = METRICS
         .iter()
         .map(|m| {
             let value = catalog::metric_value(&window, m.key);
+            let ref_value = reference.as_ref().map(|r| catalog::metric_value(r, m.key));
+            let ref_line = ref_value.map(|v| {
+                let data = v
+                    .filter(|v| v.is_finite())
+                    .map(|v| format!("{v:?}"))
+                    .unwrap_or_default();
+                view! {
+                    <div class="metric-ref" data-testid=format!("ref-{}", m.key) data-value=data>
+                        "reference "{format_value(m.format, v)}
+                    </div>
+                }
+            });
             let shown = format_value(m.format, value);
             let data_value = value
                 .filter(|v| v.is_finite())
@@ -102,6 +135,7 @@ fn MetricCards(window: WindowReport) -> impl IntoView {
                     data-undefined=undefined.to_string()>
                     <div class="metric-label">{m.label}</div>
                     <div class="metric-value">{shown}</div>
+                    {ref_line}
                     {extra.map(|e| view! { <div class="metric-extra">{e}</div> })}
                     <div class="metric-formula" role="tooltip">
                         <code>{m.formula}</code>

@@ -8,7 +8,7 @@ use wasm_bindgen::JsCast;
 use super::{AppState, Phase};
 use crate::core::analysis;
 use crate::core::catalog::group_thousands;
-use crate::core::report::{BinStrategy, ColumnMapping, IntervalMethod, ScoreTransform};
+use crate::core::report::{BinStrategy, ColumnMapping, IntervalMethod, ScoreTransform, WindowSpec};
 
 /// The bundled demo log, relative to the page so the site works from any sub-path.
 const DEMO_URL: &str = "demo.csv";
@@ -56,6 +56,7 @@ pub fn Sidebar() -> impl IntoView {
             <DataPanel/>
             <FileSummary/>
             <ColumnsPanel/>
+            <WindowsPanel/>
             <SettingsPanel/>
             <ExportPanel/>
         </aside>
@@ -273,6 +274,212 @@ fn RoleSelect(
     }
 }
 
+/// Read the current window's file (compared with the loaded one).
+fn load_current_file(state: AppState, files: Option<web_sys::FileList>) {
+    let Some(file) = files.and_then(|f| f.get(0)) else {
+        return;
+    };
+    let name = file.name();
+    state.phase.set(Phase::Loading(format!("Reading {name}…")));
+    spawn_local(async move {
+        match crate::web::read_file(&file).await {
+            Ok(bytes) => state.accept_current_bytes(name, bytes),
+            Err(e) => state.phase.set(Phase::Failed(e)),
+        }
+    });
+}
+
+/// The mode key of a window spec, for the mode picker.
+pub(super) fn mode_key(spec: &WindowSpec) -> &'static str {
+    match spec {
+        WindowSpec::All => "all",
+        WindowSpec::TwoFiles => "two_files",
+        WindowSpec::SplitAt { .. } => "split_at",
+        WindowSpec::SplitFraction { .. } => "split_fraction",
+        WindowSpec::SplitColumn { .. } => "split_column",
+    }
+}
+
+/// Defining the two windows: a second file, or a split of the loaded one by time, by
+/// fraction of rows in time order, or by a column's value.
+#[component]
+fn WindowsPanel() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let window = state.window;
+    let set_mode = move |key: String| {
+        let file = state.file.get_untracked();
+        let mapping = state.mapping.get_untracked();
+        let spec = match key.as_str() {
+            "two_files" => WindowSpec::TwoFiles,
+            "split_fraction" => WindowSpec::SplitFraction { fraction: 0.5 },
+            "split_at" => WindowSpec::SplitAt {
+                timestamp: String::new(),
+            },
+            "split_column" => {
+                let column = mapping
+                    .model_version
+                    .clone()
+                    .or_else(|| mapping.segments.first().cloned())
+                    .unwrap_or_default();
+                let values = file
+                    .as_ref()
+                    .filter(|_| !column.is_empty())
+                    .map(|f| analysis::label_classes(f, &column))
+                    .unwrap_or_default();
+                WindowSpec::SplitColumn {
+                    column,
+                    reference: values.first().cloned().unwrap_or_default(),
+                    current: values.get(1).cloned().unwrap_or_default(),
+                }
+            }
+            _ => WindowSpec::All,
+        };
+        window.set(spec);
+    };
+    let on_current = move |ev: leptos::ev::Event| {
+        let input: Option<web_sys::HtmlInputElement> = ev.target().and_then(|t| t.dyn_into().ok());
+        if let Some(input) = input {
+            load_current_file(state, input.files());
+            input.set_value("");
+        }
+    };
+    move || {
+        let file = state.file.get()?;
+        let columns = file.column_names();
+        let spec = window.get();
+        let mode = mode_key(&spec);
+        let details = match spec.clone() {
+            WindowSpec::All => view! {
+                <p class="hint">"The whole log is one window. Pick a comparison to see drift and a diagnosis."</p>
+            }
+            .into_any(),
+            WindowSpec::TwoFiles => {
+                let current = state.current_file.get();
+                view! {
+                    <p class="hint" data-testid="current-file-name">{match current {
+                        Some(f) => format!("Current: {} ({} rows), read with the reference file's column roles.", f.name, group_thousands(f.rows as i64)),
+                        None => "Choose the current window's file below.".to_string(),
+                    }}</p>
+                }
+                .into_any()
+            }
+            WindowSpec::SplitAt { timestamp } => view! {
+                <div class="field">
+                    <label for="split-timestamp">"Reference is before"</label>
+                    <input id="split-timestamp" type="datetime-local" step="1" data-testid="split-timestamp"
+                        prop:value=timestamp
+                        on:change=move |ev| {
+                            let t = event_target_value(&ev);
+                            window.set(WindowSpec::SplitAt { timestamp: t });
+                        } />
+                    <p class="hint">"UTC. Rows at or after this time are the current window."</p>
+                </div>
+            }
+            .into_any(),
+            WindowSpec::SplitFraction { fraction } => view! {
+                <div class="field">
+                    <label for="split-fraction">"Reference share of rows (time order)"</label>
+                    <input id="split-fraction" type="number" min="0.01" max="0.99" step="0.01"
+                        data-testid="split-fraction"
+                        prop:value=fraction.to_string()
+                        on:change=move |ev| {
+                            if let Ok(f) = event_target_value(&ev).trim().parse::<f64>()
+                                && f.is_finite()
+                            {
+                                window.set(WindowSpec::SplitFraction { fraction: f.clamp(0.01, 0.99) });
+                            }
+                        } />
+                </div>
+            }
+            .into_any(),
+            WindowSpec::SplitColumn { column, reference, current } => {
+                let values = if column.is_empty() {
+                    Vec::new()
+                } else {
+                    analysis::label_classes(&file, &column)
+                };
+                let col_for_ref = column.clone();
+                let col_for_cur = column.clone();
+                let cur_for_ref = current.clone();
+                let ref_for_cur = reference.clone();
+                let file_for_col = file.clone();
+                view! {
+                    <div class="field">
+                        <label for="split-column">"Column"</label>
+                        <select id="split-column" data-testid="split-column"
+                            on:change=move |ev| {
+                                let c = event_target_value(&ev);
+                                let vals = analysis::label_classes(&file_for_col, &c);
+                                window.set(WindowSpec::SplitColumn {
+                                    column: c,
+                                    reference: vals.first().cloned().unwrap_or_default(),
+                                    current: vals.get(1).cloned().unwrap_or_default(),
+                                });
+                            }>
+                            <option value="" selected=column.is_empty()>"(choose)"</option>
+                            {columns.iter().map(|c| view! {
+                                <option value=c.clone() selected=*c == column>{c.clone()}</option>
+                            }).collect_view()}
+                        </select>
+                    </div>
+                    <div class="field-row">
+                        <div class="field">
+                            <label for="split-reference">"Reference ="</label>
+                            <select id="split-reference" data-testid="split-reference"
+                                on:change=move |ev| window.set(WindowSpec::SplitColumn {
+                                    column: col_for_ref.clone(),
+                                    reference: event_target_value(&ev),
+                                    current: cur_for_ref.clone(),
+                                })>
+                                {values.iter().map(|v| view! {
+                                    <option value=v.clone() selected=*v == reference>{v.clone()}</option>
+                                }).collect_view()}
+                            </select>
+                        </div>
+                        <div class="field">
+                            <label for="split-current">"Current ="</label>
+                            <select id="split-current" data-testid="split-current"
+                                on:change=move |ev| window.set(WindowSpec::SplitColumn {
+                                    column: col_for_cur.clone(),
+                                    reference: ref_for_cur.clone(),
+                                    current: event_target_value(&ev),
+                                })>
+                                {values.iter().map(|v| view! {
+                                    <option value=v.clone() selected=*v == current>{v.clone()}</option>
+                                }).collect_view()}
+                            </select>
+                        </div>
+                    </div>
+                }
+                .into_any()
+            }
+        };
+        Some(view! {
+            <section class="panel" data-testid="windows-panel">
+                <h2>"Compare"</h2>
+                <div class="field">
+                    <label for="window-mode">"Windows"</label>
+                    <select id="window-mode" data-testid="window-mode"
+                        on:change=move |ev| set_mode(event_target_value(&ev))>
+                        <option value="all" selected=mode == "all">"one log, no comparison"</option>
+                        <option value="two_files" selected=mode == "two_files">"two files"</option>
+                        <option value="split_at" selected=mode == "split_at">"split at a time"</option>
+                        <option value="split_fraction" selected=mode == "split_fraction">"split by share of rows"</option>
+                        <option value="split_column" selected=mode == "split_column">"split by a column's value"</option>
+                    </select>
+                </div>
+                {details}
+                <label class="button file-button small">
+                    "Current file…"
+                    <input type="file" data-testid="file-input-current"
+                        accept=".csv,.tsv,.txt,.gz,.csv.gz,.tsv.gz,text/csv,text/tab-separated-values"
+                        on:change=on_current />
+                </label>
+            </section>
+        })
+    }
+}
+
 /// Binning, threshold and interval settings.
 #[component]
 fn SettingsPanel() -> impl IntoView {
@@ -312,10 +519,10 @@ fn SettingsPanel() -> impl IntoView {
                         data-testid="threshold-input"
                         prop:value=move || settings.with(|s| s.threshold.to_string())
                         on:change=move |ev| {
-                            if let Ok(t) = event_target_value(&ev).trim().parse::<f64>() {
-                                if t.is_finite() {
-                                    settings.update(|s| s.threshold = t.clamp(0.0, 1.0));
-                                }
+                            if let Ok(t) = event_target_value(&ev).trim().parse::<f64>()
+                                && t.is_finite()
+                            {
+                                settings.update(|s| s.threshold = t.clamp(0.0, 1.0));
                             }
                         } />
                 </div>
@@ -330,6 +537,23 @@ fn SettingsPanel() -> impl IntoView {
                         <option value="wilson" selected=move || settings.with(|s| s.interval == IntervalMethod::Wilson)>"Wilson"</option>
                     </select>
                 </div>
+            </div>
+            <div class="field">
+                <label for="bootstrap-input">"Bootstrap resamples"</label>
+                <input id="bootstrap-input" type="number" min="0" max="2000" step="50"
+                    data-testid="bootstrap-input"
+                    prop:value=move || settings.with(|s| s.bootstrap.to_string())
+                    on:change=move |ev| {
+                        if let Ok(b) = event_target_value(&ev).trim().parse::<usize>() {
+                            state.bootstrap_auto_off.set(false);
+                            settings.update(|s| s.bootstrap = b.min(2000));
+                        }
+                    } />
+                {move || state.bootstrap_auto_off.get().then(|| view! {
+                    <p class="hint warn-text" data-testid="bootstrap-off-note">
+                        "Bootstrap intervals are off: this log has more than 100,000 rows and they would run for long on this page. Set resamples above 0 to turn them back on."
+                    </p>
+                })}
             </div>
         </section>
     }

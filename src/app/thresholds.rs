@@ -43,6 +43,14 @@ pub struct SweepCache(pub Memo<Option<ExactSweep>>);
 /// Put the [`SweepCache`] of `state` in context.
 pub fn provide_sweep(state: AppState) {
     let memo = Memo::new(move |_| {
+        // Two windows: the exact sweep of the whole file would not be the current window's;
+        // the view then reads the report's own numbers for the current window.
+        if state
+            .window
+            .with(|w| *w != crate::core::report::WindowSpec::All)
+        {
+            return None;
+        }
         let file = state.file.get()?;
         let prepared = state
             .mapping
@@ -157,7 +165,7 @@ fn ThresholdWorkbench() -> impl IntoView {
     let window: Memo<Option<WindowReport>> = Memo::new(move |_| {
         state
             .report
-            .with(|r| r.as_ref()?.as_ref().ok()?.windows.all.clone())
+            .with(|r| Some(super::primary_window(r.as_ref()?.as_ref().ok()?)))
     });
     let drag = ThresholdDrag {
         live: RwSignal::new(settings.with_untracked(|s| s.threshold)),

@@ -1,0 +1,336 @@
+//! The Compare view: the active window definition with each window's size, the drift table
+//! (`report.drift.columns`, one row per feature, the score and the label) and the label-shift
+//! estimates (`report.label_shift`). Every number is read from the report; nothing is computed
+//! here beyond sorting rows for display.
+
+use leptos::prelude::*;
+
+use super::AppState;
+use crate::core::catalog::group_thousands;
+use crate::core::report::{DriftColumn, LabelShiftReport, Report, WindowSpec};
+
+/// A number for tables: four significant decimals, or an em dash when undefined.
+pub fn fmt(v: Option<f64>) -> String {
+    match v {
+        Some(v) if v.is_finite() => {
+            if v != 0.0 && v.abs() < 1e-3 {
+                format!("{v:.2e}")
+            } else {
+                format!("{v:.4}")
+            }
+        }
+        _ => "—".to_string(),
+    }
+}
+
+/// A share as a percentage with one decimal.
+fn pct(v: f64) -> String {
+    if v.is_finite() {
+        format!("{:.1}%", v * 100.0)
+    } else {
+        "—".to_string()
+    }
+}
+
+/// The active window definition in words.
+pub fn describe_window(spec: &WindowSpec, report: &Report) -> (String, String) {
+    let names: Vec<&str> = report.input.files.iter().map(|f| f.name.as_str()).collect();
+    match spec {
+        WindowSpec::All => ("the whole log".into(), String::new()),
+        WindowSpec::TwoFiles => (
+            names.first().copied().unwrap_or("first file").to_string(),
+            names.get(1).copied().unwrap_or("second file").to_string(),
+        ),
+        WindowSpec::SplitAt { timestamp } => (
+            format!("before {timestamp}"),
+            format!("from {timestamp} on"),
+        ),
+        WindowSpec::SplitFraction { fraction } => (
+            format!("first {:.0}% of rows in time order", fraction * 100.0),
+            format!("last {:.0}%", (1.0 - fraction) * 100.0),
+        ),
+        WindowSpec::SplitColumn {
+            column,
+            reference,
+            current,
+        } => (
+            format!("{column} = {reference}"),
+            format!("{column} = {current}"),
+        ),
+    }
+}
+
+/// A strip stating which windows are compared and how many rows each has.
+#[component]
+pub fn WindowsBar() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    move || {
+        let report = state.report.get()?.ok()?;
+        let (Some(r), Some(c)) = (&report.windows.reference, &report.windows.current) else {
+            return None;
+        };
+        let (ref_text, cur_text) = describe_window(&report.settings.window, &report);
+        Some(view! {
+            <section class="windows-bar" data-testid="windows-bar"
+                data-kind=super::sidebar::mode_key(&report.settings.window)>
+                <div class="window-chip reference">
+                    <span class="chip-label">"Reference"</span>
+                    <span class="chip-def">{ref_text}</span>
+                    <span class="chip-n" data-testid="window-n-reference" data-value=r.n.to_string()>
+                        {format!("{} rows", group_thousands(r.n as i64))}
+                    </span>
+                </div>
+                <span class="vs" aria-hidden="true">"→"</span>
+                <div class="window-chip current">
+                    <span class="chip-label">"Current"</span>
+                    <span class="chip-def">{cur_text}</span>
+                    <span class="chip-n" data-testid="window-n-current" data-value=c.n.to_string()>
+                        {format!("{} rows", group_thousands(c.n as i64))}
+                    </span>
+                </div>
+            </section>
+        })
+    }
+}
+
+/// Sort keys of the drift table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SortKey {
+    Name,
+    Value,
+    MissingRef,
+    MissingCur,
+}
+
+/// The Compare tab.
+#[component]
+pub fn Compare() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    move || {
+        match state.report.get() {
+        None => view! { <div class="empty"><p class="hint">"Load a prediction log to compare windows."</p></div> }.into_any(),
+        Some(Err(msg)) => view! {
+            <div class="empty error-panel" data-testid="analysis-error">
+                <h2>"This comparison cannot be computed yet"</h2>
+                <p>{msg}</p>
+            </div>
+        }
+        .into_any(),
+        Some(Ok(report)) => {
+            if report.windows.current.is_none() {
+                return view! {
+                    <div class="view compare-view" data-testid="compare-view">
+                        <div class="empty" data-testid="compare-empty">
+                            <h2>"One window only"</h2>
+                            <p class="hint">"Choose a comparison in the sidebar's Compare panel: a second file (e.g. production against the training sample), a split at a time, a share of rows in time order, or a column's value (e.g. model_version = v3 against v4)."</p>
+                        </div>
+                    </div>
+                }
+                .into_any();
+            }
+            let columns = report.drift.as_ref().map(|d| d.columns.clone()).unwrap_or_default();
+            let label_shift = report.label_shift.clone();
+            view! {
+                <div class="view compare-view" data-testid="compare-view">
+                    <WindowsBar/>
+                    <DriftTable columns=columns/>
+                    {label_shift.map(|l| view! { <LabelShift shift=l/> })}
+                </div>
+            }
+            .into_any()
+        }
+    }
+    }
+}
+
+/// What a drift method is, in words.
+fn method_label(method: &str) -> &'static str {
+    match method {
+        "wasserstein_norm" => "Wasserstein ÷ ref. sd",
+        "js_distance" => "Jensen–Shannon distance",
+        "psi" => "PSI",
+        "ks_statistic" | "ks" => "KS statistic",
+        "chi2_p_value" => "χ² p-value",
+        _ => "other",
+    }
+}
+
+/// The drift table: sortable by column header, a row per column; clicking a row shows every
+/// statistic of it.
+#[component]
+fn DriftTable(columns: Vec<DriftColumn>) -> impl IntoView {
+    let sort = RwSignal::new((SortKey::Value, true));
+    let selected = RwSignal::new(None::<String>);
+    let columns = StoredValue::new(columns);
+    let drifted = columns.with_value(|c| c.iter().filter(|c| c.drifted).count());
+    let total = columns.with_value(|c| c.len());
+    let header = move |key: SortKey, label: &'static str, num: bool| {
+        let aria = move || {
+            let (k, desc) = sort.get();
+            if k == key {
+                if desc { "descending" } else { "ascending" }
+            } else {
+                "none"
+            }
+        };
+        view! {
+            <th class:num=num aria-sort=aria>
+                <button class="sort" type="button" data-testid=format!("drift-sort-{}", label.to_lowercase().replace(' ', "-"))
+                    on:click=move |_| sort.update(|(k, d)| {
+                        if *k == key { *d = !*d } else { *k = key; *d = key != SortKey::Name }
+                    })>
+                    {label}
+                    <span class="sort-mark" aria-hidden="true">{move || {
+                        let (k, d) = sort.get();
+                        if k == key { if d { " ▾" } else { " ▴" } } else { "" }
+                    }}</span>
+                </button>
+            </th>
+        }
+    };
+    let rows = move || {
+        let (key, desc) = sort.get();
+        let mut cols = columns.get_value();
+        cols.sort_by(|a, b| {
+            let o = match key {
+                SortKey::Name => a.name.cmp(&b.name),
+                SortKey::Value => {
+                    // Normalise by each method's threshold so columns measured differently
+                    // sort by how far past their threshold they are.
+                    let r = |c: &DriftColumn| {
+                        c.value
+                            .map(|v| v / c.threshold.max(f64::MIN_POSITIVE))
+                            .unwrap_or(f64::NEG_INFINITY)
+                    };
+                    r(a).total_cmp(&r(b))
+                }
+                SortKey::MissingRef => a
+                    .missing_rate_reference
+                    .total_cmp(&b.missing_rate_reference),
+                SortKey::MissingCur => a.missing_rate_current.total_cmp(&b.missing_rate_current),
+            };
+            if desc { o.reverse() } else { o }
+        });
+        cols.into_iter()
+            .map(|c| {
+                let name = c.name.clone();
+                let name2 = c.name.clone();
+                let is_sel = move || selected.get().as_deref() == Some(name2.as_str());
+                let toggle = move || selected.update(|s| {
+                    *s = if s.as_deref() == Some(name.as_str()) { None } else { Some(name.clone()) }
+                });
+                let toggle2 = toggle.clone();
+                let data_value = c.value.filter(|v| v.is_finite()).map(|v| format!("{v:?}")).unwrap_or_default();
+                view! {
+                    <tr class="clickable" class:drifted=c.drifted class:selected=is_sel
+                        data-testid=format!("drift-row-{}", c.name)
+                        data-method=c.method.clone() data-value=data_value
+                        data-drifted=c.drifted.to_string()
+                        tabindex="0"
+                        on:click=move |_| toggle()
+                        on:keydown=move |ev: web_sys::KeyboardEvent| {
+                            if ev.key() == "Enter" || ev.key() == " " { ev.prevent_default(); toggle2() }
+                        }>
+                        <td><span class="col-name">{c.name.clone()}</span>
+                            <span class=format!("role-tag {}", c.role)>{c.role.clone()}</span></td>
+                        <td>{c.kind.clone()}</td>
+                        <td>{method_label(&c.method)}</td>
+                        <td class="num">{fmt(c.value)}</td>
+                        <td class="num">{format!("{}", c.threshold)}</td>
+                        <td>{if c.drifted {
+                            view! { <span class="badge fail">"drifted"</span> }.into_any()
+                        } else {
+                            view! { <span class="badge pass">"stable"</span> }.into_any()
+                        }}</td>
+                        <td class="num">{pct(c.missing_rate_reference)}</td>
+                        <td class="num">{pct(c.missing_rate_current)}</td>
+                    </tr>
+                }
+            })
+            .collect_view()
+    };
+    let detail = move || {
+        let name = selected.get()?;
+        let c = columns.with_value(|cs| cs.iter().find(|c| c.name == name).cloned())?;
+        let stats: Vec<(&str, Option<f64>)> = vec![
+            ("PSI", c.psi),
+            ("Jensen–Shannon distance (base 2)", c.js_distance),
+            ("KS statistic", c.ks_statistic),
+            ("KS p-value", c.ks_p_value),
+            ("Wasserstein-1", c.wasserstein),
+            ("Wasserstein-1 ÷ reference sd", c.wasserstein_norm),
+            ("χ² p-value", c.chi2_p_value),
+        ];
+        Some(view! {
+            <section class="card drift-detail" data-testid="drift-detail" data-column=c.name.clone()>
+                <header class="card-head">
+                    <h2>{format!("{} — every statistic", c.name)}</h2>
+                    <p class="hint">"The overlaid distributions of both windows need per-window binned counts in the report (requested); meanwhile these are all statistics the report holds for this column."</p>
+                </header>
+                <dl class="facts stats-grid">
+                    {stats.into_iter().filter(|(_, v)| v.is_some()).map(|(k, v)| view! {
+                        <dt>{k}</dt><dd class="num">{fmt(v)}</dd>
+                    }).collect_view()}
+                </dl>
+            </section>
+        })
+    };
+    view! {
+        <section class="card" data-testid="drift-table">
+            <header class="card-head">
+                <h2>"Drift between the windows"</h2>
+                <p class="hint">{format!(
+                    "{drifted} of {total} columns drifted. Numeric columns: Wasserstein-1 distance ÷ the reference standard deviation (drifted at ≥ 0.1); categorical: Jensen–Shannon distance, base 2 (≥ 0.1). Click a row for every statistic."
+                )}</p>
+            </header>
+            <div class="table-scroll">
+                <table class="table drift">
+                    <thead><tr>
+                        {header(SortKey::Name, "Column", false)}
+                        <th>"Kind"</th>
+                        <th>"Method"</th>
+                        {header(SortKey::Value, "Value", true)}
+                        <th class="num">"Threshold"</th>
+                        <th>"Status"</th>
+                        {header(SortKey::MissingRef, "Missing ref", true)}
+                        {header(SortKey::MissingCur, "Missing cur", true)}
+                    </tr></thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+        </section>
+        {detail}
+    }
+}
+
+/// The current window's positive rate, observed and estimated from its scores alone.
+#[component]
+fn LabelShift(shift: LabelShiftReport) -> impl IntoView {
+    let item = |testid: &'static str, label: &'static str, note: &'static str, v: Option<f64>| {
+        let data = v
+            .filter(|v| v.is_finite())
+            .map(|v| format!("{v:?}"))
+            .unwrap_or_default();
+        view! {
+            <div class="metric-card neutral" data-testid=testid data-value=data>
+                <div class="metric-label">{label}</div>
+                <div class="metric-value">{v.map(pct).unwrap_or_else(|| "—".into())}</div>
+                <div class="metric-extra">{note}</div>
+            </div>
+        }
+    };
+    view! {
+        <section class="card" data-testid="label-shift">
+            <header class="card-head">
+                <h2>"Label shift"</h2>
+                <p class="hint">"The current window's positive rate from its labels, and as estimated from its scores alone — what you would see before labels arrive. A gap between the reference and current rate with stable scores points at label shift."</p>
+            </header>
+            <div class="metric-grid">
+                {item("label-shift-prior-reference", "Reference rate", "observed", shift.prior_reference)}
+                {item("label-shift-observed", "Current rate", "observed from labels", shift.prior_current_observed)}
+                {item("label-shift-em", "Current rate (EM)", "Saerens et al. 2002", shift.prior_current_em)}
+                {item("label-shift-bbse", "Current rate (BBSE)", "Lipton et al. 2018", shift.prior_current_bbse)}
+            </div>
+        </section>
+    }
+}
