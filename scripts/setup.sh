@@ -50,6 +50,16 @@ need_test() {
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver >/dev/null
   fi
 
+  # promtool checks the exported Prometheus rules (Debian's prometheus package ships it).
+  if command -v promtool >/dev/null; then
+    say "promtool present"
+  else
+    say "installing promtool (Debian package prometheus)"
+    if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends prometheus >/dev/null
+  fi
+
   if [ -f tests/e2e/node_modules/playwright-core/package.json ]; then
     say "playwright-core present"
   else

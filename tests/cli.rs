@@ -465,3 +465,48 @@ fn recalibration_preview_matches_reference_fits() {
     );
     assert!(report["recalibration"]["recommended"].is_string());
 }
+
+#[test]
+fn alerts_writes_rules_policy_and_dashboard_that_parse() {
+    let dir = std::env::temp_dir().join(format!("plumb-alerts-{}", std::process::id()));
+    let out = plumb(&[
+        "alerts",
+        path(&fixture("ops/ops_log.csv")),
+        "--current",
+        path(&fixture("ops/ops_log.csv")),
+        "--out",
+        path(&dir),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let rules: serde_yaml::Value =
+        serde_yaml::from_str(&std::fs::read_to_string(dir.join("plumb-rules.yml")).unwrap())
+            .unwrap();
+    let groups = rules["groups"].as_sequence().unwrap();
+    assert!(groups.len() >= 2, "recording and alerting groups");
+    let _: serde_yaml::Value =
+        serde_yaml::from_str(&std::fs::read_to_string(dir.join("plumb-alertmanager.yml")).unwrap())
+            .unwrap();
+    let dashboard: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("plumb-dashboard.json")).unwrap())
+            .unwrap();
+    assert!(dashboard["panels"].as_array().is_some_and(|p| !p.is_empty()));
+    let thresholds: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("plumb-thresholds.json")).unwrap())
+            .unwrap();
+    // Every proposed critical upper level appears in the rules file (latency in seconds there).
+    let text = std::fs::read_to_string(dir.join("plumb-rules.yml")).unwrap();
+    let alerts: usize = groups
+        .iter()
+        .map(|g| {
+            g["rules"]
+                .as_sequence()
+                .unwrap()
+                .iter()
+                .filter(|r| r.get("alert").is_some())
+                .count()
+        })
+        .sum();
+    assert!(alerts >= thresholds.as_array().unwrap().len(), "{alerts} alerts");
+    assert!(text.contains("severity"));
+    assert!(dir.join("plumb-operations-current.json").exists());
+}

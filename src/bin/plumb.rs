@@ -30,6 +30,37 @@ mod cli {
     enum Command {
         /// Analyse a prediction log (optionally against a second one) and print the JSON report.
         Audit(AuditArgs),
+        /// Write monitoring exports derived from a reference log: Prometheus alerting and
+        /// recording rules, an Alertmanager policy and a Grafana dashboard.
+        Alerts(AlertsArgs),
+    }
+
+    #[derive(Args, Debug)]
+    struct AlertsArgs {
+        /// The reference log the alert levels are derived from (needs a timestamp column).
+        log: PathBuf,
+        /// The current log (read with the reference's roles); its operational summary is
+        /// written beside the exports as `plumb-operations-current.json`.
+        #[arg(long)]
+        current: Option<PathBuf>,
+        /// The score column (detected when omitted).
+        #[arg(long)]
+        score: Option<String>,
+        /// The timestamp column (detected when omitted).
+        #[arg(long)]
+        timestamp: Option<String>,
+        /// The latency column, in milliseconds (detected when omitted).
+        #[arg(long)]
+        latency: Option<String>,
+        /// The status or error column (detected when omitted).
+        #[arg(long)]
+        status: Option<String>,
+        /// Decision threshold for the predicted-positive rate.
+        #[arg(long, default_value_t = 0.5)]
+        threshold: f64,
+        /// The folder to write into (created if missing).
+        #[arg(long)]
+        out: PathBuf,
     }
 
     #[derive(Args, Debug)]
@@ -138,6 +169,7 @@ mod cli {
         let cli = Cli::parse();
         let result = match cli.command {
             Command::Audit(args) => audit(args),
+            Command::Alerts(args) => alerts(args),
         };
         match result {
             Ok(code) => code,
@@ -156,6 +188,68 @@ mod cli {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| path.display().to_string());
         analysis::load_file(&name, &bytes).map_err(|e| format!("{name}: {e}"))
+    }
+
+    fn alerts(args: AlertsArgs) -> Result<ExitCode, String> {
+        if !(0.0..=1.0).contains(&args.threshold) {
+            return Err("--threshold must be within [0, 1]".into());
+        }
+        let reference = read(&args.log)?;
+        let mut mapping = analysis::detect_mapping(&reference);
+        if args.score.is_some() {
+            mapping.score = args.score;
+        }
+        if args.timestamp.is_some() {
+            mapping.timestamp = args.timestamp;
+        }
+        if args.latency.is_some() {
+            mapping.latency = args.latency;
+        }
+        if args.status.is_some() {
+            mapping.status = args.status;
+        }
+        let settings = Settings {
+            threshold: args.threshold,
+            ..Settings::default()
+        };
+        let exports = analysis::alert_exports(&reference, &mapping, &settings)
+            .map_err(|e| format!("{}: {e}", reference.name))?;
+        std::fs::create_dir_all(&args.out)
+            .map_err(|e| format!("cannot create {}: {e}", args.out.display()))?;
+        let write = |name: &str, text: &str| {
+            let path = args.out.join(name);
+            std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
+        };
+        write("plumb-rules.yml", &exports.rules_yaml)?;
+        write("plumb-alertmanager.yml", &exports.policy_yaml)?;
+        write("plumb-dashboard.json", &exports.dashboard_json)?;
+        let json = |v: &dyn erased::Json| v.to_json();
+        write("plumb-operations-reference.json", &json(&exports.operations))?;
+        write("plumb-thresholds.json", &json(&exports.thresholds))?;
+        if let Some(path) = &args.current {
+            let current = read(path)?;
+            let ops = analysis::operations(&current, &mapping, &settings)
+                .map_err(|e| format!("{}: {e}", current.name))?;
+            write("plumb-operations-current.json", &json(&ops))?;
+        }
+        eprintln!(
+            "plumb: wrote {} alert levels to {}",
+            exports.thresholds.len(),
+            args.out.display()
+        );
+        Ok(ExitCode::SUCCESS)
+    }
+
+    /// Pretty JSON of any serialisable value (a tiny object-safe wrapper for the writer above).
+    mod erased {
+        pub trait Json {
+            fn to_json(&self) -> String;
+        }
+        impl<T: serde::Serialize> Json for T {
+            fn to_json(&self) -> String {
+                serde_json::to_string_pretty(self).unwrap_or_default()
+            }
+        }
     }
 
     fn audit(args: AuditArgs) -> Result<ExitCode, String> {

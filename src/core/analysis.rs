@@ -1227,3 +1227,106 @@ fn label_shift_between(
         prior_current_bbse: bbse.map(|b| b.prior),
     }
 }
+
+/// The operational view of one log: request rate, latency quantiles, error rate, score
+/// quantiles, predicted-positive rate and per-feature missing rates per time bucket (the
+/// finest of minute/hour/day that the data allows). Needs a timestamp column.
+pub fn operations(
+    file: &LoadedFile,
+    mapping: &ColumnMapping,
+    settings: &Settings,
+) -> Result<crate::core::ops::OpsReport, PlumbError> {
+    use crate::core::ops;
+    let table = &file.table;
+    let timestamps = timestamps(table, mapping)?;
+    let score = table.require_column(mapping.score.as_deref().ok_or_else(|| {
+        PlumbError::MissingRole {
+            role: "score".into(),
+        }
+    })?)?;
+    let scores: Vec<f64> = score
+        .numeric()
+        .iter()
+        .map(|&v| schema::apply_transform(v, mapping.score_transform))
+        .collect();
+    let latency = match mapping.latency.as_deref() {
+        Some(name) => Some(table.require_column(name)?.numeric().to_vec()),
+        None => None,
+    };
+    let errors: Option<Vec<Option<u8>>> = match mapping.status.as_deref() {
+        Some(name) => {
+            let col = table.require_column(name)?;
+            Some(
+                (0..table.n_rows)
+                    .map(|row| col.text(row).and_then(ops::error_flag).or_else(|| {
+                        let v = col.numeric()[row];
+                        v.is_finite().then(|| ops::error_flag(&format!("{v}"))).flatten()
+                    }))
+                    .collect(),
+            )
+        }
+        None => None,
+    };
+    let granularity =
+        ops::Granularity::auto(&timestamps).ok_or_else(|| PlumbError::NotEnoughData {
+            what: "timestamps".into(),
+            needed: 1,
+            found: 0,
+        })?;
+    let mut report = ops::summary(
+        &timestamps,
+        &scores,
+        latency.as_deref(),
+        errors.as_deref(),
+        settings.threshold,
+        granularity,
+    )?;
+    for name in &mapping.features {
+        if let Some(col) = table.column(name) {
+            let missing: Vec<bool> = (0..table.n_rows).map(|row| col.is_missing(row)).collect();
+            report
+                .missing
+                .push(ops::missing_rates(&timestamps, granularity, name, &missing)?);
+        }
+    }
+    Ok(report)
+}
+
+/// Monitoring exports derived from a reference log: Prometheus alerting and recording rules,
+/// an Alertmanager routing policy, and a Grafana dashboard, with the thresholds they use.
+pub struct AlertExports {
+    /// The operational view of the reference log the thresholds come from.
+    pub operations: crate::core::ops::OpsReport,
+    /// Warning and critical levels per monitored quantity.
+    pub thresholds: Vec<crate::core::ops::AlertThreshold>,
+    /// `plumb-rules.yml`.
+    pub rules_yaml: String,
+    /// `plumb-alertmanager.yml`.
+    pub policy_yaml: String,
+    /// `plumb-dashboard.json`.
+    pub dashboard_json: String,
+}
+
+/// Build the monitoring exports from the reference (or single) log.
+pub fn alert_exports(
+    reference: &LoadedFile,
+    mapping: &ColumnMapping,
+    settings: &Settings,
+) -> Result<AlertExports, PlumbError> {
+    use crate::core::export::{grafana, prometheus};
+    let operations = operations(reference, mapping, settings)?;
+    let thresholds = crate::core::ops::alert_thresholds(&operations);
+    let options = prometheus::RulesOptions::for_granularity(operations.granularity);
+    let dashboard = grafana::dashboard_json(
+        &thresholds,
+        &options,
+        &format!("Plumb: {}", reference.name),
+    );
+    Ok(AlertExports {
+        rules_yaml: prometheus::rules_yaml(&thresholds, &options),
+        policy_yaml: prometheus::policy_yaml(),
+        dashboard_json: serde_json::to_string_pretty(&dashboard).unwrap_or_default(),
+        thresholds,
+        operations,
+    })
+}
