@@ -477,7 +477,12 @@ fn alerts_writes_rules_policy_and_dashboard_that_parse() {
         "--out",
         path(&dir),
     ]);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let rules: serde_yaml::Value =
         serde_yaml::from_str(&std::fs::read_to_string(dir.join("plumb-rules.yml")).unwrap())
             .unwrap();
@@ -489,7 +494,11 @@ fn alerts_writes_rules_policy_and_dashboard_that_parse() {
     let dashboard: Value =
         serde_json::from_str(&std::fs::read_to_string(dir.join("plumb-dashboard.json")).unwrap())
             .unwrap();
-    assert!(dashboard["panels"].as_array().is_some_and(|p| !p.is_empty()));
+    assert!(
+        dashboard["panels"]
+            .as_array()
+            .is_some_and(|p| !p.is_empty())
+    );
     let thresholds: Value =
         serde_json::from_str(&std::fs::read_to_string(dir.join("plumb-thresholds.json")).unwrap())
             .unwrap();
@@ -506,7 +515,10 @@ fn alerts_writes_rules_policy_and_dashboard_that_parse() {
                 .count()
         })
         .sum();
-    assert!(alerts >= thresholds.as_array().unwrap().len(), "{alerts} alerts");
+    assert!(
+        alerts >= thresholds.as_array().unwrap().len(),
+        "{alerts} alerts"
+    );
     assert!(text.contains("severity"));
     assert!(dir.join("plumb-operations-current.json").exists());
 }

@@ -6,8 +6,48 @@
 use leptos::prelude::*;
 
 use super::AppState;
+use super::chart::{self, CanvasArea, ChartSpec};
 use crate::core::catalog::group_thousands;
-use crate::core::report::{DriftColumn, LabelShiftReport, Report, WindowSpec};
+use crate::core::render::{self, ChartStyle, DistributionChart};
+use crate::core::report::{DriftColumn, DriftDistribution, LabelShiftReport, Report, WindowSpec};
+
+/// Both windows' distributions of one column, overlaid (the same drawing code as the SVG).
+fn distribution_view(name: String, d: DriftDistribution) -> impl IntoView {
+    let data = StoredValue::new((name, d));
+    let with_chart =
+        move |f: &mut dyn FnMut(
+            &DistributionChart,
+        ) -> Result<render::ChartLayout, render::RenderError>| {
+            data.with_value(|(name, d)| {
+                let chart = if d.categories.is_empty() {
+                    DistributionChart::numeric(name, &d.edges, &d.reference, &d.current)
+                } else {
+                    DistributionChart::categorical(name, &d.categories, &d.reference, &d.current)
+                };
+                f(&chart)
+            })
+        };
+    let draw = move |area: &CanvasArea, style: &ChartStyle| {
+        with_chart(&mut |c| render::distribution_chart(area, c, style))
+    };
+    let svg = move || {
+        let mut out = Err(render::RenderError::Backend("no chart".into()));
+        let _ = with_chart(&mut |c| {
+            let (w, h) = chart::SVG_WIDE;
+            out = render::distribution_chart_svg(c, &ChartStyle::new(w, h));
+            Err(render::RenderError::Backend(String::new()))
+        });
+        out
+    };
+    let spec = ChartSpec {
+        testid: "distribution-chart",
+        aria: "Distribution of the column in the reference and the current window".to_string(),
+        file_stem: "distribution",
+        aspect: 0.42,
+        height: (240, 420),
+    };
+    chart::canvas_chart(spec, draw, svg, |_, _, _| None, None, None)
+}
 
 /// A number for tables: four significant decimals, or an em dash when undefined.
 pub fn fmt(v: Option<f64>) -> String {
@@ -264,9 +304,14 @@ fn DriftTable(columns: Vec<DriftColumn>) -> impl IntoView {
         Some(view! {
             <section class="card drift-detail" data-testid="drift-detail" data-column=c.name.clone()>
                 <header class="card-head">
-                    <h2>{format!("{} — every statistic", c.name)}</h2>
-                    <p class="hint">"The overlaid distributions of both windows need per-window binned counts in the report (requested); meanwhile these are all statistics the report holds for this column."</p>
+                    <h2>{format!("{} — reference and current", c.name)}</h2>
+                    <p class="hint">{if c.kind == "numeric" {
+                        "Share of each window's rows per bin; the bins are the reference window's deciles (the PSI bins)."
+                    } else {
+                        "Share of each window's rows per category; categories beyond the top 20 are pooled as “(other)”."
+                    }}</p>
                 </header>
+                {c.distribution.clone().map(|d| distribution_view(c.name.clone(), d))}
                 <dl class="facts stats-grid">
                     {stats.into_iter().filter(|(_, v)| v.is_some()).map(|(k, v)| view! {
                         <dt>{k}</dt><dd class="num">{fmt(v)}</dd>

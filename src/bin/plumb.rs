@@ -224,7 +224,10 @@ mod cli {
         write("plumb-alertmanager.yml", &exports.policy_yaml)?;
         write("plumb-dashboard.json", &exports.dashboard_json)?;
         let json = |v: &dyn erased::Json| v.to_json();
-        write("plumb-operations-reference.json", &json(&exports.operations))?;
+        write(
+            "plumb-operations-reference.json",
+            &json(&exports.operations),
+        )?;
         write("plumb-thresholds.json", &json(&exports.thresholds))?;
         if let Some(path) = &args.current {
             let current = read(path)?;

@@ -11,10 +11,11 @@ use crate::core::ingest::{self, Table};
 use crate::core::metrics::{calibration, drift, label_shift, ranking, smooth, threshold};
 use crate::core::quality::{self, ColumnMissing, QualityInput, QualityReport};
 use crate::core::report::{
-    ColumnMapping, CurvePoints, Dialect, DriftColumn, DriftReport, ExclusionReason, Generator,
-    Input, InputFile, LabelShiftReport, OptimalThresholdReport, RecalibrationMetrics,
-    RecalibrationReport, RecalibrationResult, ReliabilityBin, Report, SCHEMA, ScoreHistogram,
-    SegmentColumn, Settings, SmoothCurveReport, ThresholdPoint, WindowReport, WindowSpec, Windows,
+    ColumnMapping, CurvePoints, Dialect, DriftColumn, DriftDistribution, DriftReport,
+    ExclusionReason, Generator, Input, InputFile, LabelShiftReport, OptimalThresholdReport,
+    RecalibrationMetrics, RecalibrationReport, RecalibrationResult, ReliabilityBin, Report, SCHEMA,
+    ScoreHistogram, SegmentColumn, Settings, SmoothCurveReport, ThresholdPoint, WindowReport,
+    WindowSpec, Windows,
 };
 use crate::core::schema::{self, Prepared};
 use crate::core::segments;
@@ -80,12 +81,13 @@ pub fn detect_mapping(file: &LoadedFile) -> ColumnMapping {
 /// `schema::prepare` resolves itself, such as the default positive class).
 pub fn complete_mapping(file: &LoadedFile, mapping: &mut ColumnMapping) {
     if mapping.positive_label.is_none()
-        && let Some(label) = mapping.label.as_deref() {
-            let detected = schema::detect_mapping(&file.table);
-            if detected.label.as_deref() == Some(label) {
-                mapping.positive_label = detected.positive_label;
-            }
+        && let Some(label) = mapping.label.as_deref()
+    {
+        let detected = schema::detect_mapping(&file.table);
+        if detected.label.as_deref() == Some(label) {
+            mapping.positive_label = detected.positive_label;
         }
+    }
 }
 
 /// The distinct values of a label column, for the positive-class picker (empty on error).
@@ -354,7 +356,11 @@ fn compare(
         recalibration_preview(reference, current, label_shift.prior_current_em, settings);
     Comparison {
         windows: Windows {
-            reference: Some(window_report(&reference.scores, &reference.labels, settings)),
+            reference: Some(window_report(
+                &reference.scores,
+                &reference.labels,
+                settings,
+            )),
             current: Some(window_report(&current.scores, &current.labels, settings)),
             ..Windows::default()
         },
@@ -585,9 +591,10 @@ fn split_one<'t>(
 fn parse_cut(text: &str) -> Result<f64, PlumbError> {
     let t = text.trim();
     if let Ok(v) = t.parse::<f64>()
-        && v.is_finite() {
-            return Ok(v);
-        }
+        && v.is_finite()
+    {
+        return Ok(v);
+    }
     ingest::parse_iso8601(t.as_bytes()).ok_or_else(|| PlumbError::InvalidSetting {
         setting: "split timestamp".into(),
         value: text.to_string(),
@@ -710,30 +717,30 @@ pub fn window_report(scores: &[f64], labels: &[u8], settings: &Settings) -> Wind
     if let Some(fit) = smooth_fit
         && let Some(curve) =
             smooth::smooth_reliability_curve(scores, labels, fit.sigma, smooth::DEFAULT_GRID)
-        {
-            let band = (settings.bootstrap > 0)
-                .then(|| {
-                    smooth::smooth_band(
-                        scores,
-                        labels,
-                        settings.bootstrap,
-                        settings.seed.wrapping_add(2),
-                        settings.confidence,
-                    )
-                })
-                .flatten();
-            let (lower, upper) = match band {
-                Some(b) if b.x.len() == curve.x.len() => (b.lower, b.upper),
-                _ => (Vec::new(), Vec::new()),
-            };
-            w.smooth_curve = Some(SmoothCurveReport {
-                sigma: fit.sigma,
-                x: curve.x,
-                y: curve.y,
-                lower,
-                upper,
-            });
-        }
+    {
+        let band = (settings.bootstrap > 0)
+            .then(|| {
+                smooth::smooth_band(
+                    scores,
+                    labels,
+                    settings.bootstrap,
+                    settings.seed.wrapping_add(2),
+                    settings.confidence,
+                )
+            })
+            .flatten();
+        let (lower, upper) = match band {
+            Some(b) if b.x.len() == curve.x.len() => (b.lower, b.upper),
+            _ => (Vec::new(), Vec::new()),
+        };
+        w.smooth_curve = Some(SmoothCurveReport {
+            sigma: fit.sigma,
+            x: curve.x,
+            y: curve.y,
+            lower,
+            upper,
+        });
+    }
 
     // Discrimination and the decision threshold, from one sorted summary.
     if let Ok(summary) = ranking::RankSummary::new(scores, labels) {
@@ -1151,7 +1158,49 @@ fn numeric_drift(
         value: outcome.map(|o| o.value),
         threshold: method.threshold(),
         drifted: outcome.is_some_and(|o| o.drifted),
+        distribution: numeric_distribution(reference, current),
     }
+}
+
+/// Shares of `counts` (all zeros when empty).
+fn shares(counts: &[u64]) -> Vec<f64> {
+    let total: u64 = counts.iter().sum();
+    counts
+        .iter()
+        .map(|&c| {
+            if total == 0 {
+                0.0
+            } else {
+                c as f64 / total as f64
+            }
+        })
+        .collect()
+}
+
+/// Both windows over the PSI bins (reference deciles), with finite outer edges.
+fn numeric_distribution(reference: &[f64], current: &[f64]) -> Option<DriftDistribution> {
+    let bins = drift::numeric_bins(reference, current, drift::DEFAULT_BINS)?;
+    let finite = reference.iter().chain(current).filter(|v| v.is_finite());
+    let (lo, hi) = finite.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| {
+        (lo.min(v), hi.max(v))
+    });
+    if !(lo.is_finite() && hi.is_finite()) {
+        return None;
+    }
+    let mut edges = bins.edges.clone();
+    let second = edges.get(1).copied().unwrap_or(lo);
+    if let Some(first) = edges.first_mut() {
+        *first = lo.min(second);
+    }
+    let last = edges.len().checked_sub(1)?;
+    let before_last = edges.get(last.checked_sub(1)?).copied().unwrap_or(hi);
+    edges[last] = hi.max(before_last);
+    Some(DriftDistribution {
+        edges,
+        categories: Vec::new(),
+        reference: shares(&bins.reference),
+        current: shares(&bins.current),
+    })
 }
 
 fn categorical_drift(
@@ -1192,6 +1241,12 @@ fn categorical_drift(
         value: outcome.map(|o| o.value),
         threshold: method.threshold(),
         drifted: outcome.is_some_and(|o| o.drifted),
+        distribution: Some(DriftDistribution {
+            edges: Vec::new(),
+            categories: dist.categories.clone(),
+            reference: shares(&dist.reference),
+            current: shares(&dist.current),
+        }),
     }
 }
 
@@ -1258,10 +1313,14 @@ pub fn operations(
             let col = table.require_column(name)?;
             Some(
                 (0..table.n_rows)
-                    .map(|row| col.text(row).and_then(ops::error_flag).or_else(|| {
-                        let v = col.numeric()[row];
-                        v.is_finite().then(|| ops::error_flag(&format!("{v}"))).flatten()
-                    }))
+                    .map(|row| {
+                        col.text(row).and_then(ops::error_flag).or_else(|| {
+                            let v = col.numeric()[row];
+                            v.is_finite()
+                                .then(|| ops::error_flag(&format!("{v}")))
+                                .flatten()
+                        })
+                    })
                     .collect(),
             )
         }
@@ -1284,9 +1343,12 @@ pub fn operations(
     for name in &mapping.features {
         if let Some(col) = table.column(name) {
             let missing: Vec<bool> = (0..table.n_rows).map(|row| col.is_missing(row)).collect();
-            report
-                .missing
-                .push(ops::missing_rates(&timestamps, granularity, name, &missing)?);
+            report.missing.push(ops::missing_rates(
+                &timestamps,
+                granularity,
+                name,
+                &missing,
+            )?);
         }
     }
     Ok(report)
@@ -1317,11 +1379,8 @@ pub fn alert_exports(
     let operations = operations(reference, mapping, settings)?;
     let thresholds = crate::core::ops::alert_thresholds(&operations);
     let options = prometheus::RulesOptions::for_granularity(operations.granularity);
-    let dashboard = grafana::dashboard_json(
-        &thresholds,
-        &options,
-        &format!("Plumb: {}", reference.name),
-    );
+    let dashboard =
+        grafana::dashboard_json(&thresholds, &options, &format!("Plumb: {}", reference.name));
     Ok(AlertExports {
         rules_yaml: prometheus::rules_yaml(&thresholds, &options),
         policy_yaml: prometheus::policy_yaml(),

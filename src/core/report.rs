@@ -168,6 +168,24 @@ pub struct DriftColumn {
     pub threshold: f64,
     /// Whether the column drifted by that method.
     pub drifted: bool,
+    /// Both windows' distributions over shared bins (numeric: reference deciles; categorical:
+    /// the top categories and "(other)"), as shares of each window's rows, for charts.
+    #[serde(default)]
+    pub distribution: Option<DriftDistribution>,
+}
+
+/// Shares of each window's rows per bin or category.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct DriftDistribution {
+    /// Numeric: bin edges, ascending (the outer edges are the smallest and largest value seen in
+    /// either window). Empty for categorical columns.
+    pub edges: Vec<f64>,
+    /// Categorical: category names. Empty for numeric columns.
+    pub categories: Vec<String>,
+    /// Reference window share per bin or category.
+    pub reference: Vec<f64>,
+    /// Current window share per bin or category.
+    pub current: Vec<f64>,
 }
 
 /// The current window's positive rate: observed, and estimated from scores alone.

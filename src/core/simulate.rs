@@ -564,6 +564,7 @@ fn numeric_column(name: &str, r: &[f64], c: &[f64]) -> DriftColumn {
         value: outcome.map(|o| o.value),
         threshold: method.threshold(),
         drifted: outcome.is_some_and(|o| o.drifted),
+        distribution: None,
         ..DriftColumn::default()
     }
 }
@@ -593,6 +594,7 @@ fn categorical_column(name: &str, r: &[String], c: &[String]) -> DriftColumn {
         value: outcome.map(|o| o.value),
         threshold: method.threshold(),
         drifted: outcome.is_some_and(|o| o.drifted),
+        distribution: None,
         ..DriftColumn::default()
     }
 }

@@ -83,6 +83,13 @@ test('two files: drift rows match SciPy goldens and the diagnosis names a verdic
   // Clicking a row opens its statistics; sorting by name puts rows in name order.
   await page.getByTestId('drift-row-x1').click();
   assert.equal(await page.getByTestId('drift-detail').getAttribute('data-column'), 'x1');
+  // Both windows' distributions are drawn, and download as well-formed SVG.
+  await page.getByTestId('distribution-chart').locator('canvas').waitFor();
+  const [dl] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByTestId('drift-detail').getByTestId('export-svg').click(),
+  ]);
+  assert.match(await readFile(await dl.path(), 'utf8'), /<svg[\s\S]*<\/svg>/);
   await page.getByTestId('label-shift').waitFor();
   await screenshot(page, 'compare-two-files.png');
   await page.getByTestId('drift-sort-column').click();

@@ -107,6 +107,8 @@ export async function readMetrics(page) {
 
 export async function screenshot(page, name) {
   await mkdir(ARTIFACTS, { recursive: true });
+  // Sticky header and sidebar would be painted where the page was scrolled to.
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: join(ARTIFACTS, name), fullPage: true });
 }
 
