@@ -332,7 +332,15 @@ fn reliability_of<'a>(
         histogram: Some(&w.histogram),
         log_scale: log,
         stacked: !log,
-        smooth: None,
+        // relplot's kernel-smoothed reliability curve with its bootstrap band, when the report
+        // has one (the band is absent when bootstrap intervals are off).
+        smooth: w.smooth_curve.as_ref().map(|c| render::SmoothOverlay {
+            name: "smoothed (relplot)",
+            x: &c.x,
+            y: &c.y,
+            lower: &c.lower,
+            upper: &c.upper,
+        }),
         size_by_count: false,
     }
 }

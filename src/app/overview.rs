@@ -120,7 +120,12 @@ fn MetricCards(window: WindowReport, reference: Option<WindowReport>) -> impl In
                 "roc_auc" => window
                     .roc_auc_ci
                     .map(|[lo, hi]| format!("95% CI {lo:.3}–{hi:.3} (DeLong)")),
-                "smooth_ece" => None,
+                "smooth_ece" => window
+                    .smooth_ece_ci
+                    .map(|[lo, hi]| format!("95% CI {lo:.4}–{hi:.4} (bootstrap)")),
+                "ece" => window
+                    .ece_ci
+                    .map(|[lo, hi]| format!("95% CI {lo:.4}–{hi:.4} (bootstrap)")),
                 _ => None,
             };
             let tone = match (m.better, value) {

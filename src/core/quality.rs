@@ -126,7 +126,9 @@ pub struct QualityCheck {
     /// What was found, in plain words with the numbers.
     pub detail: String,
     /// Up to the first [`MAX_ROWS`] row indices (0-based into the current window's slices)
-    /// that show the problem; empty on pass/skip and for whole-distribution findings.
+    /// that show the problem; empty on pass/skip and for whole-distribution findings. In a
+    /// [`crate::core::report::Report`] these are converted to editor line numbers of the file
+    /// (`core::analysis`), which is what the app and the exports show.
     pub rows: Vec<u64>,
     /// Rows involved in the finding (missing cells for `missing_rates`); 0 on pass or skip.
     pub count: u64,
