@@ -9,7 +9,9 @@ use super::AppState;
 use super::chart::{self, CanvasArea, ChartSpec};
 use crate::core::catalog::group_thousands;
 use crate::core::render::{self, ChartStyle, DistributionChart};
-use crate::core::report::{DriftColumn, DriftDistribution, LabelShiftReport, Report, WindowSpec};
+use crate::core::report::{
+    DriftColumn, DriftDistribution, LabelShiftReport, RecalibrationReport, Report, WindowSpec,
+};
 
 /// Both windows' distributions of one column, overlaid (the same drawing code as the SVG).
 fn distribution_view(name: String, d: DriftDistribution) -> impl IntoView {
@@ -170,11 +172,13 @@ pub fn Compare() -> impl IntoView {
             }
             let columns = report.drift.as_ref().map(|d| d.columns.clone()).unwrap_or_default();
             let label_shift = report.label_shift.clone();
+            let recalibration = report.recalibration.clone();
             view! {
                 <div class="view compare-view" data-testid="compare-view">
                     <WindowsBar/>
                     <DriftTable columns=columns/>
                     {label_shift.map(|l| view! { <LabelShift shift=l/> })}
+                    {recalibration.map(|r| view! { <Recalibration preview=r/> })}
                 </div>
             }
             .into_any()
@@ -349,6 +353,92 @@ fn DriftTable(columns: Vec<DriftColumn>) -> impl IntoView {
 }
 
 /// The current window's positive rate, observed and estimated from its scores alone.
+/// What each recalibration method is, in words.
+fn recalibration_label(method: &str) -> &'static str {
+    match method {
+        "platt" => "Platt scaling (logistic on the score)",
+        "platt_logit" => "Logistic on logit(score) (slope and intercept)",
+        "isotonic" => "Isotonic regression (PAV)",
+        "temperature" => "Temperature scaling",
+        "beta" => "Beta calibration",
+        "histogram" => "Histogram binning",
+        "prior_correction" => "Prior correction (EM prior)",
+        _ => "other",
+    }
+}
+
+/// The recalibration preview: each map fitted on the reference window, applied to the current
+/// one; calibration before and after, and each map as JSON to apply elsewhere.
+#[component]
+fn Recalibration(preview: RecalibrationReport) -> impl IntoView {
+    let fmt4 = |v: Option<f64>| v.map(|v| format!("{v:.4}")).unwrap_or_else(|| "—".into());
+    let before = preview.methods.first().map(|m| m.before.clone()).unwrap_or_default();
+    let recommended = preview.recommended.clone();
+    let rows = preview
+        .methods
+        .into_iter()
+        .map(|m| {
+            let is_best = recommended.as_deref() == Some(m.method.as_str());
+            let after = m.after.clone().unwrap_or_default();
+            let map_json = m.map.as_ref().and_then(|map| serde_json::to_string_pretty(map).ok());
+            let key = m.method.clone();
+            let download = move |_| {
+                if let Some(json) = &map_json {
+                    let _ = crate::web::download(
+                        &format!("plumb-recalibration-{key}.json"),
+                        "application/json",
+                        json,
+                    );
+                }
+            };
+            let failed = m.error.clone();
+            view! {
+                <tr data-testid=format!("recal-{}", m.method) class:best=is_best
+                    data-ece-after=after.ece.map(|v| format!("{v:?}")).unwrap_or_default()
+                    data-log-loss-after=after.log_loss.map(|v| format!("{v:?}")).unwrap_or_default()>
+                    <td>{recalibration_label(&m.method)}
+                        {is_best.then(|| view! { <span class="badge pass">"recommended"</span> })}
+                        {failed.clone().map(|e| view! { <div class="hint">{format!("not fitted: {e}")}</div> })}</td>
+                    <td class="num">{fmt4(after.ece)}</td>
+                    <td class="num">{fmt4(after.smooth_ece)}</td>
+                    <td class="num">{fmt4(after.brier_score)}</td>
+                    <td class="num">{fmt4(after.log_loss)}</td>
+                    <td>{failed.is_none().then(|| view! {
+                        <button class="button small" data-testid=format!("recal-download-{}", m.method) on:click=download>"Map (JSON)"</button>
+                    })}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="card" data-testid="recalibration">
+            <header class="card-head">
+                <h2>"Recalibration preview"</h2>
+                <p class="hint">"Each map is fitted on the reference window and applied to the current window's scores. The recommendation is the lowest log loss (a strictly proper score) that beats doing nothing; recalibration fixes calibration, not ranking."</p>
+            </header>
+            <div class="table-scroll">
+                <table class="table">
+                    <thead><tr>
+                        <th>"Map"</th><th class="num">"ECE"</th><th class="num">"Smooth ECE"</th>
+                        <th class="num">"Brier"</th><th class="num">"Log loss"</th><th></th>
+                    </tr></thead>
+                    <tbody>
+                        <tr class="baseline" data-testid="recal-none">
+                            <td>"As is (no recalibration)"</td>
+                            <td class="num">{fmt4(before.ece)}</td>
+                            <td class="num">{fmt4(before.smooth_ece)}</td>
+                            <td class="num">{fmt4(before.brier_score)}</td>
+                            <td class="num">{fmt4(before.log_loss)}</td>
+                            <td></td>
+                        </tr>
+                        {rows}
+                    </tbody>
+                </table>
+            </div>
+        </section>
+    }
+}
+
 #[component]
 fn LabelShift(shift: LabelShiftReport) -> impl IntoView {
     let item = |testid: &'static str, label: &'static str, note: &'static str, v: Option<f64>| {

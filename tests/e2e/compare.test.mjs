@@ -91,6 +91,17 @@ test('two files: drift rows match SciPy goldens and the diagnosis names a verdic
   ]);
   assert.match(await readFile(await dl.path(), 'utf8'), /<svg[\s\S]*<\/svg>/);
   await page.getByTestId('label-shift').waitFor();
+  // Recalibration preview: every map fitted on the reference, a recommendation, maps as JSON.
+  for (const m of ['platt', 'platt_logit', 'isotonic', 'temperature', 'beta', 'histogram', 'prior_correction']) {
+    await page.getByTestId(`recal-${m}`).waitFor();
+  }
+  assert.equal(await page.getByTestId('recalibration').locator('.badge', { hasText: 'recommended' }).count(), 1);
+  const [mapDl] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByTestId('recal-download-isotonic').click(),
+  ]);
+  const map = JSON.parse(await readFile(await mapDl.path(), 'utf8'));
+  assert.equal(map.method, 'isotonic');
   await screenshot(page, 'compare-two-files.png');
   await page.getByTestId('drift-sort-column').click();
   const names = await page.$$eval('[data-testid^="drift-row-"]', (els) => els.map((e) => e.dataset.testid.slice(10)));
