@@ -10,6 +10,7 @@ mod diagnosis;
 mod overview;
 mod quality;
 mod sidebar;
+mod signoff;
 mod thresholds;
 
 use std::sync::Arc;
@@ -80,17 +81,20 @@ pub enum Tab {
     Quality,
     /// Ranked causes of a calibration change between the windows.
     Diagnosis,
+    /// Acceptance gates, the reviewer's decision and the report exports.
+    SignOff,
 }
 
 impl Tab {
     /// Every tab, in tab-bar order.
-    pub const ALL: [Tab; 6] = [
+    pub const ALL: [Tab; 7] = [
         Tab::Overview,
         Tab::Calibration,
         Tab::Thresholds,
         Tab::Compare,
         Tab::Quality,
         Tab::Diagnosis,
+        Tab::SignOff,
     ];
 
     /// The tab's label.
@@ -102,6 +106,7 @@ impl Tab {
             Tab::Compare => "Compare",
             Tab::Quality => "Quality",
             Tab::Diagnosis => "Diagnosis",
+            Tab::SignOff => "Sign-off",
         }
     }
 
@@ -114,6 +119,7 @@ impl Tab {
             Tab::Compare => "compare",
             Tab::Quality => "quality",
             Tab::Diagnosis => "diagnosis",
+            Tab::SignOff => "signoff",
         }
     }
 }
@@ -324,6 +330,7 @@ pub fn App() -> impl IntoView {
                             Tab::Compare => view! { <compare::Compare/> }.into_any(),
                             Tab::Quality => view! { <quality::Quality/> }.into_any(),
                             Tab::Diagnosis => view! { <diagnosis::DiagnosisView/> }.into_any(),
+                            Tab::SignOff => view! { <signoff::SignOffView/> }.into_any(),
                         }}
                     </div>
                 </main>

@@ -206,6 +206,9 @@ test('the review tabs are reachable by keyboard; a share-of-rows split states it
   // One window: the review tabs explain how to define a comparison instead of failing.
   await page.getByTestId('tab-overview').focus();
   await page.keyboard.press('End');
+  await page.getByTestId('signoff-view').waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), 'tab-signoff');
+  await page.keyboard.press('ArrowLeft');
   await page.getByTestId('diagnosis-empty').waitFor();
   assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), 'tab-diagnosis');
   await page.keyboard.press('ArrowLeft');

@@ -1,0 +1,246 @@
+//! Sign-off: acceptance gates evaluated on the report, the reviewer's decision, and the exports
+//! (self-contained HTML, Markdown, JSON) that carry both. Gates are evaluated by
+//! `core::gates`; the reports are written by `core::export` — the same code as `plumb audit`.
+
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+use super::AppState;
+use crate::core::export::{Decision, SignOff, html, markdown};
+use crate::core::gates::{self, Gate, Verdict};
+use crate::core::report::Report;
+
+/// The sign-off view.
+#[component]
+pub fn SignOffView() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    // `None`: the default gates for the report's windows; `Some`: edited or loaded gates.
+    let gates: RwSignal<Option<Vec<Gate>>> = RwSignal::new(None);
+    let gates_error: RwSignal<Option<String>> = RwSignal::new(None);
+    let reviewer = RwSignal::new(String::new());
+    let decision = RwSignal::new(Decision::Approve);
+    let rationale = RwSignal::new(String::new());
+
+    let active = move |report: &Report| {
+        gates
+            .get()
+            .unwrap_or_else(|| gates::default_gates(report.windows.current.is_some()))
+    };
+
+    // The report with the gates and the sign-off applied: what every export writes.
+    let signed = move || -> Option<Report> {
+        let Some(Ok(report)) = state.report.get_untracked() else {
+            return None;
+        };
+        let mut r: Report = (*report).clone();
+        let g = gates
+            .get_untracked()
+            .unwrap_or_else(|| gates::default_gates(r.windows.current.is_some()));
+        r.apply_gates(&g);
+        let name = reviewer.get_untracked();
+        if !name.trim().is_empty() {
+            r.signoff = Some(SignOff {
+                reviewer: name.trim().to_string(),
+                decision: decision.get_untracked(),
+                rationale: rationale.get_untracked(),
+                timestamp: String::from(js_sys::Date::new_0().to_iso_string()),
+            });
+        }
+        Some(r)
+    };
+    let stem = move |r: &Report| {
+        r.input
+            .files
+            .first()
+            .map(|f| f.name.split('.').next().unwrap_or("report").to_string())
+            .unwrap_or_else(|| "report".into())
+    };
+    let export = move |kind: &'static str| {
+        let Some(r) = signed() else { return };
+        let gate_report = r.gate_report();
+        let (name, mime, text) = match kind {
+            "html" => (
+                format!("{}.plumb.html", stem(&r)),
+                "text/html",
+                html::html_report(&r, gate_report.as_ref(), r.signoff.as_ref()),
+            ),
+            "md" => (
+                format!("{}.plumb.md", stem(&r)),
+                "text/markdown",
+                markdown::markdown_report(&r, gate_report.as_ref(), r.signoff.as_ref()),
+            ),
+            _ => (
+                format!("{}.plumb.signed.json", stem(&r)),
+                "application/json",
+                crate::core::analysis::report_json(&r).unwrap_or_default(),
+            ),
+        };
+        let _ = crate::web::download(&name, mime, &text);
+    };
+    let load_gates = move |ev: leptos::ev::Event| {
+        let input: Option<web_sys::HtmlInputElement> = ev.target().and_then(|t| t.dyn_into().ok());
+        let Some(file) = input.as_ref().and_then(|i| i.files()).and_then(|f| f.get(0)) else {
+            return;
+        };
+        if let Some(i) = input {
+            i.set_value("");
+        }
+        leptos::task::spawn_local(async move {
+            let text = match crate::web::read_file(&file).await {
+                Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+                Err(e) => {
+                    gates_error.set(Some(e));
+                    return;
+                }
+            };
+            match gates::parse_gates(&text) {
+                Ok(g) => {
+                    gates.set(Some(g));
+                    gates_error.set(None);
+                }
+                Err(e) => gates_error.set(Some(format!("{}: {e}", file.name()))),
+            }
+        });
+    };
+    let download_toml = move |_| {
+        if let Some(Ok(report)) = state.report.get_untracked() {
+            let g = gates
+                .get_untracked()
+                .unwrap_or_else(|| gates::default_gates(report.windows.current.is_some()));
+            let _ = crate::web::download("gates.toml", "application/toml", &gates::to_toml(&g));
+        }
+    };
+
+    let gate_table = move || {
+        let Some(Ok(report)) = state.report.get() else {
+            return view! { <p class="hint">"Load a prediction log to evaluate gates."</p> }.into_any();
+        };
+        let current = active(&report);
+        let result = gates::evaluate(&report, &current);
+        let verdict = match result.verdict {
+            Verdict::Pass => "pass",
+            Verdict::Fail => "fail",
+        };
+        let failed = result.failed();
+        let rows = result
+            .gates
+            .into_iter()
+            .enumerate()
+            .map(|(i, g)| {
+                let value = g
+                    .value
+                    .map(|v| format!("{v:.4}"))
+                    .unwrap_or_else(|| "—".into());
+                let reason = g.reason.clone().unwrap_or_default();
+                view! {
+                    <tr data-testid=format!("gate-{i}") data-passed=g.passed.to_string()>
+                        <td>{g.name.clone()}</td>
+                        <td class="mono">{g.metric.clone()}</td>
+                        <td>{g.window.key()}</td>
+                        <td class="num">{value}</td>
+                        <td class="num">{g.op.pretty()}</td>
+                        <td class="num">
+                            <input type="number" step="any" class="limit-input"
+                                aria-label=format!("Limit of {}", g.name)
+                                data-testid=format!("gate-limit-{i}")
+                                prop:value=g.limit.to_string()
+                                on:change=move |ev| {
+                                    if let Ok(limit) = event_target_value(&ev).trim().parse::<f64>() {
+                                        if limit.is_finite() {
+                                            let report = state.report.get_untracked();
+                                            let two = matches!(&report, Some(Ok(r)) if r.windows.current.is_some());
+                                            let mut g = gates.get_untracked().unwrap_or_else(|| gates::default_gates(two));
+                                            if let Some(gate) = g.get_mut(i) {
+                                                gate.limit = limit;
+                                            }
+                                            gates.set(Some(g));
+                                        }
+                                    }
+                                } />
+                        </td>
+                        <td>{if g.passed {
+                            view! { <span class="badge pass">"pass"</span> }.into_any()
+                        } else {
+                            view! { <span class="badge fail">"fail"</span> }.into_any()
+                        }}
+                        {(!reason.is_empty()).then(|| view! { <div class="hint">{reason}</div> })}</td>
+                    </tr>
+                }
+            })
+            .collect_view();
+        view! {
+            <div class=format!("verdict-banner {verdict}") data-testid="gates-verdict" data-value=verdict>
+                {if verdict == "pass" {
+                    "All gates pass.".to_string()
+                } else {
+                    format!("{failed} gate(s) fail.")
+                }}
+            </div>
+            <div class="table-scroll">
+                <table class="table">
+                    <thead><tr>
+                        <th>"Gate"</th><th>"Metric"</th><th>"Window"</th><th class="num">"Value"</th>
+                        <th class="num">"Op"</th><th class="num">"Limit"</th><th>"Result"</th>
+                    </tr></thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+        }
+        .into_any()
+    };
+
+    view! {
+        <div class="view signoff-view" data-testid="signoff-view">
+            <section class="card">
+                <header class="card-head">
+                    <h2>"Acceptance gates"</h2>
+                    <p class="hint">"Each gate compares one number of the report with a limit. A gate whose number is unavailable fails. The defaults can be edited here, or loaded from a gates.toml file — the same file `plumb audit --gates` reads in CI."</p>
+                </header>
+                {gate_table}
+                {move || gates_error.get().map(|e| view! { <p class="error-text" data-testid="gates-error">{e}</p> })}
+                <div class="chart-actions">
+                    <label class="button file-button">"Load gates.toml…"
+                        <input type="file" accept=".toml,text/plain" data-testid="gates-input" on:change=load_gates />
+                    </label>
+                    <button class="button" data-testid="gates-download" on:click=download_toml>"Download gates.toml"</button>
+                    <button class="button" data-testid="gates-reset" on:click=move |_| gates.set(None)>"Default gates"</button>
+                </div>
+            </section>
+            <section class="card signoff-form">
+                <header class="card-head">
+                    <h2>"Sign-off"</h2>
+                    <p class="hint">"The decision is bound to the exact data by the input files' SHA-256 and to the exact settings, both written into every export."</p>
+                </header>
+                <div class="field-row">
+                    <div class="field">
+                        <label for="signoff-reviewer">"Reviewer"</label>
+                        <input id="signoff-reviewer" type="text" data-testid="signoff-reviewer"
+                            on:input=move |ev| reviewer.set(event_target_value(&ev)) />
+                    </div>
+                    <div class="field">
+                        <label for="signoff-decision">"Decision"</label>
+                        <select id="signoff-decision" data-testid="signoff-decision"
+                            on:change=move |ev| {
+                                let v = event_target_value(&ev);
+                                if let Some(d) = Decision::ALL.into_iter().find(|d| d.key() == v) {
+                                    decision.set(d);
+                                }
+                            }>
+                            {Decision::ALL.into_iter().map(|d| view! { <option value=d.key()>{d.label()}</option> }).collect_view()}
+                        </select>
+                    </div>
+                </div>
+                <div class="field">
+                    <label for="signoff-rationale">"Rationale and conditions"</label>
+                    <textarea id="signoff-rationale" rows="4" data-testid="signoff-rationale"
+                        on:input=move |ev| rationale.set(event_target_value(&ev))></textarea>
+                </div>
+                <div class="chart-actions">
+                    <button class="button primary" data-testid="export-html" on:click=move |_| export("html")>"Download report (HTML)"</button>
+                    <button class="button" data-testid="export-md" on:click=move |_| export("md")>"Markdown summary"</button>
+                    <button class="button" data-testid="export-json-signed" on:click=move |_| export("json")>"JSON with gates and sign-off"</button>
+                </div>
+            </section>
+        </div>
+    }
+}

@@ -1,0 +1,118 @@
+// Sign-off in the browser: gates evaluated on the report, the reviewer's decision, and the
+// exports — checked against the native CLI (`plumb audit`, built by `cargo test` before this
+// suite runs), which must write the same JSON for the same input and settings.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { serveDist, launch, newPage, waitForStatus, screenshot, FIXTURES, ROOT } from './harness.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await serveDist();
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function download(page, testid) {
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.getByTestId(testid).click()]);
+  return readFile(await dl.path(), 'utf8');
+}
+
+/** Deep equality of two JSON values, numbers within 1e-12 relative (wasm's libm vs glibc). */
+function sameJson(a, b, path = '$') {
+  if (typeof a === 'number' && typeof b === 'number') {
+    const tol = 1e-12 * Math.max(1, Math.abs(a), Math.abs(b));
+    assert.ok(Math.abs(a - b) <= tol, `${path}: browser ${a} vs CLI ${b}`);
+    return;
+  }
+  if (Array.isArray(a)) {
+    assert.ok(Array.isArray(b) && a.length === b.length, `${path}: array lengths differ`);
+    a.forEach((x, i) => sameJson(x, b[i], `${path}[${i}]`));
+    return;
+  }
+  if (a && typeof a === 'object') {
+    assert.deepEqual(Object.keys(a).sort(), Object.keys(b).sort(), `${path}: keys differ`);
+    for (const k of Object.keys(a)) sameJson(a[k], b[k], `${path}.${k}`);
+    return;
+  }
+  assert.equal(a, b, path);
+}
+
+test('the browser and the CLI write the same JSON report for the same input', async (t) => {
+  const cli = join(ROOT, 'target', 'debug', 'plumb');
+  if (!existsSync(cli)) {
+    t.skip('target/debug/plumb is built by `cargo test` (make test runs it first)');
+    return;
+  }
+  const errors = [];
+  const page = await newPage(browser, errors);
+  await page.goto(server.url);
+  await page.getByTestId('file-input').setInputFiles(join(FIXTURES, 'logs', 'basic.csv'));
+  await waitForStatus(page, 'ready');
+  const browserReport = JSON.parse(await download(page, 'export-json'));
+  const cliReport = JSON.parse(execFileSync(cli, ['audit', join(FIXTURES, 'logs', 'basic.csv')], { encoding: 'utf8', maxBuffer: 1 << 28 }));
+  assert.equal(browserReport.generator.name, 'plumb-web');
+  assert.equal(cliReport.generator.name, 'plumb');
+  browserReport.generator.name = cliReport.generator.name;
+  sameJson(browserReport, cliReport);
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});
+
+test('gates, sign-off and the HTML/Markdown/JSON exports; hostile text stays text', async () => {
+  const errors = [];
+  const page = await newPage(browser, errors);
+  await page.goto(server.url);
+  await page.getByTestId('file-input').setInputFiles(join(FIXTURES, 'logs', 'reference.csv'));
+  await waitForStatus(page, 'ready');
+  await page.getByTestId('file-input-current').setInputFiles(join(FIXTURES, 'logs', 'current.csv'));
+  await page.waitForFunction(() => document.querySelector('[data-testid="status"]')?.textContent.includes('Compared'));
+  await page.getByTestId('tab-signoff').click();
+  await page.getByTestId('gates-verdict').waitFor();
+  // The default gates fail on this pair (the current window's ECE is ~0.11).
+  assert.equal(await page.getByTestId('gates-verdict').getAttribute('data-value'), 'fail');
+  assert.equal(await page.getByTestId('gate-0').getAttribute('data-passed'), 'false');
+  // Raising the ECE limit makes that gate pass.
+  await page.getByTestId('gate-limit-0').fill('0.5');
+  await page.getByTestId('gate-limit-0').dispatchEvent('change');
+  await page.waitForFunction(() => document.querySelector('[data-testid="gate-0"]')?.dataset.passed === 'true');
+
+  const hostile = '<script>alert(1)</script>';
+  await page.getByTestId('signoff-reviewer').fill(hostile);
+  await page.getByTestId('signoff-decision').selectOption('reject');
+  await page.getByTestId('signoff-rationale').fill('ECE too high <img src=x onerror=alert(1)>');
+  await screenshot(page, 'signoff.png');
+
+  const signed = JSON.parse(await download(page, 'export-json-signed'));
+  assert.equal(signed.signoff.reviewer, hostile);
+  assert.equal(signed.signoff.decision, 'reject');
+  assert.ok(['pass', 'fail'].includes(signed.verdict));
+  for (const g of signed.gates) {
+    for (const k of ['name', 'metric', 'op', 'limit', 'value', 'passed']) assert.ok(k in g, `gate.${k}`);
+  }
+  assert.equal(signed.gates[0].limit, 0.5);
+  assert.equal(signed.input.files.length, 2);
+
+  const html = await download(page, 'export-html');
+  assert.ok(!/<script/i.test(html), 'no script in the HTML report');
+  assert.ok(!/onerror=/i.test(html), 'no event handler in the HTML report');
+  assert.ok(html.includes('&lt;script&gt;alert(1)&lt;/script&gt;'), 'the reviewer is shown as text');
+  assert.ok(html.includes('<svg'), 'charts are inline SVG');
+
+  const md = await download(page, 'export-md');
+  assert.ok(md.startsWith('# Plumb audit'));
+  assert.ok(!md.includes(hostile), 'the reviewer is escaped in Markdown');
+  // The hostile reviewer text never became markup in the app itself either.
+  assert.equal(await page.evaluate(() => document.querySelectorAll('script:not([src])').length), 0);
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});
