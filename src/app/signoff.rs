@@ -194,7 +194,7 @@ pub fn SignOffView() -> impl IntoView {
             <section class="card">
                 <header class="card-head">
                     <h2>"Acceptance gates"</h2>
-                    <p class="hint">"Each gate compares one number of the report with a limit. A gate whose number is unavailable fails. The defaults can be edited here, or loaded from a gates.toml file — the same file `plumb audit --gates` reads in CI."</p>
+                    <p class="hint">"Each gate compares one number of the report with a limit. A gate whose number is unavailable fails. The defaults can be edited here, or loaded from a gates.toml file — the same file that “plumb audit --gates” reads in CI."</p>
                 </header>
                 {gate_table}
                 {move || gates_error.get().map(|e| view! { <p class="error-text" data-testid="gates-error">{e}</p> })}
