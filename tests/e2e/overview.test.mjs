@@ -164,3 +164,14 @@ test('a log dropped on the drop zone loads like a chosen one', async () => {
   assert.deepEqual(errors, []);
   await page.context().close();
 });
+
+test('?data=<relative url> loads a log from the same static host', async () => {
+  const errors = [];
+  const page = await newPage(browser, errors);
+  await page.goto(`${server.url}?data=demo.csv`);
+  const text = await waitForStatus(page, 'ready');
+  assert.match(text, /19,995 rows/);
+  checkMetrics(await readMetrics(page), gold['demo.csv'].metrics);
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});
