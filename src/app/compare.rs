@@ -372,7 +372,11 @@ fn recalibration_label(method: &str) -> &'static str {
 #[component]
 fn Recalibration(preview: RecalibrationReport) -> impl IntoView {
     let fmt4 = |v: Option<f64>| v.map(|v| format!("{v:.4}")).unwrap_or_else(|| "—".into());
-    let before = preview.methods.first().map(|m| m.before.clone()).unwrap_or_default();
+    let before = preview
+        .methods
+        .first()
+        .map(|m| m.before.clone())
+        .unwrap_or_default();
     let recommended = preview.recommended.clone();
     let rows = preview
         .methods

@@ -19,6 +19,7 @@ use leptos::prelude::*;
 
 use crate::core::analysis::{self, LoadedFile};
 use crate::core::report::{ColumnMapping, Report, Settings, WindowReport, WindowSpec};
+use crate::core::share::{self, ShareState};
 
 /// Rows above which bootstrap intervals are switched off on load (they run on the main thread).
 pub const LARGE_LOG_ROWS: u64 = 100_000;
@@ -57,6 +58,10 @@ pub struct AppState {
     pub report: Memo<Option<Result<Arc<Report>, String>>>,
     /// The active view.
     pub tab: RwSignal<Tab>,
+    /// Settings from a share link (or this browser's last review), applied to the next file.
+    pub pending_share: RwSignal<Option<ShareState>>,
+    /// What happened to a share link: (`pending` | `match` | `mismatch` | `restored` | `error`, words).
+    pub share_notice: RwSignal<Option<(&'static str, String)>>,
 }
 
 /// The browser window's width, so charts redraw at their new size after a resize.
@@ -168,6 +173,8 @@ impl AppState {
             phase: RwSignal::new(Phase::Idle),
             report,
             tab: RwSignal::new(Tab::Overview),
+            pending_share: RwSignal::new(None),
+            share_notice: RwSignal::new(None),
         }
     }
 
@@ -177,12 +184,17 @@ impl AppState {
         match analysis::load_file(&name, &bytes) {
             Ok(loaded) => {
                 let mapping = analysis::detect_mapping(&loaded);
+                let sha256 = loaded.sha256.clone();
                 self.limit_bootstrap(loaded.rows);
                 // A new log starts alone: the old split or second file may not fit it.
                 self.current_file.set(None);
                 self.window.set(WindowSpec::All);
                 self.mapping.set(mapping);
                 self.file.set(Some(Arc::new(loaded)));
+                if let Some(shared) = self.pending_share.get_untracked() {
+                    self.pending_share.set(None);
+                    self.apply_share(&shared, &sha256);
+                }
                 self.phase.set(Phase::Loaded);
             }
             Err(e) => {
@@ -190,6 +202,56 @@ impl AppState {
                 self.phase.set(Phase::Failed(format!("{name}: {e}")));
             }
         }
+    }
+
+    /// Apply a share link's settings to the file just loaded, and say whether its fingerprint
+    /// matches the one the link was made for.
+    fn apply_share(&self, shared: &ShareState, sha256: &str) {
+        self.mapping.set(shared.mapping.clone());
+        let mut settings = shared.settings.clone();
+        // A second file cannot travel in a link: the user loads it, which selects two files.
+        let window = match &settings.window {
+            WindowSpec::TwoFiles => WindowSpec::All,
+            w => w.clone(),
+        };
+        settings.window = window.clone();
+        self.settings.set(settings);
+        self.window.set(window);
+        if let Some(tab) = Tab::ALL.into_iter().find(|t| t.key() == shared.tab) {
+            self.tab.set(tab);
+        }
+        let notice = match shared.file_sha256.as_deref() {
+            Some(expected) if expected == sha256 => (
+                "match",
+                "The loaded file matches the link's fingerprint (SHA-256): this is the reviewed data."
+                    .to_string(),
+            ),
+            Some(expected) => (
+                "mismatch",
+                format!(
+                    "The loaded file does not match the link's fingerprint: the link was made for SHA-256 {}…, this file is {}…. The settings are applied, but the numbers may differ from the review.",
+                    expected.chars().take(12).collect::<String>(),
+                    sha256.chars().take(12).collect::<String>()
+                ),
+            ),
+            None => ("match", "Review settings applied.".to_string()),
+        };
+        self.share_notice.set(Some(notice));
+    }
+
+    /// The review's settings as a share-link fragment (no data: only roles, settings, the view
+    /// and the file's fingerprint).
+    pub fn share_fragment(&self) -> Option<String> {
+        let file = self.file.get_untracked()?;
+        let mut settings = self.settings.get_untracked();
+        settings.window = self.window.get_untracked();
+        Some(share::encode(&ShareState {
+            v: share::VERSION,
+            file_sha256: Some(file.sha256.clone()),
+            mapping: self.mapping.get_untracked(),
+            settings,
+            tab: self.tab.get_untracked().key().to_string(),
+        }))
     }
 
     /// Take the current window's file (compared with the loaded one, read with its roles).
@@ -272,6 +334,9 @@ pub fn reference_window(report: &Report) -> Option<WindowReport> {
         .and(report.windows.reference.clone())
 }
 
+/// Local-storage key of the review in progress (settings only).
+const REVIEW_KEY: &str = "plumb.review";
+
 /// Mount the workbench on the page's body.
 pub fn mount() {
     console_error_panic_hook::set_once();
@@ -299,6 +364,46 @@ pub fn App() -> impl IntoView {
     });
 
     // `?data=<url>` loads a log from the same static host (published demos, dashboards).
+    // A share link's settings (the fragment never reaches a server), else this browser's last
+    // review; either is applied to the next file loaded.
+    let hash = crate::web::location_hash();
+    if hash.len() > 1 {
+        match share::decode(&hash) {
+            Ok(shared) => {
+                state.pending_share.set(Some(shared));
+                state.share_notice.set(Some((
+                    "pending",
+                    "This link carries review settings: load the file it was made for.".to_string(),
+                )));
+            }
+            Err(e) => state.share_notice.set(Some((
+                "error",
+                format!("{e}. The defaults are used instead."),
+            ))),
+        }
+    } else if let Some(saved) = crate::web::local_get(REVIEW_KEY) {
+        if let Ok(shared) = share::decode(&saved) {
+            state.pending_share.set(Some(shared));
+            state.share_notice.set(Some((
+                "restored",
+                "Your last review's settings (kept in this browser, never the data) will be applied to the next file you load.".to_string(),
+            )));
+        }
+    }
+    // Keep the review in progress across reloads: settings only, never data.
+    Effect::new(move |_| {
+        let _ = (
+            state.file.get(),
+            state.mapping.get(),
+            state.settings.get(),
+            state.window.get(),
+            state.tab.get(),
+        );
+        if let Some(fragment) = state.share_fragment() {
+            crate::web::local_set(REVIEW_KEY, &fragment);
+        }
+    });
+
     if let Some(url) = crate::web::query_param("data") {
         sidebar::load_url(state, url);
     }

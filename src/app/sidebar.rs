@@ -113,6 +113,9 @@ fn DataPanel() -> impl IntoView {
                     "Try the demo"
                 </button>
             </div>
+            {move || state.share_notice.get().map(|(kind, text)| view! {
+                <p class=format!("share-notice {kind}") data-testid="share-notice" data-kind=kind role="status">{text}</p>
+            })}
         </section>
     }
 }
@@ -564,6 +567,7 @@ fn SettingsPanel() -> impl IntoView {
 fn ExportPanel() -> impl IntoView {
     let state = expect_context::<AppState>();
     let ready = move || matches!(state.report.get(), Some(Ok(_)));
+    let share_url: RwSignal<Option<String>> = RwSignal::new(None);
     let export_json = move |_| {
         if let Some(Ok(report)) = state.report.get_untracked() {
             match crate::core::analysis::report_json(&report) {
@@ -597,6 +601,19 @@ fn ExportPanel() -> impl IntoView {
                 "Download report (JSON)"
             </button>
             <p class="hint">"Schema plumb.report/v1 — the same file the command-line tool writes."</p>
+            <button class="button" data-testid="share-link" disabled=move || !ready()
+                on:click=move |_| {
+                    if let Some(fragment) = state.share_fragment() {
+                        share_url.set(crate::web::set_location_hash(&fragment));
+                    }
+                }>
+                "Share link"
+            </button>
+            {move || share_url.get().map(|url| view! {
+                <input class="share-url" type="text" readonly aria-label="Share link"
+                    data-testid="share-url" prop:value=url />
+                <p class="hint">"The link carries the column roles, windows, settings and view, and the file's fingerprint — never the data. A colleague opens it and loads the same file."</p>
+            })}
         </section>
     }
 }

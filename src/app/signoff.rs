@@ -79,7 +79,11 @@ pub fn SignOffView() -> impl IntoView {
     };
     let load_gates = move |ev: leptos::ev::Event| {
         let input: Option<web_sys::HtmlInputElement> = ev.target().and_then(|t| t.dyn_into().ok());
-        let Some(file) = input.as_ref().and_then(|i| i.files()).and_then(|f| f.get(0)) else {
+        let Some(file) = input
+            .as_ref()
+            .and_then(|i| i.files())
+            .and_then(|f| f.get(0))
+        else {
             return;
         };
         if let Some(i) = input {
@@ -113,7 +117,8 @@ pub fn SignOffView() -> impl IntoView {
 
     let gate_table = move || {
         let Some(Ok(report)) = state.report.get() else {
-            return view! { <p class="hint">"Load a prediction log to evaluate gates."</p> }.into_any();
+            return view! { <p class="hint">"Load a prediction log to evaluate gates."</p> }
+                .into_any();
         };
         let current = active(&report);
         let result = gates::evaluate(&report, &current);

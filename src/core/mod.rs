@@ -33,4 +33,5 @@ pub mod render;
 pub mod report;
 pub mod schema;
 pub mod segments;
+pub mod share;
 pub mod simulate;

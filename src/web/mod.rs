@@ -85,3 +85,33 @@ pub fn js_error(value: &JsValue) -> String {
     }
     value.as_string().unwrap_or_else(|| format!("{value:?}"))
 }
+
+/// A value from the browser's local storage (the review in progress; never data).
+pub fn local_get(key: &str) -> Option<String> {
+    web_sys::window()?
+        .local_storage()
+        .ok()??
+        .get_item(key)
+        .ok()?
+}
+
+/// Store a value in local storage (silently skipped when storage is unavailable).
+pub fn local_set(key: &str, value: &str) {
+    if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
+        let _ = storage.set_item(key, value);
+    }
+}
+
+/// The page URL's fragment (with its `#`), or empty.
+pub fn location_hash() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .unwrap_or_default()
+}
+
+/// Set the page URL's fragment without reloading; returns the full URL.
+pub fn set_location_hash(fragment: &str) -> Option<String> {
+    let location = web_sys::window()?.location();
+    location.set_hash(fragment).ok()?;
+    location.href().ok()
+}
