@@ -10,6 +10,9 @@ use crate::core::export::{Decision, SignOff, html, markdown};
 use crate::core::gates::{self, Gate, Verdict};
 use crate::core::report::Report;
 
+/// Local-storage key of the sign-off draft.
+const SIGNOFF_KEY: &str = "plumb.signoff";
+
 /// The sign-off view.
 #[component]
 pub fn SignOffView() -> impl IntoView {
@@ -17,9 +20,24 @@ pub fn SignOffView() -> impl IntoView {
     // `None`: the default gates for the report's windows; `Some`: edited or loaded gates.
     let gates: RwSignal<Option<Vec<Gate>>> = RwSignal::new(None);
     let gates_error: RwSignal<Option<String>> = RwSignal::new(None);
-    let reviewer = RwSignal::new(String::new());
-    let decision = RwSignal::new(Decision::Approve);
-    let rationale = RwSignal::new(String::new());
+    // The sign-off in progress survives a reload (local storage; text the reviewer typed,
+    // never data).
+    let saved: Option<SignOff> = crate::web::local_get(SIGNOFF_KEY)
+        .and_then(|text| serde_json::from_str(&text).ok());
+    let reviewer = RwSignal::new(saved.as_ref().map(|s| s.reviewer.clone()).unwrap_or_default());
+    let decision = RwSignal::new(saved.as_ref().map(|s| s.decision).unwrap_or(Decision::Approve));
+    let rationale = RwSignal::new(saved.as_ref().map(|s| s.rationale.clone()).unwrap_or_default());
+    Effect::new(move |_| {
+        let draft = SignOff {
+            reviewer: reviewer.get(),
+            decision: decision.get(),
+            rationale: rationale.get(),
+            timestamp: String::new(),
+        };
+        if let Ok(text) = serde_json::to_string(&draft) {
+            crate::web::local_set(SIGNOFF_KEY, &text);
+        }
+    });
 
     let active = move |report: &Report| {
         gates
@@ -220,6 +238,7 @@ pub fn SignOffView() -> impl IntoView {
                     <div class="field">
                         <label for="signoff-reviewer">"Reviewer"</label>
                         <input id="signoff-reviewer" type="text" data-testid="signoff-reviewer"
+                            prop:value=reviewer.get_untracked()
                             on:input=move |ev| reviewer.set(event_target_value(&ev)) />
                     </div>
                     <div class="field">
@@ -231,13 +250,14 @@ pub fn SignOffView() -> impl IntoView {
                                     decision.set(d);
                                 }
                             }>
-                            {Decision::ALL.into_iter().map(|d| view! { <option value=d.key()>{d.label()}</option> }).collect_view()}
+                            {Decision::ALL.into_iter().map(|d| view! { <option value=d.key() selected=d == decision.get_untracked()>{d.label()}</option> }).collect_view()}
                         </select>
                     </div>
                 </div>
                 <div class="field">
                     <label for="signoff-rationale">"Rationale and conditions"</label>
                     <textarea id="signoff-rationale" rows="4" data-testid="signoff-rationale"
+                        prop:value=rationale.get_untracked()
                         on:input=move |ev| rationale.set(event_target_value(&ev))></textarea>
                 </div>
                 <div class="chart-actions">

@@ -116,3 +116,45 @@ test('gates, sign-off and the HTML/Markdown/JSON exports; hostile text stays tex
   assert.deepEqual(errors, []);
   await page.context().close();
 });
+
+test('the HTML report opens in Chromium with its charts; a hostile column name is text everywhere; the sign-off draft survives a reload', async () => {
+  const errors = [];
+  const page = await newPage(browser, errors);
+  await page.goto(server.url);
+  const hostile = '<script>alert(1)</script>';
+  const csv = (await readFile(join(FIXTURES, 'logs', 'basic.csv'), 'utf8'))
+    .replace('x1', hostile.replace(/,/g, ''));
+  await page.getByTestId('file-input').setInputFiles({ name: 'hostile.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await waitForStatus(page, 'ready');
+  // The column name is shown as text in the app, never parsed as markup.
+  assert.ok((await page.getByTestId('role-features').textContent()).includes(hostile));
+  assert.equal(await page.evaluate(() => document.querySelectorAll('script:not([src])').length), 0);
+
+  await page.getByTestId('tab-signoff').click();
+  await page.getByTestId('signoff-reviewer').fill('Ada Lovelace');
+  await page.getByTestId('signoff-decision').selectOption('approve_with_conditions');
+  await page.getByTestId('signoff-rationale').fill('Recalibrate before launch.');
+  const html = await download(page, 'export-html');
+  assert.ok(html.includes('&lt;script&gt;alert(1)&lt;/script&gt;'));
+  assert.ok(!/<script/i.test(html));
+
+  // Open the exported report in the browser: it renders its inline SVG charts, runs nothing.
+  const viewer = await newPage(browser, errors);
+  await viewer.setContent(html);
+  const charts = await viewer.$$eval('svg', (svgs) => svgs.filter((s) => s.getBoundingClientRect().width > 100).length);
+  assert.ok(charts >= 3, `${charts} charts rendered`);
+  assert.equal(await viewer.evaluate(() => document.scripts.length), 0);
+  await viewer.screenshot({ path: join(ROOT, 'tests', 'e2e', 'artifacts', 'report-html.png'), fullPage: true });
+  await viewer.context().close();
+
+  // The sign-off draft survives a reload (local storage; the data does not).
+  await page.reload();
+  await page.getByTestId('file-input').setInputFiles({ name: 'hostile.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await waitForStatus(page, 'ready');
+  await page.getByTestId('tab-signoff').click();
+  assert.equal(await page.getByTestId('signoff-reviewer').inputValue(), 'Ada Lovelace');
+  assert.equal(await page.getByTestId('signoff-decision').inputValue(), 'approve_with_conditions');
+  assert.equal(await page.getByTestId('signoff-rationale').inputValue(), 'Recalibrate before launch.');
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});
