@@ -1116,7 +1116,8 @@ fn rate(missing: usize, present: usize) -> f64 {
     }
 }
 
-fn numeric_drift(
+/// Drift of one numeric column between two windows, by every statistic and the default method.
+pub fn numeric_drift(
     name: &str,
     role: &str,
     reference: &[f64],
@@ -1203,7 +1204,9 @@ fn numeric_distribution(reference: &[f64], current: &[f64]) -> Option<DriftDistr
     })
 }
 
-fn categorical_drift(
+/// Drift of one categorical column between two windows, by every statistic and the default
+/// method.
+pub fn categorical_drift(
     name: &str,
     role: &str,
     reference: &[String],

@@ -27,7 +27,6 @@
 //! ([`drift::default_method`]), and the data-quality checks ([`quality::run_checks`]).
 
 use crate::core::diagnose::DiagnosisInput;
-use crate::core::metrics::drift;
 use crate::core::quality::{self, QualityInput, QualityReport};
 use crate::core::report::{CostMatrix, DriftColumn};
 use std::io::{self, Write};
@@ -538,65 +537,11 @@ fn break_pipeline(w: &mut SimWindow, bug: PipelineBug, e: f64, rng: &mut Rng) {
 }
 
 fn numeric_column(name: &str, r: &[f64], c: &[f64]) -> DriftColumn {
-    let method = drift::default_method(
-        drift::ColumnKind::Numeric,
-        r.len() as u64,
-        c.len() as u64,
-        drift::distinct_numeric(r, c),
-    );
-    let outcome = drift::evaluate(
-        method,
-        drift::ColumnData::Numeric(r),
-        drift::ColumnData::Numeric(c),
-    );
-    let ks = drift::ks_2samp(r, c);
-    DriftColumn {
-        name: name.to_string(),
-        kind: "numeric".into(),
-        role: "feature".into(),
-        psi: drift::psi(r, c, drift::DEFAULT_BINS, drift::DEFAULT_FLOOR),
-        js_distance: drift::js_distance(r, c, drift::DEFAULT_BINS),
-        ks_statistic: ks.map(|k| k.statistic),
-        ks_p_value: ks.map(|k| k.p_value),
-        wasserstein: drift::wasserstein(r, c),
-        wasserstein_norm: drift::wasserstein_norm(r, c),
-        method: method.key().to_string(),
-        value: outcome.map(|o| o.value),
-        threshold: method.threshold(),
-        drifted: outcome.is_some_and(|o| o.drifted),
-        distribution: None,
-        ..DriftColumn::default()
-    }
+    crate::core::analysis::numeric_drift(name, "feature", r, c, 0, 0)
 }
 
 fn categorical_column(name: &str, r: &[String], c: &[String]) -> DriftColumn {
-    let method = drift::default_method(
-        drift::ColumnKind::Categorical,
-        r.len() as u64,
-        c.len() as u64,
-        drift::distinct_categorical(r, c),
-    );
-    let outcome = drift::evaluate(
-        method,
-        drift::ColumnData::Categorical(r),
-        drift::ColumnData::Categorical(c),
-    );
-    let dist = drift::categorical_distribution(r, c, drift::DEFAULT_TOP_K);
-    DriftColumn {
-        name: name.to_string(),
-        kind: "categorical".into(),
-        role: "feature".into(),
-        psi: drift::psi_counts(&dist.reference, &dist.current, drift::DEFAULT_FLOOR),
-        js_distance: drift::js_counts(&dist.reference, &dist.current),
-        chi2_p_value: drift::chi2_contingency(&[dist.reference.clone(), dist.current.clone()])
-            .map(|x| x.p_value),
-        method: method.key().to_string(),
-        value: outcome.map(|o| o.value),
-        threshold: method.threshold(),
-        drifted: outcome.is_some_and(|o| o.drifted),
-        distribution: None,
-        ..DriftColumn::default()
-    }
+    crate::core::analysis::categorical_drift(name, "feature", r, c, 0, 0)
 }
 
 /// Drift of the features `x1`, `x2` and `country` between two cleaned windows, by the default
