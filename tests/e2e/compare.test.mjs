@@ -234,7 +234,8 @@ test('a log above 100,000 rows turns bootstrap intervals off, with a control to 
   const errors = [];
   const page = await newPage(browser, errors);
   await page.goto(server.url);
-  assert.equal(await page.getByTestId('bootstrap-input').count(), 1);
+  // The app mounts after the wasm module loads: wait for the control, then read it.
+  await page.getByTestId('bootstrap-input').waitFor();
   assert.equal(await page.getByTestId('bootstrap-input').inputValue(), '200');
   const n = 100_001;
   const lines = ['score,label'];
