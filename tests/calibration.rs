@@ -7,6 +7,9 @@
 //! iterative or special-function results (beta quantiles, the logistic fit, χ² and normal tail
 //! probabilities) to the tolerances stated beside each check.
 
+mod common;
+use common::{f, goldens, scores_and_labels};
+
 use plumb::core::metrics::calibration::{
     SKLEARN_LOG_LOSS_EPS, brier_decomposition, brier_score, calibration_errors,
     calibration_in_the_large, hosmer_lemeshow, log_loss, logistic_calibration, reliability_bins,
@@ -17,40 +20,6 @@ use plumb::core::metrics::intervals::{
 };
 use plumb::core::report::{BinStrategy, IntervalMethod};
 use serde_json::Value;
-
-fn goldens() -> Value {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/goldens/calibration.json"
-    );
-    let text = std::fs::read_to_string(path).expect("golden file");
-    serde_json::from_str(&text).expect("golden json")
-}
-
-fn read_log(file: &str) -> (Vec<f64>, Vec<u8>) {
-    let path = format!("{}/tests/fixtures/logs/{file}", env!("CARGO_MANIFEST_DIR"));
-    let mut reader = csv::Reader::from_path(path).expect("fixture log");
-    let headers = reader.headers().expect("header").clone();
-    let si = headers
-        .iter()
-        .position(|h| h == "score")
-        .expect("score column");
-    let li = headers
-        .iter()
-        .position(|h| h == "label")
-        .expect("label column");
-    let (mut scores, mut labels) = (Vec::new(), Vec::new());
-    for rec in reader.records() {
-        let rec = rec.expect("row");
-        scores.push(rec[si].parse::<f64>().expect("score"));
-        labels.push(rec[li].parse::<u8>().expect("label"));
-    }
-    (scores, labels)
-}
-
-fn f(v: &Value) -> f64 {
-    v.as_f64().unwrap_or_else(|| panic!("not a number: {v}"))
-}
 
 fn u(v: &Value) -> u64 {
     v.as_u64().unwrap_or_else(|| panic!("not an integer: {v}"))
@@ -71,7 +40,7 @@ fn pair(v: &Value) -> (f64, f64) {
 
 #[test]
 fn intervals_match_statsmodels() {
-    let g = goldens();
+    let g = goldens("calibration.json");
     let cases = g["intervals"].as_array().expect("intervals");
     assert!(cases.len() > 100);
     for c in cases {
@@ -102,7 +71,7 @@ fn intervals_match_statsmodels() {
 fn clopper_pearson_matches_50_digit_reference() {
     // Large n, bounds down to 1e-11: full relative precision, where statsmodels itself is off
     // by up to 1e-8 relative (k = 1, n = 10⁹), which is why the test above needs its abs term.
-    let g = goldens();
+    let g = goldens("calibration.json");
     let cases = g["intervals_50_digits"].as_array().expect("cases");
     assert!(cases.len() >= 21);
     for c in cases {
@@ -125,7 +94,7 @@ fn clopper_pearson_matches_50_digit_reference() {
 
 #[test]
 fn beta_functions_match_50_digit_reference() {
-    let g = goldens();
+    let g = goldens("calibration.json");
     for c in g["beta"].as_array().expect("beta") {
         let (a, b, p) = (f(&c["a"]), f(&c["b"]), f(&c["p"]));
         let x = beta_quantile(a, b, p);
@@ -166,14 +135,14 @@ fn strategy(s: &Value) -> BinStrategy {
 
 #[test]
 fn reliability_bins_match_sklearn_calibration_curve() {
-    let g = goldens();
+    let g = goldens("calibration.json");
     let conf = f(&g["confidence"]);
     let mut netcal_checked = 0;
     let logs = g["logs"].as_array().expect("logs");
     assert_eq!(logs.len(), 8, "every fixture log has goldens");
     for log in logs {
         let file = log["file"].as_str().expect("file");
-        let (scores, labels) = read_log(file);
+        let (scores, labels) = scores_and_labels(file);
         assert_eq!(scores.len() as u64, u(&log["n"]), "{file}");
         for r in log["reliability"].as_array().expect("reliability") {
             let n_bins = u(&r["n_bins"]) as usize;
@@ -291,14 +260,14 @@ fn ties_on_inner_edges_follow_sklearn_not_netcal() {
     // ties.csv has scores on a 0.1 grid, some equal to uniform inner edges: scikit-learn puts
     // them in the bin below, netcal in the bin above, so their ACE differ and Plumb follows
     // scikit-learn (documented in docs/metrics/calibration.md).
-    let g = goldens();
+    let g = goldens("calibration.json");
     let log = g["logs"]
         .as_array()
         .expect("logs")
         .iter()
         .find(|l| l["file"] == "ties.csv")
         .expect("ties.csv");
-    let (scores, labels) = read_log("ties.csv");
+    let (scores, labels) = scores_and_labels("ties.csv");
     let mut differing = 0;
     for r in log["reliability"].as_array().expect("reliability") {
         if r["strategy"] != "uniform" {
@@ -327,10 +296,10 @@ fn ties_on_inner_edges_follow_sklearn_not_netcal() {
 
 #[test]
 fn scores_and_tests_match_references() {
-    let g = goldens();
+    let g = goldens("calibration.json");
     for log in g["logs"].as_array().expect("logs") {
         let file = log["file"].as_str().expect("file");
-        let (s, y) = read_log(file);
+        let (s, y) = scores_and_labels(file);
 
         let brier = brier_score(&s, &y).expect("valid").expect("rows");
         close(

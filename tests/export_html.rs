@@ -8,6 +8,9 @@
 //! Set `PLUMB_HTML_OUT=/some/dir` to also write the rendered reports there (to look at them in a
 //! browser; the test suite itself never starts one).
 
+mod common;
+use common::check_xml;
+
 use plumb::core::analysis::{self, LoadedFile, Request};
 use plumb::core::export::html::{CSP, escape_html, html_report};
 use plumb::core::export::{Decision, SignOff};
@@ -149,112 +152,7 @@ fn write_out(name: &str, html: &str) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Well-formedness (the checker of tests/render.rs, extended to skip the doctype)
-
-fn check_xml(s: &str) -> Result<(), String> {
-    fn check_text(t: &str) -> Result<(), String> {
-        let mut rest = t;
-        while let Some(i) = rest.find('&') {
-            let after = &rest[i + 1..];
-            let end = after.find(';').ok_or("unterminated entity")?;
-            let ent = &after[..end];
-            let ok = matches!(ent, "lt" | "gt" | "amp" | "quot" | "apos")
-                || (ent.starts_with('#')
-                    && ent[1..]
-                        .trim_start_matches('x')
-                        .chars()
-                        .all(|c| c.is_ascii_hexdigit())
-                    && end > 1);
-            if !ok {
-                return Err(format!("bad entity &{ent};"));
-            }
-            rest = &after[end + 1..];
-        }
-        if t.contains('<') || t.contains('>') {
-            return Err("raw angle bracket in text".into());
-        }
-        Ok(())
-    }
-    let mut stack: Vec<String> = Vec::new();
-    let mut i = 0;
-    let b = s.as_bytes();
-    let mut seen_root = false;
-    while i < b.len() {
-        if b[i] == b'<' {
-            let end = s[i..].find('>').ok_or("unterminated tag")? + i;
-            let tag = &s[i + 1..end];
-            if tag.starts_with('?') || tag.starts_with('!') {
-                if tag.starts_with("!--") {
-                    return Err("comment in the document".into());
-                }
-                i = end + 1;
-                continue;
-            }
-            if let Some(name) = tag.strip_prefix('/') {
-                let top = stack.pop().ok_or("close without open")?;
-                if top != name.trim() {
-                    return Err(format!("</{name}> closes <{top}>"));
-                }
-            } else {
-                let self_closing = tag.ends_with('/');
-                let body = tag.trim_end_matches('/');
-                let name: String = body.chars().take_while(|c| !c.is_whitespace()).collect();
-                if name.is_empty()
-                    || !name
-                        .chars()
-                        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == ':')
-                {
-                    return Err(format!("bad tag name {name:?}"));
-                }
-                let mut rest = body[name.len()..].trim_start();
-                while !rest.is_empty() {
-                    let eq = rest
-                        .find('=')
-                        .ok_or(format!("attribute without value in <{name}>"))?;
-                    let an = rest[..eq].trim();
-                    if an.is_empty()
-                        || !an
-                            .chars()
-                            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == ':')
-                    {
-                        return Err(format!("bad attribute name {an:?}"));
-                    }
-                    let after = rest[eq + 1..].trim_start();
-                    let q = after.chars().next().ok_or("missing quote")?;
-                    if q != '"' && q != '\'' {
-                        return Err("unquoted attribute".into());
-                    }
-                    let close = after[1..].find(q).ok_or("unterminated attribute")? + 1;
-                    check_text(&after[1..close])?;
-                    rest = after[close + 1..].trim_start();
-                }
-                if stack.is_empty() && seen_root {
-                    return Err("second root element".into());
-                }
-                seen_root = true;
-                if !self_closing {
-                    stack.push(name);
-                }
-            }
-            i = end + 1;
-        } else {
-            let end = s[i..].find('<').map_or(b.len(), |e| e + i);
-            let text = &s[i..end];
-            if stack.is_empty() && !text.trim().is_empty() {
-                return Err("text outside the root".into());
-            }
-            check_text(text)?;
-            i = end;
-        }
-    }
-    if !stack.is_empty() {
-        return Err(format!("unclosed {stack:?}"));
-    }
-    if !seen_root {
-        return Err("no root".into());
-    }
-    Ok(())
-}
+// Well-formedness: `common::check_xml`; start tags
 
 /// Every start tag as (name, attributes), in document order. Assumes a well-formed document.
 fn start_tags(s: &str) -> Vec<(String, Vec<(String, String)>)> {

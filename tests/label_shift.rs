@@ -5,49 +5,13 @@
 //! 2002 EM and Lipton et al. 2018 BBSE, scipy's expit/logit for the prior correction).
 //! The definitions are exact, so the tolerance is 1e-9 (1e-12 for the closed-form correction).
 
+mod common;
+use common::{f, floats, goldens, scores_and_labels};
+
 use plumb::core::metrics::label_shift::{bbse_prior, em_prior, prior_correct};
 use proptest::prelude::*;
 use serde_json::Value;
 use statrs::distribution::{ContinuousCDF, Normal};
-
-fn goldens() -> Value {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/goldens/recal.json"
-    );
-    let text = std::fs::read_to_string(path).expect("goldens present");
-    serde_json::from_str(&text).expect("valid JSON")
-}
-
-fn load_log(name: &str) -> (Vec<f64>, Vec<u8>) {
-    let path = format!("{}/tests/fixtures/logs/{name}", env!("CARGO_MANIFEST_DIR"));
-    let mut reader = csv::Reader::from_path(path).expect("log present");
-    let headers = reader.headers().expect("header").clone();
-    let si = headers
-        .iter()
-        .position(|h| h == "score")
-        .expect("score column");
-    let li = headers
-        .iter()
-        .position(|h| h == "label")
-        .expect("label column");
-    let mut scores = Vec::new();
-    let mut labels = Vec::new();
-    for record in reader.records() {
-        let record = record.expect("row");
-        scores.push(record[si].parse::<f64>().expect("score"));
-        labels.push(record[li].parse::<u8>().expect("label"));
-    }
-    (scores, labels)
-}
-
-fn f(v: &Value) -> f64 {
-    v.as_f64().expect("number")
-}
-
-fn floats(v: &Value) -> Vec<f64> {
-    v.as_array().expect("array").iter().map(f).collect()
-}
 
 fn close(got: f64, want: f64, tol: f64, what: &str) {
     assert!(
@@ -84,10 +48,10 @@ fn check_bbse(g: &Value, rs: &[f64], rl: &[u8], cs: &[f64]) -> f64 {
 
 #[test]
 fn fixture_em_and_bbse_match_numpy() {
-    let g = goldens();
+    let g = goldens("recal.json");
     let fx = &g["label_shift"]["fixture"];
-    let (rs, rl) = load_log("reference.csv");
-    let (cs, cl) = load_log("current.csv");
+    let (rs, rl) = scores_and_labels("reference.csv");
+    let (cs, cl) = scores_and_labels("current.csv");
     let pi_ref = rl.iter().map(|&y| f64::from(y)).sum::<f64>() / rl.len() as f64;
     close(pi_ref, f(&fx["prior_reference"]), 1e-15, "reference prior");
     let observed = cl.iter().map(|&y| f64::from(y)).sum::<f64>() / cl.len() as f64;
@@ -100,7 +64,7 @@ fn fixture_em_and_bbse_match_numpy() {
 
 #[test]
 fn synthetic_label_shift_is_recovered() {
-    let g = goldens();
+    let g = goldens("recal.json");
     let syn = &g["label_shift"]["synthetic"];
     let rs = floats(&syn["ref_scores"]);
     let rl: Vec<u8> = syn["ref_labels"]
@@ -120,7 +84,7 @@ fn synthetic_label_shift_is_recovered() {
 
 #[test]
 fn prior_correct_matches_scipy() {
-    let g = goldens();
+    let g = goldens("recal.json");
     for case in g["label_shift"]["prior_correct"].as_array().expect("cases") {
         let (a, b) = (f(&case["prior_reference"]), f(&case["prior_current"]));
         for (k, want) in floats(&case["expected"]).into_iter().enumerate() {
@@ -164,17 +128,17 @@ fn population_level_priors_are_recovered_exactly() {
 
 #[test]
 fn degenerate_fixture_logs() {
-    let (s, y) = load_log("one_class.csv");
+    let (s, y) = scores_and_labels("one_class.csv");
     assert!(bbse_prior(&s, &y, &s, 0.5).is_none());
-    let (s, y) = load_log("constant.csv");
+    let (s, y) = scores_and_labels("constant.csv");
     assert!(bbse_prior(&s, &y, &s, 0.5).is_none());
     let r = em_prior(&s, 0.3, 100, 1e-12).expect("constant scores are fine");
     // Every score equals 0.3 = π_ref: the reference prior is already the fixed point.
     close(r.prior, 0.3, 1e-12, "constant EM");
-    let (s, y) = load_log("single_row.csv");
+    let (s, y) = scores_and_labels("single_row.csv");
     assert!(bbse_prior(&s, &y, &s, 0.5).is_none());
     assert!(em_prior(&s, 0.3, 10_000, 1e-12).is_some());
-    let (s, y) = load_log("extremes.csv");
+    let (s, y) = scores_and_labels("extremes.csv");
     let r = em_prior(&s, 0.35, 10_000, 1e-12).expect("extremes");
     assert!(r.prior.is_finite() && (0.0..=1.0).contains(&r.prior));
     assert!(bbse_prior(&s, &y, &s, 0.5).is_some());

@@ -7,6 +7,9 @@
 //! (absolute, or relative for tiny p-values) where the reference is a numerical sum or a normal
 //! quantile/tail from a different library (DeLong variances, intervals, z, p).
 
+mod common;
+use common::{FixtureLog, goldens};
+
 use plumb::core::metrics::ranking::{
     self, DeLongComparison, RankSummary, RankingError, auc_confidence_interval, average_precision,
     delong, delong_paired, delong_unpaired, ks_separation, precision_recall_curve, roc_auc,
@@ -34,36 +37,13 @@ struct Log {
 }
 
 fn read_log(name: &str) -> Log {
-    let path = format!(
-        "{}/tests/fixtures/logs/{name}.csv",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    let mut reader = csv::Reader::from_path(&path).unwrap();
-    let headers = reader.headers().unwrap().clone();
-    let col = |n: &str| headers.iter().position(|h| h == n).unwrap();
-    let (s, y, a, b) = (col("score"), col("label"), col("x1"), col("x2"));
-    let mut log = Log {
-        score: vec![],
-        label: vec![],
-        x1: vec![],
-        x2: vec![],
-    };
-    for rec in reader.records() {
-        let rec = rec.unwrap();
-        log.score.push(rec[s].parse().unwrap());
-        log.label.push(rec[y].parse().unwrap());
-        log.x1.push(rec[a].parse().unwrap());
-        log.x2.push(rec[b].parse().unwrap());
+    let log = FixtureLog::read(name);
+    Log {
+        score: log.floats("score"),
+        label: log.labels("label"),
+        x1: log.floats("x1"),
+        x2: log.floats("x2"),
     }
-    log
-}
-
-fn goldens() -> Value {
-    let path = format!(
-        "{}/tests/fixtures/goldens/ranking.json",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 
 fn close(got: f64, want: f64, tol: f64, what: &str) {
@@ -145,13 +125,13 @@ fn check_comparison(got: Option<DeLongComparison>, want: &Value, what: &str) {
 
 #[test]
 fn goldens_cover_every_fixture_log() {
-    let g = goldens();
+    let g = goldens("ranking.json");
     assert_eq!(g["logs"].as_object().unwrap().len(), LOGS.len());
 }
 
 #[test]
 fn auc_ap_ks_and_curves_match_sklearn_scipy() {
-    let g = goldens();
+    let g = goldens("ranking.json");
     for name in LOGS {
         let log = read_log(name);
         let want = &g["logs"][name];
@@ -221,7 +201,7 @@ fn auc_ap_ks_and_curves_match_sklearn_scipy() {
 #[test]
 fn deviation_ap_without_positives_is_none_not_zero() {
     // sklearn returns 0.0 (with a warning) when there are no positives; Plumb says undefined.
-    let g = goldens();
+    let g = goldens("ranking.json");
     for name in ["one_class", "single_row"] {
         let log = read_log(name);
         assert_eq!(
@@ -234,7 +214,7 @@ fn deviation_ap_without_positives_is_none_not_zero() {
 
 #[test]
 fn delong_matches_numpy_midrank_implementation_and_mlstatkit() {
-    let g = goldens();
+    let g = goldens("ranking.json");
     for name in LOGS {
         let log = read_log(name);
         let want = &g["logs"][name];
@@ -282,7 +262,7 @@ fn delong_matches_numpy_midrank_implementation_and_mlstatkit() {
 fn mlstatkit_cross_check_was_run() {
     // The paired DeLong goldens on the main logs carry MLstatkit's values (else the
     // cross-check above would be vacuous).
-    let g = goldens();
+    let g = goldens("ranking.json");
     for name in ["basic", "ties", "extremes", "reference", "current"] {
         assert!(
             g["logs"][name]["paired"]["x1"].get("mlstatkit").is_some(),
@@ -293,7 +273,7 @@ fn mlstatkit_cross_check_was_run() {
 
 #[test]
 fn unpaired_delong_matches_goldens() {
-    let g = goldens();
+    let g = goldens("ranking.json");
     for case in g["unpaired"].as_array().unwrap() {
         let (a, b) = (case["a"].as_str().unwrap(), case["b"].as_str().unwrap());
         let (la, lb) = (read_log(a), read_log(b));

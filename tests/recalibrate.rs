@@ -14,49 +14,12 @@
 //! Looser cross-checks against the libraries' own calibration code: scikit-learn's
 //! `_sigmoid_calibration` (L-BFGS-B, gtol 1e-6) at 1e-5 and `betacal` (lbfgs, tol 1e-4) at 2e-3.
 
+mod common;
+use common::{f, floats, goldens, scores_and_labels};
+
 use plumb::core::metrics::recalibrate::{CalibrationMap, Method, RecalError, fit};
 use plumb::core::report::BinStrategy;
 use proptest::prelude::*;
-use serde_json::Value;
-
-fn goldens() -> Value {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/goldens/recal.json"
-    );
-    let text = std::fs::read_to_string(path).expect("goldens present");
-    serde_json::from_str(&text).expect("valid JSON")
-}
-
-fn load_log(name: &str) -> (Vec<f64>, Vec<u8>) {
-    let path = format!("{}/tests/fixtures/logs/{name}", env!("CARGO_MANIFEST_DIR"));
-    let mut reader = csv::Reader::from_path(path).expect("log present");
-    let headers = reader.headers().expect("header").clone();
-    let si = headers
-        .iter()
-        .position(|h| h == "score")
-        .expect("score column");
-    let li = headers
-        .iter()
-        .position(|h| h == "label")
-        .expect("label column");
-    let mut scores = Vec::new();
-    let mut labels = Vec::new();
-    for record in reader.records() {
-        let record = record.expect("row");
-        scores.push(record[si].parse::<f64>().expect("score"));
-        labels.push(record[li].parse::<u8>().expect("label"));
-    }
-    (scores, labels)
-}
-
-fn f(v: &Value) -> f64 {
-    v.as_f64().expect("number")
-}
-
-fn floats(v: &Value) -> Vec<f64> {
-    v.as_array().expect("array").iter().map(f).collect()
-}
 
 fn close_rel(got: f64, want: f64, tol: f64, what: &str) {
     assert!(
@@ -134,7 +97,7 @@ fn compare_maps(got: &CalibrationMap, want: &CalibrationMap, tol: f64, what: &st
 
 #[test]
 fn fitted_maps_match_reference_libraries() {
-    let g = goldens();
+    let g = goldens("recal.json");
     let cases = g["recalibrate"]["cases"].as_array().expect("cases");
     assert!(cases.len() >= 40);
     for case in cases {
@@ -144,10 +107,10 @@ fn fitted_maps_match_reference_libraries() {
         let want: CalibrationMap = serde_json::from_value(case["map"].clone()).expect("map");
         let tol = f(&case["coef_tol"]);
         let what = format!("{fit_on} {method:?}");
-        let (s, y) = load_log(fit_on);
+        let (s, y) = scores_and_labels(fit_on);
         let map = fit(&method, &s, &y).unwrap_or_else(|e| panic!("{what}: {e}"));
         compare_maps(&map, &want, tol, &what);
-        let (s2, _) = load_log(apply_to);
+        let (s2, _) = scores_and_labels(apply_to);
         close_vec(
             &map.apply_all(&s2),
             &floats(&case["applied"]),
@@ -165,9 +128,9 @@ fn fitted_maps_match_reference_libraries() {
 
 #[test]
 fn smoothed_platt_agrees_with_sklearn_sigmoid_calibration() {
-    let g = goldens();
+    let g = goldens("recal.json");
     let cc = &g["recalibrate"]["cross_checks"]["sklearn_sigmoid_calibration"];
-    let (s, y) = load_log(cc["fit_on"].as_str().expect("name"));
+    let (s, y) = scores_and_labels(cc["fit_on"].as_str().expect("name"));
     let map = fit(
         &Method::Platt {
             smooth_targets: true,
@@ -185,14 +148,14 @@ fn smoothed_platt_agrees_with_sklearn_sigmoid_calibration() {
 
 #[test]
 fn beta_agrees_with_betacal() {
-    let g = goldens();
+    let g = goldens("recal.json");
     let cc = &g["recalibrate"]["cross_checks"]["betacal"];
     if cc.is_null() {
         // The generator ran without betacal installed; the LogisticRegression golden in
         // `fitted_maps_match_reference_libraries` still covers beta calibration.
         return;
     }
-    let (s, y) = load_log(cc["fit_on"].as_str().expect("name"));
+    let (s, y) = scores_and_labels(cc["fit_on"].as_str().expect("name"));
     let map = fit(&Method::Beta, &s, &y).expect("fit");
     let CalibrationMap::Beta { a, b, c } = map else {
         panic!("not beta: {map:?}")
@@ -211,7 +174,7 @@ fn beta_agrees_with_betacal() {
 
 #[test]
 fn json_is_tagged_by_method() {
-    let (s, y) = load_log("basic.csv");
+    let (s, y) = scores_and_labels("basic.csv");
     let map = fit(
         &Method::Platt {
             smooth_targets: false,
@@ -272,11 +235,11 @@ fn all_methods() -> Vec<Method> {
 #[test]
 fn degenerate_fixture_logs_give_typed_errors() {
     for m in all_methods() {
-        let (s, y) = load_log("one_class.csv");
+        let (s, y) = scores_and_labels("one_class.csv");
         assert_eq!(fit(&m, &s, &y), Err(RecalError::OneClass), "{m:?}");
-        let (s, y) = load_log("single_row.csv");
+        let (s, y) = scores_and_labels("single_row.csv");
         assert_eq!(fit(&m, &s, &y), Err(RecalError::OneClass), "{m:?}");
-        let (s, y) = load_log("constant.csv");
+        let (s, y) = scores_and_labels("constant.csv");
         let r = fit(&m, &s, &y);
         if matches!(m, Method::PriorCorrection { .. }) {
             assert!(r.is_ok());

@@ -3,6 +3,9 @@
 //! pixel↔data mapping round-trips. Sample SVGs from the fixture logs are written to
 //! `target/render-samples/` for looking at.
 
+mod common;
+use common::check_xml;
+
 use plumb::core::render::*;
 use plumb::core::report::{ReliabilityBin, ScoreHistogram};
 use proptest::prelude::*;
@@ -180,111 +183,7 @@ fn rate_at(c: &Curves, t: f64) -> usize {
 }
 
 // ---------------------------------------------------------------------------------------------
-// A small XML well-formedness check and SVG element reader.
-
-/// Checks tags nest and close, attributes are quoted, and text has no raw `<` or stray `&`.
-fn check_xml(s: &str) -> Result<(), String> {
-    fn check_text(t: &str) -> Result<(), String> {
-        let mut rest = t;
-        while let Some(i) = rest.find('&') {
-            let after = &rest[i + 1..];
-            let end = after.find(';').ok_or("unterminated entity")?;
-            let ent = &after[..end];
-            let ok = matches!(ent, "lt" | "gt" | "amp" | "quot" | "apos")
-                || (ent.starts_with('#')
-                    && ent[1..]
-                        .trim_start_matches('x')
-                        .chars()
-                        .all(|c| c.is_ascii_hexdigit())
-                    && end > 1);
-            if !ok {
-                return Err(format!("bad entity &{ent};"));
-            }
-            rest = &after[end + 1..];
-        }
-        if t.contains('<') || t.contains('>') {
-            return Err("raw angle bracket in text".into());
-        }
-        Ok(())
-    }
-    let mut stack: Vec<String> = Vec::new();
-    let mut i = 0;
-    let b = s.as_bytes();
-    let mut seen_root = false;
-    while i < b.len() {
-        if b[i] == b'<' {
-            let end = s[i..].find('>').ok_or("unterminated tag")? + i;
-            let tag = &s[i + 1..end];
-            if tag.starts_with('?') || tag.starts_with('!') {
-                i = end + 1;
-                continue;
-            }
-            if let Some(name) = tag.strip_prefix('/') {
-                let top = stack.pop().ok_or("close without open")?;
-                if top != name.trim() {
-                    return Err(format!("</{name}> closes <{top}>"));
-                }
-            } else {
-                let self_closing = tag.ends_with('/');
-                let body = tag.trim_end_matches('/');
-                let name: String = body.chars().take_while(|c| !c.is_whitespace()).collect();
-                if name.is_empty()
-                    || !name
-                        .chars()
-                        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == ':')
-                {
-                    return Err(format!("bad tag name {name:?}"));
-                }
-                // Attributes: name="value" pairs.
-                let mut rest = body[name.len()..].trim_start();
-                while !rest.is_empty() {
-                    let eq = rest
-                        .find('=')
-                        .ok_or(format!("attribute without value in <{name}>"))?;
-                    let an = rest[..eq].trim();
-                    if an.is_empty()
-                        || !an
-                            .chars()
-                            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == ':')
-                    {
-                        return Err(format!("bad attribute name {an:?}"));
-                    }
-                    let after = rest[eq + 1..].trim_start();
-                    let q = after.chars().next().ok_or("missing quote")?;
-                    if q != '"' && q != '\'' {
-                        return Err("unquoted attribute".into());
-                    }
-                    let close = after[1..].find(q).ok_or("unterminated attribute")? + 1;
-                    check_text(&after[1..close])?;
-                    rest = after[close + 1..].trim_start();
-                }
-                if stack.is_empty() && seen_root {
-                    return Err("second root element".into());
-                }
-                seen_root = true;
-                if !self_closing {
-                    stack.push(name);
-                }
-            }
-            i = end + 1;
-        } else {
-            let end = s[i..].find('<').map_or(b.len(), |e| e + i);
-            let text = &s[i..end];
-            if stack.is_empty() && !text.trim().is_empty() {
-                return Err("text outside the root".into());
-            }
-            check_text(text)?;
-            i = end;
-        }
-    }
-    if !stack.is_empty() {
-        return Err(format!("unclosed {stack:?}"));
-    }
-    if !seen_root {
-        return Err("no root".into());
-    }
-    Ok(())
-}
+// An SVG element reader (well-formedness: `common::check_xml`).
 
 /// Attributes of every `<tag ...>` element, in document order.
 fn elements(svg: &str, tag: &str) -> Vec<HashMap<String, String>> {

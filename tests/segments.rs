@@ -12,6 +12,9 @@
 //! (statrs' `erfc` differs from SciPy's by up to ~1e-10 relative); DeLong bounds 1e-9 absolute
 //! (normal quantile from statrs vs SciPy).
 
+mod common;
+use common::{FixtureLog, goldens};
+
 use plumb::core::metrics::ranking;
 use plumb::core::segments::{
     SegmentReport, SegmentStats, benjamini_hochberg, ece_uniform, encode, segment_report,
@@ -27,36 +30,13 @@ struct Log {
 }
 
 fn read_log(name: &str) -> Log {
-    let path = format!(
-        "{}/tests/fixtures/logs/{name}.csv",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    let mut reader = csv::Reader::from_path(&path).unwrap();
-    let headers = reader.headers().unwrap().clone();
-    let col = |n: &str| headers.iter().position(|h| h == n).unwrap();
-    let (s, y, g, c) = (col("score"), col("label"), col("segment"), col("country"));
-    let mut log = Log {
-        score: vec![],
-        label: vec![],
-        segment: vec![],
-        country: vec![],
-    };
-    for rec in reader.records() {
-        let rec = rec.unwrap();
-        log.score.push(rec[s].parse().unwrap());
-        log.label.push(rec[y].parse().unwrap());
-        log.segment.push(rec[g].to_string());
-        log.country.push(rec[c].to_string());
+    let log = FixtureLog::read(name);
+    Log {
+        score: log.floats("score"),
+        label: log.labels("label"),
+        segment: log.strings("segment"),
+        country: log.strings("country"),
     }
-    log
-}
-
-fn goldens() -> Value {
-    let path = format!(
-        "{}/tests/fixtures/goldens/segments.json",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 
 fn close(got: f64, want: f64, tol: f64, what: &str) {
@@ -164,7 +144,7 @@ fn check_segment(got: &SegmentStats, want: &Value, what: &str) {
 
 #[test]
 fn golden_segment_reports() {
-    let g = goldens();
+    let g = goldens("segments.json");
     let confidence = g["confidence"].as_f64().unwrap();
     let cases = g["cases"].as_object().unwrap();
     assert_eq!(cases.len(), 5);
