@@ -60,6 +60,8 @@ pub struct AppState {
     pub tab: RwSignal<Tab>,
     /// Settings from a share link (or this browser's last review), applied to the next file.
     pub pending_share: RwSignal<Option<ShareState>>,
+    /// Acceptance gates the reviewer edited or loaded (`None`: the default set for the windows).
+    pub gates: RwSignal<Option<Vec<crate::core::gates::Gate>>>,
     /// What happened to a share link: (`pending` | `match` | `mismatch` | `restored` | `error`, words).
     pub share_notice: RwSignal<Option<(&'static str, String)>>,
 }
@@ -174,6 +176,7 @@ impl AppState {
             report,
             tab: RwSignal::new(Tab::Overview),
             pending_share: RwSignal::new(None),
+            gates: RwSignal::new(None),
             share_notice: RwSignal::new(None),
         }
     }
@@ -217,6 +220,7 @@ impl AppState {
         settings.window = window.clone();
         self.settings.set(settings);
         self.window.set(window);
+        self.gates.set(shared.gates.clone());
         if let Some(tab) = Tab::ALL.into_iter().find(|t| t.key() == shared.tab) {
             self.tab.set(tab);
         }
@@ -251,6 +255,7 @@ impl AppState {
             mapping: self.mapping.get_untracked(),
             settings,
             tab: self.tab.get_untracked().key().to_string(),
+            gates: self.gates.get_untracked(),
         }))
     }
 
@@ -381,14 +386,14 @@ pub fn App() -> impl IntoView {
                 format!("{e}. The defaults are used instead."),
             ))),
         }
-    } else if let Some(saved) = crate::web::local_get(REVIEW_KEY) {
-        if let Ok(shared) = share::decode(&saved) {
-            state.pending_share.set(Some(shared));
-            state.share_notice.set(Some((
-                "restored",
-                "Your last review's settings (kept in this browser, never the data) will be applied to the next file you load.".to_string(),
-            )));
-        }
+    } else if let Some(saved) = crate::web::local_get(REVIEW_KEY)
+        && let Ok(shared) = share::decode(&saved)
+    {
+        state.pending_share.set(Some(shared));
+        state.share_notice.set(Some((
+            "restored",
+            "Your last review's settings (kept in this browser, never the data) will be applied to the next file you load.".to_string(),
+        )));
     }
     // Keep the review in progress across reloads: settings only, never data.
     Effect::new(move |_| {
@@ -398,6 +403,7 @@ pub fn App() -> impl IntoView {
             state.settings.get(),
             state.window.get(),
             state.tab.get(),
+            state.gates.get(),
         );
         if let Some(fragment) = state.share_fragment() {
             crate::web::local_set(REVIEW_KEY, &fragment);

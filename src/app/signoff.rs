@@ -7,7 +7,7 @@ use wasm_bindgen::JsCast;
 
 use super::AppState;
 use crate::core::export::{Decision, SignOff, html, markdown};
-use crate::core::gates::{self, Gate, Verdict};
+use crate::core::gates::{self, Verdict};
 use crate::core::report::Report;
 
 /// Local-storage key of the sign-off draft.
@@ -17,16 +17,32 @@ const SIGNOFF_KEY: &str = "plumb.signoff";
 #[component]
 pub fn SignOffView() -> impl IntoView {
     let state = expect_context::<AppState>();
-    // `None`: the default gates for the report's windows; `Some`: edited or loaded gates.
-    let gates: RwSignal<Option<Vec<Gate>>> = RwSignal::new(None);
+    // `None`: the default gates for the report's windows; `Some`: edited or loaded gates
+    // (kept in the app state so share links and the saved review carry them).
+    let gates = state.gates;
     let gates_error: RwSignal<Option<String>> = RwSignal::new(None);
     // The sign-off in progress survives a reload (local storage; text the reviewer typed,
     // never data).
-    let saved: Option<SignOff> = crate::web::local_get(SIGNOFF_KEY)
-        .and_then(|text| serde_json::from_str(&text).ok());
-    let reviewer = RwSignal::new(saved.as_ref().map(|s| s.reviewer.clone()).unwrap_or_default());
-    let decision = RwSignal::new(saved.as_ref().map(|s| s.decision).unwrap_or(Decision::Approve));
-    let rationale = RwSignal::new(saved.as_ref().map(|s| s.rationale.clone()).unwrap_or_default());
+    let saved: Option<SignOff> =
+        crate::web::local_get(SIGNOFF_KEY).and_then(|text| serde_json::from_str(&text).ok());
+    let reviewer = RwSignal::new(
+        saved
+            .as_ref()
+            .map(|s| s.reviewer.clone())
+            .unwrap_or_default(),
+    );
+    let decision = RwSignal::new(
+        saved
+            .as_ref()
+            .map(|s| s.decision)
+            .unwrap_or(Decision::Approve),
+    );
+    let rationale = RwSignal::new(
+        saved
+            .as_ref()
+            .map(|s| s.rationale.clone())
+            .unwrap_or_default(),
+    );
     Effect::new(move |_| {
         let draft = SignOff {
             reviewer: reviewer.get(),
@@ -168,16 +184,16 @@ pub fn SignOffView() -> impl IntoView {
                                 data-testid=format!("gate-limit-{i}")
                                 prop:value=g.limit.to_string()
                                 on:change=move |ev| {
-                                    if let Ok(limit) = event_target_value(&ev).trim().parse::<f64>() {
-                                        if limit.is_finite() {
-                                            let report = state.report.get_untracked();
-                                            let two = matches!(&report, Some(Ok(r)) if r.windows.current.is_some());
-                                            let mut g = gates.get_untracked().unwrap_or_else(|| gates::default_gates(two));
-                                            if let Some(gate) = g.get_mut(i) {
-                                                gate.limit = limit;
-                                            }
-                                            gates.set(Some(g));
+                                    if let Ok(limit) = event_target_value(&ev).trim().parse::<f64>()
+                                        && limit.is_finite()
+                                    {
+                                        let report = state.report.get_untracked();
+                                        let two = matches!(&report, Some(Ok(r)) if r.windows.current.is_some());
+                                        let mut g = gates.get_untracked().unwrap_or_else(|| gates::default_gates(two));
+                                        if let Some(gate) = g.get_mut(i) {
+                                            gate.limit = limit;
                                         }
+                                        gates.set(Some(g));
                                     }
                                 } />
                         </td>

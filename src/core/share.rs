@@ -34,7 +34,13 @@ pub struct ShareState {
     pub settings: Settings,
     /// The active view's key (`overview`, `thresholds`, …).
     pub tab: String,
+    /// Acceptance gates when the reviewer edited or loaded them (`None`: the default set).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gates: Option<Vec<crate::core::gates::Gate>>,
 }
+
+/// At most this many gates travel in a link (a gate file is a handful of lines).
+pub const MAX_GATES: usize = 200;
 
 /// `review=<base64url(JSON)>`, ready to be the URL fragment.
 pub fn encode(state: &ShareState) -> String {
@@ -65,6 +71,17 @@ pub fn decode(fragment: &str) -> Result<ShareState, PlumbError> {
         .map_err(|e| bad(e.to_string(), "the settings Plumb writes into its links"))?;
     if state.v != VERSION {
         return Err(bad(format!("version {}", state.v), "version 1"));
+    }
+    if let Some(gates) = &state.gates {
+        if gates.len() > MAX_GATES {
+            return Err(bad(format!("{} gates", gates.len()), "at most 200 gates"));
+        }
+        if let Some(g) = gates.iter().find(|g| !g.limit.is_finite()) {
+            return Err(bad(
+                format!("gate {:?} with limit {}", g.name, g.limit),
+                "finite gate limits",
+            ));
+        }
     }
     let s = &state.settings;
     if s.bins == 0 || s.bins > 10_000 {
@@ -166,7 +183,21 @@ mod tests {
                 ..Settings::default()
             },
             tab: "thresholds".into(),
+            gates: Some({
+                let mut g = crate::core::gates::default_gates(true);
+                g[0].limit = 0.015;
+                g[0].name = "<b>ece</b>".into();
+                g
+            }),
         }
+    }
+
+    #[test]
+    fn links_without_gates_still_decode() {
+        let mut s = state();
+        s.gates = None;
+        let link = encode(&s);
+        assert_eq!(decode(&link).unwrap().gates, None);
     }
 
     #[test]
@@ -208,7 +239,14 @@ mod tests {
         let mut bad_version = state();
         bad_version.v = 9;
         let bad_version = encode(&bad_version);
+        let mut many_gates = state();
+        many_gates.gates = Some(vec![
+            crate::core::gates::default_gates(false)[0].clone();
+            MAX_GATES + 1
+        ]);
+        let many_gates = encode(&many_gates);
         for fragment in [
+            many_gates.as_str(),
             "",
             "#",
             "#other=1",

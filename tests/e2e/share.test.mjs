@@ -43,6 +43,10 @@ test('a share link reproduces the view in a new browser context and checks the f
   await page.getByTestId('bins-input').dispatchEvent('change');
   await page.getByTestId('threshold-input').fill('0.3');
   await page.getByTestId('threshold-input').dispatchEvent('change');
+  // An edited gate travels in the link too.
+  await page.getByTestId('tab-signoff').click();
+  await page.getByTestId('gate-limit-0').fill('0.0375');
+  await page.getByTestId('gate-limit-0').dispatchEvent('change');
   await page.getByTestId('tab-overview').click();
   const before = await settingsOf(page);
   assert.equal(before.bins, '7');
@@ -61,6 +65,8 @@ test('a share link reproduces the view in a new browser context and checks the f
   assert.equal(await colleague.getByTestId('share-notice').getAttribute('data-kind'), 'match');
   assert.deepEqual(await settingsOf(colleague), before);
   await screenshot(colleague, 'share-link-match.png');
+  await colleague.getByTestId('tab-signoff').click();
+  assert.equal(await colleague.getByTestId('gate-limit-0').inputValue(), '0.0375');
   await colleague.context().close();
 
   // Another file under the same link is flagged.
