@@ -229,24 +229,42 @@ async function oneRun(server, opts) {
     const sampler = await rendererSampler();
     const wall0 = Date.now();
     let outcome;
+    // An uncaught error in the page while loading (a wasm trap, e.g. an allocation failure at
+    // the 4 GiB limit of wasm32, leaves the status at `loading` forever) ends the wait at once.
+    let onError;
+    const trapped = new Promise((_, fail) => {
+      onError = (e) => fail(new Error(`page error while loading: ${String(e).slice(0, 300)}`));
+      page.on('pageerror', onError);
+    });
     try {
       await input.setInputFiles(opts.file);
-      outcome = await page.waitForFunction(
-        () => {
-          const s = document.querySelector('[data-testid="status"]')?.dataset.state;
-          return s === 'ready' || s === 'error' ? s : false;
-        },
-        null,
-        { timeout: opts.timeoutS * 1000, polling: 100 },
-      ).then((h) => h.jsonValue());
+      outcome = await Promise.race([
+        page.waitForFunction(
+          () => {
+            const s = document.querySelector('[data-testid="status"]')?.dataset.state;
+            return s === 'ready' || s === 'error' ? s : false;
+          },
+          null,
+          { timeout: opts.timeoutS * 1000, polling: 100 },
+        ).then((h) => h.jsonValue()),
+        trapped,
+      ]);
     } catch (e) {
-      outcome = crashed ?? `timeout or failure after ${Math.round((Date.now() - wall0) / 1000)} s: ${String(e).split('\n')[0]}`;
+      const after = Math.round((Date.now() - wall0) / 1000);
+      outcome = crashed ?? `failed after ${after} s: ${String(e).split('\n')[0]}`;
+      const status = await page.getByTestId('status').textContent({ timeout: 2000 }).catch(() => null);
+      if (status) outcome += ` (status: "${status.trim().slice(0, 120)}")`;
+      if (errors.length) outcome += ` (page errors: ${errors.slice(0, 3).map((x) => x.slice(0, 200)).join(' | ')})`;
+    } finally {
+      page.off('pageerror', onError);
+      trapped.catch(() => {});
     }
     run.wall_s = (Date.now() - wall0) / 1000;
     const used = await sampler.stop();
     run.peak_renderer_rss_bytes = used.peakRss;
     run.renderer_cpu_s = used.cpuS;
     if (outcome !== 'ready') {
+      run.wasm_memory_bytes = await page.evaluate(() => window.__bench.wasmBytes()).catch(() => null);
       run.error = outcome === 'error'
         ? `status error: ${await page.getByTestId('status').textContent().catch(() => '?')}`
         : String(crashed ?? outcome);
@@ -380,7 +398,9 @@ async function main() {
     wall_s: summary(good.map((r) => r.wall_s)),
     renderer_cpu_s: summary(good.map((r) => r.renderer_cpu_s)),
     metrics: good[0]?.metrics ?? null,
-    peak_wasm_memory_bytes: good.length ? Math.max(...good.map((r) => r.wasm_memory_bytes_after_drag ?? r.wasm_memory_bytes)) : null,
+    // Failed runs count too: the linear memory a load had reached when it failed.
+    peak_wasm_memory_bytes: runs.some((r) => r.wasm_memory_bytes)
+      ? Math.max(...runs.map((r) => r.wasm_memory_bytes_after_drag ?? r.wasm_memory_bytes ?? 0)) : null,
     peak_renderer_rss_bytes: runs.length ? Math.max(...runs.map((r) => r.peak_renderer_rss_bytes ?? 0)) : null,
     // Every pointermove and every frame of every run, pooled.
     drag: drags.length ? {

@@ -194,6 +194,10 @@ def main() -> int:
     sizes = []
     for n in [int(x) for x in args.sizes.split()]:
         plumb = load(os.path.join(args.run_dir, f"browser_{n}.json"))
+        if plumb and plumb.get("peak_wasm_memory_bytes") is None:
+            # A failed load still tells how much linear memory it had reached.
+            seen = [r.get("wasm_memory_bytes") for r in plumb.get("runs", []) if r.get("wasm_memory_bytes")]
+            plumb["peak_wasm_memory_bytes"] = max(seen) if seen else None
         peer = load(os.path.join(args.run_dir, f"peer_{n}.json"))
         log = load(os.path.join(args.data_dir, f"log_{n}.json")) or {}
         plumb_s = ((plumb or {}).get("load_s") or {}).get("median")
