@@ -14,7 +14,8 @@
 //   The same polling sums the renderers' CPU time (utime + stime) over the load, which on a
 //   shared machine says more than the wall time does;
 // * threshold drag: the Thresholds tab is opened, the pointer is pressed on the threshold
-//   chart and moved by real (CDP) input events, one every 16 ms, across the plot and back.
+//   chart and moved by real (CDP) input events, at most one every 16 ms (each is sent once the
+//   page has taken the previous one), across the plot and back.
 //   The page records (i) the main-thread cost of each pointermove (`update_ms`): from a
 //   capture-phase listener that runs before the app's handler to the end of the handler and of
 //   the reactive updates it queued (the canvas redraw and the confusion cells, run as
