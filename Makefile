@@ -5,7 +5,7 @@ SHELL := /bin/bash
 CARGO ?= cargo
 PORT ?= 8080
 
-.PHONY: serve test test-native test-e2e build dist setup setup-test bench fixtures demo lint clean
+.PHONY: serve test test-native test-e2e build dist setup setup-test bench bench-native fixtures demo lint clean
 
 ## make serve: install what is missing, build, and serve the workbench on http://127.0.0.1:8080
 serve: setup
@@ -34,8 +34,15 @@ dist: setup
 test-e2e:
 	cd tests/e2e && node --test --test-concurrency=1 --test-reporter=spec
 
-## make bench: benchmarks (not part of make test)
+## make bench: benchmarks (not part of make test): cargo bench, then the browser benchmark
+## against the Python peer at BENCH_SIZES (see docs/benchmarks.md); `make bench
+## BENCH_SIZES=100000` is a quick run. Writes bench/results.json.
+BENCH_SIZES ?= 100000 1000000 10000000
 bench:
+	BENCH_SIZES="$(BENCH_SIZES)" bench/run.sh
+
+## make bench-native: only the native statistics benchmark (cargo bench)
+bench-native:
 	$(CARGO) bench
 
 ## regenerate the committed fixture logs and the demo log (stdlib Python, fixed seeds)
