@@ -1624,7 +1624,7 @@ proptest! {
 }
 
 /// Alert levels: one dashed line per finite level at exactly its value's pixel row (critical in
-/// vermillion), listed in the legend, and inside the automatic y range even when the data stay
+/// vermillion), listed once per name in the legend, and inside the automatic y range even when the data stay
 /// far below them.
 #[test]
 fn time_series_alert_levels() {
@@ -1652,6 +1652,12 @@ fn time_series_alert_levels() {
                 y: 0.08,
                 critical: true,
             },
+            // The low side of the warning band: same name, one legend entry.
+            AlertLevel {
+                name: "warning",
+                y: 0.004,
+                critical: false,
+            },
             AlertLevel {
                 name: "never drawn",
                 y: f64::NAN,
@@ -1665,7 +1671,12 @@ fn time_series_alert_levels() {
     });
     save("time_series_levels", &svg);
     check_xml(&svg).unwrap();
-    assert!(svg.contains("warning") && svg.contains("critical"));
+    assert_eq!(
+        svg.matches("warning").count(),
+        1,
+        "one legend entry per name"
+    );
+    assert!(svg.contains("critical"));
     assert!(!svg.contains("never drawn"));
     let (y0, y1) = (layout.main.y_min, layout.main.y_max);
     assert!(

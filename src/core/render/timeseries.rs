@@ -54,7 +54,8 @@ pub struct TimeSeriesChart<'a> {
     /// Fixed y range; by default a nice range around the data, the reference level and the
     /// alert levels.
     pub y_range: Option<(f64, f64)>,
-    /// Alert levels (warning and critical), drawn as dashed lines and listed in the legend.
+    /// Alert levels (warning and critical), drawn as dashed lines and listed in the legend
+    /// (once per name: give a band's two sides the same name).
     pub levels: Vec<AlertLevel<'a>>,
 }
 
@@ -124,13 +125,19 @@ pub fn time_series_chart<DB: DrawingBackend>(
         .copied()
         .filter(|l| l.y.is_finite())
         .collect();
+    // Levels sharing a name (a band's low and high side) share one legend entry.
+    let mut named: Vec<(&str, bool)> = Vec::new();
     for l in &levels {
-        legend.push(LegendItem {
-            label: l.name.to_string(),
-            swatch: Swatch::Dashed(level_color(&theme, l.critical)),
-        });
+        if !named.contains(&(l.name, l.critical)) {
+            named.push((l.name, l.critical));
+            legend.push(LegendItem {
+                label: l.name.to_string(),
+                swatch: Swatch::Dashed(level_color(&theme, l.critical)),
+            });
+        }
     }
-    let rows = p.legend_rows(&legend, p.outer.width() - p.px(20.0));
+    // The legend starts at the plot's left edge, right of the y axis: budget for that inset.
+    let rows = p.legend_rows(&legend, p.outer.width() - p.px(80.0));
     let legend_top = top;
     top += p.legend_rows_height(rows.len());
 
