@@ -522,3 +522,87 @@ fn alerts_writes_rules_policy_and_dashboard_that_parse() {
     assert!(text.contains("severity"));
     assert!(dir.join("plumb-operations-current.json").exists());
 }
+
+/// `plumb alerts` writes exactly the committed monitoring files (the browser's downloads are
+/// checked against the same files, natively in tests/ops.rs and in Chromium by
+/// tests/e2e/operations.test.mjs). Regenerate with
+/// `cargo run --bin plumb -- alerts tests/fixtures/ops/ops_log.csv --out tests/fixtures/export/alerts`.
+#[test]
+fn alerts_write_the_committed_golden_files() {
+    let dir = std::env::temp_dir().join(format!("plumb-alerts-golden-{}", std::process::id()));
+    let out = plumb(&[
+        "alerts",
+        path(&fixture("ops/ops_log.csv")),
+        "--out",
+        path(&dir),
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for name in [
+        "plumb-rules.yml",
+        "plumb-dashboard.json",
+        "plumb-alertmanager.yml",
+        "plumb-thresholds.json",
+    ] {
+        let got = std::fs::read_to_string(dir.join(name)).unwrap();
+        let want = std::fs::read_to_string(fixture(&format!("export/alerts/{name}"))).unwrap();
+        assert!(got == want, "{name} differs from the committed golden");
+    }
+    // The audit report carries the same levels in `operations.thresholds`.
+    let report = audit_json(&[path(&fixture("ops/ops_log.csv"))]);
+    let thresholds: Value = serde_json::from_str(
+        &std::fs::read_to_string(fixture("export/alerts/plumb-thresholds.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(report["operations"]["thresholds"], thresholds);
+    assert_eq!(report["operations"]["reference"]["granularity"], "hour");
+}
+
+/// `--granularity` chooses the bucket width of both commands; one that would give too many
+/// buckets is refused with exit code 2 and the setting named.
+#[test]
+fn granularity_option() {
+    let report = audit_json(&[path(&fixture("ops/ops_log.csv")), "--granularity", "day"]);
+    assert_eq!(report["operations"]["reference"]["granularity"], "day");
+    assert_eq!(report["settings"]["ops_granularity"], "day");
+    assert_eq!(
+        report["operations"]["reference"]["buckets"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    let dir = std::env::temp_dir().join(format!("plumb-alerts-day-{}", std::process::id()));
+    let out = plumb(&[
+        "alerts",
+        path(&fixture("ops/ops_log.csv")),
+        "--granularity",
+        "day",
+        "--out",
+        path(&dir),
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let rules = std::fs::read_to_string(dir.join("plumb-rules.yml")).unwrap();
+    assert!(rules.contains("[1d]"), "daily rate windows");
+
+    let long = std::env::temp_dir().join(format!("plumb-long-{}.csv", std::process::id()));
+    std::fs::write(
+        &long,
+        "timestamp,score,label\n2026-01-01T00:00:00Z,0.2,0\n2026-01-31T00:00:00Z,0.7,1\n",
+    )
+    .unwrap();
+    let out = plumb(&[
+        "alerts",
+        path(&long),
+        "--granularity",
+        "minute",
+        "--out",
+        path(&dir),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("ops_granularity"));
+}

@@ -174,6 +174,7 @@ fn two_window_report() -> Report {
         gates: None,
         verdict: None,
         signoff: None,
+        operations: None,
         segments: Vec::new(),
     }
 }
@@ -217,6 +218,7 @@ fn single_window_report() -> Report {
         gates: None,
         verdict: None,
         signoff: None,
+        operations: None,
         segments: Vec::new(),
     }
 }
@@ -340,6 +342,7 @@ fn empty_report_renders() {
         gates: None,
         verdict: None,
         signoff: None,
+        operations: None,
         segments: Vec::new(),
     };
     let result = evaluate(&r, &[]);

@@ -4,8 +4,11 @@
 //! (pandas/numpy) from `tests/fixtures/ops/ops_log.csv`. Exported rules are parsed back with
 //! serde_yaml and, when `promtool` is installed, checked with `promtool check rules`.
 
+use plumb::core::analysis;
+use plumb::core::error::PlumbError;
 use plumb::core::export::{grafana, prometheus};
 use plumb::core::ops::{self, AlertThreshold, Granularity, OpsReport};
+use plumb::core::report::Settings;
 use serde_json::Value;
 
 struct Log {
@@ -78,8 +81,16 @@ fn report(log: &Log, g: Granularity) -> OpsReport {
 
 fn check_against_golden(g: Granularity, key: &str) -> Vec<AlertThreshold> {
     let log = read_log();
-    let gold = golden();
     let r = report(&log, g);
+    check_report(&r, key);
+    ops::alert_thresholds(&r)
+}
+
+/// Every bucket of `r` (whose `x1` missing rates are among `r.missing`) and every threshold
+/// derived from it against the pandas golden `key`.
+fn check_report(r: &OpsReport, key: &str) {
+    let gold = golden();
+    let x1 = r.missing.iter().find(|m| m.feature == "x1").unwrap();
     let want = gold[key]["buckets"].as_array().unwrap();
     assert_eq!(r.buckets.len(), want.len());
     assert_eq!(r.rows_without_timestamp, 0);
@@ -99,12 +110,11 @@ fn check_against_golden(g: Granularity, key: &str) -> Vec<AlertThreshold> {
             b.predicted_positive_rate,
             &w["predicted_positive_rate"],
         );
-        assert!(close(
-            r.missing[0].rates[i],
-            w["x1_missing_rate"].as_f64().unwrap()
-        ));
+        assert!(close(x1.rates[i], w["x1_missing_rate"].as_f64().unwrap()));
     }
-    let th = ops::alert_thresholds(&r);
+    // The golden covers the x1 missing rate; other features' levels are checked elsewhere.
+    let mut th = ops::alert_thresholds(r);
+    th.retain(|t| !t.quantity.starts_with("missing_rate:") || t.quantity == "missing_rate:x1");
     let want = gold[key]["thresholds"].as_array().unwrap();
     assert_eq!(th.len(), want.len());
     for (t, w) in th.iter().zip(want) {
@@ -117,7 +127,6 @@ fn check_against_golden(g: Granularity, key: &str) -> Vec<AlertThreshold> {
             check_opt(&t.quantity, band.upper, &w[name]["upper"]);
         }
     }
-    th
 }
 
 #[test]
@@ -418,4 +427,176 @@ tests:
         Err(e) => eprintln!("promtool not available ({e}); skipped"),
     }
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+fn load_fixture() -> plumb::core::analysis::LoadedFile {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/ops/ops_log.csv"
+    );
+    plumb::core::analysis::load_file("ops_log.csv", &std::fs::read(path).unwrap()).unwrap()
+}
+
+fn settings(g: Option<Granularity>) -> Settings {
+    Settings {
+        bootstrap: 0,
+        ops_granularity: g,
+        ..Settings::default()
+    }
+}
+
+/// The report's `operations` section (what the browser's Operations view shows) carries the
+/// same numbers as pandas, hourly by default and daily when chosen, with x1 and x2 missing
+/// rates, and proposes exactly the thresholds of `ops::alert_thresholds`.
+#[test]
+fn report_operations_match_pandas_at_each_granularity() {
+    let file = load_fixture();
+    let mapping = analysis::detect_mapping(&file);
+    assert_eq!(mapping.latency.as_deref(), Some("latency_ms"));
+    assert_eq!(mapping.status.as_deref(), Some("status"));
+    for (g, key) in [(None, "hour"), (Some(Granularity::Day), "day")] {
+        let report = analysis::analyze_single(&file, &mapping, &settings(g), "test").unwrap();
+        let ops = report.operations.as_ref().unwrap();
+        assert_eq!(ops.reference.granularity.key(), key);
+        assert_eq!(ops.granularities, Granularity::ALL.to_vec());
+        assert!(ops.has_latency && ops.has_status);
+        assert!(ops.current.is_none());
+        let features: Vec<&str> = ops
+            .reference
+            .missing
+            .iter()
+            .map(|m| m.feature.as_str())
+            .collect();
+        assert_eq!(features, ["x1", "x2"]);
+        check_report(&ops.reference, key);
+        assert_eq!(ops.thresholds, ops::alert_thresholds(&ops.reference));
+        // It round-trips through the JSON schema.
+        let json = analysis::report_json(&report).unwrap();
+        let back: plumb::core::report::Report = serde_json::from_str(&json).unwrap();
+        assert_eq!(back.operations, report.operations);
+    }
+}
+
+/// No timestamp: no operations section (and no `operations` key in the JSON). A chosen
+/// granularity that would give too many buckets is a typed error naming the setting.
+#[test]
+fn operations_need_a_timestamp_and_a_sane_granularity() {
+    let file = load_fixture();
+    let mut mapping = analysis::detect_mapping(&file);
+    mapping.timestamp = None;
+    let report = analysis::analyze_single(&file, &mapping, &settings(None), "test").unwrap();
+    assert!(report.operations.is_none());
+    assert!(
+        !analysis::report_json(&report)
+            .unwrap()
+            .contains("\"operations\"")
+    );
+
+    // Two rows 30 days apart: 43 201 minute buckets is too many; hour is fine.
+    let csv = "timestamp,score,label\n2026-01-01T00:00:00Z,0.2,0\n2026-01-31T00:00:00Z,0.7,1\n";
+    let file = analysis::load_file("long.csv", csv.as_bytes()).unwrap();
+    let mapping = analysis::detect_mapping(&file);
+    let err = analysis::analyze_single(
+        &file,
+        &mapping,
+        &settings(Some(Granularity::Minute)),
+        "test",
+    )
+    .unwrap_err();
+    assert!(
+        matches!(&err, PlumbError::InvalidSetting { setting, .. } if setting == "ops_granularity"),
+        "{err}"
+    );
+    let ok = analysis::analyze_single(&file, &mapping, &settings(Some(Granularity::Hour)), "test")
+        .unwrap();
+    let ops = ok.operations.unwrap();
+    assert_eq!(ops.reference.buckets.len(), 2);
+    assert!(!ops.has_latency && !ops.has_status);
+    assert_eq!(ops.reference.buckets[0].latency_p95, None);
+}
+
+/// Two files: the current file is summarised in the reference's bucket width.
+#[test]
+fn two_files_summarise_the_current_file_too() {
+    let file = load_fixture();
+    let mapping = analysis::detect_mapping(&file);
+    let report = analysis::analyze(
+        &analysis::Request {
+            reference: &file,
+            current: Some(&file),
+            mapping: &mapping,
+            settings: &settings(Some(Granularity::Day)),
+            window: plumb::core::report::WindowSpec::TwoFiles,
+            now: None,
+        },
+        "test",
+    )
+    .unwrap();
+    let ops = report.operations.unwrap();
+    assert_eq!(ops.current.as_ref(), Some(&ops.reference));
+    check_report(ops.current.as_ref().unwrap(), "day");
+}
+
+fn export_golden(name: &str) -> String {
+    let path = format!(
+        "{}/tests/fixtures/export/alerts/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    std::fs::read_to_string(path).unwrap()
+}
+
+/// The exports of the report's levels (what the browser downloads when nothing is edited) are
+/// byte-identical to the committed files `plumb alerts` wrote (tests/cli.rs checks the CLI
+/// still writes exactly these).
+#[test]
+fn report_levels_export_byte_identical_to_the_cli_golden() {
+    let file = load_fixture();
+    let mapping = analysis::detect_mapping(&file);
+    let report = analysis::analyze_single(&file, &mapping, &settings(None), "test").unwrap();
+    let ops = report.operations.unwrap();
+    let files = analysis::monitoring_files(&ops.thresholds, ops.reference.granularity, &file.name);
+    assert_eq!(files.rules_yaml, export_golden("plumb-rules.yml"));
+    assert_eq!(files.dashboard_json, export_golden("plumb-dashboard.json"));
+    assert_eq!(files.policy_yaml, export_golden("plumb-alertmanager.yml"));
+}
+
+/// An edited level reaches both exports: the alert expression, and the Grafana threshold step.
+#[test]
+fn edited_levels_reach_the_exports() {
+    let file = load_fixture();
+    let mapping = analysis::detect_mapping(&file);
+    let report = analysis::analyze_single(&file, &mapping, &settings(None), "test").unwrap();
+    let ops = report.operations.unwrap();
+    let mut th = ops.thresholds.clone();
+    let e = th.iter_mut().find(|t| t.quantity == "error_rate").unwrap();
+    e.warning.upper = Some(0.075);
+    e.critical.upper = None;
+    let files = analysis::monitoring_files(&th, Granularity::Hour, "ops_log.csv");
+    let doc: serde_yaml::Value = serde_yaml::from_str(&files.rules_yaml).unwrap();
+    let alerts = doc["groups"][1]["rules"].as_sequence().unwrap();
+    let of = |sev: &str| -> Vec<String> {
+        alerts
+            .iter()
+            .filter(|a| {
+                a["labels"]["quantity"].as_str() == Some("error_rate")
+                    && a["labels"]["severity"].as_str() == Some(sev)
+            })
+            .map(|a| a["expr"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(of("warning"), ["plumb:request_errors:ratio_rate1h > 0.075"]);
+    assert!(of("critical").is_empty(), "a cleared level has no alert");
+    let dash: Value = serde_json::from_str(&files.dashboard_json).unwrap();
+    let panel = dash["panels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["targets"][0]["expr"] == "plumb:request_errors:ratio_rate1h")
+        .unwrap();
+    let steps = panel["fieldConfig"]["defaults"]["thresholds"]["steps"]
+        .as_array()
+        .unwrap();
+    assert_eq!(steps.len(), 2);
+    assert_eq!(steps[1]["value"], 0.075);
+    assert_ne!(files.rules_yaml, export_golden("plumb-rules.yml"));
 }

@@ -1267,6 +1267,7 @@ fn time_series_dates_and_reference_level() {
         }),
         y_label: Some("Rate"),
         y_range: None,
+        levels: vec![],
     };
     let (svg, layout) = render(&ChartStyle::new(760, 360), |a, s| {
         time_series_chart(&a, &chart, s)
@@ -1519,4 +1520,79 @@ proptest! {
         prop_assert!((back - t).abs() <= per_px + 1e-12);
         prop_assert_eq!(layout.threshold_px(back), px);
     }
+}
+
+/// Alert levels: one dashed line per finite level at exactly its value's pixel row (critical in
+/// vermillion), listed once per name in the legend, and inside the automatic y range even when the data stay
+/// far below them.
+#[test]
+fn time_series_alert_levels() {
+    let pts: Vec<(f64, f64)> = (0..48)
+        .map(|h| {
+            (
+                1_767_225_600.0 + f64::from(h) * 3600.0,
+                0.01 + f64::from(h % 5) * 0.002,
+            )
+        })
+        .collect();
+    let chart = TimeSeriesChart {
+        series: vec![Series {
+            name: "Error rate",
+            points: &pts,
+        }],
+        levels: vec![
+            AlertLevel {
+                name: "warning",
+                y: 0.05,
+                critical: false,
+            },
+            AlertLevel {
+                name: "critical",
+                y: 0.08,
+                critical: true,
+            },
+            // The low side of the warning band: same name, one legend entry.
+            AlertLevel {
+                name: "warning",
+                y: 0.004,
+                critical: false,
+            },
+            AlertLevel {
+                name: "never drawn",
+                y: f64::NAN,
+                critical: true,
+            },
+        ],
+        ..Default::default()
+    };
+    let (svg, layout) = render(&ChartStyle::new(760, 360), |a, s| {
+        time_series_chart(&a, &chart, s)
+    });
+    save("time_series_levels", &svg);
+    check_xml(&svg).unwrap();
+    assert_eq!(
+        svg.matches("warning").count(),
+        1,
+        "one legend entry per name"
+    );
+    assert!(svg.contains("critical"));
+    assert!(!svg.contains("never drawn"));
+    let (y0, y1) = (layout.main.y_min, layout.main.y_max);
+    assert!(
+        y0 <= 0.01 && y1 >= 0.08,
+        "levels inside the y range {y0}..{y1}"
+    );
+    let red = hex(OKABE_ITO[5]);
+    let row = layout.main.y_to_px(0.08);
+    let critical: Vec<_> = polylines(&svg)
+        .into_iter()
+        .filter(|(p, c)| c == &red && p.iter().all(|&(_, y)| y == row))
+        .collect();
+    assert!(!critical.is_empty(), "a vermillion dashed line at y = 0.08");
+    let span: Vec<i32> = critical
+        .iter()
+        .flat_map(|(p, _)| p.iter().map(|q| q.0))
+        .collect();
+    assert!(span.iter().min().unwrap() - layout.main.rect.left <= 2);
+    assert!(layout.main.rect.right - span.iter().max().unwrap() <= 12);
 }

@@ -7,6 +7,7 @@ mod chart;
 mod compare;
 mod curves;
 mod diagnosis;
+mod operations;
 mod overview;
 mod quality;
 mod sidebar;
@@ -64,6 +65,8 @@ pub struct AppState {
     pub gates: RwSignal<Option<Vec<crate::core::gates::Gate>>>,
     /// What happened to a share link: (`pending` | `match` | `mismatch` | `restored` | `error`, words).
     pub share_notice: RwSignal<Option<(&'static str, String)>>,
+    /// Alert levels edited in the Operations view, with the proposal they were edited from.
+    pub ops_levels: RwSignal<operations::EditedLevels>,
 }
 
 /// The browser window's width, so charts redraw at their new size after a resize.
@@ -88,16 +91,19 @@ pub enum Tab {
     Quality,
     /// Ranked causes of a calibration change between the windows.
     Diagnosis,
+    /// Request rate, latency, errors and predictions over time; alert levels and exports.
+    Operations,
     /// Acceptance gates, the reviewer's decision and the report exports.
     SignOff,
 }
 
 impl Tab {
     /// Every tab, in tab-bar order.
-    pub const ALL: [Tab; 7] = [
+    pub const ALL: [Tab; 8] = [
         Tab::Overview,
         Tab::Calibration,
         Tab::Thresholds,
+        Tab::Operations,
         Tab::Compare,
         Tab::Quality,
         Tab::Diagnosis,
@@ -113,6 +119,7 @@ impl Tab {
             Tab::Compare => "Compare",
             Tab::Quality => "Quality",
             Tab::Diagnosis => "Diagnosis",
+            Tab::Operations => "Operations",
             Tab::SignOff => "Sign-off",
         }
     }
@@ -126,6 +133,7 @@ impl Tab {
             Tab::Compare => "compare",
             Tab::Quality => "quality",
             Tab::Diagnosis => "diagnosis",
+            Tab::Operations => "operations",
             Tab::SignOff => "signoff",
         }
     }
@@ -178,6 +186,7 @@ impl AppState {
             pending_share: RwSignal::new(None),
             gates: RwSignal::new(None),
             share_notice: RwSignal::new(None),
+            ops_levels: RwSignal::new(None),
         }
     }
 
@@ -192,6 +201,14 @@ impl AppState {
                 // A new log starts alone: the old split or second file may not fit it.
                 self.current_file.set(None);
                 self.window.set(WindowSpec::All);
+                // Bucket widths on offer depend on the log's time span; edits on its levels.
+                if self
+                    .settings
+                    .with_untracked(|s| s.ops_granularity.is_some())
+                {
+                    self.settings.update(|s| s.ops_granularity = None);
+                }
+                self.ops_levels.set(None);
                 self.mapping.set(mapping);
                 self.file.set(Some(Arc::new(loaded)));
                 if let Some(shared) = self.pending_share.get_untracked() {
@@ -441,6 +458,7 @@ pub fn App() -> impl IntoView {
                             Tab::Compare => view! { <compare::Compare/> }.into_any(),
                             Tab::Quality => view! { <quality::Quality/> }.into_any(),
                             Tab::Diagnosis => view! { <diagnosis::DiagnosisView/> }.into_any(),
+                            Tab::Operations => view! { <operations::OperationsView/> }.into_any(),
                             Tab::SignOff => view! { <signoff::SignOffView/> }.into_any(),
                         }}
                     </div>

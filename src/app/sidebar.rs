@@ -235,15 +235,34 @@ fn ColumnsPanel() -> impl IntoView {
                 <RoleSelect label="Decision" testid="role-decision" columns=columns.clone()
                     get=|m: &ColumnMapping| m.decision.clone()
                     set=|m: &mut ColumnMapping, v| m.decision = v />
-                <RoleSelect label="Prediction id" testid="role-id" columns=columns
+                <RoleSelect label="Prediction id" testid="role-id" columns=columns.clone()
                     get=|m: &ColumnMapping| m.id.clone()
                     set=|m: &mut ColumnMapping, v| m.id = v />
+                <RoleSelect label="Latency (ms)" testid="role-latency" columns=columns.clone()
+                    get=|m: &ColumnMapping| m.latency.clone()
+                    set=|m: &mut ColumnMapping, v| set_ops_role(m, v, true) />
+                <RoleSelect label="Status / error" testid="role-status" columns=columns
+                    get=|m: &ColumnMapping| m.status.clone()
+                    set=|m: &mut ColumnMapping, v| set_ops_role(m, v, false) />
                 <dl class="facts small">
                     <dt>"Segments"</dt><dd data-testid="role-segments">{if segments.is_empty() { "—".to_string() } else { segments }}</dd>
                     <dt>"Features"</dt><dd data-testid="role-features">{if features.is_empty() { "—".to_string() } else { features }}</dd>
                 </dl>
             </section>
         })
+    }
+}
+
+/// Assign the latency (`latency`) or status column; a column so used is no longer a feature
+/// (drift and missing rates are about model inputs, not serving metadata).
+fn set_ops_role(m: &mut ColumnMapping, v: Option<String>, latency: bool) {
+    if let Some(name) = &v {
+        m.features.retain(|f| f != name);
+    }
+    if latency {
+        m.latency = v;
+    } else {
+        m.status = v;
     }
 }
 

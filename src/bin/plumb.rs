@@ -58,9 +58,29 @@ mod cli {
         /// Decision threshold for the predicted-positive rate.
         #[arg(long, default_value_t = 0.5)]
         threshold: f64,
+        /// Time-bucket width (default: the finest the data allows).
+        #[arg(long, value_enum)]
+        granularity: Option<GranularityArg>,
         /// The folder to write into (created if missing).
         #[arg(long)]
         out: PathBuf,
+    }
+
+    #[derive(Clone, Copy, Debug, ValueEnum)]
+    enum GranularityArg {
+        Minute,
+        Hour,
+        Day,
+    }
+
+    impl From<GranularityArg> for plumb::core::ops::Granularity {
+        fn from(g: GranularityArg) -> Self {
+            match g {
+                GranularityArg::Minute => Self::Minute,
+                GranularityArg::Hour => Self::Hour,
+                GranularityArg::Day => Self::Day,
+            }
+        }
     }
 
     #[derive(Args, Debug)]
@@ -110,6 +130,10 @@ mod cli {
         /// Cost of a false negative.
         #[arg(long, default_value_t = 1.0)]
         cost_fn: f64,
+        /// Time-bucket width of the operational view (`operations`; default: the finest the
+        /// data allows).
+        #[arg(long, value_enum)]
+        granularity: Option<GranularityArg>,
         /// Acceptance gates (TOML, `[[gate]]` tables). Exit code 1 when a gate fails.
         #[arg(long)]
         gates: Option<PathBuf>,
@@ -210,6 +234,7 @@ mod cli {
         }
         let settings = Settings {
             threshold: args.threshold,
+            ops_granularity: args.granularity.map(Into::into),
             ..Settings::default()
         };
         let exports = analysis::alert_exports(&reference, &mapping, &settings)
@@ -301,6 +326,7 @@ mod cli {
                 fn_: args.cost_fn,
                 ..CostMatrix::default()
             },
+            ops_granularity: args.granularity.map(Into::into),
             ..Settings::default()
         };
         let gates = match &args.gates {

@@ -12,10 +12,10 @@ use crate::core::metrics::{calibration, drift, label_shift, ranking, smooth, thr
 use crate::core::quality::{self, ColumnMissing, QualityInput, QualityReport};
 use crate::core::report::{
     ColumnMapping, CurvePoints, Dialect, DriftColumn, DriftDistribution, DriftReport,
-    ExclusionReason, Generator, Input, InputFile, LabelShiftReport, OptimalThresholdReport,
-    RecalibrationMetrics, RecalibrationReport, RecalibrationResult, ReliabilityBin, Report, SCHEMA,
-    ScoreHistogram, SegmentColumn, Settings, SmoothCurveReport, ThresholdPoint, WindowReport,
-    WindowSpec, Windows,
+    ExclusionReason, Generator, Input, InputFile, LabelShiftReport, OperationsReport,
+    OptimalThresholdReport, RecalibrationMetrics, RecalibrationReport, RecalibrationResult,
+    ReliabilityBin, Report, SCHEMA, ScoreHistogram, SegmentColumn, Settings, SmoothCurveReport,
+    ThresholdPoint, WindowReport, WindowSpec, Windows,
 };
 use crate::core::schema::{self, Prepared};
 use crate::core::segments;
@@ -193,6 +193,15 @@ pub fn analyze(request: &Request<'_>, generator: &str) -> Result<Report, PlumbEr
         }
     };
 
+    let operations = operations_section(
+        request.reference,
+        request
+            .current
+            .filter(|_| settings.window == WindowSpec::TwoFiles),
+        &mapping,
+        &settings,
+    )?;
+
     Ok(Report {
         schema: SCHEMA.to_string(),
         generator: Generator {
@@ -211,6 +220,7 @@ pub fn analyze(request: &Request<'_>, generator: &str) -> Result<Report, PlumbEr
         diagnosis: comparison.diagnosis,
         recalibration: comparison.recalibration,
         segments: comparison.segments,
+        operations,
         gates: None,
         verdict: None,
         signoff: None,
@@ -1286,6 +1296,74 @@ fn label_shift_between(
     }
 }
 
+/// The bucket width of the operational view: `settings.ops_granularity` when it is one of
+/// [`crate::core::ops::Granularity::choices`] for these timestamps (else a typed error naming
+/// the setting), or the finest the data allows.
+fn ops_granularity(
+    timestamps: &[f64],
+    settings: &Settings,
+) -> Result<crate::core::ops::Granularity, PlumbError> {
+    use crate::core::ops::Granularity;
+    match settings.ops_granularity {
+        Some(g) if Granularity::choices(timestamps).contains(&g) => Ok(g),
+        Some(g) => Err(PlumbError::InvalidSetting {
+            setting: "ops_granularity".into(),
+            value: g.key().into(),
+            expected: format!(
+                "a granularity giving at most {} buckets over the log's time span",
+                crate::core::ops::MAX_CHOSEN_BUCKETS
+            ),
+        }),
+        None => Granularity::auto(timestamps).ok_or_else(|| PlumbError::NotEnoughData {
+            what: "timestamps".into(),
+            needed: 1,
+            found: 0,
+        }),
+    }
+}
+
+/// The report's operational section: both files' summaries, the alert levels from the
+/// reference and the granularities on offer. `Ok(None)` when no timestamp is mapped or none
+/// is readable; an invalid `ops_granularity` is an error.
+fn operations_section(
+    reference: &LoadedFile,
+    current: Option<&LoadedFile>,
+    mapping: &ColumnMapping,
+    settings: &Settings,
+) -> Result<Option<OperationsReport>, PlumbError> {
+    if mapping.timestamp.is_none() {
+        return Ok(None);
+    }
+    let summary = match operations(reference, mapping, settings) {
+        Ok(s) => s,
+        Err(e @ PlumbError::InvalidSetting { .. }) if is_granularity_error(&e) => return Err(e),
+        Err(_) => return Ok(None),
+    };
+    let granularities = timestamps(&reference.table, mapping)
+        .map(|t| crate::core::ops::Granularity::choices(&t))
+        .unwrap_or_default();
+    // The current file in the reference's bucket width, so the two compare.
+    let current = current.and_then(|file| {
+        let same = Settings {
+            ops_granularity: Some(summary.granularity),
+            ..settings.clone()
+        };
+        operations(file, mapping, &same).ok()
+    });
+    Ok(Some(OperationsReport {
+        thresholds: crate::core::ops::alert_thresholds(&summary),
+        reference: summary,
+        current,
+        granularities,
+        has_latency: mapping.latency.is_some(),
+        has_status: mapping.status.is_some(),
+    }))
+}
+
+fn is_granularity_error(e: &PlumbError) -> bool {
+    matches!(e, PlumbError::InvalidSetting { setting, .. } if setting == "ops_granularity")
+}
+
 /// The operational view of one log: request rate, latency quantiles, error rate, score
 /// quantiles, predicted-positive rate and per-feature missing rates per time bucket (the
 /// finest of minute/hour/day that the data allows). Needs a timestamp column.
@@ -1329,12 +1407,7 @@ pub fn operations(
         }
         None => None,
     };
-    let granularity =
-        ops::Granularity::auto(&timestamps).ok_or_else(|| PlumbError::NotEnoughData {
-            what: "timestamps".into(),
-            needed: 1,
-            found: 0,
-        })?;
+    let granularity = ops_granularity(&timestamps, settings)?;
     let mut report = ops::summary(
         &timestamps,
         &scores,
@@ -1378,17 +1451,44 @@ pub fn alert_exports(
     mapping: &ColumnMapping,
     settings: &Settings,
 ) -> Result<AlertExports, PlumbError> {
-    use crate::core::export::{grafana, prometheus};
     let operations = operations(reference, mapping, settings)?;
     let thresholds = crate::core::ops::alert_thresholds(&operations);
-    let options = prometheus::RulesOptions::for_granularity(operations.granularity);
-    let dashboard =
-        grafana::dashboard_json(&thresholds, &options, &format!("Plumb: {}", reference.name));
+    let files = monitoring_files(&thresholds, operations.granularity, &reference.name);
     Ok(AlertExports {
-        rules_yaml: prometheus::rules_yaml(&thresholds, &options),
-        policy_yaml: prometheus::policy_yaml(),
-        dashboard_json: serde_json::to_string_pretty(&dashboard).unwrap_or_default(),
+        rules_yaml: files.rules_yaml,
+        policy_yaml: files.policy_yaml,
+        dashboard_json: files.dashboard_json,
         thresholds,
         operations,
     })
+}
+
+/// The three monitoring files of a set of alert levels.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MonitoringFiles {
+    /// Prometheus recording and alerting rules (`plumb-rules.yml`).
+    pub rules_yaml: String,
+    /// Alertmanager routing policy (`plumb-alertmanager.yml`).
+    pub policy_yaml: String,
+    /// Grafana dashboard (`plumb-dashboard.json`), pretty JSON.
+    pub dashboard_json: String,
+}
+
+/// The monitoring files for `thresholds` (as proposed, or edited by a person) over reference
+/// buckets of `granularity`, the dashboard titled after the reference file `source`. The one
+/// writer of both `plumb alerts` and the browser's downloads, so they are byte-identical for
+/// the same levels.
+pub fn monitoring_files(
+    thresholds: &[crate::core::ops::AlertThreshold],
+    granularity: crate::core::ops::Granularity,
+    source: &str,
+) -> MonitoringFiles {
+    use crate::core::export::{grafana, prometheus};
+    let options = prometheus::RulesOptions::for_granularity(granularity);
+    let dashboard = grafana::dashboard_json(thresholds, &options, &format!("Plumb: {source}"));
+    MonitoringFiles {
+        rules_yaml: prometheus::rules_yaml(thresholds, &options),
+        policy_yaml: prometheus::policy_yaml(),
+        dashboard_json: serde_json::to_string_pretty(&dashboard).unwrap_or_default(),
+    }
 }

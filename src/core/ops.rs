@@ -81,8 +81,48 @@ impl Granularity {
     }
 }
 
+impl Granularity {
+    /// Stable key: `minute`, `hour`, `day` (as serialised).
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Minute => "minute",
+            Self::Hour => "hour",
+            Self::Day => "day",
+        }
+    }
+
+    /// The granularity with this key.
+    pub fn from_key(key: &str) -> Option<Granularity> {
+        Self::ALL.into_iter().find(|g| g.key() == key)
+    }
+
+    /// The granularities a person may choose for these timestamps: those whose buckets over
+    /// the log's span number at most [`MAX_CHOSEN_BUCKETS`] (day is always allowed), finest
+    /// first. Empty without a finite timestamp.
+    pub fn choices(timestamps: &[f64]) -> Vec<Granularity> {
+        let (lo, hi) = timestamps
+            .iter()
+            .filter(|t| t.is_finite())
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &t| {
+                (a.min(t), b.max(t))
+            });
+        if !lo.is_finite() {
+            return Vec::new();
+        }
+        Self::ALL
+            .into_iter()
+            .filter(|g| {
+                let w = g.seconds() as f64;
+                *g == Self::Day || (hi / w).floor() - (lo / w).floor() < MAX_CHOSEN_BUCKETS as f64
+            })
+            .collect()
+    }
+}
+
 /// Most buckets [`Granularity::auto`] accepts (a chart stays readable).
 pub const MAX_BUCKETS: u64 = 1000;
+/// Most buckets a chosen granularity may span (see [`Granularity::choices`]).
+pub const MAX_CHOSEN_BUCKETS: u64 = 10_000;
 /// Fewest rows per bucket, on average, [`Granularity::auto`] accepts (quantiles stay stable).
 pub const MIN_ROWS_PER_BUCKET: u64 = 20;
 
@@ -551,6 +591,28 @@ mod tests {
         assert_eq!(r.buckets[0].error_rate, None);
         // One bucket: no σ, no thresholds.
         assert!(alert_thresholds(&r).is_empty());
+    }
+
+    #[test]
+    fn granularity_choices_and_keys() {
+        // 48 hours: 2880 minute buckets (allowed), 48 hours, 2 days.
+        let ts: Vec<f64> = (0..100).map(|i| f64::from(i) * 1745.0).collect();
+        assert_eq!(Granularity::choices(&ts), Granularity::ALL.to_vec());
+        // 30 days of minutes is 43 200 buckets: too many.
+        let long = [0.0, 30.0 * 86_400.0];
+        assert_eq!(
+            Granularity::choices(&long),
+            vec![Granularity::Hour, Granularity::Day]
+        );
+        assert!(Granularity::choices(&[f64::NAN]).is_empty());
+        for g in Granularity::ALL {
+            assert_eq!(Granularity::from_key(g.key()), Some(g));
+            assert_eq!(
+                serde_json::to_string(&g).unwrap(),
+                format!("\"{}\"", g.key())
+            );
+        }
+        assert_eq!(Granularity::from_key("week"), None);
     }
 
     #[test]

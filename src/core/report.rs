@@ -44,6 +44,10 @@ pub struct Report {
     /// log), worst first, with Benjamini–Hochberg q-values.
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub segments: Vec<SegmentColumn>,
+    /// The operational view over time and the alert levels derived from it (when a timestamp
+    /// is mapped and readable; see `docs/monitoring.md`).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub operations: Option<OperationsReport>,
     /// Acceptance gates and their results (when gates were given).
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub gates: Option<Vec<crate::core::gates::GateResult>>,
@@ -70,6 +74,29 @@ impl Report {
             verdict: self.verdict?,
         })
     }
+}
+
+/// The operational view of the log(s) and the alert levels proposed from the reference.
+///
+/// Buckets cover whole files: the reference (or only) file, all of its rows, even when one log
+/// is split into windows, so the levels describe the service as `plumb alerts` sees the same
+/// file; and the current file when two files are compared.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct OperationsReport {
+    /// Per-bucket summary of the reference (or only) file.
+    pub reference: crate::core::ops::OpsReport,
+    /// Per-bucket summary of the current file (two files only), same granularity.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub current: Option<crate::core::ops::OpsReport>,
+    /// Warning and critical levels from the reference's variation across buckets
+    /// (`ops::alert_thresholds`: mean ± 2σ / 3σ).
+    pub thresholds: Vec<crate::core::ops::AlertThreshold>,
+    /// Granularities that may be chosen for this log (`settings.ops_granularity`), finest first.
+    pub granularities: Vec<crate::core::ops::Granularity>,
+    /// Whether a latency column was mapped.
+    pub has_latency: bool,
+    /// Whether a status (error) column was mapped.
+    pub has_status: bool,
 }
 
 /// A preview of recalibration: each map fitted on one window and applied to another.
@@ -387,6 +414,10 @@ pub struct Settings {
     /// Clamp applied to probabilities inside log loss: p ∈ [eps, 1 − eps]. Default: the f64
     /// machine epsilon, as scikit-learn ≥ 1.5 uses for float64 input.
     pub log_loss_eps: f64,
+    /// Time-bucket width of the operational view; `None` (omitted): the finest the data allows
+    /// (`ops::Granularity::auto`).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub ops_granularity: Option<crate::core::ops::Granularity>,
 }
 
 impl Default for Settings {
@@ -402,6 +433,7 @@ impl Default for Settings {
             seed: 0,
             costs: CostMatrix::default(),
             log_loss_eps: f64::EPSILON,
+            ops_granularity: None,
         }
     }
 }

@@ -47,7 +47,9 @@ pub use style::{ChartStyle, OKABE_ITO, SVG_TEXT_SCALE};
 pub use threshold::{
     Series, ThresholdChart, ThresholdMarker, threshold_chart, threshold_chart_svg,
 };
-pub use timeseries::{ReferenceLevel, TimeSeriesChart, time_series_chart, time_series_chart_svg};
+pub use timeseries::{
+    AlertLevel, ReferenceLevel, TimeSeriesChart, time_series_chart, time_series_chart_svg,
+};
 
 /// Why a chart could not be drawn: the backend failed (data problems never fail).
 #[derive(Debug, Clone, PartialEq, Eq)]

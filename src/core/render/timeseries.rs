@@ -1,6 +1,6 @@
 //! Metrics over time: one line per series against time (seconds since the Unix epoch, ticks
 //! at calendar-aligned UTC dates and times), with an optional horizontal reference level (a
-//! baseline or alert threshold).
+//! baseline) and alert levels (warning and critical, dashed).
 
 use plotters::coord::Shift;
 use plotters::prelude::{DrawingArea, DrawingBackend};
@@ -21,6 +21,27 @@ pub struct ReferenceLevel<'a> {
     pub y: f64,
 }
 
+/// An alert level drawn as a horizontal dashed line: warning levels in the muted text colour,
+/// critical levels in vermillion.
+#[derive(Debug, Clone, Copy)]
+pub struct AlertLevel<'a> {
+    /// Legend name (e.g. "p95 critical").
+    pub name: &'a str,
+    /// Its value (non-finite levels are not drawn).
+    pub y: f64,
+    /// Critical (true) or warning (false).
+    pub critical: bool,
+}
+
+/// Colour of an alert level line.
+fn level_color(theme: &super::style::Theme, critical: bool) -> plotters::style::RGBColor {
+    if critical {
+        super::style::OKABE_ITO[5]
+    } else {
+        theme.muted
+    }
+}
+
 /// Everything a time-series chart shows.
 #[derive(Debug, Clone, Default)]
 pub struct TimeSeriesChart<'a> {
@@ -30,8 +51,12 @@ pub struct TimeSeriesChart<'a> {
     pub reference: Option<ReferenceLevel<'a>>,
     /// Y-axis title (default "Value").
     pub y_label: Option<&'a str>,
-    /// Fixed y range; by default a nice range around the data and the reference level.
+    /// Fixed y range; by default a nice range around the data, the reference level and the
+    /// alert levels.
     pub y_range: Option<(f64, f64)>,
+    /// Alert levels (warning and critical), drawn as dashed lines and listed in the legend
+    /// (once per name: give a band's two sides the same name).
+    pub levels: Vec<AlertLevel<'a>>,
 }
 
 /// Series with at most this many points get a dot at each point.
@@ -94,7 +119,25 @@ pub fn time_series_chart<DB: DrawingBackend>(
             swatch: Swatch::Dashed(theme.guide),
         });
     }
-    let rows = p.legend_rows(&legend, p.outer.width() - p.px(20.0));
+    let levels: Vec<AlertLevel> = chart
+        .levels
+        .iter()
+        .copied()
+        .filter(|l| l.y.is_finite())
+        .collect();
+    // Levels sharing a name (a band's low and high side) share one legend entry.
+    let mut named: Vec<(&str, bool)> = Vec::new();
+    for l in &levels {
+        if !named.contains(&(l.name, l.critical)) {
+            named.push((l.name, l.critical));
+            legend.push(LegendItem {
+                label: l.name.to_string(),
+                swatch: Swatch::Dashed(level_color(&theme, l.critical)),
+            });
+        }
+    }
+    // The legend starts at the plot's left edge, right of the y axis: budget for that inset.
+    let rows = p.legend_rows(&legend, p.outer.width() - p.px(80.0));
     let legend_top = top;
     top += p.legend_rows_height(rows.len());
 
@@ -125,7 +168,8 @@ pub fn time_series_chart<DB: DrawingBackend>(
                 .iter()
                 .flatten()
                 .map(|p| p.2)
-                .chain(reference.map(|r| r.y));
+                .chain(reference.map(|r| r.y))
+                .chain(levels.iter().map(|l| l.y));
             let (lo, hi) = ys.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), y| {
                 (a.min(y), b.max(y))
             });
@@ -170,6 +214,15 @@ pub fn time_series_chart<DB: DrawingBackend>(
             theme.guide,
             1.0,
             1.5,
+        )?;
+    }
+    for l in &levels {
+        let y = panel.y_to_px(l.y.clamp(y0, y1));
+        p.dashed(
+            vec![(panel.rect.left, y), (panel.rect.right, y)],
+            level_color(&theme, l.critical),
+            1.0,
+            if l.critical { 2.0 } else { 1.5 },
         )?;
     }
     let total: usize = data.iter().map(Vec::len).sum();
