@@ -451,3 +451,58 @@ fn time_histogram_counts_rows_per_bucket_and_snaps_clicks_to_boundaries() {
     assert_eq!(timeline::datetime_local(first), "2026-01-31T00:00:00");
     assert!(TimeHistogram::of(&[f64::NAN]).is_none());
 }
+
+#[test]
+fn timeline_and_time_histogram_charts_draw_reference_levels_and_map_clicks_to_time() {
+    use plumb::core::render::{
+        ChartStyle, TimeHistogramChart, TimelineChart, TimelineSeries, time_histogram_chart_svg,
+        timeline_chart_svg, to_svg_string_with,
+    };
+    let pts = [
+        (1_769_817_600.0, 0.2),
+        (1_769_904_000.0, f64::NAN),
+        (1_769_990_400.0, 0.4),
+    ];
+    let chart = TimelineChart {
+        series: vec![TimelineSeries {
+            name: "ECE",
+            points: &pts,
+            reference: Some(0.05),
+        }],
+        time_axis: true,
+        y_label: Some("ECE"),
+        y_range: None,
+    };
+    let svg = timeline_chart_svg(&chart, &ChartStyle::new(600, 300)).unwrap();
+    assert!(
+        svg.contains("reference level"),
+        "legend names the dashed level"
+    );
+    assert!(
+        svg.contains("2026-01-31") || svg.contains("Jan"),
+        "time ticks"
+    );
+    let starts = [1_769_817_600i64, 1_769_904_000, 1_769_990_400];
+    let counts = [5u64, 0, 7];
+    let hist = TimeHistogramChart {
+        starts: &starts,
+        width: 86_400,
+        counts: &counts,
+        split: Some(1_769_904_000.0),
+    };
+    let svg = time_histogram_chart_svg(&hist, &ChartStyle::new(400, 200)).unwrap();
+    assert!(svg.starts_with("<svg"));
+    let (_, layout) = to_svg_string_with(400, 200, |area| {
+        plumb::core::render::time_histogram_chart(&area, &hist, &ChartStyle::new(400, 200))
+    })
+    .unwrap();
+    // Bars for the non-empty buckets; the panel spans exactly the buckets, so a pixel maps back
+    // to a time inside the span.
+    assert_eq!(layout.marks.len(), 3);
+    let mid = f64::from(layout.main.rect.left + layout.main.rect.right) / 2.0;
+    let t = layout.main.px_to_x(mid);
+    assert!(
+        (t - (1_769_817_600.0 + 1.5 * 86_400.0)).abs() < 86_400.0 * 0.02,
+        "{t}"
+    );
+}

@@ -592,6 +592,20 @@ fn split_one<'t>(
     ))
 }
 
+/// The time of a split point (ISO 8601 or epoch seconds) in epoch seconds, if it parses.
+pub fn split_time(text: &str) -> Option<f64> {
+    parse_cut(text).ok()
+}
+
+/// Rows per time bucket of a log's timestamp column (for the split-at-a-time picker); `None`
+/// without a usable timestamp column.
+pub fn time_histogram(
+    file: &LoadedFile,
+    mapping: &ColumnMapping,
+) -> Option<timeline::TimeHistogram> {
+    timeline::TimeHistogram::of(&timestamps(&file.table, mapping).ok()?)
+}
+
 /// Parse a split point: ISO 8601 or epoch seconds.
 fn parse_cut(text: &str) -> Result<f64, PlumbError> {
     let t = text.trim();
@@ -1196,12 +1210,7 @@ fn timeline_between(
     current: &Split<'_>,
     report: &DriftReport,
 ) -> TimelineReport {
-    let parse = |key: &str| -> Option<drift::DriftMethod> {
-        drift::DriftMethod::ALL
-            .iter()
-            .copied()
-            .find(|m| m.key() == key)
-    };
+    let parse = drift::DriftMethod::from_key;
     let mut inputs = Vec::new();
     if let Some(col) = report.columns.iter().find(|c| c.role == "score")
         && let Some(method) = parse(&col.method)

@@ -68,6 +68,23 @@ pub enum Chunking {
 }
 
 impl Chunking {
+    /// Read `auto`, `day`, `week` or a whole number of rows per chunk (e.g. `500`).
+    pub fn parse(text: &str) -> Result<Self, PlumbError> {
+        match text.trim() {
+            "auto" => Ok(Self::Auto),
+            "day" => Ok(Self::Day),
+            "week" => Ok(Self::Week),
+            other => match other.parse::<u64>() {
+                Ok(size) if size > 0 => Ok(Self::Rows { size }),
+                _ => Err(PlumbError::InvalidSetting {
+                    setting: "chunking".into(),
+                    value: text.to_string(),
+                    expected: "auto, day, week or a whole number of rows per chunk (≥ 1)".into(),
+                }),
+            },
+        }
+    }
+
     /// Stable key: `auto`, `day`, `week`, `rows`.
     pub fn key(self) -> &'static str {
         match self {
