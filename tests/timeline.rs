@@ -75,14 +75,14 @@ fn timeline_matches_pandas_sklearn_scipy_goldens() {
                 BinStrategy::Uniform
             },
             bootstrap: 0,
-            ..Settings::default()
-        };
-        settings.chunking = match s["chunking"].as_str().unwrap() {
-            "day" => Chunking::Day,
-            "week" => Chunking::Week,
-            _ => Chunking::Rows {
-                size: s["size"].as_u64().unwrap(),
+            chunking: match s["chunking"].as_str().unwrap() {
+                "day" => Chunking::Day,
+                "week" => Chunking::Week,
+                _ => Chunking::Rows {
+                    size: s["size"].as_u64().unwrap(),
+                },
             },
+            ..Settings::default()
         };
         for (col, m) in s["drift_methods"].as_object().unwrap() {
             settings
@@ -289,8 +289,10 @@ fn settings_without_the_new_fields_still_parse_and_round_trip() {
     );
     let s: Settings = serde_json::from_value(v).unwrap();
     assert_eq!(s.chunking, Chunking::Auto);
-    let mut s = Settings::default();
-    s.chunking = Chunking::Rows { size: 120 };
+    let mut s = Settings {
+        chunking: Chunking::Rows { size: 120 },
+        ..Settings::default()
+    };
     s.drift_methods
         .insert("a,b \"c\"".into(), DriftMethod::Chi2);
     let back: Settings = serde_json::from_str(&serde_json::to_string(&s).unwrap()).unwrap();
