@@ -481,8 +481,8 @@ fn timeline_and_time_histogram_charts_draw_reference_levels_and_map_clicks_to_ti
         "legend names the dashed level"
     );
     assert!(
-        svg.contains("2026-01-31") || svg.contains("Jan"),
-        "time ticks"
+        svg.contains("01-31") || svg.contains("02-01"),
+        "UTC date ticks on the time axis"
     );
     let starts = [1_769_817_600i64, 1_769_904_000, 1_769_990_400];
     let counts = [5u64, 0, 7];
