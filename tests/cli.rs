@@ -356,6 +356,11 @@ fn usage_and_input_errors_exit_2_with_a_message() {
             vec!["audit", path(&log), "--split-column", "model_version"],
             "COL=REF_VALUE,CUR_VALUE",
         ),
+        (vec!["audit", path(&log), "--chunking", "0"], "chunking"),
+        (
+            vec!["audit", path(&log), "--drift-method", "x1=zz"],
+            "unknown method",
+        ),
     ];
     for (args, needle) in cases {
         let out = plumb(&args);
@@ -605,4 +610,53 @@ fn granularity_option() {
     ]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("ops_granularity"));
+}
+
+#[test]
+fn chunking_and_drift_methods_reach_the_report() {
+    let reference = fixture("logs/reference.csv");
+    let current = fixture("logs/current.csv");
+    let g = golden("timeline.json");
+    let week = g["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "week")
+        .unwrap();
+    let report = audit_json(&[
+        path(&reference),
+        "--current",
+        path(&current),
+        "--chunking",
+        "week",
+        "--drift-method",
+        "x1=psi",
+    ]);
+    let t = &report["timeline"];
+    assert_eq!(t["chunking"], "week");
+    let chunks = t["chunks"].as_array().unwrap();
+    assert_eq!(chunks.len(), week["chunks"].as_array().unwrap().len());
+    for (c, e) in chunks.iter().zip(week["chunks"].as_array().unwrap()) {
+        assert_eq!(c["n"], e["n"]);
+        close(&c["ece"], e["ece"].as_f64().unwrap(), 1e-12, "week ECE");
+    }
+    assert_eq!(report["settings"]["drift_methods"]["x1"], "psi");
+    let x1 = report["drift"]["columns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "x1")
+        .unwrap();
+    assert_eq!(x1["method"], "psi");
+    assert_eq!(x1["method_source"], "column");
+    let drift = golden("drift.json");
+    let psi = drift["numeric"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "x1" && c["bins"] == 10)
+        .unwrap()["psi"]
+        .as_f64()
+        .unwrap();
+    close(&x1["value"], psi, 1e-12, "x1 PSI");
 }

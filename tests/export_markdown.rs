@@ -176,6 +176,7 @@ fn two_window_report() -> Report {
         signoff: None,
         operations: None,
         segments: Vec::new(),
+        timeline: None,
     }
 }
 
@@ -220,6 +221,7 @@ fn single_window_report() -> Report {
         signoff: None,
         operations: None,
         segments: Vec::new(),
+        timeline: None,
     }
 }
 
@@ -344,6 +346,7 @@ fn empty_report_renders() {
         signoff: None,
         operations: None,
         segments: Vec::new(),
+        timeline: None,
     };
     let result = evaluate(&r, &[]);
     let md = markdown_report(&r, Some(&result), None);

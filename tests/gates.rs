@@ -42,6 +42,7 @@ fn report(windows: Windows) -> Report {
         signoff: None,
         operations: None,
         segments: Vec::new(),
+        timeline: None,
     }
 }
 

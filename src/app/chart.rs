@@ -126,6 +126,25 @@ where
     S: Fn() -> Result<String, RenderError> + 'static,
     T: Fn(&ChartLayout, f64, f64) -> Option<String> + 'static,
 {
+    canvas_chart_clickable(spec, draw, svg, tooltip, drag, actions, None)
+}
+
+/// [`canvas_chart`] that also reports clicks in the plot panel: `on_click` receives the data
+/// x under the pointer (the panel's `px_to_x`, e.g. a time on a time axis).
+pub fn canvas_chart_clickable<D, S, T>(
+    spec: ChartSpec,
+    draw: D,
+    svg: S,
+    tooltip: T,
+    drag: Option<ThresholdDrag>,
+    actions: Option<AnyView>,
+    on_click: Option<Callback<f64>>,
+) -> impl IntoView
+where
+    D: Fn(&CanvasArea, &ChartStyle) -> Result<ChartLayout, RenderError> + 'static,
+    S: Fn() -> Result<String, RenderError> + 'static,
+    T: Fn(&ChartLayout, f64, f64) -> Option<String> + 'static,
+{
     let wrap_ref = NodeRef::<Div>::new();
     let canvas_ref = NodeRef::<Canvas>::new();
     let layout: RwSignal<Option<ChartLayout>> = RwSignal::new(None);
@@ -243,6 +262,21 @@ where
         d.settings.update(|s| s.threshold = t);
     };
 
+    let on_canvas_click = move |ev: web_sys::MouseEvent| {
+        let Some(cb) = on_click else { return };
+        let (x, y) = (ev.offset_x() as f64, ev.offset_y() as f64);
+        let hit = layout.with_untracked(|l| {
+            l.as_ref().and_then(|l| {
+                let r = l.main.rect.inflate((4.0 * l.dpr) as i32);
+                r.contains(x * l.dpr, y * l.dpr)
+                    .then(|| l.main.px_to_x(x * l.dpr))
+            })
+        });
+        if let Some(v) = hit.filter(|v| v.is_finite()) {
+            cb.run(v);
+        }
+    };
+
     let download_svg = move |_| match svg() {
         Ok(doc) => {
             if let Err(e) = crate::web::download(&format!("{stem}.svg"), "image/svg+xml", &doc) {
@@ -266,8 +300,9 @@ where
     };
 
     let draggable = drag.is_some();
+    let clickable = on_click.is_some();
     view! {
-        <div class="chart-wrap" class:draggable=draggable node_ref=wrap_ref
+        <div class="chart-wrap" class:draggable=draggable class:clickable=clickable node_ref=wrap_ref
             data-testid=testid
             data-plot-left=move || plot_edge(|l| l.main.rect.left)
             data-plot-right=move || plot_edge(|l| l.main.rect.right)
@@ -281,6 +316,7 @@ where
                 on:pointermove=on_move
                 on:pointerdown=on_down
                 on:pointerup=on_up
+                on:click=on_canvas_click
                 on:pointercancel=on_up
                 on:keydown=on_key
                 on:pointerleave=move |_| tip.set(None)></canvas>

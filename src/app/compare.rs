@@ -8,6 +8,7 @@ use leptos::prelude::*;
 use super::AppState;
 use super::chart::{self, CanvasArea, ChartSpec};
 use crate::core::catalog::group_thousands;
+use crate::core::metrics::drift::DriftMethod;
 use crate::core::render::{self, ChartStyle, DistributionChart};
 use crate::core::report::{
     DriftColumn, DriftDistribution, LabelShiftReport, RecalibrationReport, Report, WindowSpec,
@@ -173,10 +174,12 @@ pub fn Compare() -> impl IntoView {
             let columns = report.drift.as_ref().map(|d| d.columns.clone()).unwrap_or_default();
             let label_shift = report.label_shift.clone();
             let recalibration = report.recalibration.clone();
+            let timeline = report.timeline.clone();
             view! {
                 <div class="view compare-view" data-testid="compare-view">
                     <WindowsBar/>
                     <DriftTable columns=columns/>
+                    {timeline.map(|t| view! { <super::timeline::Timeline timeline=t/> })}
                     {label_shift.map(|l| view! { <LabelShift shift=l/> })}
                     {recalibration.map(|r| view! { <Recalibration preview=r/> })}
                 </div>
@@ -189,13 +192,76 @@ pub fn Compare() -> impl IntoView {
 
 /// What a drift method is, in words.
 fn method_label(method: &str) -> &'static str {
-    match method {
-        "wasserstein_norm" => "Wasserstein ÷ ref. sd",
-        "js_distance" => "Jensen–Shannon distance",
-        "psi" => "PSI",
-        "ks_statistic" | "ks" => "KS statistic",
-        "chi2_p_value" => "χ² p-value",
-        _ => "other",
+    DriftMethod::from_key(method).map_or("other", DriftMethod::label)
+}
+
+/// The method picker of one drift-table row: the methods that apply to the column's kind, and
+/// "default rule" to drop the override. Writes `settings.drift_methods` (the core recomputes).
+fn method_select(c: &DriftColumn) -> impl IntoView + use<> {
+    let state = expect_context::<AppState>();
+    let name = c.name.clone();
+    let overridden = c.method_source == "column";
+    let current = c.method.clone();
+    let options = c
+        .methods
+        .iter()
+        .map(|m| {
+            let selected = overridden && *m == current;
+            view! { <option value=m.clone() selected=selected>{method_label(m)}</option> }
+        })
+        .collect_view();
+    let default_text = format!(
+        "{} ({})",
+        method_label(&current),
+        if c.method_source == "all" {
+            "all"
+        } else {
+            "default"
+        }
+    );
+    view! {
+        <select class="method-select" data-testid=format!("drift-method-{}", c.name)
+            aria-label=format!("Drift method for {}", c.name)
+            on:click=|ev: web_sys::MouseEvent| ev.stop_propagation()
+            on:keydown=|ev: web_sys::KeyboardEvent| ev.stop_propagation()
+            on:change=move |ev| {
+                let v = event_target_value(&ev);
+                let name = name.clone();
+                state.settings.update(move |s| match DriftMethod::from_key(&v) {
+                    Some(m) => { s.drift_methods.insert(name, m); }
+                    None => { s.drift_methods.remove(&name); }
+                });
+            }>
+            <option value="" selected=!overridden>{default_text}</option>
+            {options}
+        </select>
+    }
+}
+
+/// The method picker for every column: sets `settings.drift_method` and clears per-column
+/// overrides; "default rule" clears both.
+fn method_all_select() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let current = state.settings.with_untracked(|s| s.drift_method);
+    let options = DriftMethod::ALL
+        .iter()
+        .map(|m| view! { <option value=m.key() selected=current == Some(*m)>{m.label()}</option> })
+        .collect_view();
+    view! {
+        <label class="field inline">
+            <span>"Method for all columns"</span>
+            <select data-testid="drift-method-all"
+                on:change=move |ev| {
+                    let m = DriftMethod::from_key(&event_target_value(&ev));
+                    state.settings.update(|s| {
+                        s.drift_method = m;
+                        s.drift_methods.clear();
+                    });
+                }>
+                <option value="" selected=current.is_none()>"default rule (per column)"</option>
+                {options}
+            </select>
+        </label>
     }
 }
 
@@ -241,9 +307,18 @@ fn DriftTable(columns: Vec<DriftColumn>) -> impl IntoView {
                 SortKey::Value => {
                     // Normalise by each method's threshold so columns measured differently
                     // sort by how far past their threshold they are.
+                    // p-values drift when small: threshold ÷ p, so larger is more drifted.
                     let r = |c: &DriftColumn| {
+                        let p_value =
+                            DriftMethod::from_key(&c.method).is_some_and(DriftMethod::is_p_value);
                         c.value
-                            .map(|v| v / c.threshold.max(f64::MIN_POSITIVE))
+                            .map(|v| {
+                                if p_value {
+                                    c.threshold / v.max(f64::MIN_POSITIVE)
+                                } else {
+                                    v / c.threshold.max(f64::MIN_POSITIVE)
+                                }
+                            })
                             .unwrap_or(f64::NEG_INFINITY)
                     };
                     r(a).total_cmp(&r(b))
@@ -270,6 +345,7 @@ fn DriftTable(columns: Vec<DriftColumn>) -> impl IntoView {
                         data-testid=format!("drift-row-{}", c.name)
                         data-method=c.method.clone() data-value=data_value
                         data-drifted=c.drifted.to_string()
+                        data-method-source=c.method_source.clone()
                         tabindex="0"
                         on:click=move |_| toggle()
                         on:keydown=move |ev: web_sys::KeyboardEvent| {
@@ -278,7 +354,7 @@ fn DriftTable(columns: Vec<DriftColumn>) -> impl IntoView {
                         <td><span class="col-name">{c.name.clone()}</span>
                             <span class=format!("role-tag {}", c.role)>{c.role.clone()}</span></td>
                         <td>{c.kind.clone()}</td>
-                        <td>{method_label(&c.method)}</td>
+                        <td>{method_select(&c)}</td>
                         <td class="num">{fmt(c.value)}</td>
                         <td class="num">{format!("{}", c.threshold)}</td>
                         <td>{if c.drifted {
@@ -329,8 +405,9 @@ fn DriftTable(columns: Vec<DriftColumn>) -> impl IntoView {
             <header class="card-head">
                 <h2>"Drift between the windows"</h2>
                 <p class="hint">{format!(
-                    "{drifted} of {total} columns drifted. Numeric columns: Wasserstein-1 distance ÷ the reference standard deviation (drifted at ≥ 0.1); categorical: Jensen–Shannon distance, base 2 (≥ 0.1). Click a row for every statistic."
+                    "{drifted} of {total} columns drifted. By default (Evidently's rule) up to 1,000 reference rows use a test (KS, or χ² for categories; drifted at p < 0.05), larger references a distance (Wasserstein-1 ÷ the reference standard deviation, or Jensen–Shannon distance for categories; drifted at ≥ 0.1). Pick another method per column or for all. Click a row for every statistic."
                 )}</p>
+                {method_all_select()}
             </header>
             <div class="table-scroll">
                 <table class="table drift">

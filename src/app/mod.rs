@@ -13,6 +13,7 @@ mod quality;
 mod sidebar;
 mod signoff;
 mod thresholds;
+mod timeline;
 
 use std::sync::Arc;
 

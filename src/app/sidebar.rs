@@ -394,8 +394,9 @@ fn WindowsPanel() -> impl IntoView {
                             let t = event_target_value(&ev);
                             window.set(WindowSpec::SplitAt { timestamp: t });
                         } />
-                    <p class="hint">"UTC. Rows at or after this time are the current window."</p>
+                    <p class="hint">"UTC. Rows at or after this time are the current window. Or click the histogram: the split moves to the nearest bucket boundary."</p>
                 </div>
+                <TimeHistogramPicker/>
             }
             .into_any(),
             WindowSpec::SplitFraction { fraction } => view! {
@@ -634,5 +635,94 @@ fn ExportPanel() -> impl IntoView {
                 <p class="hint">"The link carries the column roles, windows, settings and view, and the file's fingerprint — never the data. A colleague opens it and loads the same file."</p>
             })}
         </section>
+    }
+}
+
+/// Rows per time bucket of the loaded log under the split-at-a-time input, the split marked;
+/// a click moves the split to the nearest bucket boundary (the input stays the keyboard path).
+/// Counts and snapping come from the core (`analysis::time_histogram`).
+#[component]
+fn TimeHistogramPicker() -> impl IntoView {
+    use crate::core::render::{self, TimeHistogramChart};
+    let state = expect_context::<AppState>();
+    let histogram = Memo::new(move |_| {
+        let file = state.file.get()?;
+        let mapping = state.mapping.get();
+        analysis::time_histogram(&file, &mapping).map(std::sync::Arc::new)
+    });
+    let split = Memo::new(move |_| match state.window.get() {
+        WindowSpec::SplitAt { timestamp } => analysis::split_time(&timestamp),
+        _ => None,
+    });
+    move || {
+        let Some(h) = histogram.get() else {
+            return view! {
+                <p class="hint" data-testid="time-histogram-missing">"Map a timestamp column to see rows over time."</p>
+            }
+            .into_any();
+        };
+        let total: u64 = h.counts.iter().sum();
+        let h_draw = h.clone();
+        let draw = move |area: &super::chart::CanvasArea, style: &render::ChartStyle| {
+            let chart = TimeHistogramChart {
+                starts: &h_draw.starts,
+                width: h_draw.width,
+                counts: &h_draw.counts,
+                split: split.get(),
+            };
+            render::time_histogram_chart(area, &chart, style)
+        };
+        let h_svg = h.clone();
+        let svg = move || {
+            let chart = TimeHistogramChart {
+                starts: &h_svg.starts,
+                width: h_svg.width,
+                counts: &h_svg.counts,
+                split: split.get_untracked(),
+            };
+            render::time_histogram_chart_svg(&chart, &render::ChartStyle::new(560, 240))
+        };
+        let h_tip = h.clone();
+        let tooltip = move |l: &render::ChartLayout, x: f64, _y: f64| {
+            let i = l
+                .marks
+                .iter()
+                .find(|m| x >= f64::from(m.rect.left) && x <= f64::from(m.rect.right))?
+                .index;
+            Some(format!(
+                "{}\n{} rows\nClick to split here",
+                render::format_timestamp(*h_tip.starts.get(i)? as f64),
+                h_tip.counts.get(i)?
+            ))
+        };
+        let h_click = h.clone();
+        let on_click = Callback::new(move |t: f64| {
+            if let Some(at) = h_click.snap(t) {
+                state.window.set(WindowSpec::SplitAt {
+                    timestamp: crate::core::timeline::datetime_local(at),
+                });
+            }
+        });
+        let spec = super::chart::ChartSpec {
+            testid: "time-histogram-chart",
+            aria: format!(
+                "Rows over time: {total} rows in {} buckets of {} seconds; click to set the split",
+                h.counts.len(),
+                h.width
+            ),
+            file_stem: "rows-over-time",
+            aspect: 0.5,
+            height: (120, 180),
+        };
+        view! {
+            <div class="time-histogram" data-testid="time-histogram"
+                data-width=h.width.to_string()
+                data-first=h.starts.first().map(|s| s.to_string()).unwrap_or_default()
+                data-buckets=h.counts.len().to_string()
+                data-split=move || split.get().map(|s| format!("{s}")).unwrap_or_default()>
+                {super::chart::canvas_chart_clickable(spec, draw, svg, tooltip, None, None, Some(on_click))}
+            </div>
+        }
+        .into_any()
     }
 }

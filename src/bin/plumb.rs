@@ -150,6 +150,14 @@ mod cli {
         /// Sign-off: the rationale (and any conditions).
         #[arg(long, default_value = "", requires = "reviewer")]
         rationale: String,
+        /// Drift over time: chunks of the current window by `auto`, `day`, `week` or a number of
+        /// rows (e.g. 500).
+        #[arg(long, default_value = "auto")]
+        chunking: String,
+        /// Drift method: METHOD for every column, or COL=METHOD for one column (repeatable).
+        /// Methods: ks, chi2, psi, wasserstein_norm, js_distance, kl, hellinger.
+        #[arg(long)]
+        drift_method: Vec<String>,
         /// Write the report here instead of standard output.
         #[arg(long, short)]
         out: Option<PathBuf>,
@@ -327,8 +335,26 @@ mod cli {
                 ..CostMatrix::default()
             },
             ops_granularity: args.granularity.map(Into::into),
+            chunking: plumb::core::timeline::Chunking::parse(&args.chunking)
+                .map_err(|e| format!("--chunking: {e}"))?,
             ..Settings::default()
         };
+        let mut settings = settings;
+        for spec in &args.drift_method {
+            let method_of = |key: &str| {
+                plumb::core::metrics::drift::DriftMethod::from_key(key.trim()).ok_or_else(|| {
+                    format!("--drift-method: unknown method {key:?} (ks, chi2, psi, wasserstein_norm, js_distance, kl, hellinger)")
+                })
+            };
+            match spec.split_once('=') {
+                Some((column, key)) => {
+                    settings
+                        .drift_methods
+                        .insert(column.to_string(), method_of(key)?);
+                }
+                None => settings.drift_method = Some(method_of(spec)?),
+            }
+        }
         let gates = match &args.gates {
             Some(path) => {
                 let text = std::fs::read_to_string(path)

@@ -19,6 +19,7 @@ use crate::core::report::{
 };
 use crate::core::schema::{self, Prepared};
 use crate::core::segments;
+use crate::core::timeline::{self, ColumnValues, DriftInput, TimelineInput, TimelineReport};
 
 /// Equal-width bins of the score histogram carried in every window (for charts).
 pub const HISTOGRAM_BINS: usize = 20;
@@ -221,6 +222,7 @@ pub fn analyze(request: &Request<'_>, generator: &str) -> Result<Report, PlumbEr
         recalibration: comparison.recalibration,
         segments: comparison.segments,
         operations,
+        timeline: comparison.timeline,
         gates: None,
         verdict: None,
         signoff: None,
@@ -348,6 +350,7 @@ struct Comparison {
     diagnosis: Option<crate::core::diagnose::Diagnosis>,
     recalibration: Option<RecalibrationReport>,
     segments: Vec<SegmentColumn>,
+    timeline: Option<TimelineReport>,
 }
 
 /// Metrics of both windows and everything that compares them: drift, label shift, the
@@ -359,7 +362,8 @@ fn compare(
     current: &Split<'_>,
     quality: Option<&QualityReport>,
 ) -> Comparison {
-    let drift = drift_between(mapping, reference, current);
+    let drift = drift_between(mapping, settings, reference, current);
+    let timeline = timeline_between(mapping, settings, reference, current, &drift);
     let label_shift = label_shift_between(reference, current, settings.threshold);
     let diagnosis = diagnose_between(mapping, settings, reference, current, &drift, quality);
     let recalibration =
@@ -375,6 +379,7 @@ fn compare(
             ..Windows::default()
         },
         segments: segments_of(mapping, current, settings.confidence),
+        timeline: Some(timeline),
         drift: Some(drift),
         label_shift: Some(label_shift),
         diagnosis: Some(diagnosis),
@@ -595,6 +600,20 @@ fn split_one<'t>(
         Split::from_indices(prepared, table, &current),
         extra,
     ))
+}
+
+/// The time of a split point (ISO 8601 or epoch seconds) in epoch seconds, if it parses.
+pub fn split_time(text: &str) -> Option<f64> {
+    parse_cut(text).ok()
+}
+
+/// Rows per time bucket of a log's timestamp column (for the split-at-a-time picker); `None`
+/// without a usable timestamp column.
+pub fn time_histogram(
+    file: &LoadedFile,
+    mapping: &ColumnMapping,
+) -> Option<timeline::TimeHistogram> {
+    timeline::TimeHistogram::of(&timestamps(&file.table, mapping).ok()?)
 }
 
 /// Parse a split point: ISO 8601 or epoch seconds.
@@ -1044,33 +1063,37 @@ fn segments_of(mapping: &ColumnMapping, window: &Split<'_>, confidence: f64) -> 
         .collect()
 }
 
-/// Drift of the score, the label and every feature between two windows.
+/// Drift of the score, the label and every feature between two windows, each decided by the
+/// default rule or the user's override ([`method_for`]).
 fn drift_between(
     mapping: &ColumnMapping,
+    settings: &Settings,
     reference: &Split<'_>,
     current: &Split<'_>,
 ) -> DriftReport {
+    let numeric = drift::ColumnKind::Numeric;
+    let categorical = drift::ColumnKind::Categorical;
     let mut columns = Vec::new();
     if let Some(score) = &mapping.score {
-        columns.push(numeric_drift(
+        columns.push(numeric_drift_by(
             score,
             "score",
             &reference.scores,
             &current.scores,
-            0,
-            0,
+            (0, 0),
+            method_for(settings, score, numeric),
         ));
     }
     if let Some(label) = &mapping.label {
         let cats =
             |s: &Split<'_>| -> Vec<String> { s.labels.iter().map(|y| y.to_string()).collect() };
-        columns.push(categorical_drift(
+        columns.push(categorical_drift_by(
             label,
             "label",
             &cats(reference),
             &cats(current),
-            0,
-            0,
+            (0, 0),
+            method_for(settings, label, categorical),
         ));
     }
     for name in mapping.features.iter().chain(mapping.segments.iter()) {
@@ -1078,43 +1101,194 @@ fn drift_between(
         else {
             continue;
         };
-        let numeric = matches!(rc.kind(), ingest::ColumnKind::Numeric);
-        if numeric {
-            let take = |s: &Split<'_>, c: &ingest::Column| -> (Vec<f64>, usize) {
-                let values = c.numeric();
-                let mut out = Vec::with_capacity(s.rows.len());
-                let mut missing = 0;
-                for &row in &s.rows {
-                    let v = values[row as usize];
-                    if v.is_nan() {
-                        missing += 1;
-                    } else {
-                        out.push(v);
-                    }
-                }
-                (out, missing)
-            };
-            let (rv, rm) = take(reference, rc);
-            let (cv, cm) = take(current, cc);
-            columns.push(numeric_drift(name, "feature", &rv, &cv, rm, cm));
-        } else {
-            let take = |s: &Split<'_>, c: &ingest::Column| -> (Vec<String>, usize) {
-                let mut out = Vec::with_capacity(s.rows.len());
-                let mut missing = 0;
-                for &row in &s.rows {
-                    match c.text(row as usize) {
-                        Some(t) if !c.is_missing(row as usize) => out.push(t.to_string()),
-                        _ => missing += 1,
-                    }
-                }
-                (out, missing)
-            };
-            let (rv, rm) = take(reference, rc);
-            let (cv, cm) = take(current, cc);
-            columns.push(categorical_drift(name, "feature", &rv, &cv, rm, cm));
+        let numeric_kind = matches!(rc.kind(), ingest::ColumnKind::Numeric);
+        match (
+            column_values(reference, rc, numeric_kind),
+            column_values(current, cc, numeric_kind),
+        ) {
+            (ColumnValues::Numeric(r), ColumnValues::Numeric(c)) => {
+                let (rv, rm) = present_numeric(&r);
+                let (cv, cm) = present_numeric(&c);
+                columns.push(numeric_drift_by(
+                    name,
+                    "feature",
+                    &rv,
+                    &cv,
+                    (rm, cm),
+                    method_for(settings, name, numeric),
+                ));
+            }
+            (r, c) => {
+                let (rv, rm) = present_text(r);
+                let (cv, cm) = present_text(c);
+                columns.push(categorical_drift_by(
+                    name,
+                    "feature",
+                    &rv,
+                    &cv,
+                    (rm, cm),
+                    method_for(settings, name, categorical),
+                ));
+            }
         }
     }
     DriftReport { columns }
+}
+
+/// One column's values over a window's rows: numbers (NaN where missing) when `numeric` (the
+/// reference table's column is numeric), else text (`None` where missing).
+fn column_values(window: &Split<'_>, column: &ingest::Column, numeric: bool) -> ColumnValues {
+    if numeric {
+        let values = column.numeric();
+        ColumnValues::Numeric(
+            window
+                .rows
+                .iter()
+                .map(|&row| values.get(row as usize).copied().unwrap_or(f64::NAN))
+                .collect(),
+        )
+    } else {
+        ColumnValues::Categorical(
+            window
+                .rows
+                .iter()
+                .map(|&row| match column.text(row as usize) {
+                    Some(t) if !column.is_missing(row as usize) => Some(t.to_string()),
+                    _ => None,
+                })
+                .collect(),
+        )
+    }
+}
+
+fn present_numeric(values: &[f64]) -> (Vec<f64>, usize) {
+    let out: Vec<f64> = values.iter().copied().filter(|v| !v.is_nan()).collect();
+    let missing = values.len() - out.len();
+    (out, missing)
+}
+
+fn present_text(values: ColumnValues) -> (Vec<String>, usize) {
+    match values {
+        ColumnValues::Categorical(v) => {
+            let n = v.len();
+            let out: Vec<String> = v.into_iter().flatten().collect();
+            let missing = n - out.len();
+            (out, missing)
+        }
+        // Not reached: numeric values come only with a numeric reference column.
+        ColumnValues::Numeric(v) => (Vec::new(), v.len()),
+    }
+}
+
+/// The user's drift method for a column, if one applies to its kind: the per-column override
+/// (`settings.drift_methods`, source `column`), else the method for all columns
+/// (`settings.drift_method`, source `all`). `None` leaves the default rule.
+pub fn method_for(
+    settings: &Settings,
+    name: &str,
+    kind: drift::ColumnKind,
+) -> Option<(drift::DriftMethod, &'static str)> {
+    let column = settings
+        .drift_methods
+        .get(name)
+        .filter(|m| m.applies_to(kind))
+        .map(|&m| (m, "column"));
+    column.or_else(|| {
+        settings
+            .drift_method
+            .filter(|m| m.applies_to(kind))
+            .map(|m| (m, "all"))
+    })
+}
+
+/// The method keys that apply to a column kind, in display order.
+pub fn methods_for(kind: drift::ColumnKind) -> Vec<String> {
+    drift::DriftMethod::ALL
+        .iter()
+        .filter(|m| m.applies_to(kind))
+        .map(|m| m.key().to_string())
+        .collect()
+}
+
+/// Drift over time of the current window against the reference window
+/// ([`crate::core::timeline`]): the score and the top drifting features, each by its drift
+/// table method.
+fn timeline_between(
+    mapping: &ColumnMapping,
+    settings: &Settings,
+    reference: &Split<'_>,
+    current: &Split<'_>,
+    report: &DriftReport,
+) -> TimelineReport {
+    let parse = drift::DriftMethod::from_key;
+    let mut inputs = Vec::new();
+    if let Some(col) = report.columns.iter().find(|c| c.role == "score")
+        && let Some(method) = parse(&col.method)
+    {
+        inputs.push(DriftInput {
+            name: col.name.clone(),
+            role: "score".into(),
+            method,
+            reference: ColumnValues::Numeric(reference.scores.clone()),
+            current: ColumnValues::Numeric(current.scores.clone()),
+        });
+    }
+    let mut features: Vec<&DriftColumn> = report
+        .columns
+        .iter()
+        .filter(|c| c.role == "feature" && c.js_distance.is_some())
+        .collect();
+    features.sort_by(|a, b| {
+        b.js_distance
+            .unwrap_or(0.0)
+            .total_cmp(&a.js_distance.unwrap_or(0.0))
+            .then_with(|| a.name.cmp(&b.name))
+    });
+    for col in features.into_iter().take(timeline::TOP_FEATURES) {
+        let (Some(method), Some(rc), Some(cc)) = (
+            parse(&col.method),
+            reference.table.column(&col.name),
+            current.table.column(&col.name),
+        ) else {
+            continue;
+        };
+        // The drift table compares the two windows by the reference column's kind.
+        let numeric_kind = col.kind == "numeric";
+        let (r, c) = (
+            column_values(reference, rc, numeric_kind),
+            column_values(current, cc, numeric_kind),
+        );
+        inputs.push(DriftInput {
+            name: col.name.clone(),
+            role: "feature".into(),
+            method,
+            reference: r,
+            current: c,
+        });
+    }
+    let times = mapping.timestamp.as_ref().and_then(|_| {
+        let t = timestamps(current.table, mapping).ok()?;
+        Some(
+            current
+                .rows
+                .iter()
+                .map(|&row| t.get(row as usize).copied().unwrap_or(f64::NAN))
+                .collect::<Vec<f64>>(),
+        )
+    });
+    let input = TimelineInput {
+        reference_scores: &reference.scores,
+        reference_labels: &reference.labels,
+        scores: &current.scores,
+        labels: &current.labels,
+        times: times.as_deref(),
+        drift: &inputs,
+    };
+    timeline::timeline(&input, settings.chunking, settings).unwrap_or_else(|e| TimelineReport {
+        chunking: settings.chunking.key().to_string(),
+        error: Some(e.to_string()),
+        ..TimelineReport::default()
+    })
 }
 
 fn rate(missing: usize, present: usize) -> f64 {
@@ -1135,13 +1309,38 @@ pub fn numeric_drift(
     missing_reference: usize,
     missing_current: usize,
 ) -> DriftColumn {
+    numeric_drift_by(
+        name,
+        role,
+        reference,
+        current,
+        (missing_reference, missing_current),
+        None,
+    )
+}
+
+/// [`numeric_drift`] with the deciding method chosen by the user (`(method, source)`, see
+/// [`method_for`]) instead of the default rule.
+pub fn numeric_drift_by(
+    name: &str,
+    role: &str,
+    reference: &[f64],
+    current: &[f64],
+    (missing_reference, missing_current): (usize, usize),
+    choice: Option<(drift::DriftMethod, &'static str)>,
+) -> DriftColumn {
     let ks = drift::ks_2samp(reference, current);
-    let method = drift::default_method(
-        drift::ColumnKind::Numeric,
-        reference.len() as u64,
-        current.len() as u64,
-        drift::distinct_numeric(reference, current),
-    );
+    let (method, source) = choice.unwrap_or_else(|| {
+        (
+            drift::default_method(
+                drift::ColumnKind::Numeric,
+                reference.len() as u64,
+                current.len() as u64,
+                drift::distinct_numeric(reference, current),
+            ),
+            "default",
+        )
+    });
     let outcome = drift::evaluate(
         method,
         drift::ColumnData::Numeric(reference),
@@ -1151,6 +1350,8 @@ pub fn numeric_drift(
         name: name.to_string(),
         kind: "numeric".into(),
         role: role.into(),
+        method_source: source.into(),
+        methods: methods_for(drift::ColumnKind::Numeric),
         psi: drift::psi(
             reference,
             current,
@@ -1224,13 +1425,37 @@ pub fn categorical_drift(
     missing_reference: usize,
     missing_current: usize,
 ) -> DriftColumn {
+    categorical_drift_by(
+        name,
+        role,
+        reference,
+        current,
+        (missing_reference, missing_current),
+        None,
+    )
+}
+
+/// [`categorical_drift`] with the deciding method chosen by the user (see [`method_for`]).
+pub fn categorical_drift_by(
+    name: &str,
+    role: &str,
+    reference: &[String],
+    current: &[String],
+    (missing_reference, missing_current): (usize, usize),
+    choice: Option<(drift::DriftMethod, &'static str)>,
+) -> DriftColumn {
     let dist = drift::categorical_distribution(reference, current, drift::DEFAULT_TOP_K);
-    let method = drift::default_method(
-        drift::ColumnKind::Categorical,
-        reference.len() as u64,
-        current.len() as u64,
-        drift::distinct_categorical(reference, current),
-    );
+    let (method, source) = choice.unwrap_or_else(|| {
+        (
+            drift::default_method(
+                drift::ColumnKind::Categorical,
+                reference.len() as u64,
+                current.len() as u64,
+                drift::distinct_categorical(reference, current),
+            ),
+            "default",
+        )
+    });
     let outcome = drift::evaluate(
         method,
         drift::ColumnData::Categorical(reference),
@@ -1240,6 +1465,8 @@ pub fn categorical_drift(
         name: name.to_string(),
         kind: "categorical".into(),
         role: role.into(),
+        method_source: source.into(),
+        methods: methods_for(drift::ColumnKind::Categorical),
         psi: drift::psi_counts(&dist.reference, &dist.current, drift::DEFAULT_FLOOR),
         js_distance: drift::js_counts(&dist.reference, &dist.current),
         ks_statistic: None,

@@ -35,3 +35,4 @@ pub mod schema;
 pub mod segments;
 pub mod share;
 pub mod simulate;
+pub mod timeline;

@@ -48,6 +48,10 @@ pub struct Report {
     /// is mapped and readable; see `docs/monitoring.md`).
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub operations: Option<OperationsReport>,
+    /// Drift over time: the current window in chunks (by day, week or row count) against the
+    /// reference window (two windows only).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub timeline: Option<crate::core::timeline::TimelineReport>,
     /// Acceptance gates and their results (when gates were given).
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub gates: Option<Vec<crate::core::gates::GateResult>>,
@@ -189,6 +193,13 @@ pub struct DriftColumn {
     pub missing_rate_current: f64,
     /// The method that decides `drifted` (see docs/metrics.md for the default rule).
     pub method: String,
+    /// Where the method comes from: `default` (the rule), `all` (`settings.drift_method`) or
+    /// `column` (`settings.drift_methods`).
+    #[serde(default = "default_method_source")]
+    pub method_source: String,
+    /// The methods that apply to this column's kind (keys), for a method picker.
+    #[serde(default)]
+    pub methods: Vec<String>,
     /// That method's value.
     pub value: Option<f64>,
     /// That method's threshold.
@@ -199,6 +210,10 @@ pub struct DriftColumn {
     /// the top categories and "(other)"), as shares of each window's rows, for charts.
     #[serde(default)]
     pub distribution: Option<DriftDistribution>,
+}
+
+fn default_method_source() -> String {
+    "default".into()
 }
 
 /// Shares of each window's rows per bin or category.
@@ -418,6 +433,17 @@ pub struct Settings {
     /// (`ops::Granularity::auto`).
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub ops_granularity: Option<crate::core::ops::Granularity>,
+    /// How the current window is cut into chunks for drift over time (`report.timeline`).
+    #[serde(default)]
+    pub chunking: crate::core::timeline::Chunking,
+    /// Drift method for every column it applies to, instead of the default rule (per-column
+    /// overrides in `drift_methods` win).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub drift_method: Option<crate::core::metrics::drift::DriftMethod>,
+    /// Drift method per column name, overriding `drift_method` and the default rule. A method
+    /// that does not apply to the column's kind (KS or Wasserstein on categories) is ignored.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub drift_methods: BTreeMap<String, crate::core::metrics::drift::DriftMethod>,
 }
 
 impl Default for Settings {
@@ -434,6 +460,9 @@ impl Default for Settings {
             costs: CostMatrix::default(),
             log_loss_eps: f64::EPSILON,
             ops_granularity: None,
+            chunking: crate::core::timeline::Chunking::default(),
+            drift_method: None,
+            drift_methods: BTreeMap::new(),
         }
     }
 }

@@ -101,6 +101,24 @@ impl DriftMethod {
         }
     }
 
+    /// The method with this [`key`](Self::key), if any.
+    pub fn from_key(key: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|m| m.key() == key)
+    }
+
+    /// The method's name for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Ks => "KS p-value",
+            Self::Chi2 => "χ² p-value",
+            Self::Psi => "PSI",
+            Self::WassersteinNorm => "Wasserstein ÷ ref. sd",
+            Self::JsDistance => "Jensen–Shannon distance",
+            Self::Kl => "KL divergence",
+            Self::Hellinger => "Hellinger distance",
+        }
+    }
+
     /// Whether the value is a p-value (drift when below the threshold) rather than a distance
     /// (drift when at or above it).
     pub fn is_p_value(self) -> bool {

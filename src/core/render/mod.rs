@@ -8,7 +8,8 @@
 //! helpers.
 //!
 //! Charts: [`reliability_diagram`] (with score histogram), [`roc_curve_chart`],
-//! [`pr_curve_chart`], [`threshold_chart`], [`distribution_chart`], [`time_series_chart`].
+//! [`pr_curve_chart`], [`threshold_chart`], [`distribution_chart`], [`time_series_chart`],
+//! [`timeline_chart`], [`time_histogram_chart`].
 //! Colours are the Okabe–Ito palette ([`OKABE_ITO`]). Drawing never panics on odd data: empty
 //! or non-finite input draws the axes and a "No data" note.
 //!
@@ -25,6 +26,7 @@ mod layout;
 mod reliability;
 mod style;
 mod threshold;
+mod timeline;
 mod timeseries;
 
 use plotters::coord::Shift;
@@ -46,6 +48,10 @@ pub use reliability::{
 pub use style::{ChartStyle, OKABE_ITO, SVG_TEXT_SCALE};
 pub use threshold::{
     Series, ThresholdChart, ThresholdMarker, threshold_chart, threshold_chart_svg,
+};
+pub use timeline::{
+    TimeHistogramChart, TimelineChart, TimelineSeries, time_histogram_chart,
+    time_histogram_chart_svg, timeline_chart, timeline_chart_svg,
 };
 pub use timeseries::{
     AlertLevel, ReferenceLevel, TimeSeriesChart, time_series_chart, time_series_chart_svg,
