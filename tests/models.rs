@@ -298,3 +298,78 @@ proptest! {
         prop_assert!((blo + hi).abs() < 1e-12 && (bhi + lo).abs() < 1e-12);
     }
 }
+
+fn audit(args: &[&str]) -> std::process::Output {
+    let log = format!(
+        "{}/tests/fixtures/logs/models.csv",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    std::process::Command::new(env!("CARGO_BIN_EXE_plumb"))
+        .arg("audit")
+        .arg(&log)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn cli_audit_carries_the_same_models_section() {
+    let out = audit(&[]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let cli: Report = serde_json::from_slice(&out.stdout).unwrap();
+    let lib = report();
+    assert_eq!(cli.models, lib.models);
+    assert_eq!(cli.input.columns.challengers, vec!["challenger_score"]);
+
+    // Without challengers: no section, and the rows with a bad challenger score are used.
+    let out = audit(&["--no-challengers"]);
+    let none: Report = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(none.models.is_none());
+    assert_eq!(none.input.files[0].rows_used, 599);
+
+    // The challenger as champion and back: the DeLong difference changes sign.
+    let out = audit(&["--score", "challenger_score", "--challenger", "score"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let swapped: Report = serde_json::from_slice(&out.stdout).unwrap();
+    let d = |r: &Report| {
+        r.models.as_ref().unwrap().comparisons[0]
+            .auc
+            .as_ref()
+            .unwrap()
+            .difference
+    };
+    assert!((d(&swapped) + d(&lib)).abs() < 1e-12);
+
+    // An explicit challenger that is the label is an error in words, not a panic.
+    let out = audit(&["--challenger", "label"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("challenger"));
+}
+
+#[test]
+fn pr_legend_shows_the_ap_interval() {
+    use plumb::core::render::{ChartStyle, PrChart, PrCurve, pr_curve_chart_svg};
+    let chart = PrChart {
+        curves: vec![PrCurve {
+            name: "score",
+            recall: &[1.0, 0.5, 0.0],
+            precision: &[0.5, 0.8, 1.0],
+            average_precision: Some(0.6659),
+            average_precision_ci: Some([0.6019, 0.7244]),
+            positive_rate: Some(0.38),
+            current: None,
+        }],
+        threshold: None,
+        linear: false,
+    };
+    let svg = pr_curve_chart_svg(&chart, &ChartStyle::new(560, 520)).unwrap();
+    assert!(svg.contains("AP 0.666 [0.60, 0.72]"), "{svg}");
+}

@@ -7,6 +7,7 @@ mod chart;
 mod compare;
 mod curves;
 mod diagnosis;
+mod models;
 mod overview;
 mod quality;
 mod sidebar;
@@ -88,15 +89,18 @@ pub enum Tab {
     Diagnosis,
     /// Acceptance gates, the reviewer's decision and the report exports.
     SignOff,
+    /// Champion vs challenger score columns on the same rows.
+    Models,
 }
 
 impl Tab {
     /// Every tab, in tab-bar order.
-    pub const ALL: [Tab; 7] = [
+    pub const ALL: [Tab; 8] = [
         Tab::Overview,
         Tab::Calibration,
         Tab::Thresholds,
         Tab::Compare,
+        Tab::Models,
         Tab::Quality,
         Tab::Diagnosis,
         Tab::SignOff,
@@ -112,6 +116,7 @@ impl Tab {
             Tab::Quality => "Quality",
             Tab::Diagnosis => "Diagnosis",
             Tab::SignOff => "Sign-off",
+            Tab::Models => "Models",
         }
     }
 
@@ -125,6 +130,7 @@ impl Tab {
             Tab::Quality => "quality",
             Tab::Diagnosis => "diagnosis",
             Tab::SignOff => "signoff",
+            Tab::Models => "models",
         }
     }
 }
@@ -436,6 +442,7 @@ pub fn App() -> impl IntoView {
                             Tab::Quality => view! { <quality::Quality/> }.into_any(),
                             Tab::Diagnosis => view! { <diagnosis::DiagnosisView/> }.into_any(),
                             Tab::SignOff => view! { <signoff::SignOffView/> }.into_any(),
+                            Tab::Models => view! { <models::Models/> }.into_any(),
                         }}
                     </div>
                 </main>
