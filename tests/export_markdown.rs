@@ -175,6 +175,7 @@ fn two_window_report() -> Report {
         verdict: None,
         signoff: None,
         segments: Vec::new(),
+        models: None,
     }
 }
 
@@ -218,6 +219,7 @@ fn single_window_report() -> Report {
         verdict: None,
         signoff: None,
         segments: Vec::new(),
+        models: None,
     }
 }
 
@@ -341,6 +343,7 @@ fn empty_report_renders() {
         verdict: None,
         signoff: None,
         segments: Vec::new(),
+        models: None,
     };
     let result = evaluate(&r, &[]);
     let md = markdown_report(&r, Some(&result), None);

@@ -41,6 +41,7 @@ fn report(windows: Windows) -> Report {
         verdict: None,
         signoff: None,
         segments: Vec::new(),
+        models: None,
     }
 }
 

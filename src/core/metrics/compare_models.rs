@@ -34,6 +34,9 @@ use crate::core::report::{
     BinStrategy, CurvePoints, IntervalMethod, ReliabilityBin, ThresholdPoint,
 };
 
+/// A statistic of (scores, labels), undefined on some samples.
+type Statistic<'a> = &'a dyn Fn(&[f64], &[u8]) -> Option<f64>;
+
 /// How the comparison is computed.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct CompareSettings {
@@ -279,7 +282,7 @@ pub fn compare_pair(
     let (bins, strategy) = (settings.bins, settings.strategy);
     let ece_of = |s: &[f64], y: &[u8]| ece(s, y, bins, strategy);
     let brier_of = |s: &[f64], y: &[u8]| calibration::brier_score(s, y).ok().flatten();
-    let boot = |f: &dyn Fn(&[f64], &[u8]) -> Option<f64>, seed: u64| {
+    let boot = |f: Statistic<'_>, seed: u64| {
         paired_bootstrap(
             challenger.1,
             champion.1,

@@ -35,7 +35,7 @@
 //!    `channel`, `platform`, `device`, `variant`, ...) and at most 50 distinct values; only if
 //!    there are none, every text column with 2–50 distinct values;
 //! 10. **features** — every other numeric or categorical column, except id-like names and
-//!    epoch-time columns.
+//!     epoch-time columns.
 //!
 //! So in a log with both `segment` and `country` columns, `segment` is the segment and
 //! `country` a feature (monitored for drift); without a `segment`-like column, `country` would
