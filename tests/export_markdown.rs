@@ -177,6 +177,7 @@ fn two_window_report() -> Report {
         operations: None,
         segments: Vec::new(),
         timeline: None,
+        models: None,
     }
 }
 
@@ -222,6 +223,7 @@ fn single_window_report() -> Report {
         operations: None,
         segments: Vec::new(),
         timeline: None,
+        models: None,
     }
 }
 
@@ -347,6 +349,7 @@ fn empty_report_renders() {
         operations: None,
         segments: Vec::new(),
         timeline: None,
+        models: None,
     };
     let result = evaluate(&r, &[]);
     let md = markdown_report(&r, Some(&result), None);

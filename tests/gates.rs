@@ -43,6 +43,7 @@ fn report(windows: Windows) -> Report {
         operations: None,
         segments: Vec::new(),
         timeline: None,
+        models: None,
     }
 }
 

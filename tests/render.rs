@@ -825,6 +825,7 @@ fn roc_and_pr_curves() {
             recall: &cr.recall,
             precision: &cr.precision,
             average_precision: Some(cr.ap),
+            average_precision_ci: None,
             positive_rate: Some(cr.rate),
             current: Some((cr.recall[ipr], cr.precision[ipr])),
         }],

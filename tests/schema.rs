@@ -41,6 +41,7 @@ fn log_mapping() -> ColumnMapping {
         features: strings(&["x1", "x2", "country"]),
         latency: None,
         status: None,
+        challengers: Vec::new(),
     }
 }
 

@@ -69,6 +69,7 @@ fn with_pr<T>(
             recall: x,
             precision: y,
             average_precision: w.average_precision,
+            average_precision_ci: w.average_precision_ci,
             positive_rate: w.positive_rate,
             current,
         }]
@@ -192,9 +193,12 @@ pub fn CurveCharts(
         window.with(|w| {
             let w = w.as_ref()?;
             Some(match (w.average_precision, w.positive_rate) {
-                (Some(ap), Some(rate)) => {
-                    format!("AP {ap:.4}; dashed line: positive rate {rate:.4}")
-                }
+                (Some(ap), Some(rate)) => match w.average_precision_ci {
+                    Some([lo, hi]) => format!(
+                        "AP {ap:.4}, logit interval {lo:.4}–{hi:.4}; dashed line: positive rate {rate:.4}"
+                    ),
+                    None => format!("AP {ap:.4}; dashed line: positive rate {rate:.4}"),
+                },
                 _ => "Average precision is undefined: the log needs both classes.".to_string(),
             })
         })

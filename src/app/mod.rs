@@ -7,6 +7,7 @@ mod chart;
 mod compare;
 mod curves;
 mod diagnosis;
+mod models;
 mod operations;
 mod overview;
 mod quality;
@@ -96,6 +97,8 @@ pub enum Tab {
     Operations,
     /// Acceptance gates, the reviewer's decision and the report exports.
     SignOff,
+    /// Champion vs challenger score columns on the same rows.
+    Models,
 }
 
 impl Tab {
@@ -104,6 +107,7 @@ impl Tab {
         Tab::Overview,
         Tab::Calibration,
         Tab::Thresholds,
+        Tab::Models,
         Tab::Operations,
         Tab::Compare,
         Tab::Quality,
@@ -122,6 +126,7 @@ impl Tab {
             Tab::Diagnosis => "Diagnosis",
             Tab::Operations => "Operations",
             Tab::SignOff => "Sign-off",
+            Tab::Models => "Models",
         }
     }
 
@@ -136,6 +141,7 @@ impl Tab {
             Tab::Diagnosis => "diagnosis",
             Tab::Operations => "operations",
             Tab::SignOff => "signoff",
+            Tab::Models => "models",
         }
     }
 }
@@ -461,6 +467,7 @@ pub fn App() -> impl IntoView {
                             Tab::Diagnosis => view! { <diagnosis::DiagnosisView/> }.into_any(),
                             Tab::Operations => view! { <operations::OperationsView/> }.into_any(),
                             Tab::SignOff => view! { <signoff::SignOffView/> }.into_any(),
+                            Tab::Models => view! { <models::Models/> }.into_any(),
                         }}
                     </div>
                 </main>

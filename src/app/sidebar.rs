@@ -193,7 +193,10 @@ fn ColumnsPanel() -> impl IntoView {
                 <h2>"Columns"</h2>
                 <RoleSelect label="Score" testid="role-score" columns=columns.clone()
                     get=|m: &ColumnMapping| m.score.clone()
-                    set=|m: &mut ColumnMapping, v| m.score = v />
+                    set=|m: &mut ColumnMapping, v| {
+                        m.challengers.retain(|c| Some(c) != v.as_ref());
+                        m.score = v;
+                    } />
                 <div class="field">
                     <label for="score-transform">"Score is"</label>
                     <select id="score-transform" data-testid="score-transform"
@@ -210,9 +213,14 @@ fn ColumnsPanel() -> impl IntoView {
                         <option value="logit" selected=mapping.score_transform == ScoreTransform::Logit>"a logit (sigmoid)"</option>
                     </select>
                 </div>
+                <Challengers columns=columns.clone() file=file.clone()/>
                 <RoleSelect label="Label" testid="role-label" columns=columns.clone()
                     get=|m: &ColumnMapping| m.label.clone()
-                    set=|m: &mut ColumnMapping, v| { m.label = v; m.positive_label = None; } />
+                    set=|m: &mut ColumnMapping, v| {
+                        m.challengers.retain(|c| Some(c) != v.as_ref());
+                        m.label = v;
+                        m.positive_label = None;
+                    } />
                 <div class="field">
                     <label for="positive-class">"Positive class"</label>
                     <select id="positive-class" data-testid="positive-class"
@@ -263,6 +271,55 @@ fn set_ops_role(m: &mut ColumnMapping, v: Option<String>, latency: bool) {
         m.latency = v;
     } else {
         m.status = v;
+    }
+}
+
+/// Checkboxes choosing the challenger score columns (numeric columns other than the score and
+/// the label), compared with the champion score in the Models view.
+#[component]
+fn Challengers(columns: Vec<String>, file: std::sync::Arc<analysis::LoadedFile>) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let mapping = state.mapping.get_untracked();
+    let candidates: Vec<String> = columns
+        .into_iter()
+        .filter(|c| {
+            Some(c.as_str()) != mapping.score.as_deref()
+                && Some(c.as_str()) != mapping.label.as_deref()
+                && file
+                    .table
+                    .column(c)
+                    .is_some_and(|col| col.kind() == crate::core::ingest::ColumnKind::Numeric)
+        })
+        .collect();
+    let empty = candidates.is_empty();
+    let order = candidates.clone();
+    view! {
+        <fieldset class="field challengers" data-testid="role-challengers">
+            <legend>"Challengers (other models' scores)"</legend>
+            {empty.then(|| view! { <p class="hint">"No other numeric column."</p> })}
+            {candidates.into_iter().map(|c| {
+                let checked = mapping.challengers.contains(&c);
+                let name = c.clone();
+                let order = order.clone();
+                view! {
+                    <label class="check">
+                        <input type="checkbox" data-testid=format!("challenger-{c}")
+                            prop:checked=checked
+                            on:change=move |ev| {
+                                let on = event_target_checked(&ev);
+                                state.mapping.update(|m| {
+                                    m.challengers.retain(|x| x != &name);
+                                    if on {
+                                        m.challengers.push(name.clone());
+                                        m.challengers.sort_by_key(|x| order.iter().position(|o| o == x));
+                                    }
+                                });
+                            } />
+                        " " {c.clone()}
+                    </label>
+                }
+            }).collect_view()}
+        </fieldset>
     }
 }
 

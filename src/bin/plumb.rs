@@ -112,6 +112,17 @@ mod cli {
         /// The label value counted as positive (detected when omitted).
         #[arg(long)]
         positive: Option<String>,
+        /// A challenger score column compared with the champion --score on the same rows
+        /// (repeatable; replaces the detected challengers; read with the score's transform).
+        #[arg(
+            long = "challenger",
+            value_name = "COL",
+            conflicts_with = "no_challengers"
+        )]
+        challengers: Vec<String>,
+        /// Compare no challengers, even if some are detected.
+        #[arg(long)]
+        no_challengers: bool,
         /// Reliability bins.
         #[arg(long, default_value_t = 10)]
         bins: usize,
@@ -315,6 +326,18 @@ mod cli {
         }
         if let Some(positive) = args.positive {
             mapping.positive_label = Some(positive);
+        }
+        if args.no_challengers {
+            mapping.challengers.clear();
+        } else if !args.challengers.is_empty() {
+            // Explicit: a challenger that is the score or the label is reported as an error.
+            mapping.challengers = args.challengers;
+        } else {
+            // Detected: drop one that --score or --label has taken.
+            let (score, label) = (mapping.score.clone(), mapping.label.clone());
+            mapping
+                .challengers
+                .retain(|c| Some(c) != score.as_ref() && Some(c) != label.as_ref());
         }
         analysis::complete_mapping(&reference, &mut mapping);
 

@@ -8,6 +8,7 @@ use sha2::{Digest, Sha256};
 
 use crate::core::error::PlumbError;
 use crate::core::ingest::{self, Table};
+use crate::core::metrics::compare_models::{self, ModelsReport};
 use crate::core::metrics::{calibration, drift, label_shift, ranking, smooth, threshold};
 use crate::core::quality::{self, ColumnMissing, QualityInput, QualityReport};
 use crate::core::report::{
@@ -166,6 +167,7 @@ pub fn analyze(request: &Request<'_>, generator: &str) -> Result<Report, PlumbEr
                     ..Windows::default()
                 },
                 segments: segments_of(&mapping, &all, settings.confidence),
+                models: models_of(&mapping, &settings, &all, "all"),
                 ..Comparison::default()
             }
         }
@@ -223,6 +225,7 @@ pub fn analyze(request: &Request<'_>, generator: &str) -> Result<Report, PlumbEr
         segments: comparison.segments,
         operations,
         timeline: comparison.timeline,
+        models: comparison.models,
         gates: None,
         verdict: None,
         signoff: None,
@@ -351,6 +354,7 @@ struct Comparison {
     recalibration: Option<RecalibrationReport>,
     segments: Vec<SegmentColumn>,
     timeline: Option<TimelineReport>,
+    models: Option<ModelsReport>,
 }
 
 /// Metrics of both windows and everything that compares them: drift, label shift, the
@@ -380,6 +384,7 @@ fn compare(
         },
         segments: segments_of(mapping, current, settings.confidence),
         timeline: Some(timeline),
+        models: models_of(mapping, settings, current, "current"),
         drift: Some(drift),
         label_shift: Some(label_shift),
         diagnosis: Some(diagnosis),
@@ -778,6 +783,9 @@ pub fn window_report(scores: &[f64], labels: &[u8], settings: &Settings) -> Wind
             .ok()
             .flatten();
         w.average_precision = summary.average_precision();
+        w.average_precision_ci = w
+            .average_precision
+            .and_then(|ap| ranking::average_precision_interval(ap, positives, settings.confidence));
         w.ks_separation = summary.ks_separation();
         let sweep = threshold::Sweep::from_summary(&summary);
         let costs = costs_of(settings);
@@ -810,6 +818,77 @@ pub fn window_report(scores: &[f64], labels: &[u8], settings: &Settings) -> Wind
             .collect();
     }
     w
+}
+
+/// Champion vs challengers on one window's rows (`None` without challengers). Challenger
+/// scores are read from the table at the window's rows with the champion's transform;
+/// `schema::prepare` has excluded every row where one is unusable.
+fn models_of(
+    mapping: &ColumnMapping,
+    settings: &Settings,
+    window: &Split<'_>,
+    name: &str,
+) -> Option<ModelsReport> {
+    if mapping.challengers.is_empty() {
+        return None;
+    }
+    let cs = compare_models::CompareSettings {
+        bins: settings.bins,
+        strategy: settings.strategy,
+        interval: settings.interval,
+        confidence: settings.confidence,
+        bootstrap: settings.bootstrap,
+        seed: settings.seed,
+        log_loss_eps: settings.log_loss_eps,
+    };
+    let mut columns = vec![(mapping.score.clone()?, window.scores.clone())];
+    for c in &mapping.challengers {
+        let column = window.table.column(c)?;
+        let raw = column.numeric();
+        let scores: Vec<f64> = window
+            .rows
+            .iter()
+            .map(|&r| {
+                let v = raw.get(r as usize).copied().unwrap_or(f64::NAN);
+                schema::apply_transform(v, mapping.score_transform)
+            })
+            .collect();
+        if scores.iter().any(|p| !(0.0..=1.0).contains(p)) {
+            return None; // unreachable: prepare excluded these rows
+        }
+        columns.push((c.clone(), scores));
+    }
+    let costs = costs_of(settings);
+    let at = |summary: &ranking::RankSummary| {
+        threshold_point(
+            &threshold::Sweep::from_summary(summary),
+            settings.threshold,
+            &costs,
+        )
+    };
+    let labels = &window.labels;
+    let models = columns
+        .iter()
+        .enumerate()
+        .map(|(i, (column, scores))| {
+            let role = if i == 0 { "champion" } else { "challenger" };
+            compare_models::model_metrics(column, role, scores, labels, &cs, thin_curve, at)
+        })
+        .collect();
+    let (champion, rest) = columns.split_first()?;
+    let comparisons = rest
+        .iter()
+        .map(|(column, scores)| {
+            compare_models::compare_pair((column, scores), (&champion.0, &champion.1), labels, &cs)
+        })
+        .collect();
+    Some(ModelsReport {
+        window: name.to_string(),
+        n: labels.len() as u64,
+        positives: labels.iter().filter(|&&y| y == 1).count() as u64,
+        models,
+        comparisons,
+    })
 }
 
 /// Thresholds in the report's sweep: 0, 1/SWEEP_STEPS, …, 1.

@@ -40,6 +40,9 @@ pub struct Report {
     /// (two windows only).
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub recalibration: Option<RecalibrationReport>,
+    /// Champion vs challenger score columns on the same rows (when challengers are mapped).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub models: Option<crate::core::metrics::compare_models::ModelsReport>,
     /// Calibration and AUC per segment value, per segment column (current window, or the whole
     /// log), worst first, with Benjamini–Hochberg q-values.
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
@@ -304,6 +307,9 @@ pub enum ExclusionReason {
     NonNumericScore,
     /// The score, after the chosen transform, is outside [0, 1] or not finite.
     ScoreOutOfRange,
+    /// A challenger's score is missing, not a number, or outside [0, 1] after the transform
+    /// (the row is left out for every model so the comparison stays paired).
+    ChallengerScore,
     /// The label cell is empty or a missing-value marker.
     MissingLabel,
     /// The label is neither of the two classes.
@@ -323,6 +329,7 @@ impl ExclusionReason {
             Self::MissingScore => "missing_score",
             Self::NonNumericScore => "non_numeric_score",
             Self::ScoreOutOfRange => "score_out_of_range",
+            Self::ChallengerScore => "challenger_score_invalid",
             Self::MissingLabel => "missing_label",
             Self::InvalidLabel => "invalid_label",
             Self::RaggedRow => "ragged_row",
@@ -337,6 +344,7 @@ impl ExclusionReason {
             Self::MissingScore => "score missing",
             Self::NonNumericScore => "score not a number",
             Self::ScoreOutOfRange => "score outside [0, 1]",
+            Self::ChallengerScore => "challenger score missing, not a number or outside [0, 1]",
             Self::MissingLabel => "label missing",
             Self::InvalidLabel => "label not one of the two classes",
             Self::RaggedRow => "wrong number of fields",
@@ -346,10 +354,11 @@ impl ExclusionReason {
     }
 
     /// Every reason, in display order.
-    pub const ALL: [ExclusionReason; 8] = [
+    pub const ALL: [ExclusionReason; 9] = [
         Self::MissingScore,
         Self::NonNumericScore,
         Self::ScoreOutOfRange,
+        Self::ChallengerScore,
         Self::MissingLabel,
         Self::InvalidLabel,
         Self::RaggedRow,
@@ -400,6 +409,12 @@ pub struct ColumnMapping {
     /// HTTP status code or error flag (operational view only, never a feature).
     #[serde(default)]
     pub status: Option<String>,
+    /// Further score columns of other models (challengers, shadow models) compared with the
+    /// champion `score` on the same rows. Read with the champion's `score_transform`; a row
+    /// whose challenger score is unusable is excluded for every model
+    /// (`challenger_score_invalid`), so the comparison stays paired.
+    #[serde(default)]
+    pub challengers: Vec<String>,
 }
 
 /// Settings that shaped the numbers.
@@ -554,6 +569,10 @@ pub struct WindowReport {
     pub roc_auc_ci: Option<[f64; 2]>,
     /// Average precision, as `sklearn.metrics.average_precision_score`.
     pub average_precision: Option<f64>,
+    /// Logit interval of the average precision at `settings.confidence` (Boyd, Eng & Page
+    /// 2013): `expit(logit(AP) ± z/√(P·AP·(1 − AP)))`; `null` when AP is 0 or 1.
+    #[serde(default)]
+    pub average_precision_ci: Option<[f64; 2]>,
     /// Mean squared error of the probability, as `sklearn.metrics.brier_score_loss`.
     pub brier_score: Option<f64>,
     /// Murphy decomposition of the Brier score over the reliability bins.

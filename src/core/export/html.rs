@@ -737,6 +737,7 @@ fn write_charts(h: &mut String, report: &Report) {
                     recall: &c.x,
                     precision: &c.y,
                     average_precision: w.average_precision,
+                    average_precision_ci: w.average_precision_ci,
                     positive_rate: w.positive_rate,
                     current: w
                         .at_threshold

@@ -3,6 +3,7 @@
 //! and their sources are cited in each module's doc comment and in `docs/metrics.md`.
 
 pub mod calibration;
+pub mod compare_models;
 pub mod drift;
 pub mod intervals;
 pub mod label_shift;

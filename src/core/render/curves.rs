@@ -54,6 +54,8 @@ pub struct PrCurve<'a> {
     pub precision: &'a [f64],
     /// Average precision, shown in the legend.
     pub average_precision: Option<f64>,
+    /// Confidence interval of the average precision, shown in the legend.
+    pub average_precision_ci: Option<[f64; 2]>,
     /// Positive rate: the precision of a random classifier (dashed baseline).
     pub positive_rate: Option<f64>,
     /// (recall, precision) at the current threshold, marked with a dot.
@@ -295,11 +297,18 @@ pub fn pr_curve_chart<DB: DrawingBackend>(
             p.circle(line[0], p.px(2.5), color, 1.0)?;
         }
         p.polyline(line, color, 1.0, 2.0)?;
-        let text = c
+        let mut text = c
             .average_precision
             .filter(|a| a.is_finite())
             .map(|a| format!("AP {a:.3}"))
             .unwrap_or_default();
+        if !text.is_empty()
+            && let Some([lo, hi]) = c
+                .average_precision_ci
+                .filter(|[l, h]| l.is_finite() && h.is_finite())
+        {
+            text.push_str(&format!(" [{lo:.2}, {hi:.2}]"));
+        }
         let label = with_name(c.name, text);
         legend.push(LegendItem {
             label: if label.is_empty() {

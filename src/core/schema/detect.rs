@@ -17,21 +17,25 @@
 //!    values lie outside [0, 1], percent when all lie in [0, 100] and logit when not; else
 //!    identity (a few stray values outside [0, 1] are data errors, reported as out of range,
 //!    not a reason to reinterpret every score);
-//! 4. **decision** — a decision-like name (`decision`, `action`, `approved`, `flagged`,
+//! 4. **challengers** — once a score is found, every other column of mostly numbers, not only
+//!    0/1, with a score-like name (as in 3) or a name containing `model` and probability-like
+//!    contents, whose own transform (as in 3) equals the score's (challengers are read with
+//!    the champion's transform), in header order;
+//! 5. **decision** — a decision-like name (`decision`, `action`, `approved`, `flagged`,
 //!    `predicted_label`, `pred_label`, `y_hat`, ...) or a leftover score-like name, with at most
 //!    two classes;
-//! 5. **id** — an id-like name (`id`, `*_id`, `uuid`, `key`, ...) whose non-missing values are
+//! 6. **id** — an id-like name (`id`, `*_id`, `uuid`, `key`, ...) whose non-missing values are
 //!    at least 90 % distinct (text columns over the 4096-value dictionary cap count as distinct);
-//! 6. **model_version** — a name containing `version`, else one containing `model` with at most
+//! 7. **model_version** — a name containing `version`, else one containing `model` with at most
 //!    50 distinct values;
-//! 7. **latency** and **status** — exactly `latency`, `latency_ms`, `duration_ms`,
+//! 8. **latency** and **status** — exactly `latency`, `latency_ms`, `duration_ms`,
 //!    `elapsed_ms` (mostly numbers); exactly `status`, `http_status`, `status_code`, `error`,
 //!    `is_error` (operational columns, after the label so an `is_error` label stays a label);
-//! 8. **segments** — columns with a grouping name (`segment`, `group`, `cohort`, `slice`,
+//! 9. **segments** — columns with a grouping name (`segment`, `group`, `cohort`, `slice`,
 //!    `channel`, `platform`, `device`, `variant`, ...) and at most 50 distinct values; only if
 //!    there are none, every text column with 2–50 distinct values;
-//! 9. **features** — every other numeric or categorical column, except id-like names and
-//!    epoch-time columns.
+//! 10. **features** — every other numeric or categorical column, except id-like names and
+//!     epoch-time columns.
 //!
 //! So in a log with both `segment` and `country` columns, `segment` is the segment and
 //! `country` a feature (monitored for drift); without a `segment`-like column, `country` would
@@ -118,6 +122,18 @@ impl Facts<'_> {
             None => present,
         };
         distinct * 10 >= present * 9
+    }
+
+    /// Whether the column looks like another model's score (a challenger).
+    fn looks_like_challenger(&self) -> bool {
+        let named = self.name.score_tier().is_some()
+            || (self.name.norm.contains("model") && self.looks_like_probabilities());
+        named
+            && self.mostly_numbers()
+            && !self.is_binary_01()
+            && !self.name.is_id()
+            && !self.name.is_decision()
+            && !self.name.is_time()
     }
 
     fn transform(&self) -> ScoreTransform {
@@ -226,6 +242,13 @@ pub fn detect_mapping(table: &Table) -> ColumnMapping {
     if let Some(i) = score {
         m.score = Some(p.name(i));
         m.score_transform = p.facts[i].transform();
+        for j in 0..p.facts.len() {
+            let f = &p.facts[j];
+            if !p.taken[j] && f.looks_like_challenger() && f.transform() == m.score_transform {
+                p.taken[j] = true;
+                m.challengers.push(p.name(j));
+            }
+        }
     }
 
     m.decision = p
@@ -355,6 +378,24 @@ mod tests {
         let m = detect("prediction,label\n1,1\n0,0\n1,0\n");
         assert_eq!(m.score.as_deref(), Some("prediction"));
         assert_eq!(m.decision, None);
+    }
+
+    #[test]
+    fn challengers_share_the_champion_transform() {
+        let m = detect(
+            "score,label,challenger_score,model_b,score_logit,pred_flag\n\
+             0.1,0,0.2,0.15,-1.5,0\n0.7,1,0.6,0.55,0.8,1\n0.4,0,0.35,0.45,-0.2,0\n\
+             0.2,0,0.25,0.05,-2.0,0\n0.9,1,0.8,0.95,2.0,1\n0.3,0,0.1,0.25,-1.0,0\n\
+             0.6,1,0.7,0.65,0.5,1\n0.5,0,0.45,0.35,0.1,0\n0.8,1,0.9,0.85,1.5,1\n\
+             0.15,0,0.3,0.12,-1.7,0\n",
+        );
+        assert_eq!(m.score.as_deref(), Some("score"));
+        // `model_b` by name and contents; `score_logit` has another transform; the 0/1
+        // `pred_flag` is a decision.
+        assert_eq!(m.challengers, vec!["challenger_score", "model_b"]);
+        assert_eq!(m.decision.as_deref(), Some("pred_flag"));
+        assert!(m.features.contains(&"score_logit".to_string()));
+        assert_eq!(m.model_version, None);
     }
 
     #[test]

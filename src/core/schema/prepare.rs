@@ -2,8 +2,10 @@
 //!
 //! Each data row is used or excluded for exactly one reason, checked in this order:
 //! ragged row (wrong field count), missing score, non-numeric score, score out of range (not
-//! finite, or outside [0, 1] after the transform), missing label, invalid label (neither the
-//! positive class nor the negative one; see [`super::classes`]).
+//! finite, or outside [0, 1] after the transform), a challenger's score unusable (missing, not a
+//! number or out of range under the same transform; the row is then left out for every model,
+//! so model comparisons are paired), missing label, invalid label (neither the positive class
+//! nor the negative one; see [`super::classes`]).
 //!
 //! Score transforms: percent p = s / 100; logit p = 1 / (1 + e^(−s)), evaluated as
 //! e^s / (1 + e^s) for s < 0 so that neither branch overflows.
@@ -153,6 +155,25 @@ pub fn prepare(table: &Table, mapping: &ColumnMapping) -> Result<Prepared, Plumb
             expected: "the score and the label must be different columns".to_string(),
         });
     }
+    let mut challengers = Vec::with_capacity(mapping.challengers.len());
+    for name in &mapping.challengers {
+        let column = table.require_column(name)?;
+        if column.name == score.name || column.name == label.name {
+            return Err(PlumbError::InvalidSetting {
+                setting: "challenger column".to_string(),
+                value: column.name.clone(),
+                expected: "a score column other than the champion score and the label".to_string(),
+            });
+        }
+        challengers.push(column);
+    }
+    let challenger_ok = |row: usize| {
+        challengers.iter().all(|c| {
+            let raw = c.numeric().get(row).copied().unwrap_or(f64::NAN);
+            let p = apply_transform(raw, mapping.score_transform);
+            !c.is_missing(row) && raw.is_finite() && (0.0..=1.0).contains(&p)
+        })
+    };
     let map = label_map(label, mapping.positive_label.as_deref())?;
     let codes = label
         .dictionary()
@@ -187,6 +208,8 @@ pub fn prepare(table: &Table, mapping: &ColumnMapping) -> Result<Prepared, Plumb
             let p = apply_transform(raw, mapping.score_transform);
             if !raw.is_finite() || !(0.0..=1.0).contains(&p) {
                 Some(ExclusionReason::ScoreOutOfRange)
+            } else if !challenger_ok(row) {
+                Some(ExclusionReason::ChallengerScore)
             } else {
                 match codes.get(row).copied() {
                     None | Some(MISSING_CODE) => Some(ExclusionReason::MissingLabel),

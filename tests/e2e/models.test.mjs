@@ -1,0 +1,117 @@
+// Model comparison in a real browser: the two-score fixture (tests/fixtures/logs/models.csv)
+// loads with `challenger_score` detected as a challenger; the Models tab's table carries each
+// model's AUC, AP, ECE and Brier score and each paired test's difference and p-value, checked
+// against tests/fixtures/goldens/models.json (scikit-learn, NumPy, an independent fast DeLong);
+// the Thresholds tab's PR legend shows the AP logit interval; unticking the challenger leaves a
+// page that says how to add one.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import {
+  serveDist, launch, newPage, waitForStatus, screenshot, goldens, FIXTURES,
+} from './harness.mjs';
+
+let server;
+let browser;
+let gold;
+
+before(async () => {
+  server = await serveDist();
+  browser = await launch();
+  gold = await goldens('models.json');
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+function near(got, want, tol, what) {
+  assert.ok(Math.abs(got - want) <= tol, `${what}: page ${got} vs golden ${want}`);
+}
+
+async function num(locator, attr) {
+  const v = await locator.getAttribute(attr);
+  assert.ok(v !== null && v !== '', `${attr} missing`);
+  return Number(v);
+}
+
+async function loadModels(errors) {
+  const page = await newPage(browser, errors);
+  await page.goto(server.url);
+  const input = page.getByTestId('file-input');
+  await input.waitFor({ state: 'attached' });
+  await input.setInputFiles(join(FIXTURES, 'logs', 'models.csv'));
+  await waitForStatus(page, 'ready');
+  return page;
+}
+
+test('Models tab: per-model metrics and paired tests match the goldens', async () => {
+  const errors = [];
+  const page = await loadModels(errors);
+  const box = page.getByTestId('challenger-challenger_score');
+  await box.waitFor();
+  assert.equal(await box.isChecked(), true);
+
+  // The Views group keeps its three tabs; Models is a review tab.
+  const review = page.getByRole('tablist', { name: 'Review' });
+  assert.equal(await review.getByTestId('tab-models').count(), 1);
+
+  await page.getByTestId('tab-models').click();
+  await page.getByTestId('models-table').waitFor();
+  assert.equal(await page.getByTestId('models-view').getAttribute('data-models'), '2');
+  for (const column of ['score', 'challenger_score']) {
+    const row = page.getByTestId(`model-row-${column}`);
+    const want = gold.models[column];
+    near(await num(row, 'data-auc'), want.roc_auc, 1e-9, `${column} AUC`);
+    near(await num(row, 'data-ap'), want.average_precision, 1e-9, `${column} AP`);
+    near(await num(row, 'data-ece'), want.ece, 1e-9, `${column} ECE`);
+    near(await num(row, 'data-brier'), want.brier_score, 1e-9, `${column} Brier`);
+    near(await num(row, 'data-log-loss'), want.log_loss, 1e-9, `${column} log loss`);
+  }
+  const auc = page.getByTestId('model-pair-challenger_score-auc');
+  near(await num(auc, 'data-difference'), gold.delong_paired.difference, 1e-9, 'AUC difference');
+  const p = await num(auc, 'data-p');
+  assert.ok(Math.abs(p - gold.delong_paired.p_value) <= 1e-9 * gold.delong_paired.p_value,
+    `DeLong p: page ${p} vs golden ${gold.delong_paired.p_value}`);
+  const ece = page.getByTestId('model-pair-challenger_score-ece');
+  near(await num(ece, 'data-difference'), gold.ece_difference, 1e-9, 'ECE difference');
+  const eceP = await num(ece, 'data-p');
+  assert.ok(eceP > 0 && eceP < 0.05, `the ECE improvement is significant: p ${eceP}`);
+  const brier = page.getByTestId('model-pair-challenger_score-brier');
+  near(await num(brier, 'data-difference'), gold.brier_difference, 1e-9, 'Brier difference');
+  const brierP = await num(brier, 'data-p');
+  assert.ok(brierP > 0 && brierP <= 1, `Brier p ${brierP}`);
+
+  for (const id of ['models-reliability-chart', 'models-roc-chart', 'models-pr-chart']) {
+    await page.getByTestId(id).waitFor();
+  }
+  await screenshot(page, 'view-models.png');
+
+  // The Thresholds tab's PR card states the AP interval of the champion.
+  await page.getByTestId('tab-thresholds').click();
+  const pr = page.getByTestId('pr-card');
+  await pr.waitFor();
+  const [lo, hi] = gold.models.score.average_precision_ci;
+  const note = await pr.textContent();
+  assert.ok(note.includes(`logit interval ${lo.toFixed(4)}–${hi.toFixed(4)}`), note);
+  assert.deepEqual(errors, []);
+});
+
+test('without a challenger the Models tab says how to add one, and ticking it back restores the table', async () => {
+  const errors = [];
+  const page = await loadModels(errors);
+  const box = page.getByTestId('challenger-challenger_score');
+  await box.waitFor();
+  await box.uncheck();
+  await waitForStatus(page, 'ready');
+  await page.getByTestId('tab-models').click();
+  const empty = page.getByTestId('models-empty');
+  await empty.waitFor();
+  assert.match(await empty.textContent(), /Challengers/);
+  assert.equal(await page.getByTestId('models-view').getAttribute('data-models'), '1');
+  await screenshot(page, 'view-models-one.png');
+  await page.getByTestId('challenger-challenger_score').check();
+  await page.getByTestId('model-row-challenger_score').waitFor();
+  assert.deepEqual(errors, []);
+});
