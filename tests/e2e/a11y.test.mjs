@@ -117,9 +117,9 @@ test('keyboard: Tab reaches every control with a visible focus ring; arrow keys 
     const info = await page.evaluate(() => {
       const e = document.activeElement;
       if (!e || e === document.body) return null;
-      // The indicator may be drawn on the element or, for a visually hidden file input, on the
-      // label wrapping it (:focus-within).
-      const target = e.getClientRects().length && e.offsetWidth > 2 ? e : e.closest('label') ?? e;
+      // The indicator is drawn on the element or, for a file input (transparent, filling its
+      // button-styled label), on the label (:focus-within), outside it by the outline offset.
+      const target = e.type === 'file' ? e.closest('label') ?? e : e;
       const s = getComputedStyle(target);
       let bg = 'rgb(255, 255, 255)';
       for (let n = target.parentElement; n; n = n.parentElement) {
