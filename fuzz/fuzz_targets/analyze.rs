@@ -28,7 +28,12 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(report) = analyze_single(&file, &mapping, &settings, "fuzz") {
         for f in &report.input.files {
             let excluded: u64 = f.rows_excluded.values().sum();
-            assert_eq!(f.rows_used + excluded, f.rows, "row accounting of {}", f.name);
+            assert_eq!(
+                f.rows_used + excluded,
+                f.rows,
+                "row accounting of {}",
+                f.name
+            );
         }
     }
 });

@@ -17,8 +17,14 @@ fn ingest(name: &str, bytes: &[u8]) {
         let mapping = detect_mapping(&file);
         // Detection names only columns the file has.
         let names = file.column_names();
-        for role in [&mapping.score, &mapping.label, &mapping.timestamp].into_iter().flatten() {
-            assert!(names.contains(role), "detected role {role:?} is not a column");
+        for role in [&mapping.score, &mapping.label, &mapping.timestamp]
+            .into_iter()
+            .flatten()
+        {
+            assert!(
+                names.contains(role),
+                "detected role {role:?} is not a column"
+            );
         }
     }
 }

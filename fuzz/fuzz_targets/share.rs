@@ -14,7 +14,11 @@ fuzz_target!(|data: &[u8]| {
     for fragment in [text.to_string(), format!("#{}{text}", share::PREFIX)] {
         if let Ok(state) = share::decode(&fragment) {
             let again = share::decode(&share::encode(&state));
-            assert_eq!(again.ok().as_ref(), Some(&state), "round trip of {fragment:?}");
+            assert_eq!(
+                again.ok().as_ref(),
+                Some(&state),
+                "round trip of {fragment:?}"
+            );
         }
     }
     // The base64url layer alone: whatever it decodes comes back from its own encoding.
