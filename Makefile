@@ -5,7 +5,7 @@ SHELL := /bin/bash
 CARGO ?= cargo
 PORT ?= 8080
 
-.PHONY: serve test test-native test-e2e build dist setup setup-test bench bench-native fixtures demo lint clean
+.PHONY: serve test test-native test-e2e build dist setup setup-test bench bench-native fuzz fixtures demo lint clean
 
 ## make serve: install what is missing, build, and serve the workbench on http://127.0.0.1:8080
 serve: setup
@@ -44,6 +44,23 @@ bench:
 ## make bench-native: only the native statistics benchmark (cargo bench)
 bench-native:
 	$(CARGO) bench
+
+## make fuzz: each cargo-fuzz target (fuzz/) for FUZZ_SECONDS (not part of make test).
+## cargo-fuzz's sanitizer flags are nightly features; RUSTC_BOOTSTRAP=1 lets stable rustc take
+## them. The committed seeds (fuzz/corpus/<target>/; `analyze` starts from ingest's) are read, new inputs go to fuzz/work/, and a
+## crash or a 10 s hang stops the run with the input saved in fuzz/artifacts/<target>/.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= ingest analyze share
+# Fuzz builds (sanitizer flags) kept apart from the main build's artifacts.
+FUZZ_TARGET_DIR ?= $(if $(CARGO_TARGET_DIR),$(CARGO_TARGET_DIR)/fuzz,target)
+fuzz:
+	@command -v cargo-fuzz >/dev/null || $(CARGO) install cargo-fuzz --locked
+	cd fuzz && for t in $(FUZZ_TARGETS); do \
+	  seeds=corpus/$$t; if [ $$t = analyze ]; then seeds=corpus/ingest; fi; \
+	  mkdir -p work/$$t && \
+	  RUSTC_BOOTSTRAP=1 $(CARGO) fuzz run --target-dir $(FUZZ_TARGET_DIR) $$t work/$$t $$seeds -- \
+	    -max_total_time=$(FUZZ_SECONDS) -timeout=10 -max_len=16384 -print_final_stats=1 || exit 1; \
+	done
 
 ## regenerate the committed fixture logs and the demo log (stdlib Python, fixed seeds)
 fixtures:

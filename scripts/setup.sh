@@ -3,7 +3,7 @@
 # version. Idempotent; safe to run on every `make serve` / `make test`.
 #
 #   scripts/setup.sh build   wasm32 target, trunk, wasm-bindgen-cli matching Cargo.lock
-#   scripts/setup.sh test    the above + chromium, chromium-driver, playwright-core, cargo fetch
+#   scripts/setup.sh test    the above + chromium, chromium-driver, playwright-core, axe-core, markdown-it, cargo fetch
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -60,10 +60,12 @@ need_test() {
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends prometheus >/dev/null
   fi
 
-  if [ -f tests/e2e/node_modules/playwright-core/package.json ]; then
-    say "playwright-core present"
+  if [ -f tests/e2e/node_modules/playwright-core/package.json ] \
+    && [ -f tests/e2e/node_modules/axe-core/axe.min.js ] \
+    && [ -f tests/e2e/node_modules/markdown-it/package.json ]; then
+    say "playwright-core, axe-core and markdown-it present"
   else
-    say "installing playwright-core (npm, no browser download)"
+    say "installing playwright-core, axe-core and markdown-it (npm, no browser download)"
     (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)
   fi
 }

@@ -741,3 +741,58 @@ proptest! {
         accounting_adds_up(&pipeline("damaged.csv.gz", &bytes, None))?;
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// The fuzzers' committed seed corpus (`fuzz/corpus/`, `make fuzz`): every input the fuzzers
+// start from also runs here, so `cargo test` replays it without cargo-fuzz or nightly.
+
+fn corpus(target: &str) -> Vec<(String, Vec<u8>)> {
+    let dir = format!("{}/fuzz/corpus/{target}", env!("CARGO_MANIFEST_DIR"));
+    let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| {
+            let path = e.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            (name, std::fs::read(&path).unwrap())
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn fuzz_ingest_seeds_end_in_a_report_or_a_typed_error() {
+    let seeds = corpus("ingest");
+    assert!(seeds.len() >= 30, "{} ingest seeds", seeds.len());
+    let mut reports = 0;
+    for (name, bytes) in seeds {
+        let outcome = run(&name, bytes);
+        accounting_adds_up(&outcome).unwrap();
+        if matches!(outcome, Outcome::Report(_)) {
+            reports += 1;
+        }
+    }
+    // The corpus holds both readable logs and broken files, so the fuzzer starts from both.
+    assert!(reports >= 10, "{reports} seeds produce a report");
+}
+
+#[test]
+fn fuzz_share_seeds_decode_as_named() {
+    use plumb::core::share;
+    let seeds = corpus("share");
+    assert!(seeds.len() >= 8, "{} share seeds", seeds.len());
+    for (name, bytes) in seeds {
+        let text = String::from_utf8(bytes).unwrap();
+        let decoded = share::decode(&text);
+        if name.starts_with("valid_") {
+            let state = decoded.unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert_eq!(
+                share::decode(&share::encode(&state)).unwrap(),
+                state,
+                "{name}"
+            );
+        } else {
+            assert!(decoded.is_err(), "{name} should be refused");
+        }
+    }
+}

@@ -2,6 +2,11 @@
 //! (`core::render`), crisp on HiDPI screens, with hover tooltips, an optional draggable
 //! threshold, and "Download SVG" / "Download PNG" buttons.
 //!
+//! Every chart also has a text alternative beside its `aria-label`: a data table in a
+//! `<details>` (`data-testid="chart-data"`) with one row per mark the chart plots (reliability
+//! bins, histogram and category bars, operating points, thresholds), each with its data x and y
+//! and the same description its hover tooltip gives ([`mark_rows`]).
+//!
 //! [`canvas_chart`] is the generic helper: the caller passes a `draw` closure (any
 //! `core::render` chart function on plotters-canvas' backend) and an `svg` closure (the matching
 //! `*_svg` helper). The canvas redraws whenever a signal read by `draw` changes, and whenever
@@ -106,6 +111,70 @@ fn download_url(filename: &str, url: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// Most rows of a chart's data table (a time series may plot more marks than a person reads).
+pub const MAX_TABLE_ROWS: usize = 500;
+
+/// One row of a chart's data table: what the mark is, its data x and y, and its tooltip text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MarkRow {
+    /// What the mark is (`Point, series 1`, `Bar, lower panel, series 2`, …).
+    pub what: String,
+    /// Data x, four significant digits.
+    pub x: String,
+    /// Data y, four significant digits.
+    pub y: String,
+    /// The mark's hover tooltip, lines joined by "; " (empty when the chart has none).
+    pub details: String,
+}
+
+/// A number for the data table: four significant digits, or an em dash when not finite.
+fn table_number(v: f64) -> String {
+    if !v.is_finite() {
+        "—".to_string()
+    } else if v == 0.0 {
+        "0".to_string()
+    } else if v.abs() < 1e-3 || v.abs() >= 1e6 {
+        format!("{v:.3e}")
+    } else {
+        let digits = (3 - v.abs().log10().floor().max(-3.0) as i32).clamp(0, 6) as usize;
+        format!("{v:.digits$}")
+    }
+}
+
+/// The data table of a drawn chart: one row per mark (at most [`MAX_TABLE_ROWS`]), described by
+/// the chart's own tooltip at the mark's centre.
+pub fn mark_rows(
+    layout: &ChartLayout,
+    tooltip: &dyn Fn(&ChartLayout, f64, f64) -> Option<String>,
+) -> Vec<MarkRow> {
+    layout
+        .marks
+        .iter()
+        .take(MAX_TABLE_ROWS)
+        .map(|m| {
+            let kind = match m.kind {
+                render::MarkKind::Point => "Point",
+                render::MarkKind::Bar => "Bar",
+                render::MarkKind::Threshold => "Threshold",
+                render::MarkKind::Optimum => "Optimal threshold",
+            };
+            let panel = match m.panel {
+                render::Panel::Main => "",
+                render::Panel::Lower => ", lower panel",
+            };
+            let details = tooltip(layout, f64::from(m.center.0), f64::from(m.center.1))
+                .map(|t| t.lines().collect::<Vec<_>>().join("; "))
+                .unwrap_or_default();
+            MarkRow {
+                what: format!("{kind}{panel}, series {}", m.series + 1),
+                x: table_number(m.x),
+                y: table_number(m.y),
+                details,
+            }
+        })
+        .collect()
+}
+
 /// A chart on a canvas with tooltips, optional threshold dragging and SVG/PNG downloads.
 ///
 /// * `draw` paints the chart and returns its layout; it is re-run when any signal it reads
@@ -153,6 +222,10 @@ where
     let stem = spec.file_stem;
     let testid = spec.testid;
     let (aspect, heights) = (spec.aspect, spec.height);
+    let caption = spec.aria.clone();
+    let rows: RwSignal<Vec<MarkRow>> = RwSignal::new(Vec::new());
+    let tooltip = std::rc::Rc::new(tooltip);
+    let table_tooltip = tooltip.clone();
 
     Effect::new(move |_| {
         let _ = viewport.width.get();
@@ -169,7 +242,13 @@ where
             ..ChartStyle::new(css_w, css_h)
         };
         match draw(&area, &style) {
-            Ok(l) => layout.set(Some(l)),
+            Ok(l) => {
+                let table = untrack(|| mark_rows(&l, &*table_tooltip));
+                if rows.with_untracked(|r| *r != table) {
+                    rows.set(table);
+                }
+                layout.set(Some(l));
+            }
             Err(e) => leptos::logging::error!("{testid}: {e}"),
         }
         let _ = area.present();
@@ -338,6 +417,24 @@ where
             <button class="button" data-testid="export-svg" on:click=download_svg>"Download SVG"</button>
             <button class="button" data-testid="export-png" on:click=download_png>"Download PNG"</button>
         </div>
+        <details class="chart-data" data-testid="chart-data">
+            <summary>"Chart data as a table"</summary>
+            <div class="table-scroll">
+                <table class="table compact">
+                    <caption>{caption}</caption>
+                    <thead><tr>
+                        <th scope="col">"Mark"</th><th scope="col">"x"</th>
+                        <th scope="col">"y"</th><th scope="col">"Details"</th>
+                    </tr></thead>
+                    <tbody>
+                        {move || rows.get().into_iter().map(|r| view! {
+                            <tr><td>{r.what}</td><td class="num">{r.x}</td>
+                                <td class="num">{r.y}</td><td>{r.details}</td></tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        </details>
     }
 }
 

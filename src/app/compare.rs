@@ -49,7 +49,29 @@ fn distribution_view(name: String, d: DriftDistribution) -> impl IntoView {
         aspect: 0.42,
         height: (240, 420),
     };
-    chart::canvas_chart(spec, draw, svg, |_, _, _| None, None, None)
+    // The bar under the pointer: its window, bin or category, and share of rows (also the
+    // rows of the chart's data table).
+    let tooltip = move |l: &render::ChartLayout, x: f64, y: f64| {
+        let m = l.hit(x, y, (4.0 * l.dpr) as i32)?;
+        data.with_value(|(_, d)| {
+            let (window, shares) = if m.series == 0 {
+                ("Reference window", &d.reference)
+            } else {
+                ("Current window", &d.current)
+            };
+            let what = if d.categories.is_empty() {
+                let (lo, hi) = (d.edges.get(m.index)?, d.edges.get(m.index + 1)?);
+                format!("Values {} to {}", fmt(Some(*lo)), fmt(Some(*hi)))
+            } else {
+                d.categories.get(m.index)?.clone()
+            };
+            Some(format!(
+                "{window}\n{what}\n{} of rows",
+                pct(*shares.get(m.index)?)
+            ))
+        })
+    };
+    chart::canvas_chart(spec, draw, svg, tooltip, None, None)
 }
 
 /// A number for tables: four significant decimals, or an em dash when undefined.

@@ -404,7 +404,7 @@ fn cell(
         })
     };
     view! {
-        <div class=format!("cm-cell cm-{key}") data-testid=format!("confusion-{key}")
+        <div class=format!("cm-cell cm-{key}") role="cell" data-testid=format!("confusion-{key}")
             data-value=move || count().map(|c| c.to_string()).unwrap_or_default()
             title=hint>
             <span class="cm-name">{name}</span>
@@ -449,16 +449,23 @@ fn DecisionCard(
                 </h2>
                 {move || dragging.get().then(|| view! { <span class="chip neutral">"release to apply"</span> })}
             </header>
+            // ARIA table: cells sit in rows (`display: contents` keeps the CSS grid).
             <div class="confusion" role="table" aria-label="Confusion matrix">
-                <div class="cm-corner" role="columnheader"></div>
-                <div class="cm-head" role="columnheader">"Actual positive"</div>
-                <div class="cm-head" role="columnheader">"Actual negative"</div>
-                <div class="cm-side" role="rowheader">"Predicted positive"<small>"score ≥ t"</small></div>
-                {cell(point, "tp", "True positives", "Positives flagged", |p| p.tp)}
-                {cell(point, "fp", "False positives", "Negatives flagged (false alarms)", |p| p.fp)}
-                <div class="cm-side" role="rowheader">"Predicted negative"<small>"score < t"</small></div>
-                {cell(point, "fn", "False negatives", "Positives missed", |p| p.fn_)}
-                {cell(point, "tn", "True negatives", "Negatives passed", |p| p.tn)}
+                <div class="cm-row" role="row">
+                    <div class="cm-corner" role="cell"></div>
+                    <div class="cm-head" role="columnheader">"Actual positive"</div>
+                    <div class="cm-head" role="columnheader">"Actual negative"</div>
+                </div>
+                <div class="cm-row" role="row">
+                    <div class="cm-side" role="rowheader">"Predicted positive"<small>"score ≥ t"</small></div>
+                    {cell(point, "tp", "True positives", "Positives flagged", |p| p.tp)}
+                    {cell(point, "fp", "False positives", "Negatives flagged (false alarms)", |p| p.fp)}
+                </div>
+                <div class="cm-row" role="row">
+                    <div class="cm-side" role="rowheader">"Predicted negative"<small>"score < t"</small></div>
+                    {cell(point, "fn", "False negatives", "Positives missed", |p| p.fn_)}
+                    {cell(point, "tn", "True negatives", "Negatives passed", |p| p.tn)}
+                </div>
             </div>
             <dl class="rates">
                 {rate(point, "precision", "Precision", Format::Decimal, |p| p.precision)}
