@@ -33,5 +33,7 @@ pub mod render;
 pub mod report;
 pub mod schema;
 pub mod segments;
+pub mod protocol;
 pub mod share;
 pub mod simulate;
+pub mod stream;
