@@ -41,11 +41,23 @@ fn chunked_loading_matches_python_and_the_one_shot_loader() {
         assert_eq!(whole.bytes, want["bytes"].as_u64().unwrap(), "{path}");
         assert_eq!(whole.sha256, want["sha256"].as_str().unwrap(), "{path}");
         assert_eq!(whole.rows, want["rows"].as_u64().unwrap(), "{path}");
-        assert_eq!(whole.dialect.gzip, want["gzip"].as_bool().unwrap(), "{path}");
+        assert_eq!(
+            whole.dialect.gzip,
+            want["gzip"].as_bool().unwrap(),
+            "{path}"
+        );
         // Byte-by-byte only for the small files (it is slow, not different, for large ones).
-        let sizes: &[usize] = if bytes.len() < 4096 { &[1, 3, 64] } else { &[7, 4096, 1 << 22] };
+        let sizes: &[usize] = if bytes.len() < 4096 {
+            &[1, 3, 64]
+        } else {
+            &[7, 4096, 1 << 22]
+        };
         for &chunk in sizes {
-            assert_eq!(load_in_chunks(path, &bytes, chunk), whole, "{path} in {chunk}-byte chunks");
+            assert_eq!(
+                load_in_chunks(path, &bytes, chunk),
+                whole,
+                "{path} in {chunk}-byte chunks"
+            );
         }
     }
 }
@@ -71,7 +83,10 @@ fn progress_counts_rows_while_streaming() {
     assert!(seen.windows(2).all(|w| w[0] <= w[1]), "{seen:?}");
     let file = loader.finish().unwrap();
     assert!(*seen.last().unwrap() <= file.rows);
-    assert_eq!(file.rows, goldens()["logs/reference.csv"]["rows"].as_u64().unwrap());
+    assert_eq!(
+        file.rows,
+        goldens()["logs/reference.csv"]["rows"].as_u64().unwrap()
+    );
 }
 
 #[test]
@@ -82,14 +97,17 @@ fn a_broken_file_fails_with_its_line_when_streamed() {
     for piece in text.chunks(5) {
         result = result.and_then(|_| loader.push(piece));
     }
-    let err = result.and_then(|_| loader.finish().map(|_| ())).unwrap_err();
+    let err = result
+        .and_then(|_| loader.finish().map(|_| ()))
+        .unwrap_err();
     assert_eq!(err.line(), Some(4), "{err}");
 }
 
 fn session_with(path: &str) -> (Session, LoadedFile, FileSummary) {
     let file = analysis::load_file(path, &fixture(path)).unwrap();
     let mut session = Session::new();
-    let FromWorker::Loaded { summary, which, id } = session.loaded(3, Which::Reference, file.clone())
+    let FromWorker::Loaded { summary, which, id } =
+        session.loaded(3, Which::Reference, file.clone())
     else {
         panic!("not a loaded message");
     };
@@ -104,7 +122,11 @@ fn the_summary_carries_what_the_sidebar_needs() {
     assert_eq!(summary.column_names(), file.column_names());
     assert_eq!(summary.detected, analysis::detect_mapping(&file));
     for c in file.column_names() {
-        assert_eq!(summary.label_classes(&c), analysis::label_classes(&file, &c), "{c}");
+        assert_eq!(
+            summary.label_classes(&c),
+            analysis::label_classes(&file, &c),
+            "{c}"
+        );
     }
     assert_eq!((summary.rows, &summary.sha256), (file.rows, &file.sha256));
     let text = protocol::encode(&FromWorker::Loaded {
@@ -136,7 +158,12 @@ fn the_session_report_is_the_direct_analysis_and_survives_the_message() {
         "plumb-web",
     )
     .unwrap();
-    let FromWorker::Report { id, report, sweep_key } = &answer else {
+    let FromWorker::Report {
+        id,
+        report,
+        sweep_key,
+    } = &answer
+    else {
         panic!("{answer:?}");
     };
     assert_eq!(*id, 9);
@@ -158,16 +185,20 @@ fn the_session_report_is_the_direct_analysis_and_survives_the_message() {
     let want = analysis::window_sweep(&prepared.scores, &prepared.labels).unwrap();
     assert_eq!(sweep, Some(&want));
     let key = sweep_key.clone().unwrap();
-    let (_, again) =
-        session.analyze(10, &mapping, &settings, &WindowSpec::All, None, Some(&key));
+    let (_, again) = session.analyze(10, &mapping, &settings, &WindowSpec::All, None, Some(&key));
     assert_eq!(again, None);
-    let (_, other) =
-        session.analyze(11, &mapping, &settings, &WindowSpec::All, None, Some("old"));
+    let (_, other) = session.analyze(11, &mapping, &settings, &WindowSpec::All, None, Some("old"));
     assert_eq!(other, Some(&want));
     // Two windows: no whole-log sweep.
     let split = WindowSpec::SplitFraction { fraction: 0.5 };
     let (answer, sweep) = session.analyze(12, &mapping, &settings, &split, None, None);
-    assert!(matches!(answer, FromWorker::Report { sweep_key: None, .. }));
+    assert!(matches!(
+        answer,
+        FromWorker::Report {
+            sweep_key: None,
+            ..
+        }
+    ));
     assert_eq!(sweep, None);
 }
 
@@ -182,7 +213,9 @@ fn the_session_says_what_is_missing_in_words() {
         None,
         None,
     );
-    assert!(matches!(answer, FromWorker::Error { id: 1, which: None, ref message } if message.contains("Load")));
+    assert!(
+        matches!(answer, FromWorker::Error { id: 1, which: None, ref message } if message.contains("Load"))
+    );
     let (mut session, _, summary) = session_with("logs/reference.csv");
     let (answer, _) = session.analyze(
         2,
@@ -192,7 +225,9 @@ fn the_session_says_what_is_missing_in_words() {
         None,
         None,
     );
-    assert!(matches!(answer, FromWorker::Error { ref message, .. } if message.contains("current window")));
+    assert!(
+        matches!(answer, FromWorker::Error { ref message, .. } if message.contains("current window"))
+    );
     // With the current file it compares, as the direct analysis does.
     let current = analysis::load_file("current.csv", &fixture("logs/current.csv")).unwrap();
     session.loaded(4, Which::Current, current);
@@ -215,7 +250,9 @@ fn the_session_says_what_is_missing_in_words() {
         ..summary.detected.clone()
     };
     let (answer, _) = session.analyze(6, &bad, &Settings::default(), &WindowSpec::All, None, None);
-    assert!(matches!(answer, FromWorker::Error { ref message, .. } if message.contains("no_such_column")));
+    assert!(
+        matches!(answer, FromWorker::Error { ref message, .. } if message.contains("no_such_column"))
+    );
 }
 
 #[test]
@@ -230,9 +267,16 @@ fn requests_round_trip_as_json() {
     };
     let back: ToWorker = protocol::decode(&protocol::encode(&msg).unwrap()).unwrap();
     assert_eq!(back, msg);
-    let load = ToWorker::Load { id: 1, which: Which::Current, name: "a.csv".into() };
+    let load = ToWorker::Load {
+        id: 1,
+        which: Which::Current,
+        name: "a.csv".into(),
+    };
     let text = protocol::encode(&load).unwrap();
-    assert!(text.contains("\"kind\":\"load\"") && text.contains("\"which\":\"current\""), "{text}");
+    assert!(
+        text.contains("\"kind\":\"load\"") && text.contains("\"which\":\"current\""),
+        "{text}"
+    );
     assert!(protocol::decode::<ToWorker>("{\"kind\":\"nope\"}").is_err());
 }
 
@@ -257,15 +301,24 @@ fn a_sweep_survives_its_transfer_form_and_broken_parts_are_refused() {
     assert_eq!(fp, &[0, 0, 1, 1, 3]);
     let parts = || (sweep.thresholds().to_vec(), tp.to_vec(), fp.to_vec());
     let (t, p, f) = parts();
-    assert!(Sweep::from_parts(t, p, f, 4, 3).is_none(), "wrong positives");
+    assert!(
+        Sweep::from_parts(t, p, f, 4, 3).is_none(),
+        "wrong positives"
+    );
     let (mut t, p, f) = parts();
     t.swap(1, 2);
-    assert!(Sweep::from_parts(t, p, f, 3, 3).is_none(), "unordered thresholds");
+    assert!(
+        Sweep::from_parts(t, p, f, 3, 3).is_none(),
+        "unordered thresholds"
+    );
     let (t, mut p, f) = parts();
     p.pop();
     assert!(Sweep::from_parts(t, p, f, 3, 3).is_none(), "lengths differ");
     let (mut t, p, f) = parts();
     t[0] = 1.0;
     assert!(Sweep::from_parts(t, p, f, 3, 3).is_none(), "no +inf row");
-    assert!(Sweep::from_parts(vec![], vec![], vec![], 0, 0).is_none(), "empty");
+    assert!(
+        Sweep::from_parts(vec![], vec![], vec![], 0, 0).is_none(),
+        "empty"
+    );
 }

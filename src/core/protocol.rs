@@ -30,6 +30,8 @@ pub enum Which {
 }
 
 /// Page → worker.
+// One message exists at a time and is consumed at once: boxing the large variant saves nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ToWorker {
@@ -190,7 +192,10 @@ impl Session {
         let Some(reference) = self.reference.as_ref() else {
             return (error("Load a prediction log first.".to_string()), None);
         };
-        let current = self.current.as_ref().filter(|_| *window == WindowSpec::TwoFiles);
+        let current = self
+            .current
+            .as_ref()
+            .filter(|_| *window == WindowSpec::TwoFiles);
         if *window == WindowSpec::TwoFiles && current.is_none() {
             let message = "Choose the current window's file to compare two files.".to_string();
             return (error(message), None);

@@ -325,9 +325,8 @@ impl Sweep {
         {
             return None;
         }
-        let ordered = (1..n).all(|i| {
-            thresholds[i] < thresholds[i - 1] && tp[i] >= tp[i - 1] && fp[i] >= fp[i - 1]
-        });
+        let ordered = (1..n)
+            .all(|i| thresholds[i] < thresholds[i - 1] && tp[i] >= tp[i - 1] && fp[i] >= fp[i - 1]);
         ordered.then_some(Self {
             thresholds,
             tp,
