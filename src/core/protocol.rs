@@ -85,6 +85,8 @@ impl WorkPhase {
 }
 
 /// Worker → page.
+// As for `ToWorker`: one message at a time, and `Report` is already boxed.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum FromWorker {

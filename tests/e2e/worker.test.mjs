@@ -33,6 +33,22 @@ let bigCsv;
 let bigGz;
 /** Independent figures of the generated log: rows, positives, mean score. */
 const expected = { n: 0, positives: 0, scoreSum: 0 };
+/** The generated scores and labels, for exact confusion counts at any threshold. */
+const scores = new Float64Array(ROWS);
+const labels = new Uint8Array(ROWS);
+
+/** Confusion counts at threshold t (a row is flagged when score ≥ t), counted here. */
+function confusionAt(t) {
+  const c = { tp: 0, fp: 0, tn: 0, fn: 0 };
+  for (let i = 0; i < ROWS; i++) {
+    const flagged = scores[i] >= t;
+    if (flagged && labels[i] === 1) c.tp += 1;
+    else if (flagged) c.fp += 1;
+    else if (labels[i] === 1) c.fn += 1;
+    else c.tn += 1;
+  }
+  return c;
+}
 
 /** A deterministic 1M-row log (~30 MB): id, score, label drawn from the score, amount, region. */
 async function generate(path) {
@@ -52,6 +68,8 @@ async function generate(path) {
     const label = rand() < score ? 1 : 0;
     const amount = (rand() * 500).toFixed(2);
     buf.push(`${i},${score.toFixed(6)},${label},${amount},${regions[i % 4]}`);
+    scores[i] = Number(score.toFixed(6));
+    labels[i] = label;
     expected.n += 1;
     expected.positives += label;
     expected.scoreSum += score;
@@ -190,9 +208,31 @@ test('a 1M-row log loads in the worker without blocking the page, with progress'
   assert.ok(longest(parsing) <= READING_BOUND_MS, `reading: ${JSON.stringify(parsing)}`);
   assert.ok(longest(showing) <= RENDER_BOUND_MS, `showing: ${JSON.stringify(showing)}`);
 
-  // Thresholds answers drags from the sweep the worker sent (the tab works on a 1M-row log).
+  // Thresholds answers a drag from the exact sweep the worker sent: mid-drag, the cells are
+  // the exact counts at the live threshold, with no analysis requested (status stays ready).
   await page.getByTestId('tab-thresholds').click();
-  await page.getByTestId('tab-thresholds').waitFor();
+  await page.getByTestId('thresholds-view').waitFor();
+  const plot = page.getByTestId('threshold-chart');
+  await page.waitForFunction(() => document.querySelector('[data-testid="threshold-chart"]')?.dataset.plotLeft);
+  const box = await plot.locator('canvas').boundingBox();
+  const [left, right, top, bottom] = await Promise.all(
+    ['data-plot-left', 'data-plot-right', 'data-plot-top', 'data-plot-bottom'].map(async (a) => Number(await plot.getAttribute(a))),
+  );
+  const xOf = (t) => box.x + left + (right - left) * ((t + 0.02) / 1.04);
+  const y = box.y + (top + bottom) / 2;
+  await page.mouse.move(xOf(0.5), y);
+  await page.mouse.down();
+  await page.mouse.move(xOf(0.3), y, { steps: 4 });
+  const live = Number(await page.getByTestId('threshold-live').getAttribute('data-value'));
+  assert.ok(Math.abs(live - 0.3) < 0.01, `live threshold ${live}`);
+  const want = confusionAt(live);
+  await page.waitForFunction(
+    (w) => ['tp', 'fp', 'tn', 'fn'].every((k) => document.querySelector(`[data-testid="confusion-${k}"]`)?.dataset.value === String(w[k])),
+    want, { timeout: 10000 },
+  );
+  assert.equal(await page.getByTestId('status').getAttribute('data-state'), 'ready');
+  assert.equal(await page.getByTestId('threshold-input').inputValue(), '0.5');
+  await page.mouse.up();
   await screenshot(page, 'worker-1m-thresholds.png');
   assert.deepEqual(errors, []);
   await page.context().close();
