@@ -22,26 +22,11 @@ pub fn SignOffView() -> impl IntoView {
     let gates_error: RwSignal<Option<String>> = RwSignal::new(None);
     // The sign-off in progress survives a reload (local storage; text the reviewer typed,
     // never data).
-    let saved: Option<SignOff> =
-        crate::web::local_get(SIGNOFF_KEY).and_then(|text| serde_json::from_str(&text).ok());
-    let reviewer = RwSignal::new(
-        saved
-            .as_ref()
-            .map(|s| s.reviewer.clone())
-            .unwrap_or_default(),
-    );
-    let decision = RwSignal::new(
-        saved
-            .as_ref()
-            .map(|s| s.decision)
-            .unwrap_or(Decision::Approve),
-    );
-    let rationale = RwSignal::new(
-        saved
-            .as_ref()
-            .map(|s| s.rationale.clone())
-            .unwrap_or_default(),
-    );
+    let saved: Option<SignOff> = crate::web::local_get(SIGNOFF_KEY)
+        .and_then(|text| serde_json::from_str(&text).ok());
+    let reviewer = RwSignal::new(saved.as_ref().map(|s| s.reviewer.clone()).unwrap_or_default());
+    let decision = RwSignal::new(saved.as_ref().map(|s| s.decision).unwrap_or(Decision::Approve));
+    let rationale = RwSignal::new(saved.as_ref().map(|s| s.rationale.clone()).unwrap_or_default());
     Effect::new(move |_| {
         let draft = SignOff {
             reviewer: reviewer.get(),
