@@ -547,7 +547,8 @@ fn SettingsPanel() -> impl IntoView {
 #[component]
 fn ExportPanel() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let ready = move || matches!(state.report.get(), Some(Ok(_)));
+    // Not while a newer analysis runs in the worker: the export would be the previous one.
+    let ready = move || matches!(state.report.get(), Some(Ok(_))) && !work::busy(state);
     let share_url: RwSignal<Option<String>> = RwSignal::new(None);
     let export_json = move |_| {
         if let Some(Ok(report)) = state.report.get_untracked() {
