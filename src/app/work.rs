@@ -4,6 +4,7 @@
 //! analysis had finished (its files are read again in the background from the same `Blob`s).
 //!
 //! Answers are matched to the latest request of their kind by id; older ones are ignored.
+//! While an analysis runs, `report` is `None`, so no view shows numbers for other inputs.
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
@@ -103,6 +104,9 @@ pub fn install(state: AppState) {
                 };
                 LATEST.with(|l| *l.borrow_mut() = Some((id, params)));
                 state.cancelled.set(false);
+                // Numbers on screen always match the inputs shown (as when the analysis was
+                // synchronous): the views wait for this answer rather than show the last one.
+                state.report.set(None);
                 state.progress.set(Some(Progress {
                     phase: WorkPhase::Analysing,
                     bytes_read: 0,
