@@ -178,6 +178,7 @@ fn two_window_report() -> Report {
         segments: Vec::new(),
         timeline: None,
         models: None,
+        time_histogram: None,
     }
 }
 
@@ -224,6 +225,7 @@ fn single_window_report() -> Report {
         segments: Vec::new(),
         timeline: None,
         models: None,
+        time_histogram: None,
     }
 }
 
@@ -350,6 +352,7 @@ fn empty_report_renders() {
         segments: Vec::new(),
         timeline: None,
         models: None,
+        time_histogram: None,
     };
     let result = evaluate(&r, &[]);
     let md = markdown_report(&r, Some(&result), None);

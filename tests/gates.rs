@@ -44,6 +44,7 @@ fn report(windows: Windows) -> Report {
         segments: Vec::new(),
         timeline: None,
         models: None,
+        time_histogram: None,
     }
 }
 

@@ -15,16 +15,19 @@ mod sidebar;
 mod signoff;
 mod thresholds;
 mod timeline;
+mod work;
 
 use std::sync::Arc;
 
 use leptos::prelude::*;
 
-use crate::core::analysis::{self, LoadedFile};
+use crate::core::protocol::Which;
 use crate::core::report::{ColumnMapping, Report, Settings, WindowReport, WindowSpec};
 use crate::core::share::{self, ShareState};
+use crate::core::stream::FileSummary;
 
-/// Rows above which bootstrap intervals are switched off on load (they run on the main thread).
+/// Rows above which bootstrap intervals are switched off on load (they take long, though in
+/// the worker they no longer block the page).
 pub const LARGE_LOG_ROWS: u64 = 100_000;
 
 /// Where the workbench is in its life cycle; mirrored on `data-testid="status"`.
@@ -43,10 +46,11 @@ pub enum Phase {
 /// The workbench's state, shared by context. Signals are `Copy`, so this is too.
 #[derive(Clone, Copy)]
 pub struct AppState {
-    /// The log being reviewed (the reference window when two files are compared).
-    pub file: RwSignal<Option<Arc<LoadedFile>>>,
+    /// The log being reviewed (the reference window when two files are compared); its rows
+    /// stay in the worker.
+    pub file: RwSignal<Option<Arc<FileSummary>>>,
     /// The current window's file when two files are compared (read with `mapping`).
-    pub current_file: RwSignal<Option<Arc<LoadedFile>>>,
+    pub current_file: RwSignal<Option<Arc<FileSummary>>>,
     /// How rows become windows: one log alone, two files, or a split of one file.
     pub window: RwSignal<WindowSpec>,
     /// Set when bootstrap intervals were switched off because a file was large.
@@ -57,8 +61,21 @@ pub struct AppState {
     pub settings: RwSignal<Settings>,
     /// Life-cycle phase.
     pub phase: RwSignal<Phase>,
-    /// The analysis of the current file, mapping and settings.
-    pub report: Memo<Option<Result<Arc<Report>, String>>>,
+    /// The latest analysis the worker answered (kept on screen while a newer one runs).
+    pub report: RwSignal<Option<Result<Arc<Report>, String>>>,
+    /// What the report should be computed for now (`None` without a file, or when two files
+    /// are compared and the second is missing).
+    pub wanted: Memo<Option<AnalyzeParams>>,
+    /// What `report` was computed for; `wanted != answered` means an analysis is in flight.
+    pub answered: RwSignal<Option<AnalyzeParams>>,
+    /// The exact threshold sweep the worker sent for the whole log, with its key.
+    pub sweep: RwSignal<Option<(String, thresholds::ExactSweep)>>,
+    /// The load in flight: its request id and which file it is.
+    pub loading: RwSignal<Option<(u64, Which)>>,
+    /// Progress of the work in flight.
+    pub progress: RwSignal<Option<work::Progress>>,
+    /// Set when the user cancelled; cleared by the next load.
+    pub cancelled: RwSignal<bool>,
     /// The active view.
     pub tab: RwSignal<Tab>,
     /// Settings from a share link (or this browser's last review), applied to the next file.
@@ -69,6 +86,21 @@ pub struct AppState {
     pub share_notice: RwSignal<Option<(&'static str, String)>>,
     /// Alert levels edited in the Operations view, with the proposal they were edited from.
     pub ops_levels: RwSignal<operations::EditedLevels>,
+}
+
+/// The inputs of one analysis: which loads, windows, roles and settings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AnalyzeParams {
+    /// Load id of the reference file.
+    pub reference: u64,
+    /// Load id of the current file, when two files are compared.
+    pub current: Option<u64>,
+    /// How rows become windows.
+    pub window: WindowSpec,
+    /// Column roles.
+    pub mapping: ColumnMapping,
+    /// Settings.
+    pub settings: Settings,
 }
 
 /// The browser window's width, so charts redraw at their new size after a resize.
@@ -103,7 +135,7 @@ pub enum Tab {
 
 impl Tab {
     /// Every tab, in tab-bar order.
-    pub const ALL: [Tab; 8] = [
+    pub const ALL: [Tab; 9] = [
         Tab::Overview,
         Tab::Calibration,
         Tab::Thresholds,
@@ -148,37 +180,25 @@ impl Tab {
 
 impl AppState {
     fn new() -> Self {
-        let file: RwSignal<Option<Arc<LoadedFile>>> = RwSignal::new(None);
-        let current_file: RwSignal<Option<Arc<LoadedFile>>> = RwSignal::new(None);
+        let file: RwSignal<Option<Arc<FileSummary>>> = RwSignal::new(None);
+        let current_file: RwSignal<Option<Arc<FileSummary>>> = RwSignal::new(None);
         let window = RwSignal::new(WindowSpec::All);
         let mapping = RwSignal::new(ColumnMapping::default());
         let settings = RwSignal::new(Settings::default());
-        let report = Memo::new(move |_| {
-            let file = file.get()?;
-            let current = current_file.get();
+        let wanted = Memo::new(move |_| {
+            let reference = file.with(|f| f.as_ref().map(|f| f.load_id))?;
             let window = window.get();
-            if window == WindowSpec::TwoFiles && current.is_none() {
-                return Some(Err(
-                    "Choose the current window's file to compare two files.".to_string(),
-                ));
-            }
-            let mapping = mapping.get();
-            let settings = settings.get();
-            let request = analysis::Request {
-                reference: &file,
-                current: current
-                    .as_deref()
-                    .filter(|_| window == WindowSpec::TwoFiles),
-                mapping: &mapping,
-                settings: &settings,
-                window,
-                now: Some(js_sys::Date::now() / 1000.0),
+            let current = match window {
+                WindowSpec::TwoFiles => Some(current_file.with(|f| f.as_ref().map(|f| f.load_id))?),
+                _ => None,
             };
-            Some(
-                analysis::analyze(&request, "plumb-web")
-                    .map(Arc::new)
-                    .map_err(|e| e.to_string()),
-            )
+            Some(AnalyzeParams {
+                reference,
+                current,
+                window,
+                mapping: mapping.get(),
+                settings: settings.get(),
+            })
         });
         Self {
             file,
@@ -188,7 +208,13 @@ impl AppState {
             mapping,
             settings,
             phase: RwSignal::new(Phase::Idle),
-            report,
+            report: RwSignal::new(None),
+            wanted,
+            answered: RwSignal::new(None),
+            sweep: RwSignal::new(None),
+            loading: RwSignal::new(None),
+            progress: RwSignal::new(None),
+            cancelled: RwSignal::new(false),
             tab: RwSignal::new(Tab::Overview),
             pending_share: RwSignal::new(None),
             gates: RwSignal::new(None),
@@ -197,43 +223,9 @@ impl AppState {
         }
     }
 
-    /// Take a freshly read file: parse it, detect roles, and make it the active log.
-    pub fn accept_bytes(&self, name: String, bytes: Vec<u8>) {
-        self.phase.set(Phase::Loading(format!("Parsing {name}…")));
-        match analysis::load_file(&name, &bytes) {
-            Ok(loaded) => {
-                let mapping = analysis::detect_mapping(&loaded);
-                let sha256 = loaded.sha256.clone();
-                self.limit_bootstrap(loaded.rows);
-                // A new log starts alone: the old split or second file may not fit it.
-                self.current_file.set(None);
-                self.window.set(WindowSpec::All);
-                // Bucket widths on offer depend on the log's time span; edits on its levels.
-                if self
-                    .settings
-                    .with_untracked(|s| s.ops_granularity.is_some())
-                {
-                    self.settings.update(|s| s.ops_granularity = None);
-                }
-                self.ops_levels.set(None);
-                self.mapping.set(mapping);
-                self.file.set(Some(Arc::new(loaded)));
-                if let Some(shared) = self.pending_share.get_untracked() {
-                    self.pending_share.set(None);
-                    self.apply_share(&shared, &sha256);
-                }
-                self.phase.set(Phase::Loaded);
-            }
-            Err(e) => {
-                self.file.set(None);
-                self.phase.set(Phase::Failed(format!("{name}: {e}")));
-            }
-        }
-    }
-
     /// Apply a share link's settings to the file just loaded, and say whether its fingerprint
     /// matches the one the link was made for.
-    fn apply_share(&self, shared: &ShareState, sha256: &str) {
+    pub(crate) fn apply_share(&self, shared: &ShareState, sha256: &str) {
         self.mapping.set(shared.mapping.clone());
         let mut settings = shared.settings.clone();
         // A second file cannot travel in a link: the user loads it, which selects two files.
@@ -283,27 +275,8 @@ impl AppState {
         }))
     }
 
-    /// Take the current window's file (compared with the loaded one, read with its roles).
-    pub fn accept_current_bytes(&self, name: String, bytes: Vec<u8>) {
-        if self.file.with_untracked(|f| f.is_none()) {
-            self.phase.set(Phase::Failed(
-                "Load the reference file first, then the current file.".to_string(),
-            ));
-            return;
-        }
-        match analysis::load_file(&name, &bytes) {
-            Ok(loaded) => {
-                self.limit_bootstrap(loaded.rows);
-                self.current_file.set(Some(Arc::new(loaded)));
-                self.window.set(WindowSpec::TwoFiles);
-                self.phase.set(Phase::Loaded);
-            }
-            Err(e) => self.phase.set(Phase::Failed(format!("{name}: {e}"))),
-        }
-    }
-
-    /// Large logs: switch bootstrap intervals off (they would block the page for long).
-    fn limit_bootstrap(&self, rows: u64) {
+    /// Large logs: switch bootstrap intervals off (they would take long).
+    pub(crate) fn limit_bootstrap(&self, rows: u64) {
         if rows > LARGE_LOG_ROWS && self.settings.with_untracked(|s| s.bootstrap > 0) {
             self.settings.update(|s| s.bootstrap = 0);
             self.bootstrap_auto_off.set(true);
@@ -312,10 +285,20 @@ impl AppState {
 
     /// The status element's state: `idle`, `loading`, `ready` or `error`, and its message.
     pub fn status(&self) -> (&'static str, String) {
-        match self.phase.get() {
+        let cancelled = if self.cancelled.get() {
+            "Loading cancelled. "
+        } else {
+            ""
+        };
+        let in_flight = self
+            .wanted
+            .get()
+            .is_some_and(|w| self.answered.with(|a| a.as_ref() != Some(&w)));
+        let (state, text) = match self.phase.get() {
             Phase::Idle => ("idle", "Load a prediction log to begin.".to_string()),
-            Phase::Loading(msg) => ("loading", msg),
-            Phase::Failed(msg) => ("error", msg),
+            Phase::Loading(msg) => return ("loading", msg),
+            Phase::Failed(msg) => return ("error", msg),
+            Phase::Loaded if in_flight => return ("loading", "Analysing…".to_string()),
             Phase::Loaded => match self.report.get() {
                 Some(Ok(r)) => match (&r.windows.reference, &r.windows.current) {
                     (Some(a), Some(b)) => (
@@ -337,10 +320,11 @@ impl AppState {
                         )
                     }
                 },
-                Some(Err(msg)) => ("error", msg),
+                Some(Err(msg)) => return ("error", msg),
                 None => ("loading", "Analysing…".to_string()),
             },
-        }
+        };
+        (state, format!("{cancelled}{text}"))
     }
 }
 
@@ -378,6 +362,7 @@ pub fn App() -> impl IntoView {
     let state = AppState::new();
     provide_context(state);
     thresholds::provide_sweep(state);
+    work::install(state);
     let inner_width = || {
         web_sys::window()
             .and_then(|w| w.inner_width().ok())
@@ -454,6 +439,7 @@ pub fn App() -> impl IntoView {
             <div class="body">
                 <sidebar::Sidebar/>
                 <main class="main" id="main">
+                    <work::ProgressPanel/>
                     <TabBar/>
                     <div class="tab-panel" role="tabpanel"
                         id=move || format!("panel-{}", state.tab.get().key())

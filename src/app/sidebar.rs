@@ -2,33 +2,26 @@
 //! settings, export.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 
-use super::{AppState, Phase};
-use crate::core::analysis;
+use super::{AppState, Phase, work};
 use crate::core::catalog::group_thousands;
+use crate::core::protocol::Which;
 use crate::core::report::{BinStrategy, ColumnMapping, IntervalMethod, ScoreTransform, WindowSpec};
 
 /// The bundled demo log, relative to the page so the site works from any sub-path.
 const DEMO_URL: &str = "demo.csv";
 
-/// Read the first file of a `FileList` and hand it to the state.
+/// Hand the first file of a `FileList` to the worker (it reads the file in chunks).
 fn load_first_file(state: AppState, files: Option<web_sys::FileList>) {
     let Some(file) = files.and_then(|f| f.get(0)) else {
         return;
     };
     let name = file.name();
-    state.phase.set(Phase::Loading(format!("Reading {name}…")));
-    spawn_local(async move {
-        match crate::web::read_file(&file).await {
-            Ok(bytes) => state.accept_bytes(name, bytes),
-            Err(e) => state.phase.set(Phase::Failed(e)),
-        }
-    });
+    work::load_blob(state, Which::Reference, file.into(), name);
 }
 
-/// Fetch a log by URL (the demo, or `?data=`) and hand it to the state.
+/// Fetch a log by URL (the demo, or `?data=`) and hand it to the worker.
 pub fn load_url(state: AppState, url: String) {
     let name = url
         .rsplit('/')
@@ -39,13 +32,7 @@ pub fn load_url(state: AppState, url: String) {
         .next()
         .unwrap_or("data.csv")
         .to_string();
-    state.phase.set(Phase::Loading(format!("Fetching {name}…")));
-    spawn_local(async move {
-        match crate::web::fetch_bytes(&url).await {
-            Ok(bytes) => state.accept_bytes(name, bytes),
-            Err(e) => state.phase.set(Phase::Failed(e)),
-        }
-    });
+    work::load_url(state, url, name);
 }
 
 /// The whole sidebar.
@@ -184,7 +171,7 @@ fn ColumnsPanel() -> impl IntoView {
         let classes = mapping
             .label
             .as_deref()
-            .map(|label| analysis::label_classes(&file, label))
+            .map(|label| file.label_classes(label))
             .unwrap_or_default();
         let features = mapping.features.join(", ");
         let segments = mapping.segments.join(", ");
@@ -277,7 +264,10 @@ fn set_ops_role(m: &mut ColumnMapping, v: Option<String>, latency: bool) {
 /// Checkboxes choosing the challenger score columns (numeric columns other than the score and
 /// the label), compared with the champion score in the Models view.
 #[component]
-fn Challengers(columns: Vec<String>, file: std::sync::Arc<analysis::LoadedFile>) -> impl IntoView {
+fn Challengers(
+    columns: Vec<String>,
+    file: std::sync::Arc<crate::core::stream::FileSummary>,
+) -> impl IntoView {
     let state = expect_context::<AppState>();
     let mapping = state.mapping.get_untracked();
     let candidates: Vec<String> = columns
@@ -286,9 +276,9 @@ fn Challengers(columns: Vec<String>, file: std::sync::Arc<analysis::LoadedFile>)
             Some(c.as_str()) != mapping.score.as_deref()
                 && Some(c.as_str()) != mapping.label.as_deref()
                 && file
-                    .table
-                    .column(c)
-                    .is_some_and(|col| col.kind() == crate::core::ingest::ColumnKind::Numeric)
+                    .columns
+                    .iter()
+                    .any(|col| &col.name == c && col.kind == "numeric")
         })
         .collect();
     let empty = candidates.is_empty();
@@ -353,19 +343,13 @@ fn RoleSelect(
     }
 }
 
-/// Read the current window's file (compared with the loaded one).
+/// Hand the current window's file to the worker (compared with the loaded one).
 fn load_current_file(state: AppState, files: Option<web_sys::FileList>) {
     let Some(file) = files.and_then(|f| f.get(0)) else {
         return;
     };
     let name = file.name();
-    state.phase.set(Phase::Loading(format!("Reading {name}…")));
-    spawn_local(async move {
-        match crate::web::read_file(&file).await {
-            Ok(bytes) => state.accept_current_bytes(name, bytes),
-            Err(e) => state.phase.set(Phase::Failed(e)),
-        }
-    });
+    work::load_blob(state, Which::Current, file.into(), name);
 }
 
 /// The mode key of a window spec, for the mode picker.
@@ -403,7 +387,7 @@ fn WindowsPanel() -> impl IntoView {
                 let values = file
                     .as_ref()
                     .filter(|_| !column.is_empty())
-                    .map(|f| analysis::label_classes(f, &column))
+                    .map(|f| f.label_classes(&column))
                     .unwrap_or_default();
                 WindowSpec::SplitColumn {
                     column,
@@ -476,7 +460,7 @@ fn WindowsPanel() -> impl IntoView {
                 let values = if column.is_empty() {
                     Vec::new()
                 } else {
-                    analysis::label_classes(&file, &column)
+                    file.label_classes(&column)
                 };
                 let col_for_ref = column.clone();
                 let col_for_cur = column.clone();
@@ -489,7 +473,7 @@ fn WindowsPanel() -> impl IntoView {
                         <select id="split-column" data-testid="split-column"
                             on:change=move |ev| {
                                 let c = event_target_value(&ev);
-                                let vals = analysis::label_classes(&file_for_col, &c);
+                                let vals = file_for_col.label_classes(&c);
                                 window.set(WindowSpec::SplitColumn {
                                     column: c,
                                     reference: vals.first().cloned().unwrap_or_default(),
@@ -631,7 +615,7 @@ fn SettingsPanel() -> impl IntoView {
                     } />
                 {move || state.bootstrap_auto_off.get().then(|| view! {
                     <p class="hint warn-text" data-testid="bootstrap-off-note">
-                        "Bootstrap intervals are off: this log has more than 100,000 rows and they would run for long on this page. Set resamples above 0 to turn them back on."
+                        "Bootstrap intervals are off: this log has more than 100,000 rows and they would take long (in the background; the page stays responsive). Set resamples above 0 to turn them back on."
                     </p>
                 })}
             </div>
@@ -643,7 +627,8 @@ fn SettingsPanel() -> impl IntoView {
 #[component]
 fn ExportPanel() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let ready = move || matches!(state.report.get(), Some(Ok(_)));
+    // Not while a newer analysis runs in the worker: the export would be the previous one.
+    let ready = move || matches!(state.report.get(), Some(Ok(_))) && !work::busy(state);
     let share_url: RwSignal<Option<String>> = RwSignal::new(None);
     let export_json = move |_| {
         if let Some(Ok(report)) = state.report.get_untracked() {
@@ -702,13 +687,13 @@ fn ExportPanel() -> impl IntoView {
 fn TimeHistogramPicker() -> impl IntoView {
     use crate::core::render::{self, TimeHistogramChart};
     let state = expect_context::<AppState>();
-    let histogram = Memo::new(move |_| {
-        let file = state.file.get()?;
-        let mapping = state.mapping.get();
-        analysis::time_histogram(&file, &mapping).map(std::sync::Arc::new)
+    // Counted by the worker with the analysis (`report.time_histogram`).
+    let histogram = Memo::new(move |_| match state.report.get() {
+        Some(Ok(report)) => report.time_histogram.clone().map(std::sync::Arc::new),
+        _ => None,
     });
     let split = Memo::new(move |_| match state.window.get() {
-        WindowSpec::SplitAt { timestamp } => analysis::split_time(&timestamp),
+        WindowSpec::SplitAt { timestamp } => crate::core::analysis::split_time(&timestamp),
         _ => None,
     });
     move || {

@@ -6,7 +6,7 @@
 //! Interactions stay smooth because nothing here recomputes the report while the pointer
 //! moves: the chart lines come from the report's 101-point `sweep`, and the exact counts at the
 //! dragged threshold from [`analysis::threshold_point`] on an exact [`Sweep`] built once per
-//! file and column mapping (O(log n) per lookup). The threshold is written to the settings —
+//! file and column mapping in the worker and kept on the page (O(log n) per lookup). The threshold is written to the settings —
 //! and the report recomputed — once, on release.
 
 use std::sync::Arc;
@@ -23,7 +23,6 @@ use crate::core::render::{
     self, ChartLayout, ChartStyle, MarkKind, Series, ThresholdChart, ThresholdMarker,
 };
 use crate::core::report::{CostMatrix, OptimalThresholdReport, ThresholdPoint, WindowReport};
-use crate::core::schema;
 
 /// An exact sweep shared by reference; equal only to itself, so memos compare in O(1).
 #[derive(Clone)]
@@ -35,8 +34,8 @@ impl PartialEq for ExactSweep {
     }
 }
 
-/// The exact sweep of the loaded file's used rows, by context. Computed lazily (only when a
-/// view reads it) and once per file and mapping — not per settings change or frame.
+/// The exact sweep of the loaded file's used rows, by context. Computed by the worker once per
+/// file and mapping and transferred with the report — not per settings change or frame.
 #[derive(Clone, Copy)]
 pub struct SweepCache(pub Memo<Option<ExactSweep>>);
 
@@ -51,12 +50,9 @@ pub fn provide_sweep(state: AppState) {
         {
             return None;
         }
-        let file = state.file.get()?;
-        let prepared = state
-            .mapping
-            .with(|m| schema::prepare(&file.table, m))
-            .ok()?;
-        analysis::window_sweep(&prepared.scores, &prepared.labels).map(|s| ExactSweep(Arc::new(s)))
+        state
+            .sweep
+            .with(|s| s.as_ref().map(|(_, sweep)| sweep.clone()))
     });
     provide_context(SweepCache(memo));
 }

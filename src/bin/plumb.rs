@@ -26,6 +26,8 @@ mod cli {
         command: Command,
     }
 
+    // Parsed once per process: the size difference between the variants does not matter.
+    #[allow(clippy::large_enum_variant)]
     #[derive(Subcommand, Debug)]
     enum Command {
         /// Analyse a prediction log (optionally against a second one) and print the JSON report.

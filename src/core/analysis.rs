@@ -4,8 +4,6 @@
 //! exclusions) → windows → metrics → report. The browser and the CLI both call it, so they
 //! produce the same JSON for the same input and settings.
 
-use sha2::{Digest, Sha256};
-
 use crate::core::error::PlumbError;
 use crate::core::ingest::{self, Table};
 use crate::core::metrics::compare_models::{self, ModelsReport};
@@ -51,22 +49,16 @@ impl LoadedFile {
     }
 }
 
-/// Fingerprint and parse one file (plain or gzip-compressed CSV/TSV).
+/// Fingerprint and parse one file (plain or gzip-compressed CSV/TSV). The same as feeding
+/// the bytes to a [`crate::core::stream::FileLoader`] in one chunk.
 pub fn load_file(name: &str, bytes: &[u8]) -> Result<LoadedFile, PlumbError> {
-    let sha256 = hex(&Sha256::digest(bytes));
-    let table = ingest::read_table(bytes)?;
-    Ok(LoadedFile {
-        name: name.to_string(),
-        bytes: bytes.len() as u64,
-        sha256,
-        rows: table.n_rows as u64 + table.ragged_lines.len() as u64,
-        dialect: table.dialect.clone(),
-        warnings: table.warnings.clone(),
-        table,
-    })
+    let mut loader = crate::core::stream::FileLoader::new(name);
+    loader.push(bytes)?;
+    loader.finish()
 }
 
-fn hex(bytes: &[u8]) -> String {
+/// Lower-case hexadecimal of a digest.
+pub(crate) fn hex(bytes: &[u8]) -> String {
     use std::fmt::Write;
     bytes.iter().fold(String::with_capacity(64), |mut s, b| {
         let _ = write!(s, "{b:02x}");
@@ -205,6 +197,7 @@ pub fn analyze(request: &Request<'_>, generator: &str) -> Result<Report, PlumbEr
         &settings,
     )?;
 
+    let time_histogram = time_histogram(request.reference, &mapping);
     Ok(Report {
         schema: SCHEMA.to_string(),
         generator: Generator {
@@ -226,6 +219,7 @@ pub fn analyze(request: &Request<'_>, generator: &str) -> Result<Report, PlumbEr
         operations,
         timeline: comparison.timeline,
         models: comparison.models,
+        time_histogram,
         gates: None,
         verdict: None,
         signoff: None,

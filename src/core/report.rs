@@ -55,6 +55,10 @@ pub struct Report {
     /// reference window (two windows only).
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub timeline: Option<crate::core::timeline::TimelineReport>,
+    /// Rows per time bucket of the (reference) file's timestamp column, for the
+    /// split-at-a-time picker (when a timestamp is mapped and readable).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub time_histogram: Option<crate::core::timeline::TimeHistogram>,
     /// Acceptance gates and their results (when gates were given).
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub gates: Option<Vec<crate::core::gates::GateResult>>,

@@ -1,11 +1,15 @@
 //! The browser's side of I/O: reading files the user gives, fetching a bundled or linked log,
-//! and downloading exports. Everything here is thin glue over web-sys; no statistics.
+//! and downloading exports. Everything here is thin glue over web-sys; no statistics. Logs are
+//! parsed and analysed in a Web Worker: [`worker`] is its side, [`client`] the page's.
+
+pub mod client;
+pub mod worker;
 
 use js_sys::{Array, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
-/// Read a user-chosen file's bytes (the whole file; streaming arrives with the worker).
+/// Read a small user-chosen file's bytes whole (gates files; logs stream through the worker).
 pub async fn read_file(file: &web_sys::File) -> Result<Vec<u8>, String> {
     let promise = file.array_buffer();
     let buffer = JsFuture::from(promise).await.map_err(|e| {
@@ -37,6 +41,29 @@ pub async fn fetch_bytes(url: &str) -> Result<Vec<u8>, String> {
         .await
         .map_err(|e| format!("could not read {url}: {}", js_error(&e)))?;
     Ok(Uint8Array::new(&buffer).to_vec())
+}
+
+/// Fetch a file relative to the page (the bundled demo, or `?data=` links) as a `Blob`, which
+/// the worker then reads in chunks.
+pub async fn fetch_blob(url: &str) -> Result<web_sys::Blob, String> {
+    let window = web_sys::window().ok_or("no window")?;
+    let response = JsFuture::from(window.fetch_with_str(url))
+        .await
+        .map_err(|e| format!("could not fetch {url}: {}", js_error(&e)))?;
+    let response: web_sys::Response = response
+        .dyn_into()
+        .map_err(|_| format!("could not fetch {url}: not a response"))?;
+    if !response.ok() {
+        return Err(format!("could not fetch {url}: HTTP {}", response.status()));
+    }
+    let blob = response
+        .blob()
+        .map_err(|e| format!("could not read {url}: {}", js_error(&e)))?;
+    JsFuture::from(blob)
+        .await
+        .map_err(|e| format!("could not read {url}: {}", js_error(&e)))?
+        .dyn_into()
+        .map_err(|_| format!("could not read {url}: not a blob"))
 }
 
 /// Offer `contents` to the user as a download named `filename`.

@@ -398,6 +398,12 @@ impl TableBuilder {
         }
     }
 
+    /// Records parsed so far (data rows kept plus ragged rows left out), for progress reports
+    /// while a file streams in. The header and blank lines are not counted.
+    pub fn rows(&self) -> u64 {
+        self.text.acc.n_rows as u64 + self.text.acc.ragged_lines.len() as u64
+    }
+
     /// Finish reading: flush the decoder and parser and return the table.
     pub fn finish(mut self) -> Result<Table, PlumbError> {
         if let Some(e) = self.failed {

@@ -296,6 +296,46 @@ impl Sweep {
         }
     }
 
+    /// The cumulative counts per row, `(tp, fp)`, for handing the sweep to another thread
+    /// (with [`Sweep::thresholds`], [`Sweep::positives`] and [`Sweep::negatives`]).
+    pub fn counts(&self) -> (&[u64], &[u64]) {
+        (&self.tp, &self.fp)
+    }
+
+    /// Rebuilds a sweep from its parts (as [`Sweep::thresholds`] and [`Sweep::counts`] give
+    /// them), checking every invariant [`Sweep::from_summary`] guarantees: equal non-zero
+    /// lengths; row 0 is `+∞` with no row predicted positive; thresholds strictly decreasing;
+    /// `tp` and `fp` non-decreasing and ending at `positives` and `negatives`. `None` when the
+    /// parts are not a sweep.
+    pub fn from_parts(
+        thresholds: Vec<f64>,
+        tp: Vec<u64>,
+        fp: Vec<u64>,
+        positives: u64,
+        negatives: u64,
+    ) -> Option<Self> {
+        let n = thresholds.len();
+        let shaped = n > 0 && tp.len() == n && fp.len() == n;
+        if !shaped
+            || thresholds[0] != f64::INFINITY
+            || tp[0] != 0
+            || fp[0] != 0
+            || tp[n - 1] != positives
+            || fp[n - 1] != negatives
+        {
+            return None;
+        }
+        let ordered = (1..n)
+            .all(|i| thresholds[i] < thresholds[i - 1] && tp[i] >= tp[i - 1] && fp[i] >= fp[i - 1]);
+        ordered.then_some(Self {
+            thresholds,
+            tp,
+            fp,
+            positives,
+            negatives,
+        })
+    }
+
     /// Number of rows (distinct scores + 1); at least 1.
     pub fn row_count(&self) -> usize {
         self.thresholds.len()

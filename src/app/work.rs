@@ -1,0 +1,432 @@
+//! The page's half of the off-thread work: sends loads and analyses to the worker
+//! ([`crate::web::client`]), takes its answers into [`AppState`], shows progress with a
+//! Cancel button, and cancels by restarting the worker and returning to the last state whose
+//! analysis had finished (its files are read again in the background from the same `Blob`s).
+//!
+//! Answers are matched to the latest request of their kind by id; older ones are ignored.
+//! While an analysis runs, `report` is `None`, so no view shows numbers for other inputs.
+
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::rc::Rc;
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use web_sys::Blob;
+
+use super::thresholds::ExactSweep;
+use super::{AnalyzeParams, AppState, Phase};
+use crate::core::catalog::group_thousands;
+use crate::core::metrics::threshold::Sweep;
+use crate::core::protocol::{FromWorker, ToWorker, Which, WorkPhase};
+use crate::core::report::{ColumnMapping, Report, Settings, WindowSpec};
+use crate::core::stream::FileSummary;
+use crate::web::client;
+
+/// What the worker last said about the request in flight.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Progress {
+    /// What is being done.
+    pub phase: WorkPhase,
+    /// Bytes read so far.
+    pub bytes_read: u64,
+    /// The file's size (0 when not reading).
+    pub bytes_total: u64,
+    /// Records parsed so far.
+    pub rows: u64,
+}
+
+/// Everything needed to return to a finished state after a cancel.
+#[derive(Clone)]
+struct Snapshot {
+    file: Arc<FileSummary>,
+    current_file: Option<Arc<FileSummary>>,
+    window: WindowSpec,
+    mapping: ColumnMapping,
+    settings: Settings,
+    report: Option<Result<Arc<Report>, String>>,
+    answered: Option<AnalyzeParams>,
+    sweep: Option<(String, ExactSweep)>,
+    bootstrap_auto_off: bool,
+}
+
+thread_local! {
+    static NEXT_ID: Cell<u64> = const { Cell::new(1) };
+    /// The latest analysis sent: its id and what it was asked for.
+    static LATEST: RefCell<Option<(u64, AnalyzeParams)>> = const { RefCell::new(None) };
+    /// The blobs of loads, by load id (to read a file again after a cancel).
+    static BLOBS: RefCell<HashMap<u64, (Blob, String)>> = RefCell::new(HashMap::new());
+    static SNAPSHOT: RefCell<Option<Snapshot>> = const { RefCell::new(None) };
+    /// Bumped by each cancel, so a fetch that finishes after it is dropped.
+    static EPOCH: Cell<u64> = const { Cell::new(0) };
+}
+
+fn next_id() -> u64 {
+    NEXT_ID.with(|n| {
+        let id = n.get();
+        n.set(id + 1);
+        id
+    })
+}
+
+/// Start the worker and the effect that asks it for a report whenever the inputs change.
+pub fn install(state: AppState) {
+    client::start(Rc::new(move |message, sweep| {
+        on_answer(state, message, sweep)
+    }));
+    Effect::new(move |_| {
+        let wanted = state.wanted.get();
+        let loading = state.loading.get();
+        match wanted {
+            None => {
+                let waiting_for_current = state.file.with(|f| f.is_some())
+                    && state.window.with(|w| *w == WindowSpec::TwoFiles);
+                state.report.set(waiting_for_current.then(|| {
+                    Err("Choose the current window's file to compare two files.".to_string())
+                }));
+            }
+            Some(params) => {
+                if loading.is_some() || state.answered.get_untracked().as_ref() == Some(&params) {
+                    return;
+                }
+                let id = next_id();
+                let have_sweep = state
+                    .sweep
+                    .with_untracked(|s| s.as_ref().map(|(k, _)| k.clone()));
+                let message = ToWorker::Analyze {
+                    id,
+                    mapping: params.mapping.clone(),
+                    settings: params.settings.clone(),
+                    window: params.window.clone(),
+                    now: Some(js_sys::Date::now() / 1000.0),
+                    have_sweep,
+                };
+                LATEST.with(|l| *l.borrow_mut() = Some((id, params)));
+                state.cancelled.set(false);
+                // Numbers on screen always match the inputs shown (as when the analysis was
+                // synchronous): the views wait for this answer rather than show the last one.
+                state.report.set(None);
+                state.progress.set(Some(Progress {
+                    phase: WorkPhase::Analysing,
+                    bytes_read: 0,
+                    bytes_total: 0,
+                    rows: 0,
+                }));
+                if let Err(e) = client::send(&message, None) {
+                    state.report.set(Some(Err(e)));
+                }
+            }
+        }
+    });
+}
+
+/// Hand a file (or a fetched blob) to the worker as the `which` file.
+pub fn load_blob(state: AppState, which: Which, blob: Blob, name: String) {
+    if which == Which::Current && state.file.with_untracked(|f| f.is_none()) {
+        state.phase.set(Phase::Failed(
+            "Load the reference file first, then the current file.".to_string(),
+        ));
+        return;
+    }
+    state.cancelled.set(false);
+    let id = next_id();
+    state.phase.set(Phase::Loading(format!("Reading {name}…")));
+    state.progress.set(Some(Progress {
+        phase: WorkPhase::Reading,
+        bytes_read: 0,
+        bytes_total: blob.size() as u64,
+        rows: 0,
+    }));
+    state.loading.set(Some((id, which)));
+    BLOBS.with(|b| b.borrow_mut().insert(id, (blob.clone(), name.clone())));
+    let message = ToWorker::Load { id, which, name };
+    if let Err(e) = client::send(&message, Some(&blob)) {
+        state.loading.set(None);
+        state.phase.set(Phase::Failed(e));
+    }
+}
+
+/// Fetch a log by URL (the demo, or `?data=`) and hand it to the worker.
+pub fn load_url(state: AppState, url: String, name: String) {
+    state.cancelled.set(false);
+    state.phase.set(Phase::Loading(format!("Fetching {name}…")));
+    state.progress.set(None);
+    let epoch = EPOCH.with(Cell::get);
+    spawn_local(async move {
+        let result = crate::web::fetch_blob(&url).await;
+        if EPOCH.with(Cell::get) != epoch {
+            return;
+        }
+        match result {
+            Ok(blob) => load_blob(state, Which::Reference, blob, name),
+            Err(e) => state.phase.set(Phase::Failed(e)),
+        }
+    });
+}
+
+fn on_answer(state: AppState, message: FromWorker, sweep: Option<Sweep>) {
+    let latest = LATEST.with(|l| l.borrow().clone());
+    let loading = state.loading.get_untracked();
+    match message {
+        FromWorker::Ready => {}
+        FromWorker::Progress {
+            id,
+            phase,
+            bytes_read,
+            bytes_total,
+            rows,
+        } => {
+            let active =
+                loading.map(|(l, _)| l) == Some(id) || latest.as_ref().map(|(l, _)| *l) == Some(id);
+            if active {
+                state.progress.set(Some(Progress {
+                    phase,
+                    bytes_read,
+                    bytes_total,
+                    rows,
+                }));
+            }
+        }
+        FromWorker::Loaded { id, which, summary } => {
+            if loading.map(|(l, _)| l) != Some(id) {
+                return;
+            }
+            state.loading.set(None);
+            state.progress.set(None);
+            accept_summary(state, which, summary);
+        }
+        FromWorker::Report {
+            id,
+            report,
+            sweep_key,
+        } => {
+            let Some((_, params)) = latest.filter(|(l, _)| *l == id) else {
+                return;
+            };
+            match (sweep_key, sweep) {
+                (Some(key), Some(s)) => state.sweep.set(Some((key, ExactSweep(Arc::new(s))))),
+                (Some(key), None)
+                    if state
+                        .sweep
+                        .with_untracked(|s| s.as_ref().map(|(k, _)| k) == Some(&key)) => {}
+                _ => state.sweep.set(None),
+            }
+            finish_analysis(state, params, Ok(Arc::new(*report)));
+        }
+        FromWorker::Error { id, which, message } => match which {
+            Some(which) => {
+                if loading.map(|(l, _)| l) != Some(id) {
+                    return;
+                }
+                state.loading.set(None);
+                state.progress.set(None);
+                if which == Which::Reference {
+                    state.file.set(None);
+                }
+                state.phase.set(Phase::Failed(message));
+            }
+            None if id == 0 => {
+                state.loading.set(None);
+                state.progress.set(None);
+                state.phase.set(Phase::Failed(message));
+            }
+            None => {
+                if let Some((_, params)) = latest.filter(|(l, _)| *l == id) {
+                    finish_analysis(state, params, Err(message));
+                }
+            }
+        },
+    }
+}
+
+/// A file the worker read: make it the active log (or the current window's file).
+fn accept_summary(state: AppState, which: Which, summary: FileSummary) {
+    let rows = summary.rows;
+    match which {
+        Which::Reference => {
+            let sha256 = summary.sha256.clone();
+            state.limit_bootstrap(rows);
+            // A new log starts alone: the old split or second file may not fit it.
+            state.current_file.set(None);
+            state.window.set(WindowSpec::All);
+            state.sweep.set(None);
+            // Bucket widths on offer depend on the log's time span; edits on its levels.
+            if state
+                .settings
+                .with_untracked(|s| s.ops_granularity.is_some())
+            {
+                state.settings.update(|s| s.ops_granularity = None);
+            }
+            state.ops_levels.set(None);
+            state.mapping.set(summary.detected.clone());
+            state.file.set(Some(Arc::new(summary)));
+            if let Some(shared) = state.pending_share.get_untracked() {
+                state.pending_share.set(None);
+                state.apply_share(&shared, &sha256);
+            }
+        }
+        Which::Current => {
+            state.limit_bootstrap(rows);
+            state.current_file.set(Some(Arc::new(summary)));
+            state.window.set(WindowSpec::TwoFiles);
+        }
+    }
+    state.phase.set(Phase::Loaded);
+}
+
+fn finish_analysis(state: AppState, params: AnalyzeParams, result: Result<Arc<Report>, String>) {
+    state.progress.set(None);
+    state.report.set(Some(result));
+    state.answered.set(Some(params.clone()));
+    let Some(file) = state.file.get_untracked() else {
+        return;
+    };
+    let snapshot = Snapshot {
+        file,
+        current_file: state.current_file.get_untracked(),
+        window: params.window,
+        mapping: params.mapping,
+        settings: params.settings,
+        report: state.report.get_untracked(),
+        answered: state.answered.get_untracked(),
+        sweep: state.sweep.get_untracked(),
+        bootstrap_auto_off: state.bootstrap_auto_off.get_untracked(),
+    };
+    // Keep only the blobs a cancel could need: the snapshot's and a load in flight.
+    let mut keep = vec![snapshot.file.load_id];
+    keep.extend(snapshot.current_file.as_ref().map(|f| f.load_id));
+    keep.extend(state.loading.get_untracked().map(|(id, _)| id));
+    BLOBS.with(|b| b.borrow_mut().retain(|id, _| keep.contains(id)));
+    SNAPSHOT.with(|s| *s.borrow_mut() = Some(snapshot));
+}
+
+/// Cancel the work in flight: restart the worker and return to the last finished state (its
+/// files are read again from their blobs, quietly), or to the empty page.
+pub fn cancel(state: AppState) {
+    EPOCH.with(|e| e.set(e.get() + 1));
+    client::restart();
+    LATEST.with(|l| *l.borrow_mut() = None);
+    state.loading.set(None);
+    state.progress.set(None);
+    state.cancelled.set(true);
+    match SNAPSHOT.with(|s| s.borrow().clone()) {
+        Some(snap) => {
+            let mut reload = vec![(Which::Reference, snap.file.load_id)];
+            reload.extend(
+                snap.current_file
+                    .as_ref()
+                    .map(|f| (Which::Current, f.load_id)),
+            );
+            for (which, load_id) in reload {
+                if let Some((blob, name)) = BLOBS.with(|b| b.borrow().get(&load_id).cloned()) {
+                    let _ = client::send(
+                        &ToWorker::Load {
+                            id: next_id(),
+                            which,
+                            name,
+                        },
+                        Some(&blob),
+                    );
+                }
+            }
+            state.bootstrap_auto_off.set(snap.bootstrap_auto_off);
+            state.sweep.set(snap.sweep);
+            state.report.set(snap.report);
+            state.answered.set(snap.answered);
+            state.file.set(Some(snap.file));
+            state.current_file.set(snap.current_file);
+            state.mapping.set(snap.mapping);
+            state.settings.set(snap.settings);
+            state.window.set(snap.window);
+            state.phase.set(Phase::Loaded);
+        }
+        None => {
+            state.file.set(None);
+            state.current_file.set(None);
+            state.report.set(None);
+            state.answered.set(None);
+            state.sweep.set(None);
+            state.phase.set(Phase::Idle);
+        }
+    }
+}
+
+/// Whether work is in flight (a file loading, or an analysis not yet answered).
+pub fn busy(state: AppState) -> bool {
+    matches!(state.phase.get(), Phase::Loading(_))
+        || state
+            .wanted
+            .get()
+            .is_some_and(|w| state.answered.with(|a| a.as_ref() != Some(&w)))
+}
+
+fn human_bytes(bytes: u64) -> String {
+    let b = bytes as f64;
+    if b >= 1e6 {
+        format!("{:.1} MB", b / 1e6)
+    } else if b >= 1e3 {
+        format!("{:.1} kB", b / 1e3)
+    } else {
+        format!("{bytes} B")
+    }
+}
+
+/// The progress bar and Cancel button, shown while work is in flight (after a short delay in
+/// CSS, so quick work does not flash it).
+#[component]
+pub fn ProgressPanel() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    move || {
+        if !busy(state) {
+            return None;
+        }
+        let loading = matches!(state.phase.get(), Phase::Loading(_));
+        let p = state.progress.get();
+        let phase = match (p, loading) {
+            (Some(p), _) => p.phase.key(),
+            (None, true) => "fetching",
+            (None, false) => "analysing",
+        };
+        let p = p.unwrap_or(Progress {
+            phase: WorkPhase::Analysing,
+            bytes_read: 0,
+            bytes_total: 0,
+            rows: 0,
+        });
+        let percent = (p.bytes_total > 0).then(|| {
+            (100.0 * p.bytes_read as f64 / p.bytes_total as f64)
+                .round()
+                .clamp(0.0, 100.0)
+        });
+        let words = match phase {
+            "fetching" => "Fetching the file…".to_string(),
+            "reading" => format!(
+                "Reading {} of {} · {} rows",
+                human_bytes(p.bytes_read),
+                human_bytes(p.bytes_total),
+                group_thousands(p.rows as i64)
+            ),
+            "finishing" => format!("Typing columns of {} rows…", group_thousands(p.rows as i64)),
+            _ => "Computing the report…".to_string(),
+        };
+        Some(view! {
+            <div class="progress" data-testid="progress" data-phase=phase
+                data-bytes=p.bytes_read.to_string() data-total=p.bytes_total.to_string()
+                data-rows=p.rows.to_string()>
+                <div class="progress-track" role="progressbar" aria-label="Work in progress"
+                    aria-valuemin="0" aria-valuemax="100"
+                    aria-valuenow=percent.map(|v| v.to_string())
+                    aria-valuetext=words.clone()>
+                    <div class="progress-fill" class:indeterminate=percent.is_none()
+                        style=format!("width: {}%", percent.unwrap_or(100.0))></div>
+                </div>
+                <span class="progress-text">{words}</span>
+                <button class="button small" type="button" data-testid="cancel"
+                    on:click=move |_| cancel(state)>
+                    "Cancel"
+                </button>
+            </div>
+        })
+    }
+}

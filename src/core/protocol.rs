@@ -1,0 +1,245 @@
+//! The messages between the page and the worker that parses and analyses logs.
+//!
+//! Each message is one JSON text (this module's types, `serde_json`) in a small JavaScript
+//! envelope `{ msg, blob?, sweep? }`: a `load` carries the `File`/`Blob` to read beside its
+//! text, and a `report` may carry the exact threshold sweep as three `Float64Array`s
+//! (thresholds, cumulative true and false positives), transferred rather than copied, so the
+//! page answers threshold drags locally without a round trip per frame. Counts travel as `f64`,
+//! exact below 2^53 rows.
+//!
+//! Requests carry an id; answers repeat it, and the page ignores answers whose id is not the
+//! latest of its kind (an older request finishing after a newer one). Cancelling is done by
+//! terminating the worker, so there is no cancel message.
+
+use serde::{Deserialize, Serialize};
+
+use crate::core::analysis::{self, LoadedFile};
+use crate::core::metrics::threshold::Sweep;
+use crate::core::report::{ColumnMapping, Report, Settings, WindowSpec};
+use crate::core::schema;
+use crate::core::stream::FileSummary;
+
+/// Which of the two files a load is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Which {
+    /// The log under review (the reference window when two files are compared).
+    Reference,
+    /// The current window's file when two files are compared.
+    Current,
+}
+
+/// Page → worker.
+// One message exists at a time and is consumed at once: boxing the large variant saves nothing.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ToWorker {
+    /// Read the envelope's blob, chunk by chunk, as the `which` file.
+    Load {
+        /// Request id.
+        id: u64,
+        /// Which file this becomes.
+        which: Which,
+        /// The file's name (for messages and the summary).
+        name: String,
+    },
+    /// Analyse the loaded file(s).
+    Analyze {
+        /// Request id.
+        id: u64,
+        /// Column roles.
+        mapping: ColumnMapping,
+        /// Settings.
+        settings: Settings,
+        /// How rows become windows.
+        window: WindowSpec,
+        /// Epoch seconds, for the future-timestamp check.
+        now: Option<f64>,
+        /// The key of the exact sweep the page already holds, so it is not sent again.
+        have_sweep: Option<String>,
+    },
+}
+
+/// What the worker is doing, for the progress bar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WorkPhase {
+    /// Reading and parsing chunks.
+    Reading,
+    /// All bytes read; typing columns and summarising.
+    Finishing,
+    /// Computing the report.
+    Analysing,
+}
+
+impl WorkPhase {
+    /// The phase's stable key (`data-phase`).
+    pub fn key(self) -> &'static str {
+        match self {
+            WorkPhase::Reading => "reading",
+            WorkPhase::Finishing => "finishing",
+            WorkPhase::Analysing => "analysing",
+        }
+    }
+}
+
+/// Worker → page.
+// As for `ToWorker`: one message at a time, and `Report` is already boxed.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum FromWorker {
+    /// The worker is listening (sent once, after its WebAssembly started).
+    Ready,
+    /// Progress of request `id`.
+    Progress {
+        /// Request id.
+        id: u64,
+        /// What is being done.
+        phase: WorkPhase,
+        /// Bytes read so far (0 while analysing).
+        bytes_read: u64,
+        /// The file's size in bytes (0 while analysing).
+        bytes_total: u64,
+        /// Records parsed so far.
+        rows: u64,
+    },
+    /// A file was read; the worker keeps its rows.
+    Loaded {
+        /// Request id.
+        id: u64,
+        /// Which file it is.
+        which: Which,
+        /// What the page shows of it.
+        summary: FileSummary,
+    },
+    /// The analysis of request `id`.
+    Report {
+        /// Request id.
+        id: u64,
+        /// The report.
+        report: Box<Report>,
+        /// The key of the exact sweep for this file and mapping (`None` with two windows);
+        /// the sweep's arrays ride in the envelope when the page did not have it.
+        sweep_key: Option<String>,
+    },
+    /// Request `id` failed; the text says why, in words.
+    Error {
+        /// Request id.
+        id: u64,
+        /// The load's file, or `None` for an analysis.
+        which: Option<Which>,
+        /// What went wrong.
+        message: String,
+    },
+}
+
+/// Encode a message as its JSON text.
+pub fn encode<T: Serialize>(message: &T) -> Result<String, String> {
+    serde_json::to_string(message).map_err(|e| format!("could not encode a message: {e}"))
+}
+
+/// Decode a message from its JSON text.
+pub fn decode<T: for<'de> Deserialize<'de>>(text: &str) -> Result<T, String> {
+    serde_json::from_str(text).map_err(|e| format!("could not decode a message: {e}"))
+}
+
+/// The worker's state and its answers, platform-free so they are tested natively: the loaded
+/// files, and the exact sweep of the last file and mapping analysed.
+#[derive(Default)]
+pub struct Session {
+    reference: Option<LoadedFile>,
+    current: Option<LoadedFile>,
+    sweep: Option<(String, Sweep)>,
+}
+
+impl Session {
+    /// A session with no files.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Keep a file read for load request `id`, and summarise it for the page. A new reference
+    /// file drops the current one (a new log starts alone).
+    pub fn loaded(&mut self, id: u64, which: Which, file: LoadedFile) -> FromWorker {
+        let summary = FileSummary::of(&file, id);
+        match which {
+            Which::Reference => {
+                self.reference = Some(file);
+                self.current = None;
+                self.sweep = None;
+            }
+            Which::Current => self.current = Some(file),
+        }
+        FromWorker::Loaded { id, which, summary }
+    }
+
+    /// Answer an analysis request: the report (or the reason there is none) and, when the
+    /// whole log is one window and the page does not hold it yet, the exact sweep.
+    pub fn analyze(
+        &mut self,
+        id: u64,
+        mapping: &ColumnMapping,
+        settings: &Settings,
+        window: &WindowSpec,
+        now: Option<f64>,
+        have_sweep: Option<&str>,
+    ) -> (FromWorker, Option<&Sweep>) {
+        let error = |message: String| FromWorker::Error {
+            id,
+            which: None,
+            message,
+        };
+        let Some(reference) = self.reference.as_ref() else {
+            return (error("Load a prediction log first.".to_string()), None);
+        };
+        let current = self
+            .current
+            .as_ref()
+            .filter(|_| *window == WindowSpec::TwoFiles);
+        if *window == WindowSpec::TwoFiles && current.is_none() {
+            let message = "Choose the current window's file to compare two files.".to_string();
+            return (error(message), None);
+        }
+        let request = analysis::Request {
+            reference,
+            current,
+            mapping,
+            settings,
+            window: window.clone(),
+            now,
+        };
+        let report = match analysis::analyze(&request, "plumb-web") {
+            Ok(r) => r,
+            Err(e) => return (error(e.to_string()), None),
+        };
+        let sweep_key = (*window == WindowSpec::All)
+            .then(|| sweep_key(reference, mapping))
+            .flatten();
+        if let Some(key) = &sweep_key
+            && self.sweep.as_ref().map(|(k, _)| k) != Some(key)
+        {
+            self.sweep = schema::prepare(&reference.table, mapping)
+                .ok()
+                .and_then(|p| analysis::window_sweep(&p.scores, &p.labels))
+                .map(|s| (key.clone(), s));
+        }
+        // A mapping whose rows give no sweep (one class only) has no key either.
+        let sweep_key = sweep_key.filter(|k| self.sweep.as_ref().map(|(s, _)| s) == Some(k));
+        let attach = sweep_key.is_some() && sweep_key.as_deref() != have_sweep;
+        let answer = FromWorker::Report {
+            id,
+            report: Box::new(report),
+            sweep_key,
+        };
+        let sweep = self.sweep.as_ref().map(|(_, s)| s).filter(|_| attach);
+        (answer, sweep)
+    }
+}
+
+/// What the exact sweep depends on: the file's bytes and the score and label roles.
+fn sweep_key(file: &LoadedFile, mapping: &ColumnMapping) -> Option<String> {
+    let roles = serde_json::to_string(mapping).ok()?;
+    Some(format!("{}:{roles}", file.sha256))
+}

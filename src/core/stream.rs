@@ -1,0 +1,190 @@
+//! Reading a log chunk by chunk, and the small summary of a loaded log that the page keeps.
+//!
+//! [`FileLoader`] is what the browser's worker feeds with `Blob.slice` chunks: the SHA-256 of the
+//! bytes as given (compressed bytes for gzip, FIPS 180-4 via `sha2`) is updated per chunk, and
+//! the chunk goes on to the push parser ([`TableBuilder`], which also decompresses gzip
+//! incrementally), so the whole file is never held in memory as bytes or text. The result is
+//! identical to [`crate::core::analysis::load_file`] on the whole file, wherever the chunks are
+//! split (tested).
+//!
+//! [`FileSummary`] is what the page needs of a loaded log while the rows stay in the worker:
+//! name, size, fingerprint, dialect, warnings, columns with their kinds, the detected column
+//! roles, and the distinct values of every column that has few enough of them to be a label
+//! or a split column (the sidebar's pickers).
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::core::analysis::{self, LoadedFile};
+use crate::core::error::PlumbError;
+use crate::core::ingest::{ColumnKind, TableBuilder};
+use crate::core::report::ColumnMapping;
+
+/// A file being read, chunk by chunk, in order.
+pub struct FileLoader {
+    name: String,
+    bytes: u64,
+    hasher: Sha256,
+    builder: TableBuilder,
+}
+
+impl FileLoader {
+    /// A loader for a file called `name` (no directories) that has seen no bytes yet.
+    pub fn new(name: &str) -> Self {
+        Self {
+            name: name.to_string(),
+            bytes: 0,
+            hasher: Sha256::new(),
+            builder: TableBuilder::new(),
+        }
+    }
+
+    /// Feed the next chunk. After an error every later call returns it again.
+    pub fn push(&mut self, chunk: &[u8]) -> Result<(), PlumbError> {
+        self.bytes += chunk.len() as u64;
+        self.hasher.update(chunk);
+        self.builder.push(chunk)
+    }
+
+    /// Bytes fed so far.
+    pub fn bytes_read(&self) -> u64 {
+        self.bytes
+    }
+
+    /// Records parsed so far (see [`TableBuilder::rows`]).
+    pub fn rows(&self) -> u64 {
+        self.builder.rows()
+    }
+
+    /// Finish: flush the parser and return the loaded file.
+    pub fn finish(self) -> Result<LoadedFile, PlumbError> {
+        let sha256 = analysis::hex(&self.hasher.finalize());
+        let table = self.builder.finish()?;
+        Ok(LoadedFile {
+            name: self.name,
+            bytes: self.bytes,
+            sha256,
+            rows: table.n_rows as u64 + table.ragged_lines.len() as u64,
+            dialect: table.dialect.clone(),
+            warnings: table.warnings.clone(),
+            table,
+        })
+    }
+}
+
+/// One column of a loaded file, as the page shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ColumnSummary {
+    /// The column's name (as used in mappings).
+    pub name: String,
+    /// `empty`, `timestamp`, `numeric`, `categorical` or `text` (see [`ColumnKind`]).
+    pub kind: String,
+    /// Its distinct values, when it can be a label or split column (see
+    /// [`analysis::label_classes`]); empty otherwise.
+    pub classes: Vec<String>,
+}
+
+/// What the page keeps of a loaded file; the rows stay where they were parsed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FileSummary {
+    /// The id of the load request that produced it (distinguishes two loads of one file).
+    pub load_id: u64,
+    /// File name as given.
+    pub name: String,
+    /// Size in bytes as read.
+    pub bytes: u64,
+    /// Lower-case hex SHA-256 of the bytes.
+    pub sha256: String,
+    /// Data rows (ragged rows included).
+    pub rows: u64,
+    /// How the file was read.
+    pub dialect: crate::core::report::Dialect,
+    /// Things a person should know about how the file was read.
+    pub warnings: Vec<String>,
+    /// The columns in file order.
+    pub columns: Vec<ColumnSummary>,
+    /// Column roles detected by name and content.
+    pub detected: ColumnMapping,
+}
+
+impl FileSummary {
+    /// Summarise a loaded file for the page.
+    pub fn of(file: &LoadedFile, load_id: u64) -> Self {
+        let columns = file
+            .table
+            .columns
+            .iter()
+            .map(|c| ColumnSummary {
+                name: c.name.clone(),
+                kind: kind_key(c.kind()).to_string(),
+                classes: analysis::label_classes(file, &c.name),
+            })
+            .collect();
+        Self {
+            load_id,
+            name: file.name.clone(),
+            bytes: file.bytes,
+            sha256: file.sha256.clone(),
+            rows: file.rows,
+            dialect: file.dialect.clone(),
+            warnings: file.warnings.clone(),
+            columns,
+            detected: analysis::detect_mapping(file),
+        }
+    }
+
+    /// Column names in file order.
+    pub fn column_names(&self) -> Vec<String> {
+        self.columns.iter().map(|c| c.name.clone()).collect()
+    }
+
+    /// The distinct values of `column` (empty when unknown or too many), as
+    /// [`analysis::label_classes`] gives them.
+    pub fn label_classes(&self, column: &str) -> Vec<String> {
+        self.columns
+            .iter()
+            .find(|c| c.name == column)
+            .map(|c| c.classes.clone())
+            .unwrap_or_default()
+    }
+}
+
+/// The stable key of a column kind.
+pub fn kind_key(kind: ColumnKind) -> &'static str {
+    match kind {
+        ColumnKind::Empty => "empty",
+        ColumnKind::Timestamp => "timestamp",
+        ColumnKind::Numeric => "numeric",
+        ColumnKind::Categorical => "categorical",
+        ColumnKind::Text => "text",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn loader_counts_bytes_and_rows_as_it_goes() {
+        let mut loader = FileLoader::new("x.csv");
+        loader.push(b"score,label\n0.1,0\n0.").unwrap();
+        assert_eq!(loader.bytes_read(), 20);
+        loader.push(b"9,1\n0.5,1\n").unwrap();
+        let file = loader.finish().unwrap();
+        assert_eq!(file.rows, 3);
+        assert_eq!(file.bytes, 30);
+    }
+
+    #[test]
+    fn summary_lists_classes_of_small_columns_only() {
+        let text = "score,label,id\n0.1,no,a\n0.9,yes,b\n0.4,no,c\n";
+        let file = analysis::load_file("t.csv", text.as_bytes()).unwrap();
+        let s = FileSummary::of(&file, 7);
+        assert_eq!(s.load_id, 7);
+        assert_eq!(s.column_names(), vec!["score", "label", "id"]);
+        assert_eq!(s.label_classes("label"), vec!["no", "yes"]);
+        assert_eq!(s.label_classes("nope"), Vec::<String>::new());
+        assert_eq!(s.columns[0].kind, "numeric");
+        assert_eq!(s.detected.score.as_deref(), Some("score"));
+    }
+}

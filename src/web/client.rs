@@ -1,0 +1,185 @@
+//! The page's side of the worker protocol ([`crate::core::protocol`]): starts the worker,
+//! queues messages until it says `ready`, decodes its answers (and the transferred sweep),
+//! and restarts it on cancel (terminate, then a fresh worker).
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use js_sys::{Float64Array, Object, Reflect};
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{Blob, ErrorEvent, MessageEvent, Worker};
+
+use crate::core::metrics::threshold::Sweep;
+use crate::core::protocol::{self, FromWorker, ToWorker};
+
+/// The worker's loader script, written by Trunk next to `index.html` (relative, so the site
+/// works from any sub-path).
+pub const WORKER_URL: &str = "./plumb-worker_loader.js";
+
+/// What the page does with each answer: the message, and the sweep when one came with it.
+pub type Handler = Rc<dyn Fn(FromWorker, Option<Sweep>)>;
+
+#[derive(Default)]
+struct Client {
+    worker: Option<Worker>,
+    ready: bool,
+    queue: Vec<JsValue>,
+    handler: Option<Handler>,
+    on_message: Option<Closure<dyn FnMut(MessageEvent)>>,
+    on_error: Option<Closure<dyn FnMut(ErrorEvent)>>,
+}
+
+thread_local! {
+    static CLIENT: RefCell<Client> = RefCell::new(Client::default());
+}
+
+/// Start the worker; `handler` receives every answer.
+pub fn start(handler: Handler) {
+    CLIENT.with(|c| c.borrow_mut().handler = Some(handler));
+    spawn();
+}
+
+/// Terminate the worker (whatever it is doing) and start a fresh one with no files.
+pub fn restart() {
+    CLIENT.with(|c| {
+        let mut c = c.borrow_mut();
+        if let Some(w) = c.worker.take() {
+            w.terminate();
+        }
+        c.ready = false;
+        c.queue.clear();
+    });
+    spawn();
+}
+
+fn deliver(message: FromWorker, sweep: Option<Sweep>) {
+    let handler = CLIENT.with(|c| c.borrow().handler.clone());
+    if let Some(h) = handler {
+        h(message, sweep);
+    }
+}
+
+fn spawn() {
+    let worker = match Worker::new(WORKER_URL) {
+        Ok(w) => w,
+        Err(e) => {
+            deliver(
+                FromWorker::Error {
+                    id: 0,
+                    which: None,
+                    message: format!(
+                        "The background worker could not start: {}",
+                        super::js_error(&e)
+                    ),
+                },
+                None,
+            );
+            return;
+        }
+    };
+    let this = worker.clone();
+    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
+        // Answers from a worker that was replaced are dropped.
+        let current = CLIENT.with(|c| c.borrow().worker.as_ref() == Some(&this));
+        if !current {
+            return;
+        }
+        let data = ev.data();
+        let text = Reflect::get(&data, &"msg".into())
+            .ok()
+            .and_then(|v| v.as_string())
+            .unwrap_or_default();
+        match protocol::decode::<FromWorker>(&text) {
+            Ok(FromWorker::Ready) => flush(),
+            Ok(message) => deliver(message, sweep_of(&data)),
+            Err(message) => deliver(
+                FromWorker::Error {
+                    id: 0,
+                    which: None,
+                    message,
+                },
+                None,
+            ),
+        }
+    });
+    let on_error = Closure::<dyn FnMut(ErrorEvent)>::new(move |ev: ErrorEvent| {
+        ev.prevent_default();
+        deliver(
+            FromWorker::Error {
+                id: 0,
+                which: None,
+                message: format!("The background worker failed: {}", ev.message()),
+            },
+            None,
+        );
+    });
+    worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+    CLIENT.with(|c| {
+        let mut c = c.borrow_mut();
+        c.worker = Some(worker);
+        c.ready = false;
+        c.on_message = Some(on_message);
+        c.on_error = Some(on_error);
+    });
+}
+
+/// The worker is listening: send what was queued.
+fn flush() {
+    CLIENT.with(|c| {
+        let mut c = c.borrow_mut();
+        c.ready = true;
+        let queue = std::mem::take(&mut c.queue);
+        if let Some(w) = &c.worker {
+            for m in queue {
+                let _ = w.post_message(&m);
+            }
+        }
+    });
+}
+
+/// Send a request (with the blob to read, for a load); queued until the worker is ready.
+pub fn send(message: &ToWorker, blob: Option<&Blob>) -> Result<(), String> {
+    let text = protocol::encode(message)?;
+    let envelope = Object::new();
+    let _ = Reflect::set(&envelope, &"msg".into(), &JsValue::from_str(&text));
+    if let Some(b) = blob {
+        let _ = Reflect::set(&envelope, &"blob".into(), b);
+    }
+    let envelope: JsValue = envelope.into();
+    CLIENT.with(|c| {
+        let mut c = c.borrow_mut();
+        match (&c.worker, c.ready) {
+            (Some(w), true) => w.post_message(&envelope).map_err(|e| super::js_error(&e)),
+            _ => {
+                c.queue.push(envelope);
+                Ok(())
+            }
+        }
+    })
+}
+
+/// The exact sweep carried by an answer's envelope, if any (and if it is a valid sweep).
+fn sweep_of(data: &JsValue) -> Option<Sweep> {
+    let parts = Reflect::get(data, &"sweep".into()).ok()?;
+    if parts.is_undefined() || parts.is_null() {
+        return None;
+    }
+    let array = |key: &str| -> Option<Vec<f64>> {
+        Reflect::get(&parts, &key.into())
+            .ok()?
+            .dyn_into::<Float64Array>()
+            .ok()
+            .map(|a| a.to_vec())
+    };
+    let count = |key: &str| Reflect::get(&parts, &key.into()).ok()?.as_f64();
+    let to_u64 = |v: Vec<f64>| v.into_iter().map(|x| x as u64).collect::<Vec<u64>>();
+    Sweep::from_parts(
+        array("thresholds")?,
+        to_u64(array("tp")?),
+        to_u64(array("fp")?),
+        count("positives")? as u64,
+        count("negatives")? as u64,
+    )
+}
