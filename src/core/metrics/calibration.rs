@@ -5,7 +5,7 @@
 //! Sources, and the reference each is tested against (`tests/calibration.rs`):
 //! * Reliability bins: scikit-learn's `calibration_curve` (Niculescu-Mizil & Caruana 2005),
 //!   replicated exactly — `uniform` edges `np.linspace(0, 1, B + 1)`, `quantile` edges
-//!   `np.percentile(p, np.linspace(0, 100, B + 1))` (NumPy's default linear interpolation,
+//!   `np.percentile(p, np.linspace(0, 1, B + 1) * 100)` (NumPy's default linear interpolation,
 //!   Hyndman & Fan type 7), bin of a score `np.searchsorted(edges[1:-1], p)` (side `left`: a
 //!   score equal to an inner edge belongs to the bin *below* it), empty bins dropped.
 //! * ECE (Naeini et al. 2015) `Σ_b (n_b/n)|s̄_b − ȳ_b|`, MCE `max_b |s̄_b − ȳ_b|`, RMSCE
@@ -148,7 +148,8 @@ fn uniform_edges(n_bins: usize) -> Vec<f64> {
         .collect()
 }
 
-/// `np.percentile(scores, np.linspace(0, 100, n_bins + 1))` with NumPy's default `linear`
+/// `np.percentile(scores, np.linspace(0, 1, n_bins + 1) * 100)` (scikit-learn's expression, which
+/// differs in the last bit from `np.linspace(0, 100, …)`) with NumPy's default `linear`
 /// method, bit for bit (same index arithmetic and the same two-sided `_lerp`). `scores` must
 /// be non-empty.
 fn quantile_edges(scores: &[f64], n_bins: usize) -> Vec<f64> {
@@ -159,7 +160,7 @@ fn quantile_edges(scores: &[f64], n_bins: usize) -> Vec<f64> {
     uniform_edges(n_bins)
         .into_iter()
         .map(|q| {
-            // np.percentile multiplies by 100 (linspace(0, 100)) and divides by 100 again.
+            // scikit-learn multiplies linspace(0, 1) by 100 and np.percentile divides by 100.
             let q = (q * 100.0) / 100.0;
             let virtual_index = last_f * q;
             if virtual_index >= last_f {
