@@ -133,6 +133,40 @@ fn per_model_metrics_match_sklearn_and_numpy_delong() {
             &what("log loss"),
         );
     }
+    // Every model's sweep (thresholds 0, 0.01, …, 1) against scikit-learn's confusion_matrix
+    // and f1_score; the champion's is the main window's.
+    for model in &m.models {
+        let want = g["models"][&model.column]["sweep"].as_array().unwrap();
+        assert_eq!(
+            model.sweep.len(),
+            want.len(),
+            "{} sweep length",
+            model.column
+        );
+        for (p, w) in model.sweep.iter().zip(want) {
+            let what = format!("{} sweep at {}", model.column, p.threshold);
+            close(p.threshold, &w["threshold"], 0.0, &what);
+            assert_eq!(
+                (p.tp, p.fp, p.tn, p.fn_),
+                (
+                    w["tp"].as_u64().unwrap(),
+                    w["fp"].as_u64().unwrap(),
+                    w["tn"].as_u64().unwrap(),
+                    w["fn"].as_u64().unwrap()
+                ),
+                "{what}"
+            );
+            match (p.f1, w["f1"].as_f64()) {
+                (Some(got), Some(_)) => close(got, &w["f1"], 1e-12, &what),
+                (got, want) => assert_eq!(got.is_some(), want.is_some(), "{what}: F1 {got:?}"),
+            }
+        }
+    }
+    assert_eq!(
+        m.models[0].sweep,
+        r.windows.all.as_ref().unwrap().sweep,
+        "champion sweep"
+    );
     // The champion's numbers are the main window's.
     let all = r.windows.all.as_ref().unwrap();
     assert_eq!(m.models[0].roc_auc, all.roc_auc);

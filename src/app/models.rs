@@ -13,8 +13,93 @@ use crate::core::catalog::group_thousands;
 use crate::core::metrics::compare_models::{ModelMetrics, ModelsReport, PairedTest};
 use crate::core::render::{
     self, ChartLayout, ChartStyle, PrChart, PrCurve, ReliabilityChart, ReliabilitySeries, RocChart,
-    RocCurve,
+    RocCurve, Series, ThresholdChart,
 };
+use crate::core::report::ThresholdPoint;
+
+/// Metrics the models' sweep chart can show: (key, label).
+const SWEEP_METRICS: [(&str, &str); 6] = [
+    ("f1", "F1"),
+    ("precision", "Precision"),
+    ("recall", "Recall"),
+    ("predicted_positive_rate", "Predicted-positive rate"),
+    ("net_benefit", "Net benefit"),
+    ("expected_cost", "Expected cost"),
+];
+
+/// The `metric`-th of [`SWEEP_METRICS`] at one sweep point.
+fn sweep_value(p: &ThresholdPoint, metric: usize) -> Option<f64> {
+    match metric {
+        0 => p.f1,
+        1 => p.precision,
+        2 => p.recall,
+        3 => p.predicted_positive_rate,
+        4 => p.net_benefit,
+        _ => p.expected_cost,
+    }
+}
+
+/// Each model's (threshold, value) points of the chosen metric.
+fn sweep_lines(m: &ModelsReport, metric: usize) -> Vec<(String, Vec<(f64, f64)>)> {
+    m.models
+        .iter()
+        .map(|x| {
+            let points = x
+                .sweep
+                .iter()
+                .filter_map(|p| sweep_value(p, metric).map(|v| (p.threshold, v)))
+                .collect();
+            (x.column.clone(), points)
+        })
+        .collect()
+}
+
+/// The chosen metric against the threshold, one line per model (the same renderer as the
+/// Thresholds view, so the canvas and the SVG download agree).
+fn sweep_chart(models: StoredValue<ModelsReport>, metric: usize, threshold: f64) -> impl IntoView {
+    let label = SWEEP_METRICS.get(metric).map_or("F1", |(_, l)| *l);
+    let spec = ChartSpec {
+        testid: "models-sweep-chart",
+        aria: format!("{label} against the threshold for every model"),
+        file_stem: "models-threshold-sweep",
+        aspect: 0.5,
+        height: (260, 420),
+    };
+    let draw = move |area: &CanvasArea, style: &ChartStyle| {
+        let lines = models.with_value(|m| sweep_lines(m, metric));
+        render::threshold_chart(area, &threshold_of(&lines, threshold, label), style)
+    };
+    let svg = move || {
+        let (w, h) = chart::SVG_WIDE;
+        let lines = models.with_value(|m| sweep_lines(m, metric));
+        render::threshold_chart_svg(
+            &threshold_of(&lines, threshold, label),
+            &ChartStyle::new(w, h),
+        )
+    };
+    chart::canvas_chart(spec, draw, svg, |_: &ChartLayout, _, _| None, None, None)
+}
+
+/// The threshold chart of `lines`, the configured threshold marked.
+fn threshold_of<'a>(
+    lines: &'a [(String, Vec<(f64, f64)>)],
+    threshold: f64,
+    label: &'a str,
+) -> ThresholdChart<'a> {
+    ThresholdChart {
+        series: lines
+            .iter()
+            .map(|(name, points)| Series {
+                name,
+                points: points.as_slice(),
+            })
+            .collect(),
+        current: Some(threshold),
+        optima: Vec::new(),
+        y_label: Some(label),
+        y_range: None,
+    }
+}
 
 /// Full precision for `data-*` attributes (the browser suite compares them to the goldens).
 fn attr(v: Option<f64>) -> String {
@@ -60,7 +145,7 @@ pub fn Models() -> impl IntoView {
                 </div>
             }
             .into_any(),
-            Some(m) => view! { <ModelsBody models=m/> }.into_any(),
+            Some(m) => view! { <ModelsBody models=m threshold=report.settings.threshold/> }.into_any(),
         },
     }
     }
@@ -68,7 +153,7 @@ pub fn Models() -> impl IntoView {
 
 /// Tables and overlaid charts of a comparison.
 #[component]
-fn ModelsBody(models: ModelsReport) -> impl IntoView {
+fn ModelsBody(models: ModelsReport, threshold: f64) -> impl IntoView {
     let summary = format!(
         "{} models on the same {} rows ({} positives){}. Differences are challenger − champion: \
          a positive AUC difference ranks better, a negative ECE or Brier difference is better \
@@ -104,6 +189,7 @@ fn ModelsBody(models: ModelsReport) -> impl IntoView {
         .collect_view();
     let n_models = models.models.len();
     let models = StoredValue::new(models);
+    let metric = RwSignal::new(0usize);
     view! {
         <div class="view models-view" data-testid="models-view" data-models=n_models.to_string()>
             <section class="card" data-testid="models-card">
@@ -149,6 +235,25 @@ fn ModelsBody(models: ModelsReport) -> impl IntoView {
                     {pr_chart(models)}
                 </section>
             </div>
+            <section class="card chart-card" data-testid="models-sweep-card">
+                <header class="card-head">
+                    <h2>"Threshold sweep of each model"</h2>
+                    <p class="hint">"The chosen metric at thresholds 0, 0.01, …, 1 (positive iff score ≥ threshold), one colour per model; the vertical line is the configured threshold. Exact counts on the same rows, from the report."</p>
+                </header>
+                <label class="field inline">
+                    <span>"Metric"</span>
+                    <select data-testid="models-sweep-metric" aria-label="Metric of the models' threshold sweep"
+                        on:change=move |ev| {
+                            let key = event_target_value(&ev);
+                            if let Some(m) = SWEEP_METRICS.iter().position(|(k, _)| *k == key) {
+                                metric.set(m);
+                            }
+                        }>
+                        {SWEEP_METRICS.iter().map(|(k, label)| view! { <option value=*k>{*label}</option> }).collect_view()}
+                    </select>
+                </label>
+                {move || sweep_chart(models, metric.get(), threshold)}
+            </section>
         </div>
     }
 }

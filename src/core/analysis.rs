@@ -854,11 +854,11 @@ fn models_of(
     }
     let costs = costs_of(settings);
     let at = |summary: &ranking::RankSummary| {
-        threshold_point(
-            &threshold::Sweep::from_summary(summary),
-            settings.threshold,
-            &costs,
-        )
+        let sweep = threshold::Sweep::from_summary(summary);
+        let grid = (0..=SWEEP_STEPS)
+            .map(|i| threshold_point(&sweep, i as f64 / SWEEP_STEPS as f64, &costs))
+            .collect();
+        (threshold_point(&sweep, settings.threshold, &costs), grid)
     };
     let labels = &window.labels;
     let models = columns

@@ -7,6 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import {
   serveDist, launch, newPage, waitForStatus, screenshot, goldens, FIXTURES,
 } from './harness.mjs';
@@ -83,10 +84,29 @@ test('Models tab: per-model metrics and paired tests match the goldens', async (
   const brierP = await num(brier, 'data-p');
   assert.ok(brierP > 0 && brierP <= 1, `Brier p ${brierP}`);
 
-  for (const id of ['models-reliability-chart', 'models-roc-chart', 'models-pr-chart']) {
+  for (const id of ['models-reliability-chart', 'models-roc-chart', 'models-pr-chart', 'models-sweep-chart']) {
     await page.getByTestId(id).waitFor();
   }
   await screenshot(page, 'view-models.png');
+
+  // Threshold sweeps of both models: the JSON export carries them (checked against scikit-learn's
+  // confusion_matrix/f1_score in the goldens), and the chart follows the chosen metric.
+  const [json] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-json').click()]);
+  const exported = JSON.parse(await readFile(await json.path(), 'utf8'));
+  for (const m of exported.models.models) {
+    const want = gold.models[m.column].sweep;
+    assert.equal(m.sweep.length, want.length, `${m.column} sweep length`);
+    for (const [i, p] of m.sweep.entries()) {
+      assert.deepEqual([p.tp, p.fp, p.tn, p.fn], [want[i].tp, want[i].fp, want[i].tn, want[i].fn], `${m.column} at ${p.threshold}`);
+    }
+  }
+  await page.getByTestId('models-sweep-metric').selectOption('recall');
+  const sweepCard = page.getByTestId('models-sweep-card');
+  await page.waitForFunction(() => document.querySelector('[data-testid="models-sweep-chart"]')?.getAttribute('aria-label')?.startsWith('Recall'));
+  const [svg] = await Promise.all([page.waitForEvent('download'), sweepCard.getByTestId('export-svg').click()]);
+  const text = await readFile(await svg.path(), 'utf8');
+  for (const column of ['score', 'challenger_score']) assert.ok(text.includes(`>${column}<`), `${column} in the sweep legend`);
+  assert.ok(text.includes('Recall'), 'the y axis names the metric');
 
   // The Thresholds tab's PR card states the AP interval of the champion.
   await page.getByTestId('tab-thresholds').click();

@@ -100,6 +100,10 @@ pub struct ModelMetrics {
     pub pr_curve: Option<CurvePoints>,
     /// Confusion counts and rates at `settings.threshold`.
     pub at_threshold: Option<ThresholdPoint>,
+    /// Confusion counts and rates at thresholds 0, 0.01, …, 1 (the windows' sweep grid), for
+    /// the models' metric-against-threshold chart.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sweep: Vec<ThresholdPoint>,
 }
 
 /// A challenger against the champion.
@@ -224,7 +228,7 @@ pub fn delong_test(a: &[f64], b: &[f64], labels: &[u8], confidence: f64) -> Opti
 }
 
 /// One model's point metrics; `thin` turns an exact curve into chart points, `at` gives the
-/// confusion counts at the threshold from the sorted summary.
+/// confusion counts at the threshold and on the sweep grid from the sorted summary.
 pub fn model_metrics(
     column: &str,
     role: &str,
@@ -232,7 +236,7 @@ pub fn model_metrics(
     labels: &[u8],
     settings: &CompareSettings,
     thin: impl Fn(&[f64], &[f64]) -> CurvePoints,
-    at: impl Fn(&RankSummary) -> ThresholdPoint,
+    at: impl Fn(&RankSummary) -> (ThresholdPoint, Vec<ThresholdPoint>),
 ) -> ModelMetrics {
     let mut m = ModelMetrics {
         column: column.to_string(),
@@ -266,7 +270,9 @@ pub fn model_metrics(
         m.pr_curve = summary
             .precision_recall_curve()
             .map(|c| thin(&c.recall, &c.precision));
-        m.at_threshold = Some(at(&summary));
+        let (point, sweep) = at(&summary);
+        m.at_threshold = Some(point);
+        m.sweep = sweep;
     }
     m
 }
