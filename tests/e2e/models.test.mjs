@@ -105,7 +105,7 @@ test('Models tab: per-model metrics and paired tests match the goldens', async (
   await page.waitForFunction(() => document.querySelector('[data-testid="models-sweep-chart"]')?.getAttribute('aria-label')?.startsWith('Recall'));
   const [svg] = await Promise.all([page.waitForEvent('download'), sweepCard.getByTestId('export-svg').click()]);
   const text = await readFile(await svg.path(), 'utf8');
-  for (const column of ['score', 'challenger_score']) assert.ok(text.includes(`>${column}<`), `${column} in the sweep legend`);
+  for (const column of ['score', 'challenger_score']) assert.match(text, new RegExp(`>\\s*${column}\\s*<`), `${column} in the sweep legend`);
   assert.ok(text.includes('Recall'), 'the y axis names the metric');
 
   // The Thresholds tab's PR card states the AP interval of the champion.
