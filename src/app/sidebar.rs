@@ -687,11 +687,29 @@ fn ExportPanel() -> impl IntoView {
 fn TimeHistogramPicker() -> impl IntoView {
     use crate::core::render::{self, TimeHistogramChart};
     let state = expect_context::<AppState>();
-    // Counted by the worker with the analysis (`report.time_histogram`).
-    let histogram = Memo::new(move |_| match state.report.get() {
-        Some(Ok(report)) => report.time_histogram.clone().map(std::sync::Arc::new),
-        _ => None,
+    // Counted by the worker with the analysis (`report.time_histogram`). It depends only on the
+    // file and its timestamp column, so the last one is kept while a split is being typed (an
+    // incomplete split is an analysis error) or analysed, as long as those two are unchanged.
+    type Keyed = Option<(
+        String,
+        Option<String>,
+        std::sync::Arc<crate::core::timeline::TimeHistogram>,
+    )>;
+    let cached = Memo::new(move |previous: Option<&Keyed>| {
+        let sha = state.file.with(|f| f.as_ref().map(|f| f.sha256.clone()))?;
+        let column = state.mapping.with(|m| m.timestamp.clone());
+        match state.report.get() {
+            Some(Ok(report)) => report
+                .time_histogram
+                .clone()
+                .map(|h| (sha, column, std::sync::Arc::new(h))),
+            _ => previous
+                .cloned()
+                .flatten()
+                .filter(|(s, c, _)| *s == sha && *c == column),
+        }
     });
+    let histogram = Memo::new(move |_| cached.get().map(|(_, _, h)| h));
     let split = Memo::new(move |_| match state.window.get() {
         WindowSpec::SplitAt { timestamp } => crate::core::analysis::split_time(&timestamp),
         _ => None,

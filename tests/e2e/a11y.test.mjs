@@ -29,7 +29,7 @@ after(async () => {
   await server?.close();
 });
 
-const TABS = ['overview', 'calibration', 'thresholds', 'compare', 'quality', 'diagnosis', 'signoff'];
+const TABS = ['overview', 'calibration', 'thresholds', 'models', 'operations', 'compare', 'quality', 'diagnosis', 'signoff'];
 
 /** Serious and critical axe violations of the page as it is now, one line each. */
 async function axeViolations(page) {
@@ -145,11 +145,14 @@ test('keyboard: Tab reaches every control with a visible focus ring; arrow keys 
   }
   assert.deepEqual(problems, []);
 
-  // The tab bar: focus the selected tab, then ArrowRight selects the next one.
+  // The tab bar: focus the selected tab, then ArrowRight selects the next one in the bar
+  // (across the group boundary: the first review tab).
+  const order = await page.$$eval('[role="tab"]', (els) => els.map((e) => e.id));
+  const next = order[order.indexOf('tab-thresholds') + 1];
   await page.getByTestId('tab-thresholds').focus();
   await page.keyboard.press('ArrowRight');
-  assert.equal(await page.evaluate(() => document.activeElement.id), 'tab-compare');
-  assert.equal(await page.getByTestId('tab-compare').getAttribute('aria-selected'), 'true');
+  assert.equal(await page.evaluate(() => document.activeElement.id), next);
+  assert.equal(await page.getByTestId(next).getAttribute('aria-selected'), 'true');
   assert.deepEqual(errors, []);
   await page.context().close();
 });

@@ -88,7 +88,7 @@ test('the XSS corpus stays text in the app, the HTML and Markdown reports and th
 
   // Every tab: nothing injected, and collect the text a person sees.
   const seen = new Set();
-  const tabs = ['overview', 'calibration', 'thresholds', 'compare', 'quality', 'diagnosis', 'signoff'];
+  const tabs = ['overview', 'calibration', 'thresholds', 'models', 'operations', 'compare', 'quality', 'diagnosis', 'signoff'];
   for (const tab of tabs) {
     await page.getByTestId(`tab-${tab}`).click();
     await page.waitForFunction((t) => document.getElementById(`tab-${t}`)?.getAttribute('aria-selected') === 'true', tab);
@@ -96,7 +96,8 @@ test('the XSS corpus stays text in the app, the HTML and Markdown reports and th
     if (tab === 'compare') {
       await page.getByTestId('drift-table').waitFor();
       // Open a hostile categorical column's detail: its chart's categories are payloads too.
-      await page.locator(`[data-testid="drift-row-${payloads[12].replace(/["\\]/g, '\\$&')}"]`).click();
+      // (Its first cell: the row's centre may fall on the per-column method picker.)
+      await page.locator(`[data-testid="drift-row-${payloads[12].replace(/["\\]/g, '\\$&')}"] td`).first().click();
       await page.getByTestId('drift-detail').waitFor();
     }
     const text = await page.evaluate(() => document.body.innerText);
