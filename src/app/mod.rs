@@ -63,6 +63,10 @@ pub struct AppState {
     pub phase: RwSignal<Phase>,
     /// The latest analysis the worker answered (kept on screen while a newer one runs).
     pub report: RwSignal<Option<Result<Arc<Report>, String>>>,
+    /// Rows per time bucket of the loaded log (`report.time_histogram`), kept while a split is
+    /// typed (an incomplete split is an analysis error) or analysed, as long as the file and its
+    /// timestamp column are unchanged.
+    pub time_histogram: Memo<Option<Arc<crate::core::timeline::TimeHistogram>>>,
     /// What the report should be computed for now (`None` without a file, or when two files
     /// are compared and the second is missing).
     pub wanted: Memo<Option<AnalyzeParams>>,
@@ -200,6 +204,26 @@ impl AppState {
                 settings: settings.get(),
             })
         });
+        let report: RwSignal<Option<Result<Arc<Report>, String>>> = RwSignal::new(None);
+        type Keyed = Option<(
+            String,
+            Option<String>,
+            Arc<crate::core::timeline::TimeHistogram>,
+        )>;
+        let keyed = Memo::new(move |previous: Option<&Keyed>| {
+            let sha = file.with(|f| f.as_ref().map(|f| f.sha256.clone()))?;
+            let column = mapping.with(|m| m.timestamp.clone());
+            match report.get() {
+                Some(Ok(r)) => r.time_histogram.clone().map(|h| (sha, column, Arc::new(h))),
+                _ => previous
+                    .cloned()
+                    .flatten()
+                    .filter(|(s, c, _)| *s == sha && *c == column),
+            }
+        });
+        // Memos are lazy: read this one on every change so it remembers while nobody shows it.
+        Effect::new(move |_| keyed.track());
+        let time_histogram = Memo::new(move |_| keyed.get().map(|(_, _, h)| h));
         Self {
             file,
             current_file,
@@ -208,7 +232,8 @@ impl AppState {
             mapping,
             settings,
             phase: RwSignal::new(Phase::Idle),
-            report: RwSignal::new(None),
+            report,
+            time_histogram,
             wanted,
             answered: RwSignal::new(None),
             sweep: RwSignal::new(None),

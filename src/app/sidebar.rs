@@ -375,8 +375,19 @@ fn WindowsPanel() -> impl IntoView {
         let spec = match key.as_str() {
             "two_files" => WindowSpec::TwoFiles,
             "split_fraction" => WindowSpec::SplitFraction { fraction: 0.5 },
+            // Start at the bucket boundary in the middle of the log's time span, so both
+            // windows have rows and the histogram is there to click on.
             "split_at" => WindowSpec::SplitAt {
-                timestamp: String::new(),
+                timestamp: state
+                    .report
+                    .with_untracked(|r| match r {
+                        Some(Ok(r)) => r.time_histogram.clone().map(std::sync::Arc::new),
+                        _ => None,
+                    })
+                    .or_else(|| state.time_histogram.get_untracked())
+                    .and_then(|h| h.starts.get(h.starts.len() / 2).copied())
+                    .map(crate::core::timeline::datetime_local)
+                    .unwrap_or_default(),
             },
             "split_column" => {
                 let column = mapping
@@ -687,29 +698,8 @@ fn ExportPanel() -> impl IntoView {
 fn TimeHistogramPicker() -> impl IntoView {
     use crate::core::render::{self, TimeHistogramChart};
     let state = expect_context::<AppState>();
-    // Counted by the worker with the analysis (`report.time_histogram`). It depends only on the
-    // file and its timestamp column, so the last one is kept while a split is being typed (an
-    // incomplete split is an analysis error) or analysed, as long as those two are unchanged.
-    type Keyed = Option<(
-        String,
-        Option<String>,
-        std::sync::Arc<crate::core::timeline::TimeHistogram>,
-    )>;
-    let cached = Memo::new(move |previous: Option<&Keyed>| {
-        let sha = state.file.with(|f| f.as_ref().map(|f| f.sha256.clone()))?;
-        let column = state.mapping.with(|m| m.timestamp.clone());
-        match state.report.get() {
-            Some(Ok(report)) => report
-                .time_histogram
-                .clone()
-                .map(|h| (sha, column, std::sync::Arc::new(h))),
-            _ => previous
-                .cloned()
-                .flatten()
-                .filter(|(s, c, _)| *s == sha && *c == column),
-        }
-    });
-    let histogram = Memo::new(move |_| cached.get().map(|(_, _, h)| h));
+    // Counted by the worker with the analysis, kept across incomplete splits (AppState).
+    let histogram = state.time_histogram;
     let split = Memo::new(move |_| match state.window.get() {
         WindowSpec::SplitAt { timestamp } => crate::core::analysis::split_time(&timestamp),
         _ => None,
