@@ -450,7 +450,7 @@ proptest! {
                     prop_assert!(lines.windows(2).all(|w| w[0] < w[1]));
                 }
                 for (&row, &s) in p.rows.iter().zip(&p.scores) {
-                    let raw = t.columns[0].numeric()[row as usize];
+                    let raw = t.columns[0].number(row as usize);
                     let expected = if percent { raw / 100.0 } else { raw };
                     prop_assert_eq!(s, expected);
                 }

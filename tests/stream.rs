@@ -271,12 +271,23 @@ fn requests_round_trip_as_json() {
         id: 1,
         which: Which::Current,
         name: "a.csv".into(),
+        memory_limit: Some(5_000_000),
     };
     let text = protocol::encode(&load).unwrap();
     assert!(
         text.contains("\"kind\":\"load\"") && text.contains("\"which\":\"current\""),
         "{text}"
     );
+    assert_eq!(protocol::decode::<ToWorker>(&text).unwrap(), load);
+    // A load without a limit (older pages) means the default limit.
+    let old = "{\"kind\":\"load\",\"id\":2,\"which\":\"reference\",\"name\":\"b.csv\"}";
+    assert!(matches!(
+        protocol::decode::<ToWorker>(old).unwrap(),
+        ToWorker::Load {
+            memory_limit: None,
+            ..
+        }
+    ));
     assert!(protocol::decode::<ToWorker>("{\"kind\":\"nope\"}").is_err());
 }
 

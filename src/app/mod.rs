@@ -465,6 +465,7 @@ pub fn App() -> impl IntoView {
                 <sidebar::Sidebar/>
                 <main class="main" id="main">
                     <work::ProgressPanel/>
+                    <work::WorkerFailure/>
                     <TabBar/>
                     <div class="tab-panel" role="tabpanel"
                         id=move || format!("panel-{}", state.tab.get().key())

@@ -3,6 +3,9 @@
 //! Cancel button, and cancels by restarting the worker and returning to the last state whose
 //! analysis had finished (its files are read again in the background from the same `Blob`s).
 //!
+//! If the worker dies (a wasm trap, e.g. out of memory), the page does what a cancel does,
+//! then says so in words ([`WorkerFailure`]) and offers to retry what was in flight.
+//!
 //! Answers are matched to the latest request of their kind by id; older ones are ignored.
 //! While an analysis runs, `report` is `None`, so no view shows numbers for other inputs.
 
@@ -51,8 +54,25 @@ struct Snapshot {
     bootstrap_auto_off: bool,
 }
 
+/// What the worker was doing when it died, to do again on Retry.
+#[derive(Clone)]
+enum Retry {
+    /// Read this blob as the `which` file.
+    Load(Which, Blob, String),
+    /// Ask for this analysis again.
+    Analyze(AnalyzeParams),
+}
+
+/// The worker died (see [`client::CrashHandler`]): the words shown, and whether Retry is
+/// offered. Provided as context by [`install`].
+#[derive(Clone, Copy)]
+pub struct WorkerCrash(pub RwSignal<Option<(String, bool)>>);
+
 thread_local! {
     static NEXT_ID: Cell<u64> = const { Cell::new(1) };
+    static RETRY: RefCell<Option<Retry>> = const { RefCell::new(None) };
+    /// The crash signal, for code that runs outside the component tree (a load's start).
+    static CRASH: Cell<Option<WorkerCrash>> = const { Cell::new(None) };
     /// The latest analysis sent: its id and what it was asked for.
     static LATEST: RefCell<Option<(u64, AnalyzeParams)>> = const { RefCell::new(None) };
     /// The blobs of loads, by load id (to read a file again after a cancel).
@@ -70,11 +90,22 @@ fn next_id() -> u64 {
     })
 }
 
+/// The memory guard's limit from the page's `?memory_limit=` (bytes), if given; otherwise
+/// the worker uses [`crate::core::stream::MEMORY_LIMIT_BYTES`].
+fn memory_limit() -> Option<u64> {
+    crate::web::query_param("memory_limit").and_then(|v| v.trim().parse().ok())
+}
+
 /// Start the worker and the effect that asks it for a report whenever the inputs change.
 pub fn install(state: AppState) {
-    client::start(Rc::new(move |message, sweep| {
-        on_answer(state, message, sweep)
-    }));
+    let crash = WorkerCrash(RwSignal::new(None));
+    provide_context(crash);
+    CRASH.with(|c| c.set(Some(crash)));
+    client::start(
+        Rc::new(move |message, sweep| on_answer(state, message, sweep)),
+        // Not from inside the worker's event: the recovery replaces that worker.
+        Rc::new(move |what| spawn_local(async move { on_crash(state, crash, what) })),
+    );
     Effect::new(move |_| {
         let wanted = state.wanted.get();
         let loading = state.loading.get();
@@ -130,6 +161,9 @@ pub fn load_blob(state: AppState, which: Which, blob: Blob, name: String) {
         return;
     }
     state.cancelled.set(false);
+    if let Some(crash) = CRASH.with(Cell::get) {
+        crash.0.set(None);
+    }
     let id = next_id();
     state.phase.set(Phase::Loading(format!("Reading {name}…")));
     state.progress.set(Some(Progress {
@@ -140,7 +174,12 @@ pub fn load_blob(state: AppState, which: Which, blob: Blob, name: String) {
     }));
     state.loading.set(Some((id, which)));
     BLOBS.with(|b| b.borrow_mut().insert(id, (blob.clone(), name.clone())));
-    let message = ToWorker::Load { id, which, name };
+    let message = ToWorker::Load {
+        id,
+        which,
+        name,
+        memory_limit: memory_limit(),
+    };
     if let Err(e) = client::send(&message, Some(&blob)) {
         state.loading.set(None);
         state.phase.set(Phase::Failed(e));
@@ -325,6 +364,7 @@ pub fn cancel(state: AppState) {
                             id: next_id(),
                             which,
                             name,
+                            memory_limit: memory_limit(),
                         },
                         Some(&blob),
                     );
@@ -349,6 +389,82 @@ pub fn cancel(state: AppState) {
             state.sweep.set(None);
             state.phase.set(Phase::Idle);
         }
+    }
+}
+
+/// The worker died: note what it was doing (to retry), restart it and return to the last
+/// finished state as a cancel does, then say so in words with a Retry button.
+fn on_crash(state: AppState, crash: WorkerCrash, what: String) {
+    let loading = state.loading.get_untracked();
+    let latest = LATEST.with(|l| l.borrow().clone());
+    let has_snapshot = SNAPSHOT.with(|s| s.borrow().is_some());
+    let blob_of = |id: u64| BLOBS.with(|b| b.borrow().get(&id).cloned());
+    let retry = match (loading, latest) {
+        (Some((id, which)), _) => blob_of(id).map(|(b, n)| Retry::Load(which, b, n)),
+        (None, Some((_, params))) if has_snapshot => Some(Retry::Analyze(params)),
+        // The first analysis of a file: read the file again (which analyses it).
+        (None, Some((_, params))) => {
+            blob_of(params.reference).map(|(b, n)| Retry::Load(Which::Reference, b, n))
+        }
+        (None, None) => None,
+    };
+    let doing = match &retry {
+        Some(Retry::Load(_, _, name)) => format!(" while reading {name}"),
+        Some(Retry::Analyze(_)) => " while computing the report".to_string(),
+        None => String::new(),
+    };
+    cancel(state);
+    state.cancelled.set(false);
+    let restored = if has_snapshot {
+        " The last finished analysis is shown again."
+    } else {
+        ""
+    };
+    let message = format!(
+        "The background worker stopped{doing} ({what}). The likeliest cause is that it ran out \
+         of memory: a browser tab gives it at most 4 GiB. It was restarted.{restored} Retry, or \
+         load a summary file (see README \"Summary input\") or a sample of the rows."
+    );
+    let can_retry = retry.is_some();
+    RETRY.with(|r| *r.borrow_mut() = retry);
+    state.phase.set(Phase::Failed(message.clone()));
+    crash.0.set(Some((message, can_retry)));
+}
+
+/// Do again what the worker was doing when it died.
+fn retry(state: AppState, crash: WorkerCrash) {
+    crash.0.set(None);
+    match RETRY.with(|r| r.borrow_mut().take()) {
+        Some(Retry::Load(which, blob, name)) => load_blob(state, which, blob, name),
+        Some(Retry::Analyze(params)) => {
+            state.phase.set(Phase::Loaded);
+            state.window.set(params.window);
+            state.mapping.set(params.mapping);
+            state.settings.set(params.settings);
+        }
+        None => {}
+    }
+}
+
+/// The worker died: what happened, in words, and Retry (shown until the next load).
+#[component]
+pub fn WorkerFailure() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let crash = expect_context::<WorkerCrash>();
+    move || {
+        crash.0.get().map(|(message, can_retry)| {
+            view! {
+                <div class="worker-failure" role="alert" data-testid="worker-failure">
+                    <span class="worker-failure-text">{message}</span>
+                    {can_retry.then(|| view! {
+                        <button class="button small" type="button" data-testid="worker-retry"
+                            on:click=move |_| retry(state, crash)>
+                            "Retry"
+                        </button>
+                    })}
+                </div>
+            }
+        })
     }
 }
 

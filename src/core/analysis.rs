@@ -240,10 +240,8 @@ impl QualityColumns {
     fn of(file: &LoadedFile, mapping: &ColumnMapping) -> Option<Self> {
         let table = &file.table;
         let score = table.column(mapping.score.as_deref()?)?;
-        let scores = score
-            .numeric()
-            .iter()
-            .map(|&v| schema::apply_transform(v, mapping.score_transform))
+        let scores = (0..table.n_rows)
+            .map(|row| schema::apply_transform(score.number(row), mapping.score_transform))
             .collect();
         let labels = schema::binary_values(
             table,
@@ -264,6 +262,8 @@ impl QualityColumns {
             .map(|col| {
                 if let Some(hashes) = col.text_hashes() {
                     hashes.to_vec()
+                } else if let Some(times) = col.timestamps() {
+                    times.iter().map(|&t| ingest::instant_hash(t)).collect()
                 } else if col.dictionary().is_some() {
                     (0..table.n_rows)
                         .map(|row| match col.text(row) {
@@ -1680,13 +1680,19 @@ pub fn operations(
             role: "score".into(),
         }
     })?)?;
-    let scores: Vec<f64> = score
-        .numeric()
-        .iter()
-        .map(|&v| schema::apply_transform(v, mapping.score_transform))
+    // `number(row)`, not `numeric()`: a column of text keeps no numbers (an empty slice).
+    let scores: Vec<f64> = (0..table.n_rows)
+        .map(|row| schema::apply_transform(score.number(row), mapping.score_transform))
         .collect();
     let latency = match mapping.latency.as_deref() {
-        Some(name) => Some(table.require_column(name)?.numeric().to_vec()),
+        Some(name) => {
+            let col = table.require_column(name)?;
+            Some(
+                (0..table.n_rows)
+                    .map(|row| col.number(row))
+                    .collect::<Vec<f64>>(),
+            )
+        }
         None => None,
     };
     let errors: Option<Vec<Option<u8>>> = match mapping.status.as_deref() {
@@ -1696,7 +1702,7 @@ pub fn operations(
                 (0..table.n_rows)
                     .map(|row| {
                         col.text(row).and_then(ops::error_flag).or_else(|| {
-                            let v = col.numeric()[row];
+                            let v = col.number(row);
                             v.is_finite()
                                 .then(|| ops::error_flag(&format!("{v}")))
                                 .flatten()

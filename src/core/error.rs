@@ -40,6 +40,17 @@ pub enum PlumbError {
         /// 0-based byte offset of the evidence (a NUL byte, or 0 for a file signature).
         byte: u64,
     },
+    /// The file would need more memory than the browser tab can give (see
+    /// [`crate::core::stream::MemoryProjection`]); found after its first chunk, before the
+    /// tab runs out.
+    TooLarge {
+        /// Rows the file is projected to hold (from its size and the rows of its first bytes).
+        rows: u64,
+        /// Projected bytes: the loaded columns plus the analysis's working set.
+        projected_bytes: u64,
+        /// The limit the projection exceeds.
+        limit_bytes: u64,
+    },
     /// The gzip stream is corrupt or truncated.
     Gzip {
         /// What the decompressor reported, in plain words.
@@ -129,6 +140,11 @@ impl PlumbError {
     }
 }
 
+/// Bytes in GiB, one decimal (`3.0 GiB`).
+fn gib(bytes: u64) -> String {
+    format!("{:.1} GiB", bytes as f64 / (1u64 << 30) as f64)
+}
+
 /// `a, b and c` for a short list of names.
 fn list(names: &[String]) -> String {
     const SHOWN: usize = 20;
@@ -167,6 +183,20 @@ impl fmt::Display for PlumbError {
                 f,
                 "This is {what}, not CSV text (found at byte {byte}). Export or save the data as \
                  a CSV file (optionally gzip-compressed as .csv.gz) and load that."
+            ),
+            Self::TooLarge {
+                rows,
+                projected_bytes,
+                limit_bytes,
+            } => write!(
+                f,
+                "This file is too large to analyse in a browser tab: its {} rows (projected from \
+                 its size) need about {} of memory, more than the {} limit Plumb keeps (a tab \
+                 has at most 4 GiB). Load a summary file instead (per-bucket counts made where \
+                 the data lives; see README \"Summary input\"), or a sample of the rows.",
+                crate::core::catalog::group_thousands(i64::try_from(*rows).unwrap_or(i64::MAX)),
+                gib(*projected_bytes),
+                gib(*limit_bytes)
             ),
             Self::Gzip { message } => write!(
                 f,

@@ -9,7 +9,9 @@
 //!
 //! Requests carry an id; answers repeat it, and the page ignores answers whose id is not the
 //! latest of its kind (an older request finishing after a newer one). Cancelling is done by
-//! terminating the worker, so there is no cancel message.
+//! terminating the worker, so there is no cancel message. A worker that dies (a wasm trap such
+//! as running out of memory) cannot answer: the page learns it from the worker's `error` event
+//! (see `web::client`), not from this protocol.
 
 use serde::{Deserialize, Serialize};
 
@@ -43,6 +45,10 @@ pub enum ToWorker {
         which: Which,
         /// The file's name (for messages and the summary).
         name: String,
+        /// The memory guard's limit in bytes (default
+        /// [`crate::core::stream::MEMORY_LIMIT_BYTES`]; the page's `?memory_limit=` sets it).
+        #[serde(default)]
+        memory_limit: Option<u64>,
     },
     /// Analyse the loaded file(s).
     Analyze {

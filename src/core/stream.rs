@@ -7,6 +7,13 @@
 //! identical to [`crate::core::analysis::load_file`] on the whole file, wherever the chunks are
 //! split (tested).
 //!
+//! **Memory guard** (issue #9). Given the file's size ([`FileLoader::with_size`]), the loader
+//! projects the memory the whole file will need after every chunk, from the first chunk on:
+//! rows = rows so far × size ÷ bytes so far; need = rows × (the table's bytes per row as its
+//! columns stand + [`ANALYSIS_BYTES_PER_ROW`]) ([`MemoryProjection`]). Above the limit
+//! ([`MEMORY_LIMIT_BYTES`] unless set otherwise) it stops with [`PlumbError::TooLarge`], which
+//! names the limit and the need and points at the summary input, before the tab runs out.
+//!
 //! [`FileSummary`] is what the page needs of a loaded log while the rows stay in the worker:
 //! name, size, fingerprint, dialect, warnings, columns with their kinds, the detected column
 //! roles, and the distinct values of every column that has few enough of them to be a label
@@ -20,30 +27,107 @@ use crate::core::error::PlumbError;
 use crate::core::ingest::{ColumnKind, TableBuilder};
 use crate::core::report::ColumnMapping;
 
+/// The most memory a load may be projected to need (3 GiB): wasm32 addresses 4 GiB at most,
+/// and the rest is head room for the allocator's fragmentation, the chunk being read and the
+/// report.
+pub const MEMORY_LIMIT_BYTES: u64 = 3 << 30;
+
+/// Heap bytes per row the default analysis allocates on top of the loaded table (per-row
+/// scores, labels, row lists, sorted copies, drift columns), at most, for the benchmark's
+/// 12-column log: measured by tests/memory.rs, which fails if the analysis grows past it.
+pub const ANALYSIS_BYTES_PER_ROW: f64 = 96.0;
+
+/// What a file is projected to need, from its size and its first chunks.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MemoryProjection {
+    /// Rows projected for the whole file.
+    pub rows: u64,
+    /// Bytes per row the loaded table holds (as its columns stand).
+    pub table_bytes_per_row: f64,
+    /// Projected bytes in all: rows × (table bytes per row + [`ANALYSIS_BYTES_PER_ROW`]).
+    pub total_bytes: u64,
+}
+
 /// A file being read, chunk by chunk, in order.
 pub struct FileLoader {
     name: String,
     bytes: u64,
+    size: Option<u64>,
+    limit: u64,
     hasher: Sha256,
     builder: TableBuilder,
+    failed: Option<PlumbError>,
 }
 
 impl FileLoader {
-    /// A loader for a file called `name` (no directories) that has seen no bytes yet.
+    /// A loader for a file called `name` (no directories) that has seen no bytes yet, of
+    /// unknown size (no memory guard, columns grown as needed).
     pub fn new(name: &str) -> Self {
         Self {
             name: name.to_string(),
             bytes: 0,
+            size: None,
+            limit: MEMORY_LIMIT_BYTES,
             hasher: Sha256::new(),
             builder: TableBuilder::new(),
+            failed: None,
         }
     }
 
-    /// Feed the next chunk. After an error every later call returns it again.
+    /// A loader for a file of `size` bytes: columns are sized once from the projected row
+    /// count, and the memory guard is on (limit [`MEMORY_LIMIT_BYTES`]).
+    pub fn with_size(name: &str, size: u64) -> Self {
+        let mut loader = Self::new(name);
+        loader.size = Some(size);
+        loader.builder.set_size_hint(size);
+        loader
+    }
+
+    /// Replace the memory limit (bytes).
+    pub fn set_memory_limit(&mut self, limit: u64) {
+        self.limit = limit;
+    }
+
+    /// What the whole file is projected to need, once its size is known and enough rows were
+    /// read (see the module documentation).
+    pub fn projection(&self) -> Option<MemoryProjection> {
+        let rows = self.builder.projected_rows()?;
+        let table_bytes_per_row = self.builder.bytes_per_row();
+        let total = rows as f64 * (table_bytes_per_row + ANALYSIS_BYTES_PER_ROW);
+        Some(MemoryProjection {
+            rows,
+            table_bytes_per_row,
+            total_bytes: total.ceil() as u64,
+        })
+    }
+
+    /// Feed the next chunk. Fails with [`PlumbError::TooLarge`] as soon as the projection
+    /// exceeds the limit. After an error every later call returns it again.
     pub fn push(&mut self, chunk: &[u8]) -> Result<(), PlumbError> {
+        if let Some(e) = &self.failed {
+            return Err(e.clone());
+        }
         self.bytes += chunk.len() as u64;
         self.hasher.update(chunk);
-        self.builder.push(chunk)
+        let result = self.builder.push(chunk).and_then(|()| self.guard());
+        if let Err(e) = &result {
+            self.failed = Some(e.clone());
+        }
+        result
+    }
+
+    fn guard(&self) -> Result<(), PlumbError> {
+        if self.size.is_none() {
+            return Ok(());
+        }
+        match self.projection() {
+            Some(p) if p.total_bytes > self.limit => Err(PlumbError::TooLarge {
+                rows: p.rows,
+                projected_bytes: p.total_bytes,
+                limit_bytes: self.limit,
+            }),
+            _ => Ok(()),
+        }
     }
 
     /// Bytes fed so far.
@@ -58,6 +142,9 @@ impl FileLoader {
 
     /// Finish: flush the parser and return the loaded file.
     pub fn finish(self) -> Result<LoadedFile, PlumbError> {
+        if let Some(e) = self.failed {
+            return Err(e);
+        }
         let sha256 = analysis::hex(&self.hasher.finalize());
         let table = self.builder.finish()?;
         Ok(LoadedFile {

@@ -1,6 +1,8 @@
 //! The page's side of the worker protocol ([`crate::core::protocol`]): starts the worker,
 //! queues messages until it says `ready`, decodes its answers (and the transferred sweep),
-//! and restarts it on cancel (terminate, then a fresh worker).
+//! and restarts it on cancel (terminate, then a fresh worker). If the worker dies (its `error`
+//! event: a wasm trap such as running out of memory), the page's crash handler is told in
+//! words, so the status never stays on "Parsing…".
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -20,12 +22,18 @@ pub const WORKER_URL: &str = "./plumb-worker_loader.js";
 /// What the page does with each answer: the message, and the sweep when one came with it.
 pub type Handler = Rc<dyn Fn(FromWorker, Option<Sweep>)>;
 
+/// What the page does when the worker dies (its `error` event: a wasm trap such as running
+/// out of memory, or an uncaught exception): called with the browser's words for it. The dead
+/// worker is not restarted here; the handler calls [`restart`] (not from inside this call).
+pub type CrashHandler = Rc<dyn Fn(String)>;
+
 #[derive(Default)]
 struct Client {
     worker: Option<Worker>,
     ready: bool,
     queue: Vec<JsValue>,
     handler: Option<Handler>,
+    crashed: Option<CrashHandler>,
     on_message: Option<Closure<dyn FnMut(MessageEvent)>>,
     on_error: Option<Closure<dyn FnMut(ErrorEvent)>>,
 }
@@ -34,9 +42,13 @@ thread_local! {
     static CLIENT: RefCell<Client> = RefCell::new(Client::default());
 }
 
-/// Start the worker; `handler` receives every answer.
-pub fn start(handler: Handler) {
-    CLIENT.with(|c| c.borrow_mut().handler = Some(handler));
+/// Start the worker; `handler` receives every answer, `crashed` hears if the worker dies.
+pub fn start(handler: Handler, crashed: CrashHandler) {
+    CLIENT.with(|c| {
+        let mut c = c.borrow_mut();
+        c.handler = Some(handler);
+        c.crashed = Some(crashed);
+    });
     spawn();
 }
 
@@ -103,16 +115,27 @@ fn spawn() {
             ),
         }
     });
+    let that = worker.clone();
     let on_error = Closure::<dyn FnMut(ErrorEvent)>::new(move |ev: ErrorEvent| {
         ev.prevent_default();
-        deliver(
-            FromWorker::Error {
-                id: 0,
-                which: None,
-                message: format!("The background worker failed: {}", ev.message()),
-            },
-            None,
-        );
+        let (current, crashed) = CLIENT.with(|c| {
+            let c = c.borrow();
+            (c.worker.as_ref() == Some(&that), c.crashed.clone())
+        });
+        if !current {
+            return;
+        }
+        // A trapped instance cannot be trusted with another message: ready no more.
+        CLIENT.with(|c| c.borrow_mut().ready = false);
+        let what = ev.message();
+        let what = if what.is_empty() {
+            "no reason given".to_string()
+        } else {
+            what
+        };
+        if let Some(h) = crashed {
+            h(what);
+        }
     });
     worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));

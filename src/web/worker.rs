@@ -7,7 +7,9 @@
 //! included), posting progress after every chunk; the whole file is never held as bytes or
 //! text. An `analyze` runs [`Session::analyze`] and posts the report, with the exact sweep's
 //! arrays transferred (not copied) when the page does not hold them yet. The page cancels by
-//! terminating this worker.
+//! terminating this worker. A load that would not fit the tab's memory stops with the memory
+//! guard's message ([`FileLoader::with_size`]); if the worker traps anyway, the page hears of
+//! it through the worker's `error` event.
 
 use std::cell::RefCell;
 
@@ -38,6 +40,9 @@ pub fn run() {
     let handler = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| handle(&ev));
     scope.set_onmessage(Some(handler.as_ref().unchecked_ref()));
     handler.forget();
+    // The instance's linear memory, for the benchmark (bench/browser.mjs reads its size: it
+    // never shrinks, so its size is the peak so far).
+    let _ = Reflect::set(&scope, &"__plumbWasmMemory".into(), &wasm_bindgen::memory());
     post(&FromWorker::Ready, None);
 }
 
@@ -111,12 +116,17 @@ fn handle(ev: &MessageEvent) {
         }
     };
     match message {
-        ToWorker::Load { id, which, name } => {
+        ToWorker::Load {
+            id,
+            which,
+            name,
+            memory_limit,
+        } => {
             let blob = Reflect::get(&data, &"blob".into())
                 .ok()
                 .and_then(|b| b.dyn_into::<Blob>().ok());
             let result = match blob {
-                Some(blob) => read(id, &blob, &name),
+                Some(blob) => read(id, &blob, &name, memory_limit),
                 None => Err(format!("{name}: no file was given to read")),
             };
             let answer = match result {
@@ -161,12 +171,17 @@ fn progress(id: u64, phase: WorkPhase, bytes_read: u64, bytes_total: u64, rows: 
     );
 }
 
-/// Read `blob` slice by slice into a [`FileLoader`]; errors are words naming the file.
-fn read(id: u64, blob: &Blob, name: &str) -> Result<LoadedFile, String> {
+/// Read `blob` slice by slice into a [`FileLoader`] that knows the file's size (so columns are
+/// sized once and the memory guard projects the need from the first slice on); errors are
+/// words naming the file.
+fn read(id: u64, blob: &Blob, name: &str, limit: Option<u64>) -> Result<LoadedFile, String> {
     let fail = |e: JsValue| format!("the browser could not read {name}: {}", super::js_error(&e));
     let reader = FileReaderSync::new().map_err(fail)?;
     let total = blob.size();
-    let mut loader = FileLoader::new(name);
+    let mut loader = FileLoader::with_size(name, total as u64);
+    if let Some(limit) = limit {
+        loader.set_memory_limit(limit);
+    }
     let mut offset = 0.0;
     progress(id, WorkPhase::Reading, 0, total as u64, 0);
     while offset < total {

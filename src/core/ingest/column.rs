@@ -8,9 +8,23 @@
 //!   treated as missing);
 //! * otherwise non-numeric text.
 //!
-//! Each column keeps `numeric` (NaN where missing or non-numeric), a missing-cell bitmap, a
-//! dictionary encoding of the trimmed text while it has at most [`DICTIONARY_CAP`] distinct
-//! values, and ISO 8601 timestamps while every non-missing cell is one.
+//! Each column keeps only what its cells need (issue #9: 10 million rows must fit a browser
+//! tab's wasm32 memory):
+//! * `numeric`, 8 bytes a row (NaN where missing or non-numeric), only once some cell is a
+//!   number — a column of text holds no numbers at all ([`Column::numeric`] is then empty);
+//! * a missing-cell bitmap, one bit a row;
+//! * a dictionary of the trimmed texts while there are at most [`DICTIONARY_CAP`] distinct
+//!   values, with 16-bit codes (2 bytes a row);
+//! * ISO 8601 timestamps (8 bytes a row) while every non-missing cell is one;
+//! * 64-bit text hashes (8 bytes a row) only for a column of text whose dictionary was dropped
+//!   for high cardinality (identifiers), the one case where the text is otherwise lost.
+//!
+//! Scores and features stay `f64`: reports are bit-compared with scikit-learn, and a score
+//! rounded to `f32` can land in a different calibration bin or threshold cell.
+//!
+//! When the number of rows is known in advance ([`ColumnBuilder::reserve_rows`], from the file
+//! size and the rows of the first chunk), the vectors are allocated once at that size instead
+//! of doubling (which would leave up to half of each vector unused at the end).
 
 use super::timestamp::parse_iso8601;
 use serde::{Deserialize, Serialize};
@@ -21,7 +35,10 @@ use std::hash::{BuildHasherDefault, Hasher};
 pub const DICTIONARY_CAP: usize = 4096;
 
 /// Code of a missing cell in [`Dictionary::codes`].
-pub const MISSING_CODE: u32 = u32::MAX;
+pub const MISSING_CODE: u16 = u16::MAX;
+
+// Every dictionary code fits 16 bits, with `MISSING_CODE` left over.
+const _: () = assert!(DICTIONARY_CAP < MISSING_CODE as usize);
 
 /// Line numbers of non-numeric cells kept per column, for messages.
 const NON_NUMERIC_EXAMPLES: usize = 5;
@@ -49,7 +66,7 @@ pub enum ColumnKind {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Dictionary {
     /// Per row: index into `values`, or [`MISSING_CODE`] for a missing cell.
-    pub codes: Vec<u32>,
+    pub codes: Vec<u16>,
     /// Distinct non-missing texts, in order of first appearance (invalid UTF-8 replaced by �).
     pub values: Vec<String>,
 }
@@ -75,6 +92,31 @@ impl Bits {
     fn get(&self, i: usize) -> bool {
         i < self.len && (self.words[i / 64] >> (i % 64)) & 1 == 1
     }
+
+    fn reserve_to(&mut self, rows: usize) {
+        reserve_to(&mut self.words, rows.div_ceil(64));
+    }
+
+    fn heap_bytes(&self) -> usize {
+        vec_bytes(&self.words)
+    }
+}
+
+/// Grow `v`'s capacity to `total` elements at once (not by doubling), if it is smaller.
+fn reserve_to<T>(v: &mut Vec<T>, total: usize) {
+    if v.capacity() < total {
+        v.reserve_exact(total - v.len());
+    }
+}
+
+/// Heap bytes a vector holds (its capacity).
+fn vec_bytes<T>(v: &Vec<T>) -> usize {
+    v.capacity() * std::mem::size_of::<T>()
+}
+
+/// Heap bytes a vector of strings holds, the strings included.
+fn strings_bytes(v: &Vec<String>) -> usize {
+    vec_bytes(v) + v.iter().map(String::capacity).sum::<usize>()
 }
 
 /// One column of a [`super::Table`]. Equality compares numbers bit for bit, so NaN cells
@@ -83,6 +125,7 @@ impl Bits {
 pub struct Column {
     /// The column's name (from the header, made unique).
     pub name: String,
+    len: usize,
     numeric: Vec<f64>,
     missing: Bits,
     missing_count: u64,
@@ -100,6 +143,7 @@ impl PartialEq for Column {
             a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.to_bits() == y.to_bits())
         };
         self.name == other.name
+            && self.len == other.len
             && same(&self.numeric, &other.numeric)
             && self.missing == other.missing
             && self.missing_count == other.missing_count
@@ -118,17 +162,39 @@ impl PartialEq for Column {
 impl Column {
     /// Number of rows.
     pub fn len(&self) -> usize {
-        self.numeric.len()
+        self.len
     }
 
     /// Whether the column has no rows.
     pub fn is_empty(&self) -> bool {
-        self.numeric.is_empty()
+        self.len == 0
     }
 
-    /// Per row: the number, or NaN where the cell is missing or not a number.
+    /// Per row: the number, or NaN where the cell is missing or not a number. **Empty** when
+    /// no cell of the column is a number (a column of text keeps no numbers): index with
+    /// `.get(row)`, or use [`Column::number`].
     pub fn numeric(&self) -> &[f64] {
         &self.numeric
+    }
+
+    /// The number in `row`, or NaN where the cell is missing, not a number, or out of range.
+    pub fn number(&self, row: usize) -> f64 {
+        self.numeric.get(row).copied().unwrap_or(f64::NAN)
+    }
+
+    /// Heap bytes the column holds (its vectors' capacities, dictionary texts included).
+    pub fn heap_bytes(&self) -> usize {
+        self.name.capacity()
+            + vec_bytes(&self.numeric)
+            + self.missing.heap_bytes()
+            + vec_bytes(&self.non_numeric_lines)
+            + self
+                .dictionary
+                .as_ref()
+                .map_or(0, |d| vec_bytes(&d.codes) + strings_bytes(&d.values))
+            + self.timestamps.as_ref().map_or(0, vec_bytes)
+            + self.hashes.as_ref().map_or(0, vec_bytes)
+            + strings_bytes(&self.examples)
     }
 
     /// The trimmed text of `row`, if the column kept its dictionary and the cell is not missing.
@@ -177,8 +243,9 @@ impl Column {
     }
 
     /// Per row: a 64-bit hash of the text ([`text_hash`]; 0 where missing), kept when no
-    /// non-missing cell is a number — for duplicate checks of text ids whose dictionary was
-    /// dropped for high cardinality.
+    /// non-missing cell is a number and the dictionary was dropped for high cardinality — for
+    /// duplicate checks of text ids. (While the dictionary is kept, hash [`Column::text`]; a
+    /// timestamp column identifies rows by [`instant_hash`] of [`Column::timestamps`].)
     pub fn text_hashes(&self) -> Option<&[u64]> {
         self.hashes.as_deref()
     }
@@ -321,10 +388,13 @@ type FxBuild = BuildHasherDefault<FxHasher>;
 /// Dictionary under construction. Texts of up to 16 bytes are keyed by value (no pointer
 /// chasing or `memcmp` on lookup); longer ones by their bytes.
 struct DictBuilder {
-    short: HashMap<(u128, u8), u32, FxBuild>,
-    long: HashMap<Box<[u8]>, u32, FxBuild>,
-    codes: Vec<u32>,
+    short: HashMap<(u128, u8), u16, FxBuild>,
+    long: HashMap<Box<[u8]>, u16, FxBuild>,
+    codes: Vec<u16>,
     values: Vec<String>,
+    /// [`text_hash`] of each value's raw bytes (before any UTF-8 replacement), so the per-row
+    /// hashes can be rebuilt exactly if the dictionary is dropped.
+    value_hashes: Vec<u64>,
 }
 
 /// The key of a text of at most 16 bytes.
@@ -355,14 +425,14 @@ fn load_le(b: &[u8]) -> u64 {
 }
 
 impl DictBuilder {
-    fn get(&self, t: &[u8]) -> Option<u32> {
+    fn get(&self, t: &[u8]) -> Option<u16> {
         match short_key(t) {
             Some(k) => self.short.get(&k).copied(),
             None => self.long.get(t).copied(),
         }
     }
 
-    fn insert(&mut self, t: &[u8], code: u32) {
+    fn insert(&mut self, t: &[u8], code: u16) {
         match short_key(t) {
             Some(k) => self.short.insert(k, code),
             None => self.long.insert(t.into(), code),
@@ -373,6 +443,10 @@ impl DictBuilder {
 /// Builds a [`Column`] one cell at a time.
 pub(crate) struct ColumnBuilder {
     name: String,
+    rows: usize,
+    /// Rows the vectors are sized for (0: grow as needed).
+    planned: usize,
+    /// Empty until the first number (then NaN-filled up to it).
     numeric: Vec<f64>,
     missing: Bits,
     missing_count: u64,
@@ -380,7 +454,13 @@ pub(crate) struct ColumnBuilder {
     non_numeric_lines: Vec<u64>,
     dictionary: Option<DictBuilder>,
     timestamps: Option<Vec<f64>>,
+    /// Whether no non-missing cell has been a number (text hashes may still be needed).
+    text_only: bool,
+    /// Per-row text hashes, from the moment a text-only column drops its dictionary.
     hashes: Option<Vec<u64>>,
+    /// The dictionary was dropped while every cell was a timestamp: hashes are made (from the
+    /// instants) only if a later cell is not one.
+    hash_deferred: bool,
     examples: Vec<String>,
     /// Set when some text was not valid UTF-8: the line of the first such cell.
     pub invalid_utf8_line: Option<u64>,
@@ -391,6 +471,8 @@ impl ColumnBuilder {
     pub fn new(name: String) -> Self {
         Self {
             name,
+            rows: 0,
+            planned: 0,
             numeric: Vec::new(),
             missing: Bits::default(),
             missing_count: 0,
@@ -401,9 +483,12 @@ impl ColumnBuilder {
                 long: HashMap::default(),
                 codes: Vec::new(),
                 values: Vec::new(),
+                value_hashes: Vec::new(),
             }),
             timestamps: Some(Vec::new()),
-            hashes: Some(Vec::new()),
+            text_only: true,
+            hashes: None,
+            hash_deferred: false,
             examples: Vec::new(),
             invalid_utf8_line: None,
         }
@@ -414,6 +499,44 @@ impl ColumnBuilder {
         &self.name
     }
 
+    /// Size the per-row vectors for `rows` rows in all (a projection; more rows still fit, by
+    /// growing). Vectors the column does not need (any more) are not allocated.
+    pub fn reserve_rows(&mut self, rows: usize) {
+        self.planned = rows;
+        self.missing.reserve_to(rows);
+        if !self.numeric.is_empty() {
+            reserve_to(&mut self.numeric, rows);
+        }
+        if let Some(d) = &mut self.dictionary {
+            reserve_to(&mut d.codes, rows);
+        }
+        if let Some(ts) = &mut self.timestamps {
+            reserve_to(ts, rows);
+        }
+        if let Some(h) = &mut self.hashes {
+            reserve_to(h, rows);
+        }
+    }
+
+    /// Bytes a row adds to this column as it stands (its live per-row vectors), for memory
+    /// projections.
+    pub fn bytes_per_row(&self) -> f64 {
+        let mut b = 0.125;
+        if !self.numeric.is_empty() {
+            b += 8.0;
+        }
+        if self.dictionary.is_some() {
+            b += 2.0;
+        }
+        if self.timestamps.is_some() {
+            b += 8.0;
+        }
+        if self.hashes.is_some() {
+            b += 8.0;
+        }
+        b
+    }
+
     fn text_of(&mut self, t: &[u8], line: u64) -> String {
         let text = String::from_utf8_lossy(t);
         if matches!(text, std::borrow::Cow::Owned(_)) && self.invalid_utf8_line.is_none() {
@@ -422,11 +545,26 @@ impl ColumnBuilder {
         text.into_owned()
     }
 
+    /// The first number of the column: from now on it keeps numbers (NaN for earlier rows).
+    /// `row` is the index of the row with that first number.
+    fn start_numbers(&mut self, row: usize) {
+        let mut v = Vec::with_capacity(self.planned.max(row + 1));
+        v.resize(row, f64::NAN);
+        self.numeric = v;
+        self.text_only = false;
+        self.hashes = None;
+        self.hash_deferred = false;
+    }
+
     /// Add the raw cell of the next row, which starts on editor line `line`.
     pub fn push(&mut self, cell: &[u8], line: u64) {
         let t = cell.trim_ascii();
+        let row = self.rows;
+        self.rows += 1;
         if is_missing_marker(t) {
-            self.numeric.push(f64::NAN);
+            if !self.numeric.is_empty() {
+                self.numeric.push(f64::NAN);
+            }
             self.missing.push(true);
             self.missing_count += 1;
             if let Some(d) = &mut self.dictionary {
@@ -443,14 +581,18 @@ impl ColumnBuilder {
         self.missing.push(false);
         match parse_number(t) {
             Some(v) => {
+                if self.numeric.is_empty() {
+                    self.start_numbers(row);
+                }
                 self.numeric.push(v);
-                self.hashes = None;
             }
             None => {
+                if !self.numeric.is_empty() {
+                    self.numeric.push(f64::NAN);
+                }
                 if let Some(h) = &mut self.hashes {
                     h.push(text_hash(t));
                 }
-                self.numeric.push(f64::NAN);
                 self.non_numeric_count += 1;
                 if self.non_numeric_lines.len() < NON_NUMERIC_EXAMPLES {
                     self.non_numeric_lines.push(line);
@@ -460,7 +602,7 @@ impl ColumnBuilder {
         if let Some(ts) = &mut self.timestamps {
             match parse_iso8601(t) {
                 Some(secs) => ts.push(secs),
-                None => self.timestamps = None,
+                None => self.drop_timestamps(t),
             }
         }
         let mut new_value = self.examples.len() < EXAMPLES;
@@ -471,7 +613,7 @@ impl ColumnBuilder {
                     new_value = false;
                 }
                 None if d.values.len() < DICTIONARY_CAP => {
-                    let code = d.values.len() as u32;
+                    let code = d.values.len() as u16;
                     d.insert(t, code);
                     d.codes.push(code);
                     let text = String::from_utf8_lossy(t);
@@ -481,8 +623,9 @@ impl ColumnBuilder {
                         self.invalid_utf8_line = Some(line);
                     }
                     d.values.push(text.into_owned());
+                    d.value_hashes.push(text_hash(t));
                 }
-                None => self.dictionary = None,
+                None => self.drop_dictionary(t),
             }
         }
         if new_value && self.examples.len() < EXAMPLES {
@@ -493,25 +636,95 @@ impl ColumnBuilder {
         }
     }
 
-    /// The finished column.
+    /// Too many distinct values: forget the texts. A column of text keeps their hashes from
+    /// here on, rebuilt for the earlier rows from the dictionary (`t` is the current cell,
+    /// whose code was not pushed).
+    fn drop_dictionary(&mut self, t: &[u8]) {
+        let Some(d) = self.dictionary.take() else {
+            return;
+        };
+        if !self.text_only {
+            return;
+        }
+        if self.timestamps.is_some() {
+            // Timestamps identify their rows by instant; hashes only if they stop being ones.
+            self.hash_deferred = true;
+            return;
+        }
+        let mut h = Vec::with_capacity(self.planned.max(self.rows));
+        h.extend(d.codes.iter().map(|&c| match c {
+            MISSING_CODE => 0,
+            c => d.value_hashes.get(usize::from(c)).copied().unwrap_or(0),
+        }));
+        drop(d);
+        h.push(text_hash(t));
+        self.hashes = Some(h);
+    }
+
+    /// A cell that is not a timestamp (`t`, not yet pushed anywhere but `numeric`). A text
+    /// column whose hashes were deferred gets them now: the earlier rows by instant
+    /// ([`instant_hash`]), this one by its text.
+    fn drop_timestamps(&mut self, t: &[u8]) {
+        let Some(ts) = self.timestamps.take() else {
+            return;
+        };
+        if !self.hash_deferred {
+            return;
+        }
+        self.hash_deferred = false;
+        if !self.text_only {
+            return;
+        }
+        let mut h = Vec::with_capacity(self.planned.max(self.rows));
+        h.extend(ts.iter().map(|&secs| instant_hash(secs)));
+        drop(ts);
+        // The cell's hash was not pushed (hashes were off when the text branch ran).
+        h.push(text_hash(t));
+        self.hashes = Some(h);
+    }
+
+    /// The finished column (vectors trimmed to their length).
     pub fn finish(self) -> Column {
-        let dictionary = self.dictionary.map(|d| Dictionary {
-            codes: d.codes,
-            values: d.values,
+        let dictionary = self.dictionary.map(|mut d| {
+            d.codes.shrink_to_fit();
+            Dictionary {
+                codes: d.codes,
+                values: d.values,
+            }
         });
+        let mut numeric = self.numeric;
+        numeric.shrink_to_fit();
+        let mut missing = self.missing;
+        missing.words.shrink_to_fit();
+        let shrink = |v: Option<Vec<_>>| {
+            v.map(|mut v| {
+                v.shrink_to_fit();
+                v
+            })
+        };
         Column {
             name: self.name,
-            numeric: self.numeric,
-            missing: self.missing,
+            len: self.rows,
+            numeric,
+            missing,
             missing_count: self.missing_count,
             non_numeric_count: self.non_numeric_count,
             non_numeric_lines: self.non_numeric_lines,
             dictionary,
-            timestamps: self.timestamps,
-            hashes: self.hashes,
+            timestamps: shrink(self.timestamps),
+            hashes: self.hashes.map(|mut v| {
+                v.shrink_to_fit();
+                v
+            }),
             examples: self.examples,
         }
     }
+}
+
+/// The identity of a timestamp cell by its instant (`secs` since the epoch): its bits, odd
+/// so never 0 (0 is missing). Used for timestamp columns, which keep no text hashes.
+pub fn instant_hash(secs: f64) -> u64 {
+    if secs.is_nan() { 0 } else { secs.to_bits() | 1 }
 }
 
 /// FNV-1a 64-bit hash of a cell's bytes: identity of text values (ids) without keeping the
@@ -654,6 +867,80 @@ mod tests {
         let c = column(&refs);
         assert_eq!(c.distinct_count(), Some(DICTIONARY_CAP));
         assert_eq!(c.text(DICTIONARY_CAP - 1), Some("v4095"));
+    }
+
+    #[test]
+    fn text_columns_keep_no_numbers_and_hashes_only_without_a_dictionary() {
+        let small = column(&["web", "", "app", "web"]);
+        assert!(small.numeric().is_empty());
+        assert!(small.number(0).is_nan() && small.number(9).is_nan());
+        assert_eq!(small.len(), 4);
+        assert!(small.text_hashes().is_none());
+        assert_eq!(
+            small.dictionary().map(|d| d.codes.clone()),
+            Some(vec![0, MISSING_CODE, 1, 0])
+        );
+        // Past the cap: hashes of every row's text, the earlier rows rebuilt exactly.
+        let mut cells: Vec<String> = (0..=DICTIONARY_CAP).map(|i| format!("id{i}")).collect();
+        cells.insert(3, "NA".into());
+        cells.push("id7".into());
+        let refs: Vec<&str> = cells.iter().map(String::as_str).collect();
+        let ids = column(&refs);
+        let want: Vec<u64> = refs
+            .iter()
+            .map(|c| {
+                if *c == "NA" {
+                    0
+                } else {
+                    text_hash(c.as_bytes())
+                }
+            })
+            .collect();
+        assert_eq!(ids.text_hashes(), Some(want.as_slice()));
+        assert!(ids.numeric().is_empty());
+        // A number late in a text column: NaN for the rows before it, no hashes.
+        let late = column(&["a", "b", "2.5"]);
+        assert_eq!(late.numeric().len(), 3);
+        assert!(late.numeric()[0].is_nan() && late.numeric()[1].is_nan());
+        assert_eq!(late.number(2), 2.5);
+        assert!(late.text_hashes().is_none());
+    }
+
+    #[test]
+    fn timestamp_columns_hash_by_instant_only_when_they_stop_being_timestamps() {
+        let mut cells: Vec<String> = (0..=DICTIONARY_CAP)
+            .map(|i| format!("2026-01-01T00:00:{:02}.{:03}Z", i / 1000, i % 1000))
+            .collect();
+        let refs: Vec<&str> = cells.iter().map(String::as_str).collect();
+        let ts = column(&refs);
+        assert_eq!(ts.kind(), ColumnKind::Timestamp);
+        assert!(ts.text_hashes().is_none() && ts.numeric().is_empty());
+        cells.push("later".into());
+        let refs: Vec<&str> = cells.iter().map(String::as_str).collect();
+        let mixed = column(&refs);
+        assert!(mixed.timestamps().is_none());
+        let h = mixed.text_hashes().unwrap();
+        assert_eq!(h.len(), refs.len());
+        assert_eq!(
+            h[5],
+            instant_hash(parse_iso8601(refs[5].as_bytes()).unwrap())
+        );
+        assert_eq!(h[refs.len() - 1], text_hash(b"later"));
+    }
+
+    #[test]
+    fn reserved_columns_equal_grown_ones_and_hold_no_slack() {
+        let cells = ["0.5", "x", "", "0.25", "NA", "1e3"];
+        let mut b = ColumnBuilder::new("c".into());
+        b.reserve_rows(100);
+        for (i, c) in cells.iter().enumerate() {
+            b.push(c.as_bytes(), i as u64 + 2);
+        }
+        let reserved = b.finish();
+        assert_eq!(reserved, column(&cells));
+        // After `finish` the per-row vectors are trimmed to 6 rows.
+        assert_eq!(reserved.numeric().len(), 6);
+        assert!(reserved.heap_bytes() < 1024, "{}", reserved.heap_bytes());
     }
 
     #[test]

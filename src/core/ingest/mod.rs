@@ -20,8 +20,8 @@ mod sniff;
 mod timestamp;
 
 pub use column::{
-    Column, ColumnKind, DICTIONARY_CAP, Dictionary, MISSING_CODE, is_missing_marker, parse_number,
-    text_hash,
+    Column, ColumnKind, DICTIONARY_CAP, Dictionary, MISSING_CODE, instant_hash, is_missing_marker,
+    parse_number, text_hash,
 };
 pub use timestamp::{days_from_civil, parse_iso8601};
 
@@ -70,6 +70,13 @@ impl Table {
             Some((r, line)) => line + (row - r) as u64,
             None => self.header_line + 1 + row as u64,
         }
+    }
+
+    /// Heap bytes the table holds: its columns (see [`Column::heap_bytes`]) and line index.
+    pub fn heap_bytes(&self) -> usize {
+        self.columns.iter().map(Column::heap_bytes).sum::<usize>()
+            + self.line_breaks.capacity() * std::mem::size_of::<(usize, u64)>()
+            + self.ragged_lines.capacity() * 8
     }
 
     /// The column called `name`.
@@ -165,6 +172,20 @@ impl Accumulator {
         }
         self.n_rows += 1;
         Ok(())
+    }
+}
+
+impl Accumulator {
+    /// Size every column for `rows` rows in all.
+    fn reserve_rows(&mut self, rows: usize) {
+        for c in &mut self.columns {
+            c.reserve_rows(rows);
+        }
+    }
+
+    /// Bytes a row adds to the table as its columns stand.
+    fn bytes_per_row(&self) -> f64 {
+        self.columns.iter().map(ColumnBuilder::bytes_per_row).sum()
     }
 }
 
@@ -331,7 +352,20 @@ pub struct TableBuilder {
     stage: Stage,
     text: TextStage,
     failed: Option<PlumbError>,
+    /// Bytes pushed so far (compressed bytes for gzip).
+    input_bytes: u64,
+    /// The whole input's size, when known: lets the columns be sized once.
+    size_hint: Option<u64>,
+    /// Rows the columns are sized for.
+    reserved: usize,
 }
+
+/// Rows parsed before the row count is projected from the file size (fewer give a noisy
+/// bytes-per-row figure).
+const PLAN_MIN_ROWS: u64 = 256;
+
+/// Head room over the projected row count when sizing columns (rows vary in length).
+const PLAN_MARGIN: f64 = 1.05;
 
 impl Default for TableBuilder {
     fn default() -> Self {
@@ -346,6 +380,48 @@ impl TableBuilder {
             stage: Stage::Undecided(Vec::new()),
             text: TextStage::new(),
             failed: None,
+            input_bytes: 0,
+            size_hint: None,
+            reserved: 0,
+        }
+    }
+
+    /// The whole input's size in bytes (as pushed: compressed for gzip). With it, the row
+    /// count is projected from the first rows and the columns are allocated once at that size
+    /// (plus [`PLAN_MARGIN`]) rather than grown by doubling; the result is the same.
+    pub fn set_size_hint(&mut self, total_bytes: u64) {
+        self.size_hint = Some(total_bytes);
+    }
+
+    /// Rows the whole input is projected to hold: the rows so far scaled by the input's size
+    /// over the bytes pushed so far. `None` without a size hint or before a few hundred rows
+    /// (or all the input) were seen.
+    pub fn projected_rows(&self) -> Option<u64> {
+        let total = self.size_hint?;
+        let rows = self.rows();
+        if self.input_bytes == 0 || (rows < PLAN_MIN_ROWS && self.input_bytes < total) {
+            return None;
+        }
+        let scaled = rows as f64 * total as f64 / self.input_bytes as f64;
+        Some(scaled.ceil().max(rows as f64) as u64)
+    }
+
+    /// Bytes a row adds to the table as its columns stand (per-row vectors only: numbers,
+    /// codes, timestamps, hashes, the missing bit).
+    pub fn bytes_per_row(&self) -> f64 {
+        self.text.acc.bytes_per_row()
+    }
+
+    /// Size the columns for the projected row count, once it is known or has grown.
+    fn plan(&mut self) {
+        let Some(projected) = self.projected_rows() else {
+            return;
+        };
+        let projected = usize::try_from(projected).unwrap_or(usize::MAX);
+        if projected > self.reserved {
+            let rows = (projected as f64 * PLAN_MARGIN) as usize + 1024;
+            self.text.acc.reserve_rows(rows);
+            self.reserved = rows;
         }
     }
 
@@ -354,9 +430,11 @@ impl TableBuilder {
         if let Some(e) = &self.failed {
             return Err(e.clone());
         }
+        self.input_bytes += chunk.len() as u64;
         let result = self.push_inner(chunk);
-        if let Err(e) = &result {
-            self.failed = Some(e.clone());
+        match &result {
+            Err(e) => self.failed = Some(e.clone()),
+            Ok(()) => self.plan(),
         }
         result
     }
