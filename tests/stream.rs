@@ -7,10 +7,11 @@
 //! `analysis::analyze`, and its sweep a direct `analysis::window_sweep`.
 
 use plumb::core::analysis::{self, LoadedFile};
+use plumb::core::error::PlumbError;
 use plumb::core::metrics::threshold::Sweep;
 use plumb::core::protocol::{self, FromWorker, Session, ToWorker, Which};
 use plumb::core::report::{ColumnMapping, Settings, WindowSpec};
-use plumb::core::stream::{FileLoader, FileSummary};
+use plumb::core::stream::{self, FileLoader, FileSummary};
 
 fn fixture(path: &str) -> Vec<u8> {
     let full = format!("{}/tests/fixtures/{path}", env!("CARGO_MANIFEST_DIR"));
@@ -332,4 +333,101 @@ fn a_sweep_survives_its_transfer_form_and_broken_parts_are_refused() {
         Sweep::from_parts(vec![], vec![], vec![], 0, 0).is_none(),
         "empty"
     );
+}
+
+/// A log of `n` rows: score, label, a categorical segment and a text id.
+fn sized_log(n: usize) -> Vec<u8> {
+    let mut s = String::from("id,score,label,segment\n");
+    for i in 0..n {
+        let score = (i * 7919 % 1000) as f64 / 1000.0;
+        s.push_str(&format!(
+            "row-{i},{score:.3},{},{}\n",
+            (i * 31 % 7 < 3) as u8,
+            ["web", "app", "api"][i % 3]
+        ));
+    }
+    s.into_bytes()
+}
+
+#[test]
+fn a_sized_loader_equals_the_plain_one_wherever_the_chunks_fall() {
+    let bytes = sized_log(20_000);
+    let whole = analysis::load_file("s.csv", &bytes).unwrap();
+    for chunk in [997, 65_536, 1 << 22] {
+        let mut loader = FileLoader::with_size("s.csv", bytes.len() as u64);
+        for piece in bytes.chunks(chunk) {
+            loader.push(piece).unwrap();
+        }
+        assert_eq!(loader.finish().unwrap(), whole, "{chunk}-byte chunks");
+    }
+    // The same with a size hint that is far off (a wrong size only costs memory).
+    let mut loader = FileLoader::with_size("s.csv", 100);
+    loader.set_memory_limit(u64::MAX);
+    loader.push(&bytes).unwrap();
+    assert_eq!(loader.finish().unwrap(), whole);
+}
+
+#[test]
+fn the_memory_guard_projects_from_the_first_chunk_and_names_the_limit() {
+    let bytes = sized_log(20_000);
+    let size = bytes.len() as u64;
+    let mut loader = FileLoader::with_size("big.csv", size);
+    // The first 64 kB: the projection is there, and close to the true row count.
+    loader.push(&bytes[..65_536]).unwrap();
+    let p = loader.projection().unwrap();
+    assert!(
+        (p.rows as f64 - 20_000.0).abs() < 20_000.0 * 0.05,
+        "{} rows projected",
+        p.rows
+    );
+    // Per row: score and label f64 (16 bytes), label and segment codes (2 + 2), the id's
+    // text hash (8; its dictionary is dropped past 4096 ids — not yet at 64 kB, so its
+    // 2-byte codes count instead), four missing bits.
+    assert!(
+        (20.0..=28.5).contains(&p.table_bytes_per_row),
+        "{} table bytes/row",
+        p.table_bytes_per_row
+    );
+    let need = p.rows as f64 * (p.table_bytes_per_row + stream::ANALYSIS_BYTES_PER_ROW);
+    assert_eq!(p.total_bytes, need.ceil() as u64);
+
+    // Below the need: refused after the first chunk, in words naming the need and the limit.
+    let limit = p.total_bytes / 2;
+    let mut loader = FileLoader::with_size("big.csv", size);
+    loader.set_memory_limit(limit);
+    let e = loader.push(&bytes[..65_536]).unwrap_err();
+    match &e {
+        PlumbError::TooLarge {
+            rows,
+            projected_bytes,
+            limit_bytes,
+        } => {
+            assert_eq!(*limit_bytes, limit);
+            assert!(*projected_bytes > limit);
+            assert!((*rows as f64 - 20_000.0).abs() < 1_000.0);
+        }
+        other => panic!("{other:?}"),
+    }
+    let text = e.to_string();
+    assert!(text.contains("too large"), "{text}");
+    assert!(text.contains("Summary input"), "{text}");
+    assert!(
+        text.contains(&format!("{:.1} MB", limit as f64 / 1e6)),
+        "{text}"
+    );
+    // Every later push (and finish) repeats it.
+    assert_eq!(loader.push(b"x").unwrap_err(), e);
+    assert_eq!(loader.finish().unwrap_err(), e);
+
+    // Above the need: the whole file loads; the default limit (3 GiB) is far above.
+    let mut loader = FileLoader::with_size("big.csv", size);
+    loader.set_memory_limit(p.total_bytes * 2);
+    loader.push(&bytes).unwrap();
+    assert_eq!(loader.finish().unwrap().rows, 20_000);
+    assert_eq!(stream::MEMORY_LIMIT_BYTES, 3 << 30);
+    // Without a size there is no projection and no guard.
+    let mut loader = FileLoader::new("big.csv");
+    loader.set_memory_limit(1);
+    loader.push(&bytes).unwrap();
+    assert!(loader.projection().is_none());
 }

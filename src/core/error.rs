@@ -140,9 +140,13 @@ impl PlumbError {
     }
 }
 
-/// Bytes in GiB, one decimal (`3.0 GiB`).
+/// Bytes in GiB from 1 GiB up (`3.0 GiB`), in MB below (`12.5 MB`), one decimal.
 fn gib(bytes: u64) -> String {
-    format!("{:.1} GiB", bytes as f64 / (1u64 << 30) as f64)
+    if bytes >= 1 << 30 {
+        format!("{:.1} GiB", bytes as f64 / (1u64 << 30) as f64)
+    } else {
+        format!("{:.1} MB", bytes as f64 / 1e6)
+    }
 }
 
 /// `a, b and c` for a short list of names.
