@@ -213,6 +213,15 @@ function pageProbe() {
   };
 }
 
+/** Linear memory of the page's workers' wasm instances (the worker exposes its Memory as
+ * `self.__plumbWasmMemory`; it never shrinks, so its size is the worker's peak so far). */
+async function workerWasmBytes(page) {
+  const sizes = await Promise.all(page.workers().map((w) => w
+    .evaluate(() => self.__plumbWasmMemory?.buffer?.byteLength ?? 0)
+    .catch(() => 0)));
+  return sizes.reduce((a, b) => a + b, 0);
+}
+
 async function oneRun(server, opts) {
   const browser = await launch();
   const errors = [];
@@ -264,6 +273,7 @@ async function oneRun(server, opts) {
     const used = await sampler.stop();
     run.peak_renderer_rss_bytes = used.peakRss;
     run.renderer_cpu_s = used.cpuS;
+    run.worker_wasm_memory_bytes = await workerWasmBytes(page).catch(() => null);
     if (outcome !== 'ready') {
       run.wasm_memory_bytes = await page.evaluate(() => window.__bench.wasmBytes()).catch(() => null);
       run.error = outcome === 'error'
@@ -293,6 +303,7 @@ async function oneRun(server, opts) {
     if (crashed) run.drag = { ok: false, error: crashed };
     // Memory again after the drag (the drag must not grow it much).
     run.wasm_memory_bytes_after_drag = await page.evaluate(() => window.__bench.wasmBytes()).catch(() => null);
+    run.worker_wasm_memory_bytes = Math.max(run.worker_wasm_memory_bytes ?? 0, await workerWasmBytes(page).catch(() => 0));
     run.page_errors = errors.slice(0, 5);
     run.ok = true;
     return run;
@@ -375,11 +386,12 @@ async function main() {
     for (let r = 0; r < opts.reps; r += 1) {
       const run = await oneRun(server, opts);
       const line = run.ok
-        ? `load ${run.load_s?.toFixed(3)} s, wasm ${(run.wasm_memory_bytes / 2 ** 20).toFixed(0)} MiB, `
+        ? `load ${run.load_s?.toFixed(3)} s, wasm ${(run.wasm_memory_bytes / 2 ** 20).toFixed(0)} MiB `
+          + `(worker ${((run.worker_wasm_memory_bytes ?? 0) / 2 ** 20).toFixed(0)} MiB), `
           + `renderer RSS ${(run.peak_renderer_rss_bytes / 2 ** 20).toFixed(0)} MiB, drag update p95 `
           + `${run.drag?.update_ms?.p95?.toFixed(2)} ms, frame p95 ${run.drag?.frame_interval_ms?.p95?.toFixed(1)} ms`
           + (run.drag?.ok ? '' : ` (drag failed: ${run.drag?.error})`)
-        : `FAILED: ${run.error}`;
+        : `FAILED: ${run.error} (worker wasm ${((run.worker_wasm_memory_bytes ?? 0) / 2 ** 20).toFixed(0)} MiB)`;
       process.stderr.write(`plumb ${opts.rows} rows, run ${r + 1}/${opts.reps}: ${line}\n`);
       runs.push(run);
       if (!run.ok) break; // a size that failed once is not retried
@@ -402,6 +414,9 @@ async function main() {
     // Failed runs count too: the linear memory a load had reached when it failed.
     peak_wasm_memory_bytes: runs.some((r) => r.wasm_memory_bytes)
       ? Math.max(...runs.map((r) => r.wasm_memory_bytes_after_drag ?? r.wasm_memory_bytes ?? 0)) : null,
+    // The worker's instance, where the rows and statistics live since the worker moved in.
+    peak_worker_wasm_memory_bytes: runs.some((r) => r.worker_wasm_memory_bytes)
+      ? Math.max(...runs.map((r) => r.worker_wasm_memory_bytes ?? 0)) : null,
     peak_renderer_rss_bytes: runs.length ? Math.max(...runs.map((r) => r.peak_renderer_rss_bytes ?? 0)) : null,
     // Every pointermove and every frame of every run, pooled.
     drag: drags.length ? {

@@ -60,7 +60,7 @@ enum Retry {
     /// Read this blob as the `which` file.
     Load(Which, Blob, String),
     /// Ask for this analysis again.
-    Analyze(AnalyzeParams),
+    Analyze(Box<AnalyzeParams>),
 }
 
 /// The worker died (see [`client::CrashHandler`]): the words shown, and whether Retry is
@@ -401,7 +401,7 @@ fn on_crash(state: AppState, crash: WorkerCrash, what: String) {
     let blob_of = |id: u64| BLOBS.with(|b| b.borrow().get(&id).cloned());
     let retry = match (loading, latest) {
         (Some((id, which)), _) => blob_of(id).map(|(b, n)| Retry::Load(which, b, n)),
-        (None, Some((_, params))) if has_snapshot => Some(Retry::Analyze(params)),
+        (None, Some((_, params))) if has_snapshot => Some(Retry::Analyze(Box::new(params))),
         // The first analysis of a file: read the file again (which analyses it).
         (None, Some((_, params))) => {
             blob_of(params.reference).map(|(b, n)| Retry::Load(Which::Reference, b, n))
@@ -437,6 +437,7 @@ fn retry(state: AppState, crash: WorkerCrash) {
     match RETRY.with(|r| r.borrow_mut().take()) {
         Some(Retry::Load(which, blob, name)) => load_blob(state, which, blob, name),
         Some(Retry::Analyze(params)) => {
+            let params = *params;
             state.phase.set(Phase::Loaded);
             state.window.set(params.window);
             state.mapping.set(params.mapping);
