@@ -167,6 +167,7 @@ fn read(id: u64, blob: &Blob, name: &str) -> Result<LoadedFile, String> {
     let reader = FileReaderSync::new().map_err(fail)?;
     let total = blob.size();
     let mut loader = FileLoader::new(name);
+    loader.expect_bytes(total as u64);
     let mut offset = 0.0;
     progress(id, WorkPhase::Reading, 0, total as u64, 0);
     while offset < total {
