@@ -175,7 +175,7 @@ fn columnar_files_give_the_csv_report() {
         "data_lz4.arrow",
         "data.arrows",
     ] {
-        let file = load(&name);
+        let file = load(name);
         assert_eq!(detect_mapping(&file), mapping, "{name}");
         let got = report_without_input(&file);
         if got != want {

@@ -35,7 +35,7 @@ enum Body {
     /// Fewer than [`MAGIC_BYTES`] seen: the format is still open.
     Undecided(Vec<u8>),
     /// Delimited text (plain or gzip), parsed as it streams.
-    Text(TableBuilder),
+    Text(Box<TableBuilder>),
     /// A Parquet or Arrow IPC file, held until its end (Parquet's footer is at the end).
     Columnar(InputFormat, Vec<u8>),
 }
@@ -108,7 +108,7 @@ impl FileLoader {
         } else {
             let mut builder = TableBuilder::new();
             let pushed = builder.push(&head);
-            self.body = Body::Text(builder);
+            self.body = Body::Text(Box::new(builder));
             pushed
         }
     }

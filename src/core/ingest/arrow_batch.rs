@@ -82,6 +82,9 @@ pub(crate) fn skipped_warning(name: &str, why: &str) -> String {
     )
 }
 
+/// Writes the text of cell `i` into a buffer.
+type WriteCell<'a> = dyn Fn(usize, &mut String) + 'a;
+
 /// How the cells of one array are read.
 enum Cells<'a> {
     /// Every cell is null.
@@ -91,7 +94,7 @@ enum Cells<'a> {
     /// Booleans, as 0 / 1.
     Bool(&'a BooleanArray),
     /// Text per cell, written into the scratch buffer, read as a CSV cell.
-    Formatted(Box<dyn Fn(usize, &mut String) + 'a>),
+    Formatted(Box<WriteCell<'a>>),
     /// Borrowed text per cell, read as a CSV cell.
     Text(Box<dyn Fn(usize) -> &'a [u8] + 'a>),
     /// Keys into a dictionary of values.
