@@ -50,7 +50,7 @@ bench-native:
 ## them. The committed seeds (fuzz/corpus/<target>/; `analyze` starts from ingest's) are read, new inputs go to fuzz/work/, and a
 ## crash or a 10 s hang stops the run with the input saved in fuzz/artifacts/<target>/.
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS ?= ingest analyze share
+FUZZ_TARGETS ?= ingest analyze share columnar
 # Fuzz builds (sanitizer flags) kept apart from the main build's artifacts.
 FUZZ_TARGET_DIR ?= $(if $(CARGO_TARGET_DIR),$(CARGO_TARGET_DIR)/fuzz,target)
 fuzz:

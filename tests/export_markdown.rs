@@ -83,6 +83,7 @@ fn file(name: &str, sha: &str, rows: u64, excluded: &[(&str, u64)]) -> InputFile
             delimiter: ",".to_string(),
             gzip: false,
             bom: false,
+            ..Dialect::default()
         },
     }
 }

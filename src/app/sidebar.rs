@@ -7,7 +7,9 @@ use wasm_bindgen::JsCast;
 use super::{AppState, Phase, work};
 use crate::core::catalog::group_thousands;
 use crate::core::protocol::Which;
-use crate::core::report::{BinStrategy, ColumnMapping, IntervalMethod, ScoreTransform, WindowSpec};
+use crate::core::report::{
+    BinStrategy, ColumnMapping, InputFormat, IntervalMethod, ScoreTransform, WindowSpec,
+};
 
 /// The bundled demo log, relative to the page so the site works from any sub-path.
 const DEMO_URL: &str = "demo.csv";
@@ -82,13 +84,13 @@ fn DataPanel() -> impl IntoView {
                 on:drop=on_drop
             >
                 <p class="drop-title">"Drop a prediction log here"</p>
-                <p class="hint">"CSV or TSV, optionally .gz — one row per prediction: a score, the label that came later, and any other columns."</p>
+                <p class="hint">"CSV or TSV (optionally .gz), Parquet or Arrow IPC — one row per prediction: a score, the label that came later, and any other columns."</p>
                 <label class="button primary file-button">
                     "Choose file…"
                     <input
                         type="file"
                         data-testid="file-input"
-                        accept=".csv,.tsv,.txt,.gz,.csv.gz,.tsv.gz,text/csv,text/tab-separated-values"
+                        accept=".csv,.tsv,.txt,.gz,.csv.gz,.tsv.gz,.parquet,.arrow,.arrows,.feather,.ipc,text/csv,text/tab-separated-values"
                         on:change=on_change
                     />
                 </label>
@@ -118,7 +120,11 @@ fn FileSummary() -> impl IntoView {
             "\t" => "tab".to_string(),
             d => format!("“{d}”"),
         };
-        let mut traits = vec![format!("{delimiter}-separated")];
+        let mut traits = vec![match dialect.format {
+            InputFormat::Delimited => format!("{delimiter}-separated"),
+            InputFormat::Parquet => "Parquet".to_string(),
+            InputFormat::ArrowIpc => "Arrow IPC".to_string(),
+        }];
         if dialect.gzip {
             traits.push("gzip".into());
         }
@@ -133,7 +139,7 @@ fn FileSummary() -> impl IntoView {
                 <dl class="facts">
                     <dt>"Size"</dt><dd>{human_bytes(file.bytes)}</dd>
                     <dt>"Rows"</dt><dd data-testid="file-rows">{group_thousands(file.rows as i64)}</dd>
-                    <dt>"Format"</dt><dd>{traits.join(", ")}</dd>
+                    <dt>"Format"</dt><dd data-testid="file-format">{traits.join(", ")}</dd>
                     <dt>"SHA-256"</dt>
                     <dd class="mono" title=file.sha256.clone()>{file.sha256.chars().take(16).collect::<String>()}"…"</dd>
                 </dl>
@@ -547,7 +553,7 @@ fn WindowsPanel() -> impl IntoView {
                 <label class="button file-button small">
                     "Current file…"
                     <input type="file" data-testid="file-input-current"
-                        accept=".csv,.tsv,.txt,.gz,.csv.gz,.tsv.gz,text/csv,text/tab-separated-values"
+                        accept=".csv,.tsv,.txt,.gz,.csv.gz,.tsv.gz,.parquet,.arrow,.arrows,.feather,.ipc,text/csv,text/tab-separated-values"
                         on:change=on_current />
                 </label>
             </section>

@@ -53,6 +53,7 @@ impl LoadedFile {
 /// the bytes to a [`crate::core::stream::FileLoader`] in one chunk.
 pub fn load_file(name: &str, bytes: &[u8]) -> Result<LoadedFile, PlumbError> {
     let mut loader = crate::core::stream::FileLoader::new(name);
+    loader.expect_bytes(bytes.len() as u64);
     loader.push(bytes)?;
     loader.finish()
 }

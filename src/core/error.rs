@@ -56,6 +56,15 @@ pub enum PlumbError {
         /// What the decompressor reported, in plain words.
         message: String,
     },
+    /// A Parquet or Arrow IPC file is corrupt, truncated or uses a feature Plumb cannot read.
+    Columnar {
+        /// `Parquet` or `Arrow IPC`.
+        format: String,
+        /// Where: `the footer`, `row group 2, column "score"`, `record batch 3`, ...
+        location: String,
+        /// What the reader reported, in plain words.
+        message: String,
+    },
     /// A column name was asked for that the header does not have.
     UnknownColumn {
         /// The name asked for.
@@ -206,6 +215,15 @@ impl fmt::Display for PlumbError {
                 f,
                 "The gzip file could not be decompressed: {message}. The file may be truncated or \
                  damaged: download or compress it again."
+            ),
+            Self::Columnar {
+                format,
+                location,
+                message,
+            } => write!(
+                f,
+                "The {format} file could not be read ({location}): {message}. The file may be \
+                 truncated or damaged: export it again, or save the data as CSV and load that."
             ),
             Self::UnknownColumn { name, available } => write!(
                 f,

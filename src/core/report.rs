@@ -290,6 +290,19 @@ pub struct InputFile {
     pub dialect: Dialect,
 }
 
+/// The container of an input file, told by its first bytes (not by its name).
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum InputFormat {
+    /// Delimited text (CSV, TSV, ...), plain or gzip-compressed.
+    #[default]
+    Delimited,
+    /// Apache Parquet (starts and ends with `PAR1`).
+    Parquet,
+    /// Arrow IPC, file (`ARROW1`) or stream (continuation marker `FF FF FF FF`) format.
+    ArrowIpc,
+}
+
 /// How a delimited file was read.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct Dialect {
@@ -299,6 +312,10 @@ pub struct Dialect {
     pub gzip: bool,
     /// Whether a UTF-8 byte-order mark was stripped.
     pub bom: bool,
+    /// The file's container; for Parquet and Arrow IPC, `delimiter` is empty and `gzip` and
+    /// `bom` are false.
+    #[serde(default)]
+    pub format: InputFormat,
 }
 
 /// Why a row was excluded from the statistics. The `key` is what reports count by.

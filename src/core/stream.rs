@@ -3,7 +3,7 @@
 //! [`FileLoader`] is what the browser's worker feeds with `Blob.slice` chunks: the SHA-256 of the
 //! bytes as given (compressed bytes for gzip, FIPS 180-4 via `sha2`) is updated per chunk, and
 //! the chunk goes on to the push parser ([`TableBuilder`], which also decompresses gzip
-//! incrementally), so the whole file is never held in memory as bytes or text. The result is
+//! incrementally), so a delimited file is never held in memory whole as bytes or text. The result is
 //! identical to [`crate::core::analysis::load_file`] on the whole file, wherever the chunks are
 //! split (tested).
 //!
@@ -13,6 +13,13 @@
 //! columns stand + [`ANALYSIS_BYTES_PER_ROW`]) ([`MemoryProjection`]). Above the limit
 //! ([`MEMORY_LIMIT_BYTES`] unless set otherwise) it stops with [`PlumbError::TooLarge`], which
 //! names the limit and the need and points at the summary input, before the tab runs out.
+//!
+//! Parquet and Arrow IPC files are told apart from delimited text by their first bytes (`PAR1`;
+//! `ARROW1` or the IPC continuation marker `FF FF FF FF`), never by the file name. They are not
+//! streamed: their (compressed) bytes are held until the last chunk, since Parquet's schema and
+//! chunk offsets are in a footer at the end, then decoded batch by batch into the same columns
+//! ([`ingest::read_parquet`], [`ingest::read_arrow_ipc`]); [`FileLoader::buffered_bytes`] says
+//! how much is held.
 //!
 //! [`FileSummary`] is what the page needs of a loaded log while the rows stay in the worker:
 //! name, size, fingerprint, dialect, warnings, columns with their kinds, the detected column
@@ -24,8 +31,21 @@ use sha2::{Digest, Sha256};
 
 use crate::core::analysis::{self, LoadedFile};
 use crate::core::error::PlumbError;
-use crate::core::ingest::{ColumnKind, TableBuilder};
-use crate::core::report::ColumnMapping;
+use crate::core::ingest::{self, ColumnKind, TableBuilder};
+use crate::core::report::{ColumnMapping, InputFormat};
+
+/// Bytes looked at before choosing between delimited text and a columnar format.
+const MAGIC_BYTES: usize = 6;
+
+/// What the loader does with the bytes.
+enum Body {
+    /// Fewer than [`MAGIC_BYTES`] seen: the format is still open.
+    Undecided(Vec<u8>),
+    /// Delimited text (plain or gzip), parsed as it streams.
+    Text(Box<TableBuilder>),
+    /// A Parquet or Arrow IPC file, held until its end (Parquet's footer is at the end).
+    Columnar(InputFormat, Vec<u8>),
+}
 
 /// The most memory a load may be projected to need (3 GiB): wasm32 addresses 4 GiB at most,
 /// and the rest is head room for the allocator's fragmentation, the chunk being read and the
@@ -51,11 +71,13 @@ pub struct MemoryProjection {
 /// A file being read, chunk by chunk, in order.
 pub struct FileLoader {
     name: String,
+    /// The file's size, if told ([`FileLoader::expect_bytes`]).
+    expected: Option<u64>,
     bytes: u64,
     size: Option<u64>,
     limit: u64,
     hasher: Sha256,
-    builder: TableBuilder,
+    body: Body,
     failed: Option<PlumbError>,
 }
 
@@ -65,22 +87,30 @@ impl FileLoader {
     pub fn new(name: &str) -> Self {
         Self {
             name: name.to_string(),
+            expected: None,
             bytes: 0,
             size: None,
             limit: MEMORY_LIMIT_BYTES,
             hasher: Sha256::new(),
-            builder: TableBuilder::new(),
+            body: Body::Undecided(Vec::new()),
             failed: None,
         }
     }
 
     /// A loader for a file of `size` bytes: columns are sized once from the projected row
-    /// count, and the memory guard is on (limit [`MEMORY_LIMIT_BYTES`]).
+    /// count, a columnar file's bytes are held in one allocation of exactly that size, and the
+    /// memory guard is on (limit [`MEMORY_LIMIT_BYTES`]).
     pub fn with_size(name: &str, size: u64) -> Self {
         let mut loader = Self::new(name);
         loader.size = Some(size);
-        loader.builder.set_size_hint(size);
+        loader.expected = Some(size);
         loader
+    }
+
+    /// Tell the loader the file's size, so that a columnar file's bytes are held in one
+    /// allocation of exactly that size instead of a doubling buffer (up to twice the file).
+    pub fn expect_bytes(&mut self, total: u64) {
+        self.expected = Some(total);
     }
 
     /// Replace the memory limit (bytes).
@@ -89,10 +119,14 @@ impl FileLoader {
     }
 
     /// What the whole file is projected to need, once its size is known and enough rows were
-    /// read (see the module documentation).
+    /// read (see the module documentation). Delimited text only: a columnar file is decoded
+    /// at its end, and its held bytes are checked against the limit as they arrive.
     pub fn projection(&self) -> Option<MemoryProjection> {
-        let rows = self.builder.projected_rows()?;
-        let table_bytes_per_row = self.builder.bytes_per_row();
+        let Body::Text(builder) = &self.body else {
+            return None;
+        };
+        let rows = builder.projected_rows()?;
+        let table_bytes_per_row = builder.bytes_per_row();
         let total = rows as f64 * (table_bytes_per_row + ANALYSIS_BYTES_PER_ROW);
         Some(MemoryProjection {
             rows,
@@ -109,11 +143,29 @@ impl FileLoader {
         }
         self.bytes += chunk.len() as u64;
         self.hasher.update(chunk);
-        let result = self.builder.push(chunk).and_then(|()| self.guard());
+        let result = self.feed(chunk).and_then(|()| self.guard());
         if let Err(e) = &result {
             self.failed = Some(e.clone());
         }
         result
+    }
+
+    fn feed(&mut self, chunk: &[u8]) -> Result<(), PlumbError> {
+        match &mut self.body {
+            Body::Undecided(head) => {
+                head.extend_from_slice(chunk);
+                if head.len() < MAGIC_BYTES {
+                    return Ok(());
+                }
+                let head = std::mem::take(head);
+                self.decide(head)
+            }
+            Body::Text(builder) => builder.push(chunk),
+            Body::Columnar(_, held) => {
+                held.extend_from_slice(chunk);
+                Ok(())
+            }
+        }
     }
 
     fn guard(&self) -> Result<(), PlumbError> {
@@ -130,23 +182,87 @@ impl FileLoader {
         }
     }
 
+    /// Choose the format from the first bytes ([`ingest::is_parquet`],
+    /// [`ingest::is_arrow_ipc`]; anything else is delimited text) and pass them on.
+    fn decide(&mut self, mut head: Vec<u8>) -> Result<(), PlumbError> {
+        let format = if ingest::is_parquet(&head) {
+            Some(InputFormat::Parquet)
+        } else if ingest::is_arrow_ipc(&head) {
+            Some(InputFormat::ArrowIpc)
+        } else {
+            None
+        };
+        if let Some(format) = format {
+            if let Some(total) = self.expected.and_then(|t| usize::try_from(t).ok()) {
+                head.reserve_exact(total.saturating_sub(head.len()));
+            }
+            self.body = Body::Columnar(format, head);
+            Ok(())
+        } else {
+            let mut builder = TableBuilder::new();
+            if let Some(size) = self.size {
+                builder.set_size_hint(size);
+            }
+            let pushed = builder.push(&head);
+            self.body = Body::Text(Box::new(builder));
+            pushed
+        }
+    }
+
     /// Bytes fed so far.
     pub fn bytes_read(&self) -> u64 {
         self.bytes
     }
 
-    /// Records parsed so far (see [`TableBuilder::rows`]).
-    pub fn rows(&self) -> u64 {
-        self.builder.rows()
+    /// Bytes of the file held in memory as they were given: all of a Parquet or Arrow IPC
+    /// file (read at the end), none of delimited text (parsed as it streams).
+    pub fn buffered_bytes(&self) -> u64 {
+        match &self.body {
+            Body::Undecided(head) => head.len() as u64,
+            Body::Text(_) => 0,
+            Body::Columnar(_, held) => held.capacity() as u64,
+        }
     }
 
-    /// Finish: flush the parser and return the loaded file.
-    pub fn finish(self) -> Result<LoadedFile, PlumbError> {
+    /// The format, once the first bytes have told it (`None` before).
+    pub fn format(&self) -> Option<InputFormat> {
+        match &self.body {
+            Body::Undecided(_) => None,
+            Body::Text(_) => Some(InputFormat::Delimited),
+            Body::Columnar(format, _) => Some(*format),
+        }
+    }
+
+    /// Records parsed so far (see [`TableBuilder::rows`]); 0 for a columnar file until
+    /// [`FileLoader::finish`] decodes it.
+    pub fn rows(&self) -> u64 {
+        match &self.body {
+            Body::Text(builder) => builder.rows(),
+            _ => 0,
+        }
+    }
+
+    /// Finish: flush the parser (or decode the columnar file) and return the loaded file.
+    pub fn finish(mut self) -> Result<LoadedFile, PlumbError> {
         if let Some(e) = self.failed {
             return Err(e);
         }
+        if let Body::Undecided(head) = &mut self.body {
+            let head = std::mem::take(head);
+            if head.is_empty() {
+                return Err(PlumbError::Empty);
+            }
+            self.decide(head)?;
+        }
         let sha256 = analysis::hex(&self.hasher.finalize());
-        let table = self.builder.finish()?;
+        let table = match self.body {
+            Body::Undecided(_) => return Err(PlumbError::Empty),
+            Body::Text(builder) => builder.finish()?,
+            Body::Columnar(InputFormat::Parquet, held) => {
+                ingest::read_parquet(bytes::Bytes::from(held))?
+            }
+            Body::Columnar(_, held) => ingest::read_arrow_ipc(&held)?,
+        };
         Ok(LoadedFile {
             name: self.name,
             bytes: self.bytes,

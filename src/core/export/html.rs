@@ -32,8 +32,8 @@ use crate::core::render::{
     Series, ThresholdChart, ThresholdMarker,
 };
 use crate::core::report::{
-    BinStrategy, DriftColumn, ExclusionReason, InputFile, IntervalMethod, Report, ScoreTransform,
-    ThresholdPoint, WindowReport, WindowSpec,
+    BinStrategy, DriftColumn, ExclusionReason, InputFile, InputFormat, IntervalMethod, Report,
+    ScoreTransform, ThresholdPoint, WindowReport, WindowSpec,
 };
 use std::fmt::Write as _;
 
@@ -1306,7 +1306,11 @@ fn write_inputs(h: &mut String, report: &Report) {
 }
 
 fn write_input_row(h: &mut String, f: &InputFile) {
-    let mut format = delimiter_label(&f.dialect.delimiter);
+    let mut format = match f.dialect.format {
+        InputFormat::Delimited => delimiter_label(&f.dialect.delimiter),
+        InputFormat::Parquet => "Parquet".to_string(),
+        InputFormat::ArrowIpc => "Arrow IPC".to_string(),
+    };
     if f.dialect.gzip {
         format.push_str(", gzip");
     }

@@ -683,6 +683,78 @@ impl ColumnBuilder {
         self.hashes = Some(h);
     }
 
+    /// Add a missing cell (a null of a typed columnar file), as [`ColumnBuilder::push`] does
+    /// for an empty cell or a missing-value marker.
+    pub fn push_missing(&mut self) {
+        self.rows += 1;
+        if !self.numeric.is_empty() {
+            self.numeric.push(f64::NAN);
+        }
+        self.missing.push(true);
+        self.missing_count += 1;
+        if let Some(d) = &mut self.dictionary {
+            d.codes.push(MISSING_CODE);
+        }
+        if let Some(ts) = &mut self.timestamps {
+            ts.push(f64::NAN);
+        }
+        if let Some(h) = &mut self.hashes {
+            h.push(0);
+        }
+    }
+
+    /// Add a typed number (a value of a columnar file's numeric or boolean column) without a
+    /// text round trip; NaN is missing, as the `NaN` marker is in text. The dictionary keeps
+    /// the number's shortest round-trip text (`1`, `0.25`), so label classes read the same as
+    /// from a CSV of the same values; `text` is a scratch buffer the caller reuses.
+    pub fn push_number(&mut self, v: f64, text: &mut String) {
+        if v.is_nan() {
+            self.push_missing();
+            return;
+        }
+        let row = self.rows;
+        self.rows += 1;
+        self.missing.push(false);
+        if self.numeric.is_empty() {
+            self.start_numbers(row);
+        }
+        self.numeric.push(v);
+        self.hashes = None;
+        self.hash_deferred = false;
+        self.timestamps = None;
+        let wants_example = self.examples.len() < EXAMPLES;
+        if self.dictionary.is_none() && !wants_example {
+            return;
+        }
+        text.clear();
+        {
+            use std::fmt::Write;
+            let _ = write!(text, "{v}");
+        }
+        let t = text.as_bytes();
+        let mut new_value = wants_example;
+        if let Some(d) = &mut self.dictionary {
+            match d.get(t) {
+                Some(code) => {
+                    d.codes.push(code);
+                    new_value = false;
+                }
+                None if d.values.len() < DICTIONARY_CAP => {
+                    let code = d.values.len() as u16;
+                    d.insert(t, code);
+                    d.codes.push(code);
+                    d.values.push(text.clone());
+                    d.value_hashes.push(text_hash(t));
+                }
+                // A numeric column keeps no hashes: forgetting the texts is all.
+                None => self.dictionary = None,
+            }
+        }
+        if new_value && !self.examples.contains(text) {
+            self.examples.push(text.clone());
+        }
+    }
+
     /// The finished column (vectors trimmed to their length).
     pub fn finish(self) -> Column {
         let dictionary = self.dictionary.map(|mut d| {

@@ -13,16 +13,27 @@
 //!
 //! Positions in messages are editor line numbers (1-based, header = line 1 unless blank lines
 //! precede it) and 0-based byte offsets into the uncompressed text.
+//!
+//! Columnar files (Apache Parquet, Arrow IPC) take another road to the same [`Table`]: the
+//! `parquet` and `arrow_ipc` modules decode them with the Apache Arrow crates and the
+//! `arrow_batch` module pushes typed values into the same column builders (see
+//! [`read_parquet`], [`read_arrow_ipc`]); [`crate::core::stream::FileLoader`] tells the
+//! formats apart by their first bytes.
 
+mod arrow_batch;
+mod arrow_ipc;
 mod column;
+mod parquet;
 mod parser;
 mod sniff;
 mod timestamp;
 
+pub use arrow_ipc::{is_arrow_ipc, read_arrow_ipc};
 pub use column::{
     Column, ColumnKind, DICTIONARY_CAP, Dictionary, MISSING_CODE, instant_hash, is_missing_marker,
     parse_number, text_hash,
 };
+pub use parquet::{BATCH_ROWS, is_parquet, read_parquet};
 pub use timestamp::{days_from_civil, parse_iso8601};
 
 use crate::core::error::PlumbError;
@@ -327,6 +338,7 @@ impl TextStage {
                 delimiter: char::from(self.delimiter).to_string(),
                 gzip,
                 bom: self.bom,
+                format: crate::core::report::InputFormat::Delimited,
             },
             ragged_lines: acc.ragged_lines,
             warnings,

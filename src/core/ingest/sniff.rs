@@ -30,7 +30,11 @@ const SIGNATURES: &[(&[u8], &str)] = &[
         b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1",
         "an old-style Excel workbook (.xls) or other Office file",
     ),
-    (b"PAR1", "a Parquet file"),
+    (
+        b"PAR1",
+        "a Parquet file inside gzip (Plumb reads Parquet, which compresses its own data: load \
+         the .parquet file itself, not gzip-compressed)",
+    ),
     (b"\x1F\x8B", "gzip data inside gzip data (compressed twice)"),
     (b"\xFD7zXZ\x00", "an xz archive"),
     (b"\x28\xB5\x2F\xFD", "a Zstandard archive"),
@@ -38,7 +42,11 @@ const SIGNATURES: &[(&[u8], &str)] = &[
     (b"\x89PNG", "a PNG image"),
     (b"%PDF", "a PDF document"),
     (b"SQLite format 3\x00", "an SQLite database"),
-    (b"ARROW1", "an Arrow IPC file"),
+    (
+        b"ARROW1",
+        "an Arrow IPC file inside gzip (Plumb reads Arrow IPC: load the file itself, not \
+         gzip-compressed)",
+    ),
 ];
 
 /// Check the start of the text and return whether it begins with a UTF-8 byte-order mark.
