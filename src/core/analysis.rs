@@ -7,7 +7,9 @@
 use crate::core::error::PlumbError;
 use crate::core::ingest::{self, Table};
 use crate::core::metrics::compare_models::{self, ModelsReport};
-use crate::core::metrics::{calibration, drift, label_shift, ranking, smooth, threshold};
+use crate::core::metrics::{
+    binned_bootstrap, calibration, drift, label_shift, ranking, smooth, threshold,
+};
 use crate::core::quality::{self, ColumnMissing, QualityInput, QualityReport};
 use crate::core::report::{
     ColumnMapping, CurvePoints, Dialect, DriftColumn, DriftDistribution, DriftReport,
@@ -707,7 +709,27 @@ pub fn window_report(scores: &[f64], labels: &[u8], settings: &Settings) -> Wind
     }
     let smooth_fit = smooth::smooth_ece(scores, labels);
     w.smooth_ece = smooth_fit.map(|s| s.value);
-    if settings.bootstrap > 0 {
+    // Large windows: one binned Poisson bootstrap gives all three (metrics::binned_bootstrap).
+    let binned = (settings.bootstrap > 0
+        && scores.len() > binned_bootstrap::ROW_BOOTSTRAP_MAX_ROWS)
+        .then(|| {
+            binned_bootstrap::binned_intervals(
+                scores,
+                labels,
+                &binned_bootstrap::BinnedSettings {
+                    bins: settings.bins,
+                    strategy: settings.strategy,
+                    sigma: smooth_fit.map(|f| f.sigma),
+                    n_boot: settings.bootstrap,
+                    seed: settings.seed,
+                    confidence: settings.confidence,
+                },
+            )
+        });
+    if let Some(b) = &binned {
+        w.ece_ci = b.ece.map(|ci| [ci.lower, ci.upper]);
+        w.smooth_ece_ci = b.smooth_ece.map(|ci| [ci.lower, ci.upper]);
+    } else if settings.bootstrap > 0 {
         let (bins, strategy) = (settings.bins, settings.strategy);
         let ece_of = |s: &[f64], y: &[u8]| {
             let b = calibration::reliability_bins(
@@ -746,17 +768,20 @@ pub fn window_report(scores: &[f64], labels: &[u8], settings: &Settings) -> Wind
         && let Some(curve) =
             smooth::smooth_reliability_curve(scores, labels, fit.sigma, smooth::DEFAULT_GRID)
     {
-        let band = (settings.bootstrap > 0)
-            .then(|| {
-                smooth::smooth_band(
-                    scores,
-                    labels,
-                    settings.bootstrap,
-                    settings.seed.wrapping_add(2),
-                    settings.confidence,
-                )
-            })
-            .flatten();
+        let band = match binned {
+            Some(b) => b.band,
+            None => (settings.bootstrap > 0)
+                .then(|| {
+                    smooth::smooth_band(
+                        scores,
+                        labels,
+                        settings.bootstrap,
+                        settings.seed.wrapping_add(2),
+                        settings.confidence,
+                    )
+                })
+                .flatten(),
+        };
         let (lower, upper) = match band {
             Some(b) if b.x.len() == curve.x.len() => (b.lower, b.upper),
             _ => (Vec::new(), Vec::new()),
