@@ -546,7 +546,7 @@ fn split_one<'t>(
                         order.push((t, i));
                     }
                 }
-                order.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+                order.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
             } else {
                 order.extend(prepared.rows.iter().enumerate().map(|(i, _)| (0.0, i)));
             }
@@ -1183,8 +1183,12 @@ fn drift_between(
         ));
     }
     if let Some(label) = &mapping.label {
-        let cats =
-            |s: &Split<'_>| -> Vec<String> { s.labels.iter().map(|y| y.to_string()).collect() };
+        let cats = |s: &Split<'_>| -> Vec<&'static str> {
+            s.labels
+                .iter()
+                .map(|&y| if y == 1 { "1" } else { "0" })
+                .collect()
+        };
         columns.push(categorical_drift_by(
             label,
             "label",
@@ -1200,11 +1204,15 @@ fn drift_between(
             continue;
         };
         let numeric_kind = matches!(rc.kind(), ingest::ColumnKind::Numeric);
-        match (
-            column_values(reference, rc, numeric_kind),
-            column_values(current, cc, numeric_kind),
-        ) {
-            (ColumnValues::Numeric(r), ColumnValues::Numeric(c)) => {
+        let values = |w: &Split<'_>, col: &ingest::Column| {
+            if numeric_kind {
+                column_values(w, col, true)
+            } else {
+                ColumnValues::Numeric(Vec::new()) // read as &str below, without copies
+            }
+        };
+        match (values(reference, rc), values(current, cc)) {
+            (ColumnValues::Numeric(r), ColumnValues::Numeric(c)) if numeric_kind => {
                 let (rv, rm) = present_numeric(&r);
                 let (cv, cm) = present_numeric(&c);
                 columns.push(numeric_drift_by(
@@ -1214,6 +1222,18 @@ fn drift_between(
                     &cv,
                     (rm, cm),
                     method_for(settings, name, numeric),
+                ));
+            }
+            _ if !numeric_kind => {
+                let (rv, rm) = present_str(reference, rc);
+                let (cv, cm) = present_str(current, cc);
+                columns.push(categorical_drift_by(
+                    name,
+                    "feature",
+                    &rv,
+                    &cv,
+                    (rm, cm),
+                    method_for(settings, name, categorical),
                 ));
             }
             (r, c) => {
@@ -1257,6 +1277,19 @@ fn column_values(window: &Split<'_>, column: &ingest::Column, numeric: bool) -> 
                 .collect(),
         )
     }
+}
+
+/// A text column's present cells over a window's rows, borrowed, and the number missing.
+fn present_str<'t>(window: &Split<'t>, column: &'t ingest::Column) -> (Vec<&'t str>, usize) {
+    let mut out = Vec::with_capacity(window.rows.len());
+    for &row in window.rows.iter() {
+        match column.text(row as usize) {
+            Some(t) if !column.is_missing(row as usize) => out.push(t),
+            _ => {}
+        }
+    }
+    let missing = window.rows.len() - out.len();
+    (out, missing)
 }
 
 fn present_numeric(values: &[f64]) -> (Vec<f64>, usize) {
@@ -1427,6 +1460,15 @@ pub fn numeric_drift_by(
     (missing_reference, missing_current): (usize, usize),
     choice: Option<(drift::DriftMethod, &'static str)>,
 ) -> DriftColumn {
+    // Every statistic below sorts its inputs; sorted once here, those sorts find one run and
+    // finish in a linear pass (the statistics do not depend on the order of the values).
+    let sorted = |v: &[f64]| {
+        let mut v = v.to_vec();
+        v.sort_unstable_by(f64::total_cmp);
+        v
+    };
+    let (reference, current) = (sorted(reference), sorted(current));
+    let (reference, current) = (reference.as_slice(), current.as_slice());
     let ks = drift::ks_2samp(reference, current);
     let (method, source) = choice.unwrap_or_else(|| {
         (
@@ -1534,11 +1576,11 @@ pub fn categorical_drift(
 }
 
 /// [`categorical_drift`] with the deciding method chosen by the user (see [`method_for`]).
-pub fn categorical_drift_by(
+pub fn categorical_drift_by<S: AsRef<str>>(
     name: &str,
     role: &str,
-    reference: &[String],
-    current: &[String],
+    reference: &[S],
+    current: &[S],
     (missing_reference, missing_current): (usize, usize),
     choice: Option<(drift::DriftMethod, &'static str)>,
 ) -> DriftColumn {
@@ -1554,11 +1596,8 @@ pub fn categorical_drift_by(
             "default",
         )
     });
-    let outcome = drift::evaluate(
-        method,
-        drift::ColumnData::Categorical(reference),
-        drift::ColumnData::Categorical(current),
-    );
+    // The same counts `drift::evaluate` would tally for a categorical column.
+    let outcome = drift::evaluate_counts_outcome(method, &dist.reference, &dist.current);
     DriftColumn {
         name: name.to_string(),
         kind: "categorical".into(),

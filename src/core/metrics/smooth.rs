@@ -87,7 +87,21 @@ pub fn smooth_ece(scores: &[f64], labels: &[u8]) -> Option<SmoothEce> {
         .zip(labels)
         .map(|(&f, &y)| f - f64::from(y))
         .collect();
-    let eval = |alpha: f64| smooth_ece_residual(scores, &residual, alpha);
+    // The grid size E = max(2000, round(20/σ))/2 + 1 is the same for every σ ≥ 0.01, so the
+    // first steps of the search share their grid values: computed once per E (bit-identical).
+    let mut cached: Option<(usize, Vec<f64>, Vec<f64>)> = None;
+    let mut eval = |alpha: f64| {
+        let kernel = Kernel::new(alpha);
+        if cached.as_ref().is_none_or(|c| c.0 != kernel.e) {
+            let v1 = kernel.round_to_grid(scores, |i| residual[i]);
+            let v2 = kernel.round_to_grid(scores, |_| 1.0);
+            cached = Some((kernel.e, v1, v2));
+        }
+        match &cached {
+            Some((_, v1, v2)) => smooth_ece_from_grid(&kernel, v1, v2, alpha),
+            None => f64::NAN, // unreachable: filled just above
+        }
+    };
     // relplot.metrics.search_param(check_smooth_ece, start=1, refine=10).
     let at_one = eval(1.0);
     if 1.0 < at_one {
@@ -227,7 +241,7 @@ pub fn smooth_band(
     let mut lower = Vec::with_capacity(x.len());
     let mut upper = Vec::with_capacity(x.len());
     for mut c in curves {
-        c.sort_by(f64::total_cmp);
+        c.sort_unstable_by(f64::total_cmp);
         lower.push(quantile_sorted(&c, lo_q)?);
         upper.push(quantile_sorted(&c, hi_q)?);
     }
@@ -268,7 +282,7 @@ pub fn bootstrap_ci(
             stats.push(v);
         }
     }
-    stats.sort_by(f64::total_cmp);
+    stats.sort_unstable_by(f64::total_cmp);
     let lo_q = (1.0 - confidence) / 2.0;
     Some(BootstrapCi {
         lower: quantile_sorted(&stats, lo_q)?,
