@@ -7,7 +7,9 @@
 use crate::core::error::PlumbError;
 use crate::core::ingest::{self, Table};
 use crate::core::metrics::compare_models::{self, ModelsReport};
-use crate::core::metrics::{calibration, drift, label_shift, ranking, smooth, threshold};
+use crate::core::metrics::{
+    binned_bootstrap, calibration, drift, label_shift, ranking, smooth, threshold,
+};
 use crate::core::quality::{self, ColumnMissing, QualityInput, QualityReport};
 use crate::core::report::{
     ColumnMapping, CurvePoints, Dialect, DriftColumn, DriftDistribution, DriftReport,
@@ -545,7 +547,7 @@ fn split_one<'t>(
                         order.push((t, i));
                     }
                 }
-                order.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+                order.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
             } else {
                 order.extend(prepared.rows.iter().enumerate().map(|(i, _)| (0.0, i)));
             }
@@ -708,7 +710,27 @@ pub fn window_report(scores: &[f64], labels: &[u8], settings: &Settings) -> Wind
     }
     let smooth_fit = smooth::smooth_ece(scores, labels);
     w.smooth_ece = smooth_fit.map(|s| s.value);
-    if settings.bootstrap > 0 {
+    // Large windows: one binned Poisson bootstrap gives all three (metrics::binned_bootstrap).
+    let binned = (settings.bootstrap > 0
+        && scores.len() > binned_bootstrap::ROW_BOOTSTRAP_MAX_ROWS)
+        .then(|| {
+            binned_bootstrap::binned_intervals(
+                scores,
+                labels,
+                &binned_bootstrap::BinnedSettings {
+                    bins: settings.bins,
+                    strategy: settings.strategy,
+                    sigma: smooth_fit.map(|f| f.sigma),
+                    n_boot: settings.bootstrap,
+                    seed: settings.seed,
+                    confidence: settings.confidence,
+                },
+            )
+        });
+    if let Some(b) = &binned {
+        w.ece_ci = b.ece.map(|ci| [ci.lower, ci.upper]);
+        w.smooth_ece_ci = b.smooth_ece.map(|ci| [ci.lower, ci.upper]);
+    } else if settings.bootstrap > 0 {
         let (bins, strategy) = (settings.bins, settings.strategy);
         let ece_of = |s: &[f64], y: &[u8]| {
             let b = calibration::reliability_bins(
@@ -747,17 +769,20 @@ pub fn window_report(scores: &[f64], labels: &[u8], settings: &Settings) -> Wind
         && let Some(curve) =
             smooth::smooth_reliability_curve(scores, labels, fit.sigma, smooth::DEFAULT_GRID)
     {
-        let band = (settings.bootstrap > 0)
-            .then(|| {
-                smooth::smooth_band(
-                    scores,
-                    labels,
-                    settings.bootstrap,
-                    settings.seed.wrapping_add(2),
-                    settings.confidence,
-                )
-            })
-            .flatten();
+        let band = match binned {
+            Some(b) => b.band,
+            None => (settings.bootstrap > 0)
+                .then(|| {
+                    smooth::smooth_band(
+                        scores,
+                        labels,
+                        settings.bootstrap,
+                        settings.seed.wrapping_add(2),
+                        settings.confidence,
+                    )
+                })
+                .flatten(),
+        };
         let (lower, upper) = match band {
             Some(b) if b.x.len() == curve.x.len() => (b.lower, b.upper),
             _ => (Vec::new(), Vec::new()),
@@ -1159,8 +1184,12 @@ fn drift_between(
         ));
     }
     if let Some(label) = &mapping.label {
-        let cats =
-            |s: &Split<'_>| -> Vec<String> { s.labels.iter().map(|y| y.to_string()).collect() };
+        let cats = |s: &Split<'_>| -> Vec<&'static str> {
+            s.labels
+                .iter()
+                .map(|&y| if y == 1 { "1" } else { "0" })
+                .collect()
+        };
         columns.push(categorical_drift_by(
             label,
             "label",
@@ -1176,11 +1205,15 @@ fn drift_between(
             continue;
         };
         let numeric_kind = matches!(rc.kind(), ingest::ColumnKind::Numeric);
-        match (
-            column_values(reference, rc, numeric_kind),
-            column_values(current, cc, numeric_kind),
-        ) {
-            (ColumnValues::Numeric(r), ColumnValues::Numeric(c)) => {
+        let values = |w: &Split<'_>, col: &ingest::Column| {
+            if numeric_kind {
+                column_values(w, col, true)
+            } else {
+                ColumnValues::Numeric(Vec::new()) // read as &str below, without copies
+            }
+        };
+        match (values(reference, rc), values(current, cc)) {
+            (ColumnValues::Numeric(r), ColumnValues::Numeric(c)) if numeric_kind => {
                 let (rv, rm) = present_numeric(&r);
                 let (cv, cm) = present_numeric(&c);
                 columns.push(numeric_drift_by(
@@ -1190,6 +1223,18 @@ fn drift_between(
                     &cv,
                     (rm, cm),
                     method_for(settings, name, numeric),
+                ));
+            }
+            _ if !numeric_kind => {
+                let (rv, rm) = present_str(reference, rc);
+                let (cv, cm) = present_str(current, cc);
+                columns.push(categorical_drift_by(
+                    name,
+                    "feature",
+                    &rv,
+                    &cv,
+                    (rm, cm),
+                    method_for(settings, name, categorical),
                 ));
             }
             (r, c) => {
@@ -1233,6 +1278,19 @@ fn column_values(window: &Split<'_>, column: &ingest::Column, numeric: bool) -> 
                 .collect(),
         )
     }
+}
+
+/// A text column's present cells over a window's rows, borrowed, and the number missing.
+fn present_str<'t>(window: &Split<'t>, column: &'t ingest::Column) -> (Vec<&'t str>, usize) {
+    let mut out = Vec::with_capacity(window.rows.len());
+    for &row in window.rows.iter() {
+        match column.text(row as usize) {
+            Some(t) if !column.is_missing(row as usize) => out.push(t),
+            _ => {}
+        }
+    }
+    let missing = window.rows.len() - out.len();
+    (out, missing)
 }
 
 fn present_numeric(values: &[f64]) -> (Vec<f64>, usize) {
@@ -1403,6 +1461,15 @@ pub fn numeric_drift_by(
     (missing_reference, missing_current): (usize, usize),
     choice: Option<(drift::DriftMethod, &'static str)>,
 ) -> DriftColumn {
+    // Every statistic below sorts its inputs; sorted once here, those sorts find one run and
+    // finish in a linear pass (the statistics do not depend on the order of the values).
+    let sorted = |v: &[f64]| {
+        let mut v = v.to_vec();
+        v.sort_unstable_by(f64::total_cmp);
+        v
+    };
+    let (reference, current) = (sorted(reference), sorted(current));
+    let (reference, current) = (reference.as_slice(), current.as_slice());
     let ks = drift::ks_2samp(reference, current);
     let (method, source) = choice.unwrap_or_else(|| {
         (
@@ -1510,11 +1577,11 @@ pub fn categorical_drift(
 }
 
 /// [`categorical_drift`] with the deciding method chosen by the user (see [`method_for`]).
-pub fn categorical_drift_by(
+pub fn categorical_drift_by<S: AsRef<str>>(
     name: &str,
     role: &str,
-    reference: &[String],
-    current: &[String],
+    reference: &[S],
+    current: &[S],
     (missing_reference, missing_current): (usize, usize),
     choice: Option<(drift::DriftMethod, &'static str)>,
 ) -> DriftColumn {
@@ -1530,11 +1597,8 @@ pub fn categorical_drift_by(
             "default",
         )
     });
-    let outcome = drift::evaluate(
-        method,
-        drift::ColumnData::Categorical(reference),
-        drift::ColumnData::Categorical(current),
-    );
+    // The same counts `drift::evaluate` would tally for a categorical column.
+    let outcome = drift::evaluate_counts_outcome(method, &dist.reference, &dist.current);
     DriftColumn {
         name: name.to_string(),
         kind: "categorical".into(),

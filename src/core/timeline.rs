@@ -264,7 +264,7 @@ pub fn levels(scores: &[f64], labels: &[u8], settings: &Settings) -> TimelineLev
     let (scores, labels) = (&scores[..n], &labels[..n]);
     let positives = labels.iter().filter(|&&y| y == 1).count() as u64;
     let mut sorted: Vec<f64> = scores.iter().copied().filter(|s| s.is_finite()).collect();
-    sorted.sort_by(f64::total_cmp);
+    sorted.sort_unstable_by(f64::total_cmp);
     let ece = calibration::reliability_bins(
         scores,
         labels,
@@ -394,7 +394,7 @@ fn cut(chunking: Chunking, times: Option<&[f64]>, n: usize) -> (Vec<Cut>, u64) {
             if times.is_some() {
                 order.retain(|&i| time_of(i).is_finite());
                 without = (n - order.len()) as u64;
-                order.sort_by(|&a, &b| time_of(a).total_cmp(&time_of(b)).then(a.cmp(&b)));
+                order.sort_unstable_by(|&a, &b| time_of(a).total_cmp(&time_of(b)).then(a.cmp(&b)));
             }
             let cuts = order
                 .chunks(size)

@@ -141,7 +141,7 @@ impl Sum {
 }
 
 /// `np.linspace(0, 1, n_bins + 1)`, bit for bit: `i · (1/n_bins)`, last edge exactly 1.
-fn uniform_edges(n_bins: usize) -> Vec<f64> {
+pub(crate) fn uniform_edges(n_bins: usize) -> Vec<f64> {
     let step = 1.0 / n_bins as f64;
     (0..=n_bins)
         .map(|i| if i == n_bins { 1.0 } else { i as f64 * step })

@@ -187,7 +187,7 @@ pub fn paired_bootstrap(
             }
         }
     }
-    diffs.sort_by(f64::total_cmp);
+    diffs.sort_unstable_by(f64::total_cmp);
     let lo_q = (1.0 - confidence) / 2.0;
     let ci = [
         quantile_sorted(&diffs, lo_q)?,

@@ -231,6 +231,30 @@ pub fn evaluate(
     })
 }
 
+/// [`evaluate`] for counts already tallied over the same categories (as
+/// [`categorical_distribution`] gives them): the decision of a categorical column without a
+/// second pass over its rows. `None` when the method does not apply to counts (KS,
+/// Wasserstein) or a total is zero.
+pub fn evaluate_counts_outcome(
+    method: DriftMethod,
+    reference: &[u64],
+    current: &[u64],
+) -> Option<DriftOutcome> {
+    let value = evaluate_counts(method, reference, current)?;
+    let threshold = method.threshold();
+    let drifted = if method.is_p_value() {
+        value < threshold
+    } else {
+        value >= threshold
+    };
+    Some(DriftOutcome {
+        method,
+        value,
+        threshold,
+        drifted,
+    })
+}
+
 fn evaluate_numeric(method: DriftMethod, r: &[f64], c: &[f64]) -> Option<f64> {
     match method {
         DriftMethod::Ks => Some(ks_2samp(r, c)?.p_value),
@@ -286,7 +310,7 @@ pub fn distinct_numeric(reference: &[f64], current: &[f64]) -> u64 {
         .filter(|v| v.is_finite())
         .collect();
     all.iter_mut().for_each(|v| *v += 0.0);
-    all.sort_by(f64::total_cmp);
+    all.sort_unstable_by(f64::total_cmp);
     all.dedup();
     all.len() as u64
 }
@@ -309,7 +333,7 @@ pub(crate) fn finite_sorted(values: &[f64]) -> Vec<f64> {
         .filter(|v| v.is_finite())
         .map(|v| v + 0.0)
         .collect();
-    v.sort_by(f64::total_cmp);
+    v.sort_unstable_by(f64::total_cmp);
     v
 }
 

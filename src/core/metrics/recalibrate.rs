@@ -712,7 +712,7 @@ fn fit_temperature(scores: &[f64], labels: &[u8]) -> Result<CalibrationMap, Reca
 /// both neighbours'. Block means are computed as (positives / count) from exact counts.
 fn fit_isotonic(scores: &[f64], labels: &[u8]) -> CalibrationMap {
     let mut pairs: Vec<(f64, u8)> = scores.iter().copied().zip(labels.iter().copied()).collect();
-    pairs.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    pairs.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
     // Unique scores: (x, positives, count).
     let mut points: Vec<(f64, u64, u64)> = Vec::new();
     for &(s, y) in &pairs {
@@ -830,7 +830,7 @@ fn fit_histogram(
         BinStrategy::Uniform => grid,
         BinStrategy::Quantile => {
             let mut sorted = scores.to_vec();
-            sorted.sort_by(f64::total_cmp);
+            sorted.sort_unstable_by(f64::total_cmp);
             grid.iter()
                 .map(|&q| percentile_linear(&sorted, q))
                 .collect()

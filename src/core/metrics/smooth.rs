@@ -24,7 +24,7 @@ use serde::{Deserialize, Serialize};
 pub const DEFAULT_GRID: usize = 200;
 
 /// The ε relplot adds to the kernel density before dividing (`BaseKernelMixin.smooth`).
-const SMOOTH_EPS: f64 = 1e-4;
+pub(super) const SMOOTH_EPS: f64 = 1e-4;
 
 /// Smallest bandwidth relplot's search accepts as a fixed point (`smECE(eps=0.001)`).
 const SEARCH_EPS: f64 = 0.001;
@@ -87,7 +87,21 @@ pub fn smooth_ece(scores: &[f64], labels: &[u8]) -> Option<SmoothEce> {
         .zip(labels)
         .map(|(&f, &y)| f - f64::from(y))
         .collect();
-    let eval = |alpha: f64| smooth_ece_residual(scores, &residual, alpha);
+    // The grid size E = max(2000, round(20/σ))/2 + 1 is the same for every σ ≥ 0.01, so the
+    // first steps of the search share their grid values: computed once per E (bit-identical).
+    let mut cached: Option<(usize, Vec<f64>, Vec<f64>)> = None;
+    let mut eval = |alpha: f64| {
+        let kernel = Kernel::new(alpha);
+        if cached.as_ref().is_none_or(|c| c.0 != kernel.e) {
+            let v1 = kernel.round_to_grid(scores, |i| residual[i]);
+            let v2 = kernel.round_to_grid(scores, |_| 1.0);
+            cached = Some((kernel.e, v1, v2));
+        }
+        match &cached {
+            Some((_, v1, v2)) => smooth_ece_from_grid(&kernel, v1, v2, alpha),
+            None => f64::NAN, // unreachable: filled just above
+        }
+    };
     // relplot.metrics.search_param(check_smooth_ece, start=1, refine=10).
     let at_one = eval(1.0);
     if 1.0 < at_one {
@@ -227,7 +241,7 @@ pub fn smooth_band(
     let mut lower = Vec::with_capacity(x.len());
     let mut upper = Vec::with_capacity(x.len());
     for mut c in curves {
-        c.sort_by(f64::total_cmp);
+        c.sort_unstable_by(f64::total_cmp);
         lower.push(quantile_sorted(&c, lo_q)?);
         upper.push(quantile_sorted(&c, hi_q)?);
     }
@@ -268,7 +282,7 @@ pub fn bootstrap_ci(
             stats.push(v);
         }
     }
-    stats.sort_by(f64::total_cmp);
+    stats.sort_unstable_by(f64::total_cmp);
     let lo_q = (1.0 - confidence) / 2.0;
     Some(BootstrapCi {
         lower: quantile_sorted(&stats, lo_q)?,
@@ -327,10 +341,25 @@ fn validate(scores: &[f64], labels: &[u8]) -> Option<()> {
 
 /// relplot's `smooth_ece(f, y, sigma)` with precomputed residuals f − y.
 fn smooth_ece_residual(scores: &[f64], residual: &[f64], sigma: f64) -> f64 {
+    let kernel = Kernel::new(sigma);
+    let v1 = kernel.round_to_grid(scores, |i| residual[i]);
+    let v2 = kernel.round_to_grid(scores, |_| 1.0);
+    smooth_ece_from_grid(&kernel, &v1, &v2, sigma)
+}
+
+/// smECE_σ from the residual-weighted and count-weighted grid values (relplot's
+/// `smooth_round_to_grid` outputs): reflect-convolve, interpolate at the mesh
+/// `linspace(0, 1, max(round(10/σ), 200))` and average |r̂| under the density.
+pub(super) fn smooth_ece_from_grid(
+    kernel: &Kernel,
+    residual_grid: &[f64],
+    count_grid: &[f64],
+    sigma: f64,
+) -> f64 {
     let mesh = round_half_even(10.0 / sigma).max(200.0) as usize;
     let t = linspace(mesh);
-    let kernel = Kernel::new(sigma);
-    let (rs, dens) = kernel.apply2(scores, |i| residual[i], |_| 1.0, &t);
+    let (s1, s2) = kernel.convolve2(residual_grid, count_grid);
+    let (rs, dens) = (kernel.interpolate(&s1, &t), kernel.interpolate(&s2, &t));
     let (mut num, mut den) = (0.0, 0.0);
     for (r, d) in rs.iter().zip(&dens) {
         let d = d + SMOOTH_EPS;
@@ -341,7 +370,7 @@ fn smooth_ece_residual(scores: &[f64], residual: &[f64], sigma: f64) -> f64 {
 }
 
 /// `numpy.linspace(0, 1, num)`: i · (1/(num − 1)) with the last point exactly 1.
-fn linspace(num: usize) -> Vec<f64> {
+pub(super) fn linspace(num: usize) -> Vec<f64> {
     if num == 1 {
         return vec![0.0];
     }
@@ -365,7 +394,7 @@ fn round_half_even(x: f64) -> f64 {
 
 /// Where a score lands on an E-point grid: (left index, weight of the right neighbour), as
 /// relplot's `smooth_round_to_grid`.
-fn grid_position(f: f64, e: usize) -> (usize, f64) {
+pub(super) fn grid_position(f: f64, e: usize) -> (usize, f64) {
     let scaled = f * (e - 1) as f64;
     let b = (scaled as usize).min(e - 2);
     (b, scaled - b as f64)
@@ -379,9 +408,9 @@ fn interp_position(t: f64, e: usize) -> (usize, f64) {
 }
 
 /// relplot's `ReflectedGaussianKernel(sigma)` on its internal grid.
-struct Kernel {
+pub(super) struct Kernel {
     /// Grid size E.
-    e: usize,
+    pub(super) e: usize,
     /// Index in the full E-tap kernel of the first non-zero tap.
     first: usize,
     /// The non-zero taps, exp(−(t − ½)²/(2σ²)) / (√(2π) σ) at t = linspace(0, 1, E).
@@ -389,7 +418,7 @@ struct Kernel {
 }
 
 impl Kernel {
-    fn new(sigma: f64) -> Self {
+    pub(super) fn new(sigma: f64) -> Self {
         let eval_points = round_half_even(20.0 / sigma).max(2000.0) as usize;
         let e = eval_points / 2 + 1;
         let var = sigma * sigma;
@@ -404,6 +433,22 @@ impl Kernel {
             e,
             first,
             taps: full[first..=last].to_vec(),
+        }
+    }
+
+    /// The same kernel with the taps below `relative` × the largest tap dropped (both tails).
+    /// Dropping taps of at most 1e-15 of the peak changes a smoothed value by at most about
+    /// 1e-15 × (number of dropped taps) relative: used only by the binned bootstrap, never by
+    /// the point estimates that the goldens check.
+    pub(super) fn trimmed(&self, relative: f64) -> Self {
+        let peak = self.taps.iter().copied().fold(0.0_f64, f64::max);
+        let keep = |k: &f64| *k >= peak * relative;
+        let first = self.taps.iter().position(keep).unwrap_or(0);
+        let last = self.taps.iter().rposition(keep).unwrap_or(0);
+        Self {
+            e: self.e,
+            first: self.first + first,
+            taps: self.taps[first..=last].to_vec(),
         }
     }
 
@@ -430,7 +475,7 @@ impl Kernel {
 
     /// relplot's `np.convolve(ext, ker, "valid")[E//2 : E//2 + E]` for two value vectors at
     /// once: at grid point g, Σ_j ext[g + E//2 + E − 1 − j] · ker[j] over the non-zero taps.
-    fn convolve2(&self, a: &[f64], b: &[f64]) -> (Vec<f64>, Vec<f64>) {
+    pub(super) fn convolve2(&self, a: &[f64], b: &[f64]) -> (Vec<f64>, Vec<f64>) {
         let (ea, eb) = (self.extend(a), self.extend(b));
         let taps = self.taps.as_slice();
         let mut out_a = Vec::with_capacity(self.e);
@@ -454,7 +499,7 @@ impl Kernel {
 
     /// The weights w with `Σ_q w[q] · values[start + q]` = the interpolated smoothed value at
     /// mesh point t (reflection folded in, zero weights at both ends trimmed).
-    fn mesh_row(&self, t: f64) -> (usize, Vec<f64>) {
+    pub(super) fn mesh_row(&self, t: f64) -> (usize, Vec<f64>) {
         let (i, r) = interp_position(t, self.e);
         let last = (self.e - 1) as isize;
         let mut row = vec![0.0; self.e];
@@ -479,7 +524,7 @@ impl Kernel {
     }
 
     /// relplot's `interpolate(t, smoothed)`.
-    fn interpolate(&self, smoothed: &[f64], t: &[f64]) -> Vec<f64> {
+    pub(super) fn interpolate(&self, smoothed: &[f64], t: &[f64]) -> Vec<f64> {
         t.iter()
             .map(|&x| {
                 let (i, r) = interp_position(x, self.e);
