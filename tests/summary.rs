@@ -499,3 +499,80 @@ fn summary_files_merge_by_concatenation() {
     let w = twice.window("current").unwrap();
     assert_eq!(w.n(), 2 * whole.window("current").unwrap().n());
 }
+
+#[test]
+fn the_worker_session_drags_the_threshold_on_the_summary_sweep() {
+    use plumb::core::protocol::{FromWorker, Session, Which};
+    // A one-window summary of the rounded log (all scores on edges: every threshold exact).
+    let log = fixture("rounded_log.csv");
+    let mapping = analysis::detect_mapping(&log);
+    let text = summary::summarize(&log, &mapping, &WindowSpec::All, None, 1000)
+        .unwrap()
+        .to_csv();
+    let file = analysis::load_file("one.csv", text.as_bytes()).unwrap();
+    let mut session = Session::new();
+    session.loaded(1, Which::Reference, file.clone());
+    let detected = analysis::detect_mapping(&file);
+    let (answer, sweep) = session.analyze(
+        2,
+        &detected,
+        &Settings::default(),
+        &WindowSpec::All,
+        None,
+        None,
+    );
+    assert!(matches!(answer, FromWorker::Report { .. }));
+    let sweep = sweep.expect("a sweep from the summary");
+    let prepared = analysis::windows_of(&log, &mapping, &WindowSpec::All).unwrap();
+    let (_, _, s, y) = &prepared[0];
+    let exact = analysis::window_sweep(s, y).unwrap();
+    for t in [0.0, 0.123, 0.37, 0.5, 0.999, 1.0] {
+        let a = plumb::core::metrics::threshold::at_threshold(sweep, t);
+        let b = plumb::core::metrics::threshold::at_threshold(&exact, t);
+        assert_eq!(
+            (a.tp, a.fp, a.tn, a.fn_),
+            (b.tp, b.fp, b.tn, b.fn_),
+            "at {t}"
+        );
+    }
+}
+
+#[test]
+fn the_cli_summarizes_a_log_and_audits_the_summary() {
+    let dir = std::env::temp_dir().join(format!("plumb-summary-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = dir.join("summary.csv");
+    let log = format!(
+        "{}/tests/fixtures/summary/bench_log.csv",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let bin = env!("CARGO_BIN_EXE_plumb");
+    let status = std::process::Command::new(bin)
+        .args([
+            "summarize",
+            &log,
+            "--segment",
+            "segment",
+            "--split-at",
+            "2026-01-01T04:10:00Z",
+            "--out",
+        ])
+        .arg(&out)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let written = std::fs::read_to_string(&out).unwrap();
+    let duck = summary::parse(&fixture("bench_summary.csv")).unwrap();
+    let ours = summary::parse(&analysis::load_file("s.csv", written.as_bytes()).unwrap()).unwrap();
+    assert_eq!(ours.lines, duck.lines);
+    let audit = std::process::Command::new(bin)
+        .args(["audit"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(audit.status.success());
+    let report: Report = serde_json::from_slice(&audit.stdout).unwrap();
+    assert_eq!(report.summary.unwrap().buckets, 1000);
+    assert_eq!(report.windows.current.unwrap().n, 5000);
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -345,6 +345,18 @@ fn priors(reference: &ScoreSummary, current: &ScoreSummary) -> LabelShiftReport 
     }
 }
 
+/// The threshold sweep of a one-window summary file, for dragging the threshold (exact at
+/// cell edges, see [`metrics`]); `None` for a comparison or an unreadable file.
+pub fn sweep_of(file: &LoadedFile) -> Option<crate::core::metrics::threshold::Sweep> {
+    let summary = file::parse(file).ok()?;
+    let names = summary.windows();
+    let [name] = names.as_slice() else {
+        return None;
+    };
+    let rank = metrics::rank_summary(&summary.window(name).ok()?)?;
+    Some(crate::core::metrics::threshold::Sweep::from_summary(&rank))
+}
+
 /// Summarise a raw log: its windows under `spec` (as `plumb audit` splits them), by the values
 /// of `segment` (a column name; `None`: one segment `(all)`), with `buckets` cells.
 pub fn summarize(
