@@ -383,7 +383,7 @@ proptest! {
         let s = ScoreSummary::new(k).unwrap();
         let slot = s.slot_of(score).unwrap();
         let (lo, hi) = s.bounds(slot);
-        if slot % 2 == 0 {
+        if slot.is_multiple_of(2) {
             prop_assert_eq!(score, lo);
         } else {
             prop_assert!(lo < score && score < hi);

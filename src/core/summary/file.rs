@@ -217,7 +217,7 @@ pub fn parse(file: &LoadedFile) -> Result<SummaryFile, PlumbError> {
         return Err(PlumbError::NoDataRows);
     }
     let k = buckets[0];
-    if !(k.fract() == 0.0 && k >= 1.0 && k <= super::sketch::MAX_BUCKETS as f64) {
+    if !(k.fract() == 0.0 && (1.0..=super::sketch::MAX_BUCKETS as f64).contains(&k)) {
         return Err(bad(
             table.line_of_row(0),
             "buckets",
@@ -269,8 +269,8 @@ pub fn parse(file: &LoadedFile) -> Result<SummaryFile, PlumbError> {
             segment = NO_SEGMENT.to_string();
         }
         let label = match labels[row] {
-            v if v == 0.0 => 0u8,
-            v if v == 1.0 => 1u8,
+            0.0 => 0u8,
+            1.0 => 1u8,
             v => return Err(bad(line, "label", format!("`{v}` is not 0 or 1"))),
         };
         let (lo, hi) = (los[row], his[row]);
@@ -288,7 +288,7 @@ pub fn parse(file: &LoadedFile) -> Result<SummaryFile, PlumbError> {
                 )
             })?;
         let n = counts[row];
-        if !(n.fract() == 0.0 && n >= 0.0 && n < 9.0e15) {
+        if !(n.fract() == 0.0 && (0.0..9.0e15).contains(&n)) {
             return Err(bad(
                 line,
                 "row_count",

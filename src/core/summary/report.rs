@@ -187,13 +187,11 @@ pub fn report_from_summary(
 
 fn bounds_of(s: &ScoreSummary, settings: &Settings, reliability: bool) -> SummaryBounds {
     let open: u64 = (0..s.slots())
-        .filter(|&i| i % 2 == 1)
+        .filter(|&i| !i.is_multiple_of(2))
         .map(|i| s.both(i).n)
         .sum();
     let t = settings.threshold;
-    let k = s.buckets() as f64;
-    let threshold_exact = s.slot_of(t).is_some_and(|slot| slot % 2 == 0) || open == 0;
-    let _ = k;
+    let threshold_exact = s.slot_of(t).is_some_and(|slot| slot.is_multiple_of(2)) || open == 0;
     SummaryBounds {
         roc_auc: metrics::auc_bound(s),
         ks_separation: metrics::ks_bound(s),

@@ -155,7 +155,7 @@ impl ScoreSummary {
     /// What slot `slot` covers.
     pub fn kind(&self, slot: usize) -> SlotKind {
         let j = (slot / 2) as u32;
-        if slot % 2 == 0 {
+        if slot.is_multiple_of(2) {
             SlotKind::Atom(j)
         } else {
             SlotKind::Open(j)
