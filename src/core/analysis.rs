@@ -68,6 +68,10 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
 
 /// Detect column roles by name and content.
 pub fn detect_mapping(file: &LoadedFile) -> ColumnMapping {
+    // A summary file's columns are fixed by its format: no per-row roles to detect.
+    if crate::core::summary::is_summary(file) {
+        return ColumnMapping::default();
+    }
     schema::detect_mapping(&file.table)
 }
 

@@ -60,6 +60,9 @@ test('a DuckDB summary file loads, says it is a summary, and its metrics match t
   assert.equal(shown.smooth_ece, null);
   assert.equal(shown.hosmer_lemeshow_p_value, null);
   assert.equal(await page.getByTestId('rows-used').getAttribute('data-value'), String(gold.reference.n + g.n));
+  // No per-row roles are detected in a summary (its columns are fixed by the format).
+  assert.equal(await page.getByTestId('role-score').inputValue(), '');
+  assert.equal(await page.getByTestId('challenger-score_sq_sum').isChecked(), false);
   await screenshot(page, 'summary-overview.png');
 
   await page.getByTestId('tab-calibration').click();
