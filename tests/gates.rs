@@ -40,6 +40,7 @@ fn report(windows: Windows) -> Report {
         gates: None,
         verdict: None,
         signoff: None,
+        summary: None,
         operations: None,
         segments: Vec::new(),
         timeline: None,

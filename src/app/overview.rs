@@ -47,6 +47,13 @@ pub fn Overview() -> impl IntoView {
                                 on:click=move |_| state.tab.set(super::Tab::Quality)>"See the Quality tab"</button>
                         </div>
                     })}
+                    {report.summary.as_ref().map(|info| view! {
+                        <div class="banner info" role="note" data-testid="summary-notice"
+                            data-buckets=info.buckets.to_string()>
+                            <strong>"Summary input."</strong>
+                            <span>{info.notice.clone()}</span>
+                        </div>
+                    })}
                     <super::compare::WindowsBar/>
                     <MetricCards window=window.clone() reference=reference.clone()/>
                     <div class="grid-2">

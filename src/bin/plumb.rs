@@ -2,6 +2,8 @@
 //!
 //! `plumb audit <log> [--current <log>] [--split-…] [--score COL] [--label COL] …` prints the
 //! JSON report (schema `plumb.report/v1`), the same serializer the browser's export uses.
+//! `plumb summarize <log> [--segment COL] [--split-at TS] > summary.csv` writes the summary
+//! file (`docs/summary-input.md`) that `plumb audit summary.csv` reads.
 //! Exit codes: 0 success (and every gate passed), 1 a gate failed, 2 usage or input error.
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -35,6 +37,39 @@ mod cli {
         /// Write monitoring exports derived from a reference log: Prometheus alerting and
         /// recording rules, an Alertmanager policy and a Grafana dashboard.
         Alerts(AlertsArgs),
+        /// Write the summary file of a log (per-cell counts and sums by window, segment and
+        /// label; docs/summary-input.md), the same format the SQL in sql/ produces.
+        Summarize(SummarizeArgs),
+    }
+
+    #[derive(Args, Debug)]
+    struct SummarizeArgs {
+        /// The log to summarise.
+        log: PathBuf,
+        /// The score column (detected when omitted).
+        #[arg(long)]
+        score: Option<String>,
+        /// The label column (detected when omitted).
+        #[arg(long)]
+        label: Option<String>,
+        /// The label value counted as positive (detected when omitted).
+        #[arg(long)]
+        positive: Option<String>,
+        /// A segment column: one summary per value (default: one segment, `(all)`).
+        #[arg(long)]
+        segment: Option<String>,
+        /// Split by time: rows before this timestamp are `reference`, the rest `current`.
+        #[arg(long, conflicts_with = "split_fraction")]
+        split_at: Option<String>,
+        /// Split by row order in time: the first fraction F is `reference`.
+        #[arg(long)]
+        split_fraction: Option<f64>,
+        /// Equal-width cells of [0, 1].
+        #[arg(long, default_value_t = plumb::core::summary::DEFAULT_BUCKETS)]
+        buckets: u32,
+        /// Write here instead of standard output.
+        #[arg(long, short)]
+        out: Option<PathBuf>,
     }
 
     #[derive(Args, Debug)]
@@ -215,6 +250,7 @@ mod cli {
         let result = match cli.command {
             Command::Audit(args) => audit(args),
             Command::Alerts(args) => alerts(args),
+            Command::Summarize(args) => summarize(args),
         };
         match result {
             Ok(code) => code,
@@ -233,6 +269,52 @@ mod cli {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| path.display().to_string());
         analysis::load_file(&name, &bytes).map_err(|e| format!("{name}: {e}"))
+    }
+
+    fn summarize(args: SummarizeArgs) -> Result<ExitCode, String> {
+        let log = read(&args.log)?;
+        let mut mapping = analysis::detect_mapping(&log);
+        if args.score.is_some() {
+            mapping.score = args.score;
+        }
+        if let Some(label) = args.label {
+            mapping.label = Some(label);
+            mapping.positive_label = None;
+        }
+        if args.positive.is_some() {
+            mapping.positive_label = args.positive;
+        }
+        mapping.challengers.clear();
+        analysis::complete_mapping(&log, &mut mapping);
+        let window = match (args.split_at, args.split_fraction) {
+            (Some(timestamp), _) => WindowSpec::SplitAt { timestamp },
+            (None, Some(fraction)) => WindowSpec::SplitFraction { fraction },
+            (None, None) => WindowSpec::All,
+        };
+        let summary = plumb::core::summary::summarize(
+            &log,
+            &mapping,
+            &window,
+            args.segment.as_deref(),
+            args.buckets,
+        )
+        .map_err(|e| format!("{}: {e}", log.name))?;
+        let text = summary.to_csv();
+        match args.out {
+            Some(path) => std::fs::write(&path, text)
+                .map_err(|e| format!("cannot write {}: {e}", path.display()))?,
+            None => {
+                use std::io::Write;
+                let mut out = std::io::stdout().lock();
+                match out.write_all(text.as_bytes()) {
+                    Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                        return Err(format!("cannot write the summary: {e}"));
+                    }
+                    _ => {}
+                }
+            }
+        }
+        Ok(ExitCode::SUCCESS)
     }
 
     fn alerts(args: AlertsArgs) -> Result<ExitCode, String> {

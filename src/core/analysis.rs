@@ -71,6 +71,10 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
 
 /// Detect column roles by name and content.
 pub fn detect_mapping(file: &LoadedFile) -> ColumnMapping {
+    // A summary file's columns are fixed by its format: no per-row roles to detect.
+    if crate::core::summary::is_summary(file) {
+        return ColumnMapping::default();
+    }
     schema::detect_mapping(&file.table)
 }
 
@@ -132,6 +136,14 @@ pub fn analyze_single(
 
 /// Build the report for a request.
 pub fn analyze(request: &Request<'_>, generator: &str) -> Result<Report, PlumbError> {
+    // A summary file (`docs/summary-input.md`) carries its own windows and no rows.
+    if crate::core::summary::is_summary(request.reference) {
+        return crate::core::summary::report_from_summary(
+            request.reference,
+            request.settings,
+            generator,
+        );
+    }
     let mut settings = request.settings.clone();
     settings.window = request.window.clone();
     validate_settings(&settings)?;
@@ -226,6 +238,7 @@ pub fn analyze(request: &Request<'_>, generator: &str) -> Result<Report, PlumbEr
         gates: None,
         verdict: None,
         signoff: None,
+        summary: None,
     })
 }
 
@@ -944,7 +957,7 @@ pub fn window_sweep(scores: &[f64], labels: &[u8]) -> Option<threshold::Sweep> {
 
 /// Keep at most ~1000 points of a curve for charts: every vertex when small, else an even
 /// stride that always keeps the first and last points.
-fn thin_curve(x: &[f64], y: &[f64]) -> CurvePoints {
+pub(crate) fn thin_curve(x: &[f64], y: &[f64]) -> CurvePoints {
     const MAX: usize = 1000;
     let n = x.len().min(y.len());
     let finite = |i: usize| x[i].is_finite() && y[i].is_finite();
@@ -1861,5 +1874,31 @@ pub fn monitoring_files(
         rules_yaml: prometheus::rules_yaml(thresholds, &options),
         policy_yaml: prometheus::policy_yaml(),
         dashboard_json: serde_json::to_string_pretty(&dashboard).unwrap_or_default(),
+    }
+}
+
+/// One window's used rows: its name (`all`, `reference` or `current`), table rows (0-based),
+/// scores and labels.
+pub type WindowRows = (String, Vec<u32>, Vec<f64>, Vec<u8>);
+
+/// The windows of one log under `spec` (`All`: one window `all`; a split: `reference` and
+/// `current`), after the same exclusions as [`analyze`]. For `core::summary::summarize`.
+pub fn windows_of(
+    file: &LoadedFile,
+    mapping: &ColumnMapping,
+    spec: &WindowSpec,
+) -> Result<Vec<WindowRows>, PlumbError> {
+    let prepared = schema::prepare(&file.table, mapping)?;
+    let own = |name: &str, s: Split<'_>| (name.to_string(), s.rows, s.scores, s.labels);
+    match spec {
+        WindowSpec::All | WindowSpec::TwoFiles => {
+            Ok(vec![own("all", Split::from_all(&prepared, &file.table))])
+        }
+        spec => {
+            let mut mapping = mapping.clone();
+            mapping.positive_label = Some(prepared.positive_label.clone());
+            let (r, c, _) = split_one(&file.table, &mapping, &prepared, spec)?;
+            Ok(vec![own("reference", r), own("current", c)])
+        }
     }
 }

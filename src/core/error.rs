@@ -125,6 +125,15 @@ pub enum PlumbError {
         /// How many there are.
         found: u64,
     },
+    /// A summary file (`docs/summary-input.md`) has a value that cannot be read.
+    Summary {
+        /// 1-based editor line (the header is line 1).
+        line: u64,
+        /// The column (empty when the whole line is wrong).
+        column: String,
+        /// What is wrong, in plain words.
+        message: String,
+    },
     /// A column has too many distinct values to be used as classes (label or decision).
     TooManyClasses {
         /// The column.
@@ -143,7 +152,7 @@ impl PlumbError {
     /// The 1-based line the error points at, if it points at one.
     pub fn line(&self) -> Option<u64> {
         match self {
-            Self::Parse { line, .. } => Some(*line),
+            Self::Parse { line, .. } | Self::Summary { line, .. } => Some(*line),
             _ => None,
         }
     }
@@ -265,6 +274,17 @@ impl fmt::Display for PlumbError {
                 f,
                 "The setting {setting} = \"{value}\" cannot be used: {expected}."
             ),
+            Self::Summary {
+                line,
+                column,
+                message,
+            } => {
+                if column.is_empty() {
+                    write!(f, "Summary file, line {line}: {message}.")
+                } else {
+                    write!(f, "Summary file, line {line}, column {column}: {message}.")
+                }
+            }
             Self::InvalidValue {
                 what,
                 index,

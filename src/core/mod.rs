@@ -37,4 +37,5 @@ pub mod segments;
 pub mod share;
 pub mod simulate;
 pub mod stream;
+pub mod summary;
 pub mod timeline;

@@ -226,10 +226,15 @@ impl Session {
         if let Some(key) = &sweep_key
             && self.sweep.as_ref().map(|(k, _)| k) != Some(key)
         {
-            self.sweep = schema::prepare(&reference.table, mapping)
-                .ok()
-                .and_then(|p| analysis::window_sweep(&p.scores, &p.labels))
-                .map(|s| (key.clone(), s));
+            self.sweep = if crate::core::summary::is_summary(reference) {
+                // A summary's sweep comes from its slots (exact at cell edges).
+                crate::core::summary::report::sweep_of(reference)
+            } else {
+                schema::prepare(&reference.table, mapping)
+                    .ok()
+                    .and_then(|p| analysis::window_sweep(&p.scores, &p.labels))
+            }
+            .map(|s| (key.clone(), s));
         }
         // A mapping whose rows give no sweep (one class only) has no key either.
         let sweep_key = sweep_key.filter(|k| self.sweep.as_ref().map(|(s, _)| s) == Some(k));

@@ -68,6 +68,10 @@ pub struct Report {
     /// The reviewer's sign-off, bound to the inputs' SHA-256 and the settings above.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub signoff: Option<crate::core::export::SignOff>,
+    /// Set when the input was a summary file (`docs/summary-input.md`): what it held, the
+    /// bounds of the metrics computed from it, and a notice for people.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub summary: Option<crate::core::summary::SummaryInfo>,
 }
 
 impl Report {
