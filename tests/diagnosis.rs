@@ -14,7 +14,7 @@ use serde_json::Value;
 /// Rows per window in the scenario tests (moderate, so the debug-build suite stays fast).
 const N: usize = 4000;
 /// Seeds per scenario and effect size.
-const SEEDS: u64 = 5;
+const SEEDS: u64 = 10;
 /// Effect sizes (see `src/core/simulate.rs`: 0.5 moderate, 1 strong).
 const EFFECTS: [f64; 2] = [0.5, 1.0];
 
@@ -115,10 +115,10 @@ fn the_true_cause_is_detected_and_ranked_first() {
             ));
         }
     }
-    // Every test here runs at α = 0.001, so a rare sample defeats a rule by chance; at most one
-    // miss in the 50 runs is tolerated (measured: see `docs/diagnosis.md`).
+    // No miss is tolerated over the 100 runs (measured over 150 seeds per cell with
+    // `sweep_seeds_per_scenario`: see `docs/diagnosis.md`).
     assert!(
-        misses.len() <= 1,
+        misses.is_empty(),
         "{} of {} missed:\n{}",
         misses.len(),
         configs.len(),
@@ -468,5 +468,76 @@ proptest! {
         prop_assert!(serde_json::to_string(&d).is_ok());
         prop_assert!(d.verdict == NO_CHANGE || CAUSES.contains(&d.verdict.as_str()));
         prop_assert_eq!(input.alpha, DEFAULT_ALPHA);
+    }
+}
+
+/// A wider sweep of seeds per scenario and effect (ignored by default; run with
+/// `cargo test --release --test diagnosis sweep -- --ignored --nocapture`). Prints the miss
+/// rate per cell and the facts behind every miss. `PLUMB_SWEEP_SEEDS` (default 50) and
+/// `PLUMB_SWEEP_START` (default 100, so the seeds differ from the ones the tests fix).
+#[test]
+#[ignore]
+fn sweep_seeds_per_scenario() {
+    let env = |k: &str, d: u64| {
+        std::env::var(k)
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(d)
+    };
+    let (count, start) = (env("PLUMB_SWEEP_SEEDS", 50), env("PLUMB_SWEEP_START", 100));
+    let mut configs = Vec::new();
+    for s in Scenario::ALL {
+        let effects: &[f64] = if s == Scenario::NoChange {
+            &[0.0]
+        } else {
+            &EFFECTS
+        };
+        for &e in effects {
+            for seed in start..start + count {
+                configs.push(config(s, e, seed));
+            }
+        }
+    }
+    let results = run_all(&configs);
+    let mut cells: std::collections::BTreeMap<String, (usize, usize)> = Default::default();
+    for (c, d) in configs.iter().zip(&results) {
+        let top = &d.causes[0];
+        let hit = if c.scenario == Scenario::NoChange {
+            d.verdict == NO_CHANGE
+        } else {
+            top.cause == c.scenario.expected() && top.detected && d.verdict == top.cause
+        };
+        let cell = cells
+            .entry(format!("{:?} effect {}", c.scenario, c.effect))
+            .or_default();
+        cell.1 += 1;
+        if !hit {
+            cell.0 += 1;
+            let p = simulate(c).prepare();
+            let f = Facts::compute(&p.input());
+            println!(
+                "MISS {:?}/{:?} effect {} seed {}: verdict {} | prior p {:?} cal p {:?} \
+                 corrected p {:?} ks+ {:?} ks- {:?} auc {:?}→{:?} p {:?} slope {:?}→{:?} p {:?}",
+                c.scenario,
+                c.bug,
+                c.effect,
+                c.seed,
+                d.verdict,
+                f.prior_p,
+                f.calibration.and_then(|k| k.p_value()),
+                f.calibration_corrected.and_then(|k| k.p_value()),
+                f.ks_positive.map(|k| k.p_value),
+                f.ks_negative.map(|k| k.p_value),
+                f.auc_reference,
+                f.auc_current,
+                f.auc_p,
+                f.slope_reference.map(|s| s.slope),
+                f.slope_current.map(|s| s.slope),
+                f.slope_p,
+            );
+        }
+    }
+    for (cell, (miss, n)) in &cells {
+        println!("{cell}: {miss} of {n} missed");
     }
 }

@@ -943,3 +943,121 @@ proptest! {
         prop_assert!(ids.iter().filter(|id| has_section(&doc, id)).count() >= 9);
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Models section
+
+/// 4 decimals as the report prints them (`catalog` Decimal format for values ≥ 1e-4).
+fn d4(v: f64) -> String {
+    if v != 0.0 && v.abs() < 0.0001 {
+        format!("{v:.2e}")
+    } else {
+        format!("{v:.4}")
+    }
+}
+
+fn p_value(v: f64) -> String {
+    if v < 0.001 {
+        format!("{v:.1e}")
+    } else {
+        format!("{v:.3}")
+    }
+}
+
+#[test]
+fn models_section_carries_the_reports_numbers_and_charts() {
+    let r = single_report("models.csv");
+    let m = r.models.as_ref().unwrap();
+    let doc = html_report(&r, None, None);
+    assert_safe(&doc, "models");
+    write_out("models.html", &doc);
+    let s = section(&doc, "models").expect("models section");
+    // One row per model: name, role, chart name, AUC [CI], AP [CI], ECE, Brier, log loss.
+    for (i, x) in m.models.iter().enumerate() {
+        let [alo, ahi] = x.roc_auc_ci.unwrap();
+        let [plo, phi] = x.average_precision_ci.unwrap();
+        let chart = if i == 0 {
+            "Champion".to_string()
+        } else {
+            format!("Challenger {i}")
+        };
+        let row = format!(
+            "<tr class=\"model-row\"><th scope=\"row\">{}</th><td>{}</td><td>{chart}</td>\
+             <td class=\"num\">{} [{}, {}]</td><td class=\"num\">{} [{}, {}]</td>\
+             <td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+            escape_html(&x.column),
+            x.role,
+            d4(x.roc_auc.unwrap()),
+            d4(alo),
+            d4(ahi),
+            d4(x.average_precision.unwrap()),
+            d4(plo),
+            d4(phi),
+            d4(x.ece.unwrap()),
+            d4(x.brier_score.unwrap()),
+            d4(x.log_loss.unwrap()),
+        );
+        assert!(s.contains(&row), "missing {row}\nin {s}");
+    }
+    // Paired tests: DeLong for the AUC, paired bootstrap for ECE and Brier.
+    let c = &m.comparisons[0];
+    for (metric, t, method) in [
+        (
+            "AUC",
+            c.auc.as_ref().unwrap(),
+            "DeLong (paired)".to_string(),
+        ),
+        (
+            "ECE",
+            c.ece.as_ref().unwrap(),
+            format!(
+                "paired bootstrap, {} resamples",
+                c.ece.as_ref().unwrap().resamples.unwrap()
+            ),
+        ),
+        (
+            "Brier",
+            c.brier_score.as_ref().unwrap(),
+            format!(
+                "paired bootstrap, {} resamples",
+                c.brier_score.as_ref().unwrap().resamples.unwrap()
+            ),
+        ),
+    ] {
+        let [lo, hi] = t.ci.unwrap();
+        let row = format!(
+            "<tr class=\"model-test\"><th scope=\"row\">{} vs {}</th><td>{metric}</td>\
+             <td class=\"num\">{method}</td><td class=\"num\">{}</td>\
+             <td class=\"num\">[{}, {}]</td><td class=\"num\">{}</td></tr>",
+            escape_html(&c.challenger),
+            escape_html(&c.champion),
+            d4(t.difference),
+            d4(lo),
+            d4(hi),
+            t.p_value.map_or("—".to_string(), p_value),
+        );
+        assert!(s.contains(&row), "missing {row}\nin {s}");
+    }
+    // Two overlaid charts (reliability, ROC), legends with the fixed model names.
+    let charts = svgs(s);
+    assert_eq!(charts.len(), 2);
+    for svg in &charts {
+        let texts = svg_texts(svg);
+        assert!(texts.iter().any(|t| t.contains("Champion")), "{texts:?}");
+        assert!(
+            texts.iter().any(|t| t.contains("Challenger 1")),
+            "{texts:?}"
+        );
+    }
+    // No challengers, no section.
+    let mut none = r.clone();
+    none.models = None;
+    assert!(section(&html_report(&none, None, None), "models").is_none());
+    assert!(
+        section(
+            &html_report(&single_report("basic.csv"), None, None),
+            "models"
+        )
+        .is_none()
+    );
+}

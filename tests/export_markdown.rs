@@ -613,3 +613,92 @@ proptest! {
         }
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Models section (from the real analysis of `tests/fixtures/logs/models.csv`)
+
+fn d4(v: f64) -> String {
+    if v != 0.0 && v.abs() < 0.0001 {
+        format!("{v:.2e}")
+    } else {
+        format!("{v:.4}")
+    }
+}
+
+fn p_value(v: f64) -> String {
+    if v < 0.001 {
+        format!("{v:.1e}")
+    } else {
+        format!("{v:.3}")
+    }
+}
+
+#[test]
+fn models_section_carries_the_reports_numbers() {
+    use plumb::core::analysis::{analyze_single, detect_mapping, load_file};
+    let path = format!(
+        "{}/tests/fixtures/logs/models.csv",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let file = load_file("models.csv", &std::fs::read(path).unwrap()).unwrap();
+    let r = analyze_single(&file, &detect_mapping(&file), &Settings::default(), "t").unwrap();
+    let m = r.models.as_ref().unwrap();
+    let md = markdown_report(&r, None, None);
+    let start = md.find("## Models\n").expect("models section");
+    let section = &md[start..start + md[start..].find("\n## Settings").unwrap()];
+    let e = escape_markdown_inline;
+    for x in &m.models {
+        let [alo, ahi] = x.roc_auc_ci.unwrap();
+        let [plo, phi] = x.average_precision_ci.unwrap();
+        let row = format!(
+            "| {} | {} | {} | {} | {} | {} | {} |",
+            e(&x.column),
+            x.role,
+            e(&format!(
+                "{} [{}, {}]",
+                d4(x.roc_auc.unwrap()),
+                d4(alo),
+                d4(ahi)
+            )),
+            e(&format!(
+                "{} [{}, {}]",
+                d4(x.average_precision.unwrap()),
+                d4(plo),
+                d4(phi)
+            )),
+            e(&d4(x.ece.unwrap())),
+            e(&d4(x.brier_score.unwrap())),
+            e(&d4(x.log_loss.unwrap())),
+        );
+        assert!(section.contains(&row), "missing {row}\nin {section}");
+    }
+    let c = &m.comparisons[0];
+    for (metric, t) in [
+        ("AUC", c.auc.as_ref().unwrap()),
+        ("ECE", c.ece.as_ref().unwrap()),
+        ("Brier", c.brier_score.as_ref().unwrap()),
+    ] {
+        let [lo, hi] = t.ci.unwrap();
+        let tail = format!(
+            "| {} | {} | {} |",
+            e(&d4(t.difference)),
+            e(&format!("[{}, {}]", d4(lo), d4(hi))),
+            e(&t.p_value.map_or("—".to_string(), p_value)),
+        );
+        let line = section
+            .lines()
+            .find(|l| {
+                l.starts_with(&format!(
+                    "| {} vs {} | {metric} |",
+                    e(&c.challenger),
+                    e(&c.champion)
+                ))
+            })
+            .unwrap_or_else(|| panic!("no {metric} row in {section}"));
+        assert!(line.ends_with(&tail), "{line} does not end with {tail}");
+    }
+    // Without challengers, no section.
+    let mut none = r.clone();
+    none.models = None;
+    assert!(!markdown_report(&none, None, None).contains("## Models"));
+}

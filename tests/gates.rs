@@ -952,3 +952,194 @@ proptest! {
         let _ = parse_gates(&text);
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Model-comparison keys (`model.<column>.<statistic>`)
+
+fn models_report() -> Report {
+    use plumb::core::analysis::{analyze_single, detect_mapping, load_file};
+    let path = format!(
+        "{}/tests/fixtures/logs/models.csv",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let file = load_file("models.csv", &std::fs::read(path).unwrap()).unwrap();
+    let mapping = detect_mapping(&file);
+    analyze_single(&file, &mapping, &Settings::default(), "plumb").unwrap()
+}
+
+#[test]
+fn model_keys_read_the_model_comparison() {
+    let r = models_report();
+    let m = r.models.as_ref().unwrap();
+    let (champion, challenger) = (&m.models[0], &m.models[1]);
+    let cmp = &m.comparisons[0];
+    let auc = cmp.auc.as_ref().unwrap();
+    let ece = cmp.ece.as_ref().unwrap();
+    let brier = cmp.brier_score.as_ref().unwrap();
+    let cases: Vec<(&str, f64)> = vec![
+        ("model.score.roc_auc", champion.roc_auc.unwrap()),
+        (
+            "model.challenger_score.roc_auc",
+            challenger.roc_auc.unwrap(),
+        ),
+        (
+            "model.challenger_score.roc_auc_ci_lower",
+            challenger.roc_auc_ci.unwrap()[0],
+        ),
+        (
+            "model.challenger_score.average_precision_ci_upper",
+            challenger.average_precision_ci.unwrap()[1],
+        ),
+        ("model.challenger_score.ece", challenger.ece.unwrap()),
+        (
+            "model.challenger_score.brier_score",
+            challenger.brier_score.unwrap(),
+        ),
+        ("model.score.log_loss", champion.log_loss.unwrap()),
+        ("model.challenger_score.roc_auc_difference", auc.difference),
+        (
+            "model.challenger_score.roc_auc_difference_p_value",
+            auc.p_value.unwrap(),
+        ),
+        (
+            "model.challenger_score.delong_p_value",
+            auc.p_value.unwrap(),
+        ),
+        (
+            "model.challenger_score.roc_auc_difference_ci_upper",
+            auc.ci.unwrap()[1],
+        ),
+        ("model.challenger_score.ece_difference", ece.difference),
+        (
+            "model.challenger_score.ece_difference_ci_lower",
+            ece.ci.unwrap()[0],
+        ),
+        (
+            "model.challenger_score.brier_score_difference",
+            brier.difference,
+        ),
+        (
+            "model.challenger_score.brier_score_difference_ci_upper",
+            brier.ci.unwrap()[1],
+        ),
+    ];
+    for (key, want) in &cases {
+        // Report-level: the same number whatever window the gate names.
+        for w in [GateWindow::All, GateWindow::Current] {
+            assert_eq!(gate_value(&r, key, w), Ok(*want), "{key}");
+        }
+    }
+    // Pass and fail at the limit, exactly.
+    let a = challenger.roc_auc.unwrap();
+    let report = evaluate(
+        &r,
+        &[
+            gate("model.challenger_score.roc_auc", GateWindow::All, Op::Ge, a),
+            gate("model.challenger_score.roc_auc", GateWindow::All, Op::Gt, a),
+            gate(
+                "model.challenger_score.delong_p_value",
+                GateWindow::All,
+                Op::Ge,
+                0.0,
+            ),
+        ],
+    );
+    let passed: Vec<bool> = report.gates.iter().map(|g| g.passed).collect();
+    assert_eq!(passed, vec![true, false, true]);
+    assert_eq!(report.verdict, Verdict::Fail);
+}
+
+#[test]
+fn model_keys_fail_with_the_valid_models_named() {
+    let r = models_report();
+    let reason = |key: &str| {
+        let g = &evaluate(&r, &[gate(key, GateWindow::All, Op::Le, 1.0)]).gates[0];
+        assert!(!g.passed, "{key}");
+        g.reason.clone().unwrap()
+    };
+    let why = reason("model.nope.roc_auc");
+    assert!(why.contains("no model \"nope\""), "{why}");
+    assert!(
+        why.contains("\"score\"") && why.contains("\"challenger_score\""),
+        "{why}"
+    );
+    // The champion has no paired test against itself.
+    let why = reason("model.score.delong_p_value");
+    assert!(why.contains("champion"), "{why}");
+    assert!(why.contains("\"challenger_score\""), "{why}");
+    // An unknown statistic is an unknown key (the file parser rejects it, naming the grammar).
+    let why = reason("model.challenger_score.accuracy");
+    assert!(why.starts_with("unknown metric"), "{why}");
+    assert!(why.contains("model.<column>.<metric>"), "{why}");
+    // Without a models section.
+    let single = single(window(Some(0.01), Some(0.85), Some(1.0)));
+    let g = &evaluate(
+        &single,
+        &[gate("model.score.roc_auc", GateWindow::All, Op::Ge, 0.5)],
+    )
+    .gates[0];
+    assert!(!g.passed);
+    assert!(g.reason.as_deref().unwrap().contains("no models section"));
+    // The file format accepts model keys without a window (report-level).
+    let gates = parse_gates(
+        "[[gate]]\nname = \"challenger auc\"\nmetric = \"model.challenger_score.roc_auc\"\n\
+         op = \">=\"\nlimit = 0.5\n",
+    )
+    .unwrap();
+    assert_eq!(gates[0].window, GateWindow::All);
+    assert!(
+        parse_gates(
+            "[[gate]]\nname = \"x\"\nmetric = \"model.challenger_score.nope\"\nop = \">=\"\n\
+         limit = 0.5\n"
+        )
+        .is_err()
+    );
+}
+
+#[test]
+fn cli_exit_code_follows_model_gates() {
+    let log = format!(
+        "{}/tests/fixtures/logs/models.csv",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let dir = std::env::temp_dir();
+    let run = |name: &str, toml: &str| {
+        let path = dir.join(format!(
+            "plumb-model-gates-{}-{name}.toml",
+            std::process::id()
+        ));
+        std::fs::write(&path, toml).unwrap();
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_plumb"))
+            .args(["audit", &log, "--gates"])
+            .arg(&path)
+            .output()
+            .unwrap();
+        let _ = std::fs::remove_file(&path);
+        out
+    };
+    let gate_file = |limit: f64| {
+        format!(
+            "[[gate]]\nname = \"challenger auc\"\nmetric = \"model.challenger_score.roc_auc\"\n\
+             op = \">=\"\nlimit = {limit}\n"
+        )
+    };
+    let pass = run("pass", &gate_file(0.5));
+    assert_eq!(
+        pass.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&pass.stderr)
+    );
+    let fail = run("fail", &gate_file(0.999));
+    assert_eq!(fail.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&fail.stderr).contains("challenger auc"));
+    let unknown = run(
+        "unknown",
+        "[[gate]]\nname = \"ghost\"\nmetric = \"model.ghost.roc_auc\"\nop = \">=\"\nlimit = 0.5\n",
+    );
+    assert_eq!(unknown.status.code(), Some(1));
+    let report: Report = serde_json::from_slice(&unknown.stdout).unwrap();
+    let reason = report.gates.unwrap()[0].reason.clone().unwrap();
+    assert!(reason.contains("no model \"ghost\""), "{reason}");
+    assert!(reason.contains("\"challenger_score\""), "{reason}");
+}

@@ -407,3 +407,191 @@ fn pr_legend_shows_the_ap_interval() {
     let svg = pr_curve_chart_svg(&chart, &ChartStyle::new(560, 520)).unwrap();
     assert!(svg.contains("AP 0.666 [0.60, 0.72]"), "{svg}");
 }
+
+/// `models.csv` with a third model: the challenger's scores written as percentages
+/// (`shadow_score` = 100 · `challenger_score`; blank where the challenger's score is unusable,
+/// so the same rows are excluded).
+fn with_percent_challenger() -> Vec<u8> {
+    let path = format!(
+        "{}/tests/fixtures/logs/models.csv",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let text = std::fs::read_to_string(path).unwrap();
+    let mut out = String::new();
+    for (i, line) in text.lines().enumerate() {
+        let cells: Vec<&str> = line.split(',').collect();
+        let extra = if i == 0 {
+            "shadow_score".to_string()
+        } else {
+            // An unusable probability stays unusable: blank (a value like 170 would also make
+            // the column look like logits to detection, as it should).
+            match cells[2].parse::<f64>() {
+                Ok(v) if (0.0..=1.0).contains(&v) => format!("{}", v * 100.0),
+                _ => String::new(),
+            }
+        };
+        out.push_str(&format!("{line},{extra}\n"));
+    }
+    out.into_bytes()
+}
+
+fn assert_same_model(a: &compare_models::ModelMetrics, b: &compare_models::ModelMetrics) {
+    let opt = |x: Option<f64>, y: Option<f64>, what: &str| {
+        let (x, y) = (x.unwrap(), y.unwrap());
+        assert!((x - y).abs() <= 1e-12, "{what}: {x} vs {y}");
+    };
+    let pair = |x: Option<[f64; 2]>, y: Option<[f64; 2]>, what: &str| {
+        opt(x.map(|v| v[0]), y.map(|v| v[0]), what);
+        opt(x.map(|v| v[1]), y.map(|v| v[1]), what);
+    };
+    opt(a.roc_auc, b.roc_auc, "auc");
+    pair(a.roc_auc_ci, b.roc_auc_ci, "auc ci");
+    opt(a.average_precision, b.average_precision, "ap");
+    pair(a.average_precision_ci, b.average_precision_ci, "ap ci");
+    opt(a.ece, b.ece, "ece");
+    opt(a.brier_score, b.brier_score, "brier");
+    opt(a.log_loss, b.log_loss, "log loss");
+    assert_eq!(a.reliability.len(), b.reliability.len());
+    for (x, y) in a.reliability.iter().zip(&b.reliability) {
+        assert_eq!(x.count, y.count);
+        assert!((x.mean_score - y.mean_score).abs() <= 1e-12);
+    }
+}
+
+#[test]
+fn a_percent_challenger_is_detected_and_gives_the_probability_ones_metrics() {
+    use plumb::core::report::ScoreTransform;
+    let file = load_file("models_pct.csv", &with_percent_challenger()).unwrap();
+    let mapping = detect_mapping(&file);
+    // Detected by its contents (values in [0, 100]), with its own transform.
+    assert_eq!(
+        mapping.challengers,
+        vec!["challenger_score", "shadow_score"]
+    );
+    assert_eq!(mapping.score_transform, ScoreTransform::Identity);
+    assert_eq!(
+        mapping.challenger_transform("shadow_score"),
+        ScoreTransform::Percent
+    );
+    assert_eq!(
+        mapping.challenger_transform("challenger_score"),
+        ScoreTransform::Identity
+    );
+    let r = analyze_single(&file, &mapping, &Settings::default(), "plumb").unwrap();
+    // The same rows as with the probability challenger alone (the bad rows of the two
+    // columns coincide), and the same numbers for both copies of the challenger.
+    let lib = report();
+    assert_eq!(r.input.files[0].rows_used, lib.input.files[0].rows_used);
+    let m = r.models.as_ref().unwrap();
+    assert_eq!(m.models.len(), 3);
+    assert_same_model(&m.models[1], &m.models[2]);
+    assert_same_model(&m.models[1], &lib.models.as_ref().unwrap().models[1]);
+    let (a, b) = (&m.comparisons[0], &m.comparisons[1]);
+    assert_eq!(b.challenger, "shadow_score");
+    for (x, y, what) in [
+        (&a.auc, &b.auc, "auc"),
+        (&a.ece, &b.ece, "ece"),
+        (&a.brier_score, &b.brier_score, "brier"),
+    ] {
+        let (x, y) = (x.as_ref().unwrap(), y.as_ref().unwrap());
+        assert!((x.difference - y.difference).abs() <= 1e-12, "{what}");
+        assert!((x.p_value.unwrap_or(0.0) - y.p_value.unwrap_or(0.0)).abs() <= 1e-9);
+    }
+    // Read with the champion's transform instead, the percentages are out of range and
+    // their rows are excluded for every model.
+    let mut same = mapping.clone();
+    same.challenger_transforms.clear();
+    let r = analyze_single(&file, &same, &Settings::default(), "plumb").unwrap();
+    assert!(r.input.files[0].rows_used < lib.input.files[0].rows_used);
+}
+
+#[test]
+fn challenger_transforms_round_trip_and_old_mappings_default_to_the_champions() {
+    use plumb::core::report::{ColumnMapping, ScoreTransform};
+    use plumb::core::share::{self, ShareState};
+    let file = load_file("models_pct.csv", &with_percent_challenger()).unwrap();
+    let mapping = detect_mapping(&file);
+    let json = serde_json::to_value(&mapping).unwrap();
+    assert_eq!(
+        json["challenger_transforms"],
+        serde_json::json!({"shadow_score": "percent"})
+    );
+    // A share link keeps it.
+    let state = ShareState {
+        v: share::VERSION,
+        file_sha256: None,
+        mapping: mapping.clone(),
+        settings: Settings::default(),
+        tab: "models".into(),
+        gates: None,
+    };
+    let back = share::decode(&share::encode(&state)).unwrap();
+    assert_eq!(back.mapping, mapping);
+    assert_eq!(
+        back.mapping.challenger_transform("shadow_score"),
+        ScoreTransform::Percent
+    );
+    // An old mapping (no `challenger_transforms`) reads every challenger like the champion.
+    let mut old = json.clone();
+    old.as_object_mut().unwrap().remove("challenger_transforms");
+    old["score_transform"] = "percent".into();
+    let old: ColumnMapping = serde_json::from_value(old).unwrap();
+    assert!(old.challenger_transforms.is_empty());
+    assert_eq!(
+        old.challenger_transform("challenger_score"),
+        ScoreTransform::Percent
+    );
+    // Setting a challenger to the champion's transform keeps the map minimal.
+    let mut m = mapping;
+    m.set_challenger_transform("shadow_score", ScoreTransform::Identity);
+    assert!(m.challenger_transforms.is_empty());
+    assert!(
+        !serde_json::to_string(&m)
+            .unwrap()
+            .contains("challenger_transforms")
+    );
+}
+
+#[test]
+fn cli_challenger_with_its_own_transform() {
+    let path = std::env::temp_dir().join(format!("plumb-models-pct-{}.csv", std::process::id()));
+    std::fs::write(&path, with_percent_challenger()).unwrap();
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_plumb"))
+            .arg("audit")
+            .arg(&path)
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let out = run(&["--challenger", "shadow_score:percent"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let cli: Report = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(cli.input.columns.challengers, vec!["shadow_score"]);
+    let lib = report();
+    let (m, want) = (cli.models.as_ref().unwrap(), lib.models.as_ref().unwrap());
+    assert_same_model(&m.models[1], &want.models[1]);
+    let d = |r: &Report| {
+        r.models.as_ref().unwrap().comparisons[0]
+            .auc
+            .as_ref()
+            .unwrap()
+            .difference
+    };
+    assert!((d(&cli) - d(&lib)).abs() <= 1e-12);
+    // Plain COL keeps the old meaning: the champion's transform (identity), so the percentages
+    // are out of range and their rows are excluded.
+    let out = run(&["--challenger", "shadow_score"]);
+    if out.status.success() {
+        let plain: Report = serde_json::from_slice(&out.stdout).unwrap();
+        assert!(plain.input.files[0].rows_used < cli.input.files[0].rows_used);
+    }
+    // A suffix that names no transform is part of the column name.
+    let out = run(&["--challenger", "shadow_score:pct"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("shadow_score:pct"));
+}

@@ -42,6 +42,7 @@ fn log_mapping() -> ColumnMapping {
         latency: None,
         status: None,
         challengers: Vec::new(),
+        challenger_transforms: Default::default(),
     }
 }
 

@@ -475,3 +475,82 @@ fn svg_distribution_charts_carry_payloads_as_text() {
     }
     assert!(charts >= 14, "{charts} charts");
 }
+
+/// `models.csv` (champion `score`, challenger `challenger_score`) with the two models renamed
+/// to payloads by hand, as a hostile header would name them.
+fn hostile_models_report(champion: &str, challenger: &str) -> Report {
+    let path = format!(
+        "{}/tests/fixtures/logs/models.csv",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let file = analysis::load_file("models.csv", &std::fs::read(path).unwrap()).unwrap();
+    let mapping = analysis::detect_mapping(&file);
+    let settings = Settings {
+        bootstrap: 50,
+        ..Settings::default()
+    };
+    let mut r = analysis::analyze_single(&file, &mapping, &settings, "test").unwrap();
+    let m = r.models.as_mut().unwrap();
+    m.models[0].column = champion.to_string();
+    m.models[1].column = challenger.to_string();
+    m.comparisons[0].champion = champion.to_string();
+    m.comparisons[0].challenger = challenger.to_string();
+    r
+}
+
+#[test]
+fn hostile_model_names_stay_text_in_the_models_section() {
+    let p = payloads();
+    for pair in p.chunks(2) {
+        let (a, b) = (&pair[0], pair.get(1).unwrap_or(&pair[0]));
+        let r = hostile_models_report(a, b);
+        // Markdown: every models-table row keeps its cell count; the names come back unescaped.
+        let md = markdown_report(&r, None, None);
+        let models = &md[md.find("## Models").expect("models section")..];
+        let models = &models[..models[3..].find("\n## ").map_or(models.len(), |i| i + 3)];
+        let mut header: Option<usize> = None;
+        for line in models.lines() {
+            if line.starts_with('|') {
+                let n = cells(line).len();
+                match header {
+                    None => header = Some(n),
+                    Some(h) => assert_eq!(n, h, "cell count changed: {line}"),
+                }
+            } else {
+                header = None;
+            }
+        }
+        let text = unescape_markdown(models);
+        assert!(
+            text.contains(a.as_str()) && text.contains(b.as_str()),
+            "{a:?} {b:?}"
+        );
+        for s in [a, b] {
+            if s.contains(MARKUP) {
+                assert!(!md.contains(s.as_str()), "payload written raw: {s:?}");
+            }
+        }
+        // HTML: never raw, always escaped; the charts name the models with fixed words.
+        let html = html_report(&r, None, None);
+        let start = html.find("id=\"models\"").expect("models section");
+        let section = &html[start..start + html[start..].find("</section>").unwrap()];
+        for s in [a, b] {
+            if s.contains(['<', '>', '&']) {
+                assert!(!html.contains(s.as_str()), "payload written raw: {s:?}");
+            }
+            assert!(
+                section.contains(&plumb::core::export::html::escape_html(s)),
+                "{s:?} not shown escaped"
+            );
+        }
+        let svg_start = section.find("<svg").expect("a chart");
+        let charts = &section[svg_start..];
+        for s in [a, b] {
+            assert!(
+                !charts.contains(&plumb::core::export::html::escape_html(s)),
+                "a column name entered a chart: {s:?}"
+            );
+        }
+        assert!(charts.contains("Champion") && charts.contains("Challenger 1"));
+    }
+}

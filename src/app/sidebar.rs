@@ -268,7 +268,8 @@ fn set_ops_role(m: &mut ColumnMapping, v: Option<String>, latency: bool) {
 }
 
 /// Checkboxes choosing the challenger score columns (numeric columns other than the score and
-/// the label), compared with the champion score in the Models view.
+/// the label), compared with the champion score in the Models view; beside each chosen one, a
+/// select of its own score transform (`challenger-transform-<column>`).
 #[component]
 fn Challengers(
     columns: Vec<String>,
@@ -295,9 +296,12 @@ fn Challengers(
             {empty.then(|| view! { <p class="hint">"No other numeric column."</p> })}
             {candidates.into_iter().map(|c| {
                 let checked = mapping.challengers.contains(&c);
+                let transform = mapping.challenger_transform(&c);
                 let name = c.clone();
+                let column = c.clone();
                 let order = order.clone();
                 view! {
+                    <div class="challenger-row">
                     <label class="check">
                         <input type="checkbox" data-testid=format!("challenger-{c}")
                             prop:checked=checked
@@ -313,6 +317,24 @@ fn Challengers(
                             } />
                         " " {c.clone()}
                     </label>
+                    {checked.then(|| view! {
+                        <select class="challenger-transform"
+                            data-testid=format!("challenger-transform-{c}")
+                            aria-label=format!("{c} is")
+                            on:change=move |ev| {
+                                let t = match event_target_value(&ev).as_str() {
+                                    "percent" => ScoreTransform::Percent,
+                                    "logit" => ScoreTransform::Logit,
+                                    _ => ScoreTransform::Identity,
+                                };
+                                state.mapping.update(|m| m.set_challenger_transform(&column, t));
+                            }>
+                            <option value="identity" selected=transform == ScoreTransform::Identity>"probability"</option>
+                            <option value="percent" selected=transform == ScoreTransform::Percent>"percent (÷ 100)"</option>
+                            <option value="logit" selected=transform == ScoreTransform::Logit>"logit"</option>
+                        </select>
+                    })}
+                    </div>
                 }
             }).collect_view()}
         </fieldset>

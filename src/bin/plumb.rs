@@ -150,10 +150,12 @@ mod cli {
         #[arg(long)]
         positive: Option<String>,
         /// A challenger score column compared with the champion --score on the same rows
-        /// (repeatable; replaces the detected challengers; read with the score's transform).
+        /// (repeatable; replaces the detected challengers). COL:TRANSFORM (identity, percent
+        /// or logit) gives the challenger its own transform; plain COL reads it with the
+        /// score's transform.
         #[arg(
             long = "challenger",
-            value_name = "COL",
+            value_name = "COL[:TRANSFORM]",
             conflicts_with = "no_challengers"
         )]
         challengers: Vec<String>,
@@ -242,6 +244,24 @@ mod cli {
         Identity,
         Percent,
         Logit,
+    }
+
+    /// `COL[:TRANSFORM]` of `--challenger`: the suffix after the last `:` is a transform only
+    /// when it names one (`identity`, `percent`, `logit`), so a column name with a colon in it
+    /// still works.
+    fn challenger_arg(arg: &str) -> (&str, Option<ScoreTransform>) {
+        if let Some((column, suffix)) = arg.rsplit_once(':') {
+            let t = match suffix.trim().to_ascii_lowercase().as_str() {
+                "identity" => Some(ScoreTransform::Identity),
+                "percent" => Some(ScoreTransform::Percent),
+                "logit" => Some(ScoreTransform::Logit),
+                _ => None,
+            };
+            if t.is_some() && !column.is_empty() {
+                return (column, t);
+            }
+        }
+        (arg, None)
     }
 
     /// Run the CLI; the error string is shown to the user as is.
@@ -415,7 +435,15 @@ mod cli {
             mapping.challengers.clear();
         } else if !args.challengers.is_empty() {
             // Explicit: a challenger that is the score or the label is reported as an error.
-            mapping.challengers = args.challengers;
+            mapping.challengers.clear();
+            mapping.challenger_transforms.clear();
+            for arg in &args.challengers {
+                let (column, transform) = challenger_arg(arg);
+                if let Some(t) = transform {
+                    mapping.set_challenger_transform(column, t);
+                }
+                mapping.challengers.push(column.to_string());
+            }
         } else {
             // Detected: drop one that --score or --label has taken.
             let (score, label) = (mapping.score.clone(), mapping.label.clone());

@@ -854,7 +854,7 @@ pub fn window_report(scores: &[f64], labels: &[u8], settings: &Settings) -> Wind
 }
 
 /// Champion vs challengers on one window's rows (`None` without challengers). Challenger
-/// scores are read from the table at the window's rows with the champion's transform;
+/// scores are read from the table at the window's rows with their own transform;
 /// `schema::prepare` has excluded every row where one is unusable.
 fn models_of(
     mapping: &ColumnMapping,
@@ -883,7 +883,7 @@ fn models_of(
             .iter()
             .map(|&r| {
                 let v = raw.get(r as usize).copied().unwrap_or(f64::NAN);
-                schema::apply_transform(v, mapping.score_transform)
+                schema::apply_transform(v, mapping.challenger_transform(c))
             })
             .collect();
         if scores.iter().any(|p| !(0.0..=1.0).contains(p)) {

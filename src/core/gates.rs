@@ -15,6 +15,14 @@
 //! - `roc_auc_drop`: reference ROC AUC − current ROC AUC (positive = the model got worse);
 //! - `quality.failed`: the number of failing data-quality checks. The report has no quality
 //!   section yet, so this gate is "not available" (and fails) until it does.
+//! - `model.<column>.<metric>`: a number of one model of the model comparison
+//!   (`report.models`, champion and challengers on the same rows), `<column>` being its score
+//!   column: one of [`MODEL_METRICS`] (`model.challenger_score.roc_auc`) for any model, or
+//!   one of [`MODEL_TEST_STATISTICS`] for a challenger's paired test against the champion
+//!   (`model.challenger_score.roc_auc_difference_p_value`, alias `delong_p_value`; differences
+//!   are challenger − champion). Report-level: read from the rows `report.models.window`
+//!   names, so `window` may be left out. An unknown column fails with the names of the
+//!   models in the report; a test statistic of the champion fails (it has no paired test).
 //!
 //! File format: one `[[gate]]` table per gate with `name`, `metric`, `window`, `op` (`<=`, `<`,
 //! `>=`, `>`) and `limit` (a finite number) — see [`parse_gates`]. The comparison is exact on
@@ -64,6 +72,42 @@ pub const DRIFT_STATISTICS: &[&str] = &[
     "missing_rate_reference",
     "missing_rate_current",
 ];
+
+/// Per-model metrics a gate may name as `model.<column>.<metric>`.
+pub const MODEL_METRICS: &[&str] = &[
+    "roc_auc",
+    "roc_auc_ci_lower",
+    "roc_auc_ci_upper",
+    "average_precision",
+    "average_precision_ci_lower",
+    "average_precision_ci_upper",
+    "ece",
+    "brier_score",
+    "log_loss",
+];
+
+/// Statistics of a challenger's paired test against the champion a gate may name as
+/// `model.<challenger>.<statistic>`: for the AUC (DeLong's paired test), ECE and Brier score
+/// (paired bootstrap), the difference challenger − champion, its interval ends and p-value;
+/// `delong_p_value` is `roc_auc_difference_p_value`.
+pub const MODEL_TEST_STATISTICS: &[&str] = &[
+    "roc_auc_difference",
+    "roc_auc_difference_ci_lower",
+    "roc_auc_difference_ci_upper",
+    "roc_auc_difference_p_value",
+    "delong_p_value",
+    "ece_difference",
+    "ece_difference_ci_lower",
+    "ece_difference_ci_upper",
+    "ece_difference_p_value",
+    "brier_score_difference",
+    "brier_score_difference_ci_lower",
+    "brier_score_difference_ci_upper",
+    "brier_score_difference_p_value",
+];
+
+/// Prefix of model-comparison keys.
+pub const MODEL_PREFIX: &str = "model.";
 
 /// Derived key: reference ROC AUC − current ROC AUC.
 pub const ROC_AUC_DROP: &str = "roc_auc_drop";
@@ -199,6 +243,9 @@ pub enum MetricKey {
     RocAucDrop,
     /// `quality.failed`: failing data-quality checks (report-level).
     QualityFailed,
+    /// `model.<column>.<metric or test statistic>` (the part after `model.`; resolved against
+    /// the report, since column names may contain dots). Report-level.
+    Model(String),
 }
 
 impl MetricKey {
@@ -211,6 +258,14 @@ impl MetricKey {
         } else if key == QUALITY_FAILED {
             Some(Self::QualityFailed)
         } else {
+            if let Some(rest) = key.strip_prefix(MODEL_PREFIX) {
+                // `<column>.<statistic>` with a known statistic and a non-empty column.
+                let known = rest.rsplit_once('.').is_some_and(|(column, stat)| {
+                    !column.is_empty()
+                        && (MODEL_METRICS.contains(&stat) || MODEL_TEST_STATISTICS.contains(&stat))
+                });
+                return known.then(|| Self::Model(rest.to_string()));
+            }
             match key.strip_prefix(DRIFT_PREFIX) {
                 Some(rest) if !rest.is_empty() => Some(Self::Drift(rest.to_string())),
                 _ => None,
@@ -225,7 +280,7 @@ impl MetricKey {
         match self {
             Self::Window(_) => None,
             Self::Drift(_) | Self::RocAucDrop => Some(GateWindow::Current),
-            Self::QualityFailed => Some(GateWindow::All),
+            Self::QualityFailed | Self::Model(_) => Some(GateWindow::All),
         }
     }
 
@@ -234,7 +289,7 @@ impl MetricKey {
     pub fn accepts_window(&self, window: GateWindow) -> bool {
         match self {
             Self::Drift(_) | Self::RocAucDrop => window == GateWindow::Current,
-            Self::Window(_) | Self::QualityFailed => true,
+            Self::Window(_) | Self::QualityFailed | Self::Model(_) => true,
         }
     }
 }
@@ -243,9 +298,12 @@ impl MetricKey {
 pub fn valid_metric_keys() -> String {
     format!(
         "{}, {ROC_AUC_DROP}, {QUALITY_FAILED}, drift.<column>, drift.<column>.<statistic> \
-         (statistic: {})",
+         (statistic: {}), model.<column>.<metric> (metric: {}), \
+         model.<challenger>.<test statistic> (statistic: {})",
         WINDOW_METRICS.join(", "),
-        DRIFT_STATISTICS.join(", ")
+        DRIFT_STATISTICS.join(", "),
+        MODEL_METRICS.join(", "),
+        MODEL_TEST_STATISTICS.join(", ")
     )
 }
 
@@ -825,7 +883,89 @@ pub fn gate_value(report: &Report, metric: &str, window: GateWindow) -> Result<f
                     .to_string()
             }),
         MetricKey::Drift(rest) => drift_value(report, &rest),
+        MetricKey::Model(rest) => model_value(report, &rest),
     }
+}
+
+/// `model.<column>.<statistic>` (see the module documentation).
+fn model_value(report: &Report, rest: &str) -> Result<f64, String> {
+    let Some(m) = report.models.as_ref() else {
+        return Err(format!(
+            "model.{rest} is not available: the report has no models section (map one or more \
+             challenger score columns to compare models)"
+        ));
+    };
+    let names = || {
+        m.models
+            .iter()
+            .map(|x| format!("{:?}", x.column))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let Some((column, stat)) = rest.rsplit_once('.') else {
+        return Err(format!(
+            "model.{rest}: no statistic named; models: {}",
+            names()
+        ));
+    };
+    let Some(model) = m.models.iter().find(|x| x.column == column) else {
+        return Err(format!(
+            "no model {column:?} in the model comparison; models: {}",
+            names()
+        ));
+    };
+    let missing =
+        || format!("model.{rest} is not available (null in the report: undefined for this data)");
+    let lower = |ci: Option<[f64; 2]>| ci.map(|c| c[0]);
+    let upper = |ci: Option<[f64; 2]>| ci.map(|c| c[1]);
+    let value = match stat {
+        "roc_auc" => model.roc_auc,
+        "roc_auc_ci_lower" => lower(model.roc_auc_ci),
+        "roc_auc_ci_upper" => upper(model.roc_auc_ci),
+        "average_precision" => model.average_precision,
+        "average_precision_ci_lower" => lower(model.average_precision_ci),
+        "average_precision_ci_upper" => upper(model.average_precision_ci),
+        "ece" => model.ece,
+        "brier_score" => model.brier_score,
+        "log_loss" => model.log_loss,
+        _ => {
+            let Some(c) = m.comparisons.iter().find(|c| c.challenger == column) else {
+                let challengers: Vec<String> = m
+                    .comparisons
+                    .iter()
+                    .map(|c| format!("{:?}", c.challenger))
+                    .collect();
+                return Err(format!(
+                    "{column:?} is the champion: {stat} is a paired test of a challenger \
+                     against it; challengers: {}",
+                    challengers.join(", ")
+                ));
+            };
+            let (test, part) = if stat == "delong_p_value" {
+                (&c.auc, "p_value")
+            } else if let Some(part) = stat.strip_prefix("roc_auc_difference") {
+                (&c.auc, part.trim_start_matches('_'))
+            } else if let Some(part) = stat.strip_prefix("ece_difference") {
+                (&c.ece, part.trim_start_matches('_'))
+            } else if let Some(part) = stat.strip_prefix("brier_score_difference") {
+                (&c.brier_score, part.trim_start_matches('_'))
+            } else {
+                return Err(format!(
+                    "unknown model statistic {stat:?}; metrics: {}; test statistics: {}",
+                    MODEL_METRICS.join(", "),
+                    MODEL_TEST_STATISTICS.join(", ")
+                ));
+            };
+            test.as_ref().and_then(|t| match part {
+                "" => Some(t.difference),
+                "ci_lower" => lower(t.ci),
+                "ci_upper" => upper(t.ci),
+                "p_value" => t.p_value,
+                _ => None,
+            })
+        }
+    };
+    value.ok_or_else(missing)
 }
 
 fn window_of(report: &Report, window: GateWindow) -> Result<&WindowReport, String> {

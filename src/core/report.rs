@@ -435,11 +435,39 @@ pub struct ColumnMapping {
     #[serde(default)]
     pub status: Option<String>,
     /// Further score columns of other models (challengers, shadow models) compared with the
-    /// champion `score` on the same rows. Read with the champion's `score_transform`; a row
-    /// whose challenger score is unusable is excluded for every model
-    /// (`challenger_score_invalid`), so the comparison stays paired.
+    /// champion `score` on the same rows. Each is read with its entry in
+    /// `challenger_transforms`, else the champion's `score_transform`; a row whose challenger
+    /// score is unusable is excluded for every model (`challenger_score_invalid`), so the
+    /// comparison stays paired.
     #[serde(default)]
     pub challengers: Vec<String>,
+    /// A challenger's own score transform when it differs from the champion's (e.g. the
+    /// champion logs probabilities, the challenger percentages). Absent (old reports and
+    /// links): every challenger uses `score_transform`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub challenger_transforms: BTreeMap<String, ScoreTransform>,
+}
+
+impl ColumnMapping {
+    /// The transform a challenger column is read with: its entry in `challenger_transforms`,
+    /// else the champion's `score_transform`.
+    pub fn challenger_transform(&self, column: &str) -> ScoreTransform {
+        self.challenger_transforms
+            .get(column)
+            .copied()
+            .unwrap_or(self.score_transform)
+    }
+
+    /// Sets a challenger's transform, keeping `challenger_transforms` minimal (an entry only
+    /// where it differs from the champion's).
+    pub fn set_challenger_transform(&mut self, column: &str, transform: ScoreTransform) {
+        if transform == self.score_transform {
+            self.challenger_transforms.remove(column);
+        } else {
+            self.challenger_transforms
+                .insert(column.to_string(), transform);
+        }
+    }
 }
 
 /// Settings that shaped the numbers.

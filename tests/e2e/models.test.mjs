@@ -135,3 +135,56 @@ test('without a challenger the Models tab says how to add one, and ticking it ba
   await page.getByTestId('model-row-challenger_score').waitFor();
   assert.deepEqual(errors, []);
 });
+
+// models.csv plus `shadow_score` = 100 × challenger_score (blank where that is unusable): a
+// challenger logged in percent beside a probability champion.
+async function percentLog() {
+  const text = await readFile(join(FIXTURES, 'logs', 'models.csv'), 'utf8');
+  const lines = text.trim().split('\n').map((line, i) => {
+    if (i === 0) return `${line},shadow_score`;
+    const v = Number(line.split(',')[2]);
+    const cell = line.split(',')[2] !== '' && v >= 0 && v <= 1 ? String(v * 100) : '';
+    return `${line},${cell}`;
+  });
+  return { name: 'models_pct.csv', mimeType: 'text/csv', buffer: Buffer.from(lines.join('\n') + '\n') };
+}
+
+test('a percent challenger: its own transform beside its checkbox, the same metrics, kept by a share link', async () => {
+  const errors = [];
+  const page = await newPage(browser, errors);
+  await page.goto(server.url);
+  const input = page.getByTestId('file-input');
+  await input.waitFor({ state: 'attached' });
+  const file = await percentLog();
+  await input.setInputFiles(file);
+  await waitForStatus(page, 'ready');
+  const select = page.getByTestId('challenger-transform-shadow_score');
+  await select.waitFor();
+  assert.equal(await select.inputValue(), 'percent', 'detected as percent');
+  assert.equal(await page.getByTestId('challenger-transform-challenger_score').inputValue(), 'identity');
+  await page.getByTestId('tab-models').click();
+  const row = page.getByTestId('model-row-shadow_score');
+  await row.waitFor();
+  const want = gold.models.challenger_score;
+  near(await num(row, 'data-auc'), want.roc_auc, 1e-9, 'percent challenger AUC');
+  near(await num(row, 'data-ece'), want.ece, 1e-9, 'percent challenger ECE');
+  near(await num(row, 'data-brier'), want.brier_score, 1e-9, 'percent challenger Brier');
+  await screenshot(page, 'models-percent-challenger.png');
+
+  // The link carries the transform: a colleague with the same file sees it.
+  await page.getByTestId('share-link').click();
+  const url = await page.getByTestId('share-url').inputValue();
+  await page.context().close();
+  const colleague = await newPage(browser, errors);
+  await colleague.goto(url);
+  const input2 = colleague.getByTestId('file-input');
+  await input2.waitFor({ state: 'attached' });
+  await input2.setInputFiles(file);
+  await waitForStatus(colleague, 'ready');
+  const select2 = colleague.getByTestId('challenger-transform-shadow_score');
+  await select2.waitFor();
+  assert.equal(await select2.inputValue(), 'percent');
+
+  await colleague.context().close();
+  assert.deepEqual(errors, []);
+});

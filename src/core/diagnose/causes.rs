@@ -128,9 +128,14 @@ struct Findings {
     corrected_p: Option<f64>,
     correction_restores: bool,
     class_conditional_changed: bool,
-    class_conditional_held: bool,
     auc_fell: bool,
     slope_changed: bool,
+    /// The EM prior from the current scores alone matches the observed positive rate.
+    em_agrees: bool,
+    /// The prior change accounts for the calibration shift: the prior moved, prior correction
+    /// restores calibration, and at least one of the two checks of p(score | class) fixed
+    /// agrees (the EM prior matches the observed one, or both class-conditional KS tests hold).
+    prior_explains: bool,
 }
 
 impl Findings {
@@ -148,18 +153,51 @@ impl Findings {
                 (f.slope_reference, f.slope_current),
                 (Some(r), Some(c)) if (c.slope - 1.0).abs() > (r.slope - 1.0).abs()
             );
+        let em_agrees = match (f.em_prior, f.reference.rate(), f.current.rate()) {
+            (Some(em), Some(r), Some(c)) => {
+                let se = (c * (1.0 - c) / f.current.n.max(1) as f64).sqrt();
+                (em - c).abs() <= EM_SHARE * (c - r).abs() + 3.0 * se
+            }
+            _ => false,
+        };
+        let prior_moved = below(f.prior_p);
+        let class_conditional_held = at_least(ks_pos_p) && at_least(ks_neg_p);
+        let correction_restores = at_least(corrected_p);
         Self {
             alpha,
-            prior_moved: below(f.prior_p),
+            prior_moved,
             calibration_p,
             calibration_shifted: below(calibration_p),
             corrected_p,
-            correction_restores: at_least(corrected_p),
+            correction_restores,
             class_conditional_changed: below(ks_pos_p) || below(ks_neg_p),
-            class_conditional_held: at_least(ks_pos_p) && at_least(ks_neg_p),
             auc_fell,
             slope_changed,
+            em_agrees,
+            prior_explains: prior_moved
+                && correction_restores
+                && (em_agrees || class_conditional_held),
         }
+    }
+
+    /// The findings of model degradation that label shift cannot produce: (a) a calibration
+    /// shift the prior change does not explain, (b) the AUC fell, (c) the calibration slope
+    /// moved away from 1, (d) the class-conditional score distributions changed while the
+    /// prior change does not explain the calibration shift.
+    fn degradation_findings(&self) -> [bool; 4] {
+        [
+            self.calibration_shifted && !self.prior_explains,
+            self.auc_fell,
+            self.slope_changed,
+            self.class_conditional_changed && !self.prior_explains,
+        ]
+    }
+
+    /// Degradation: at least two of [`Self::degradation_findings`], one of them about
+    /// calibration ((a) or (c)).
+    fn degradation_detected(&self) -> bool {
+        let [a, b, c, d] = self.degradation_findings();
+        (a || c) && [a, b, c, d].iter().filter(|&&x| x).count() >= 2
     }
 }
 
@@ -367,13 +405,7 @@ fn inverse_normal_upper(tail: f64) -> f64 {
 
 fn label_shift(f: &Facts, g: &Findings) -> Cause {
     let (pr, pc) = (f.reference.rate(), f.current.rate());
-    let em_agrees = match (f.em_prior, pr, pc) {
-        (Some(em), Some(r), Some(c)) => {
-            let se = (c * (1.0 - c) / f.current.n.max(1) as f64).sqrt();
-            (em - c).abs() <= super::causes::EM_SHARE * (c - r).abs() + 3.0 * se
-        }
-        _ => false,
-    };
+    let em_agrees = g.em_agrees;
     let [ks_pos, ks_neg] = ks_items(1.0, f, g, false);
     let items = vec![
         item(
@@ -424,8 +456,7 @@ fn label_shift(f: &Facts, g: &Findings) -> Cause {
             ),
         ),
     ];
-    let gate =
-        g.prior_moved && g.calibration_shifted && g.class_conditional_held && g.correction_restores;
+    let gate = g.calibration_shifted && g.prior_explains;
     let verdict = if gate {
         format!(
             "the positive rate moved from {} to {} while the scores of positives and of \
@@ -442,10 +473,20 @@ fn label_shift(f: &Facts, g: &Findings) -> Cause {
             f3(pr),
             f3(pc)
         )
-    } else {
-        "the positive rate moved, but not as pure label shift (the class-conditional score \
-         distributions changed, calibration held, or prior correction does not restore it)."
+    } else if !g.calibration_shifted {
+        "the positive rate moved, but calibration given the score held.".to_string()
+    } else if !g.correction_restores {
+        "the positive rate moved, but correcting for the new prior does not restore \
+         calibration, so the change is not pure label shift."
             .to_string()
+    } else {
+        format!(
+            "the positive rate moved, but the EM estimate from the current scores ({}) does \
+             not match the observed rate ({}) and the class-conditional score distributions \
+             changed, so p(score | class) changed too.",
+            f3(f.em_prior),
+            f3(pc)
+        )
     };
     let action = format!(
         "Apply prior correction: logit p′ = logit p + logit π_cur − logit π_ref with \
@@ -511,8 +552,7 @@ fn degradation(f: &Facts, g: &Findings) -> Cause {
             ),
         ),
     ];
-    let gate = (g.calibration_shifted || g.slope_changed)
-        && (g.auc_fell || g.slope_changed || g.class_conditional_changed);
+    let gate = g.degradation_detected();
     let verdict = if gate {
         let mut parts = vec!["the relation between scores and outcomes changed".to_string()];
         if g.auc_fell {
@@ -533,10 +573,17 @@ fn degradation(f: &Facts, g: &Findings) -> Cause {
             parts.push("the scores of each class are distributed differently".to_string());
         }
         format!("{}.", parts.join("; "))
-    } else if !g.calibration_shifted {
+    } else if g.calibration_shifted && g.prior_explains {
+        "calibration moved, but the change of the positive rate accounts for it (prior \
+         correction restores it and the EM prior matches), and ranking and slope held."
+            .to_string()
+    } else if !g.calibration_shifted && !g.slope_changed {
         "calibration given the score held, so the model still means what it says.".to_string()
     } else {
-        "calibration moved, but ranking, slope and class-conditional scores held.".to_string()
+        "one sign of change, but no second finding confirms it (two of: an unexplained \
+         calibration shift, a fall of the AUC, a slope moved away from 1, changed \
+         class-conditional scores)."
+            .to_string()
     };
     let action = "Retrain on recent labelled data; recalibration alone will not restore \
                   ranking. Until then, recalibrate on the current window to limit the damage."

@@ -7,7 +7,9 @@
 //! footnotes), reliability diagram (reference and current overlaid when both exist), ROC and
 //! precision–recall curves, metrics against the threshold from `WindowReport.sweep` with the
 //! configured and optimal thresholds marked, decision-threshold tables, row accounting,
-//! data-quality checks, drift (drifted columns first), label shift, settings, the reviewer's
+//! data-quality checks, drift (drifted columns first), label shift, the models compared
+//! (champion vs challengers: per-model table, paired tests, overlaid reliability and ROC charts
+//! whose legends name the models `Champion`, `Challenger 1`, …), settings, the reviewer's
 //! sign-off and the input files with their SHA-256. Sections without data are left out. The
 //! content mirrors [`super::markdown::markdown_report`].
 //!
@@ -25,6 +27,7 @@
 use crate::core::catalog::{self, Format, MetricInfo};
 use crate::core::export::SignOff;
 use crate::core::export::markdown::format_gate_value;
+use crate::core::export::models;
 use crate::core::gates::{GateReport, GateResult, MetricKey, Verdict};
 use crate::core::quality::{QualityCheck, Status};
 use crate::core::render::{
@@ -104,6 +107,7 @@ pub fn html_report(
         write_drift(&mut h, &drift.columns);
     }
     write_label_shift(&mut h, report);
+    write_models(&mut h, report);
     write_settings(&mut h, report);
     if let Some(s) = signoff {
         write_signoff(&mut h, s);
@@ -1145,6 +1149,116 @@ fn write_label_shift(h: &mut String, report: &Report) {
         );
     }
     h.push_str("</tbody>\n</table>\n");
+    section_close(h);
+}
+
+/// The chart name of the `i`-th model: fixed words, never the column name (no report string
+/// enters the SVG charts); the table maps them to columns.
+fn model_chart_name(i: usize) -> String {
+    if i == 0 {
+        "Champion".to_string()
+    } else {
+        format!("Challenger {i}")
+    }
+}
+
+/// Champion vs challengers (`report.models`): the per-model table, the paired tests against the
+/// champion, and the overlaid reliability diagram and ROC curves (see [`super::models`]).
+fn write_models(h: &mut String, report: &Report) {
+    let Some(m) = report.models.as_ref() else {
+        return;
+    };
+    if m.comparisons.is_empty() {
+        return;
+    }
+    section_open(h, "models", "Models");
+    let _ = writeln!(h, "<p>{}</p>", escape_html(&models::describe(m)));
+    h.push_str("<table>\n<thead><tr><th>Model</th><th>Role</th><th>In charts</th>");
+    for head in models::MODEL_HEADERS {
+        let _ = write!(h, "<th class=\"num\">{head}</th>");
+    }
+    h.push_str("</tr></thead>\n<tbody>\n");
+    for (i, row) in models::model_rows(m).iter().enumerate() {
+        let _ = write!(
+            h,
+            "<tr class=\"model-row\"><th scope=\"row\">{}</th><td>{}</td><td>{}</td>",
+            escape_html(&row.column),
+            escape_html(&row.role),
+            model_chart_name(i)
+        );
+        for cell in &row.cells {
+            let _ = write!(h, "<td class=\"num\">{}</td>", escape_html(cell));
+        }
+        h.push_str("</tr>\n");
+    }
+    h.push_str("</tbody>\n</table>\n");
+    h.push_str("<table>\n<thead><tr><th>Challenger vs champion</th><th>Metric</th>");
+    for head in models::TEST_HEADERS {
+        let _ = write!(h, "<th class=\"num\">{head}</th>");
+    }
+    h.push_str("</tr></thead>\n<tbody>\n");
+    for row in models::test_rows(m) {
+        let _ = write!(
+            h,
+            "<tr class=\"model-test\"><th scope=\"row\">{} vs {}</th><td>{}</td>",
+            escape_html(&row.challenger),
+            escape_html(&row.champion),
+            row.metric
+        );
+        for cell in &row.cells {
+            let _ = write!(h, "<td class=\"num\">{}</td>", escape_html(cell));
+        }
+        h.push_str("</tr>\n");
+    }
+    h.push_str("</tbody>\n</table>\n");
+    let names: Vec<String> = (0..m.models.len()).map(model_chart_name).collect();
+    h.push_str("<div class=\"grid\">\n");
+    let reliability = ReliabilityChart {
+        series: m
+            .models
+            .iter()
+            .zip(&names)
+            .map(|(x, name)| ReliabilitySeries {
+                name,
+                bins: &x.reliability,
+            })
+            .collect(),
+        histogram: None,
+        log_scale: false,
+        stacked: false,
+        smooth: None,
+        size_by_count: false,
+    };
+    figure(
+        h,
+        "Reliability diagram of every model on the same rows",
+        render::reliability_diagram_svg(&reliability, &chart_style()),
+    );
+    let roc = RocChart {
+        curves: m
+            .models
+            .iter()
+            .zip(&names)
+            .filter_map(|(x, name)| {
+                let c = x.roc_curve.as_ref()?;
+                Some(RocCurve {
+                    name,
+                    fpr: &c.x,
+                    tpr: &c.y,
+                    auc: x.roc_auc,
+                    auc_ci: x.roc_auc_ci,
+                    current: None,
+                })
+            })
+            .collect(),
+        threshold: None,
+    };
+    figure(
+        h,
+        "ROC curves of every model on the same rows",
+        render::roc_curve_chart_svg(&roc, &chart_style()),
+    );
+    h.push_str("</div>\n");
     section_close(h);
 }
 

@@ -2,7 +2,8 @@
 //!
 //! [`markdown_report`] writes GitHub-flavoured Markdown (CommonMark + tables): a title with the
 //! input files and their short SHA-256, the gate verdict and table, headline metrics per window
-//! (labels and formats from [`catalog`]), row accounting, drift, label shift, settings and the
+//! (labels and formats from [`catalog`]), row accounting, drift, label shift, the models compared
+//! (per-model table and paired tests vs the champion, [`super::models`]), settings and the
 //! reviewer's sign-off. Only aggregates appear, never raw rows.
 //!
 //! Every string that came from the user or the data (file names, column names, category
@@ -14,6 +15,7 @@
 
 use crate::core::catalog::{self, Format};
 use crate::core::export::SignOff;
+use crate::core::export::models;
 use crate::core::gates::{GateReport, GateResult, MetricKey, Op, Verdict};
 use crate::core::report::{
     DriftColumn, ExclusionReason, InputFile, Report, WindowReport, WindowSpec,
@@ -173,6 +175,7 @@ pub fn markdown_report(
         write_drift(&mut md, &drift.columns);
     }
     write_label_shift(&mut md, report);
+    write_models(&mut md, report);
     write_settings(&mut md, report);
     if let Some(s) = signoff {
         write_signoff(&mut md, s);
@@ -456,6 +459,58 @@ fn write_label_shift(md: &mut String, report: &Report) {
             md,
             "| {label} | {} |",
             catalog::format_value(Format::Percent, v)
+        );
+    }
+    md.push('\n');
+}
+
+/// Champion vs challengers (`report.models`): the per-model table and the paired tests against
+/// the champion (see [`super::models`]).
+fn write_models(md: &mut String, report: &Report) {
+    let Some(m) = report.models.as_ref() else {
+        return;
+    };
+    if m.comparisons.is_empty() {
+        return;
+    }
+    let _ = writeln!(md, "## Models\n\n{}\n", models::describe(m));
+    let _ = writeln!(
+        md,
+        "| Model | Role | {} |\n|---|---|{}",
+        models::MODEL_HEADERS.join(" | "),
+        "---:|".repeat(models::MODEL_HEADERS.len())
+    );
+    // Cells are escaped too: an interval's brackets must not read as link text.
+    let cells = |cells: &[String]| {
+        cells
+            .iter()
+            .map(|c| escape_markdown_inline(c))
+            .collect::<Vec<_>>()
+            .join(" | ")
+    };
+    for row in models::model_rows(m) {
+        let _ = writeln!(
+            md,
+            "| {} | {} | {} |",
+            escape_markdown_inline(&row.column),
+            escape_markdown_inline(&row.role),
+            cells(&row.cells)
+        );
+    }
+    let _ = writeln!(
+        md,
+        "\n| Challenger vs champion | Metric | {} |\n|---|---|{}",
+        models::TEST_HEADERS.join(" | "),
+        "---:|".repeat(models::TEST_HEADERS.len())
+    );
+    for row in models::test_rows(m) {
+        let _ = writeln!(
+            md,
+            "| {} vs {} | {} | {} |",
+            escape_markdown_inline(&row.challenger),
+            escape_markdown_inline(&row.champion),
+            row.metric,
+            cells(&row.cells)
         );
     }
     md.push('\n');

@@ -8,6 +8,7 @@
 pub mod grafana;
 pub mod html;
 pub mod markdown;
+pub mod models;
 pub mod prometheus;
 
 use serde::{Deserialize, Serialize};

@@ -19,8 +19,9 @@
 //!    not a reason to reinterpret every score);
 //! 4. **challengers** — once a score is found, every other column of mostly numbers, not only
 //!    0/1, with a score-like name (as in 3) or a name containing `model` and probability-like
-//!    contents, whose own transform (as in 3) equals the score's (challengers are read with
-//!    the champion's transform), in header order;
+//!    contents, in header order, each with its own transform guessed as in 3 (recorded in
+//!    `challenger_transforms` when it differs from the score's: a champion probability and a
+//!    challenger in percent or logits);
 //! 5. **decision** — a decision-like name (`decision`, `action`, `approved`, `flagged`,
 //!    `predicted_label`, `pred_label`, `y_hat`, ...) or a leftover score-like name, with at most
 //!    two classes;
@@ -244,9 +245,11 @@ pub fn detect_mapping(table: &Table) -> ColumnMapping {
         m.score_transform = p.facts[i].transform();
         for j in 0..p.facts.len() {
             let f = &p.facts[j];
-            if !p.taken[j] && f.looks_like_challenger() && f.transform() == m.score_transform {
+            if !p.taken[j] && f.looks_like_challenger() {
                 p.taken[j] = true;
-                m.challengers.push(p.name(j));
+                let name = p.name(j);
+                m.set_challenger_transform(&name, f.transform());
+                m.challengers.push(name);
             }
         }
     }
@@ -381,7 +384,7 @@ mod tests {
     }
 
     #[test]
-    fn challengers_share_the_champion_transform() {
+    fn challengers_get_their_own_transform() {
         let m = detect(
             "score,label,challenger_score,model_b,score_logit,pred_flag\n\
              0.1,0,0.2,0.15,-1.5,0\n0.7,1,0.6,0.55,0.8,1\n0.4,0,0.35,0.45,-0.2,0\n\
@@ -390,11 +393,20 @@ mod tests {
              0.15,0,0.3,0.12,-1.7,0\n",
         );
         assert_eq!(m.score.as_deref(), Some("score"));
-        // `model_b` by name and contents; `score_logit` has another transform; the 0/1
+        // `model_b` by name and contents; `score_logit` with its own transform; the 0/1
         // `pred_flag` is a decision.
-        assert_eq!(m.challengers, vec!["challenger_score", "model_b"]);
+        assert_eq!(
+            m.challengers,
+            vec!["challenger_score", "model_b", "score_logit"]
+        );
+        assert_eq!(m.challenger_transform("model_b"), ScoreTransform::Identity);
+        assert_eq!(m.challenger_transform("score_logit"), ScoreTransform::Logit);
+        assert_eq!(
+            m.challenger_transforms.keys().collect::<Vec<_>>(),
+            vec!["score_logit"]
+        );
         assert_eq!(m.decision.as_deref(), Some("pred_flag"));
-        assert!(m.features.contains(&"score_logit".to_string()));
+        assert!(!m.features.contains(&"score_logit".to_string()));
         assert_eq!(m.model_version, None);
     }
 

@@ -165,12 +165,12 @@ pub fn prepare(table: &Table, mapping: &ColumnMapping) -> Result<Prepared, Plumb
                 expected: "a score column other than the champion score and the label".to_string(),
             });
         }
-        challengers.push(column);
+        challengers.push((column, mapping.challenger_transform(name)));
     }
     let challenger_ok = |row: usize| {
-        challengers.iter().all(|c| {
+        challengers.iter().all(|&(c, transform)| {
             let raw = c.numeric().get(row).copied().unwrap_or(f64::NAN);
-            let p = apply_transform(raw, mapping.score_transform);
+            let p = apply_transform(raw, transform);
             !c.is_missing(row) && raw.is_finite() && (0.0..=1.0).contains(&p)
         })
     };
