@@ -121,6 +121,13 @@ def targets(sizes: list[dict]) -> list[dict]:
     def ratio(rows):
         return by.get(rows, {}).get("ratio_peer_over_plumb")
 
+    def drag_cost(rows):
+        # The page's main-thread work per frame during the drag (pointer handlers and the
+        # animation-frame repaint they schedule); older results only have the per-move update.
+        d = plumb(rows, "drag") or {}
+        work = (d.get("frame_work_ms") or {}).get("p95")
+        return work if work is not None else (d.get("update_ms") or {}).get("p95")
+
     return [
         check("1M rows ready in under 1 s (median)", 1_000_000, plumb(1_000_000, "load_s", "median"),
               lambda v: v < 1.0, lambda v: f"{v:.2f} s"),
@@ -130,10 +137,10 @@ def targets(sizes: list[dict]) -> list[dict]:
               lambda v: v < 10.0, lambda v: f"{v:.2f} s"),
         check("10M rows: peak WASM memory under 1.5 GB", 10_000_000, plumb(10_000_000, "peak_wasm_memory_bytes"),
               lambda v: v < 1.5e9, lambda v: f"{v / GIB:.2f} GiB"),
-        check("1M rows: threshold drag under 16 ms a frame (p95 update)", 1_000_000,
-              plumb(1_000_000, "drag", "update_ms", "p95"), lambda v: v < 16.0, lambda v: f"{v:.2f} ms"),
-        check("10M rows: threshold drag under 16 ms a frame (p95 update)", 10_000_000,
-              plumb(10_000_000, "drag", "update_ms", "p95"), lambda v: v < 16.0, lambda v: f"{v:.2f} ms"),
+        check("1M rows: threshold drag under 16 ms a frame (p95 work per frame)", 1_000_000,
+              drag_cost(1_000_000), lambda v: v < 16.0, lambda v: f"{v:.2f} ms"),
+        check("10M rows: threshold drag under 16 ms a frame (p95 work per frame)", 10_000_000,
+              drag_cost(10_000_000), lambda v: v < 16.0, lambda v: f"{v:.2f} ms"),
     ]
 
 
@@ -152,12 +159,12 @@ def fmt_ms(v):
 def table(sizes: list[dict]) -> str:
     head = ("| Rows | File | Plumb load→ready (median) | Python peer (median) | Peer ÷ Plumb "
             "| CPU s Plumb / peer (÷) | Peak WASM memory | Peak renderer RSS "
-            "| Drag update median / p95 | Frame interval median / p95 |")
+            "| Drag work per frame median / p95 | Frame interval median / p95 |")
     lines = [head, "|" + "---|" * 10]
     for s in sizes:
         p = s["plumb"] or {}
         d = p.get("drag") or {}
-        upd, fr = d.get("update_ms") or {}, d.get("frame_interval_ms") or {}
+        upd, fr = d.get("frame_work_ms") or d.get("update_ms") or {}, d.get("frame_interval_ms") or {}
         load_s = (p.get("load_s") or {}).get("median")
         if not p.get("ok"):
             load_cell = f"failed: {p.get('error') or 'no result'}"[:80]

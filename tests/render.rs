@@ -1033,6 +1033,143 @@ fn threshold_chart_lines_and_markers() {
     assert_round_trip(&layout.main);
 }
 
+/// A threshold drag repaints only a layer: the chart without `current` plus
+/// `threshold_overlay` must be exactly the chart drawn with `current` (same SVG, same mark), at
+/// thresholds whose label sits on either side of the line.
+#[test]
+fn threshold_overlay_is_the_current_line_of_the_full_chart() {
+    let rows = load("basic");
+    let c = curves(&rows);
+    let prec: Vec<(f64, f64)> = (1..c.thresholds.len())
+        .map(|i| (c.thresholds[i], c.precision[i]))
+        .collect();
+    let optima = [ThresholdMarker {
+        name: "max F1",
+        x: 0.42,
+    }];
+    for t in [0.0, 0.137, 0.5, 0.93, 1.0] {
+        let full = ThresholdChart {
+            series: vec![Series {
+                name: "Precision",
+                points: &prec,
+            }],
+            current: Some(t),
+            optima: optima.to_vec(),
+            y_label: None,
+            y_range: None,
+        };
+        let base = ThresholdChart {
+            current: None,
+            ..full.clone()
+        };
+        let (want, want_layout) = render(&style(), |a, s| threshold_chart(&a, &full, s));
+        let mut overlay_mark = None;
+        let (got, base_layout) = render(&style(), |a, s| {
+            let l = threshold_chart(&a, &base, s)?;
+            overlay_mark = threshold_overlay(&a, &l.main, t, s)?;
+            Ok(l)
+        });
+        assert_eq!(got, want, "layered drawing differs at t = {t}");
+        assert_eq!(base_layout.main, want_layout.main);
+        let want_mark = want_layout
+            .marks
+            .iter()
+            .find(|m| m.kind == MarkKind::Threshold)
+            .cloned();
+        assert_eq!(overlay_mark, want_mark);
+        assert!(want_mark.is_some());
+    }
+    // Not finite: nothing drawn, no mark.
+    let (plain, _) = render(&style(), |a, s| {
+        threshold_chart(&a, &ThresholdChart::default(), s)
+    });
+    let (layered, _) = render(&style(), |a, s| {
+        let l = threshold_chart(&a, &ThresholdChart::default(), s)?;
+        assert_eq!(threshold_overlay(&a, &l.main, f64::NAN, s)?, None);
+        Ok(l)
+    });
+    assert_eq!(plain, layered);
+}
+
+/// The layer's circles are the full chart's operating points, and the base has every other
+/// circle of the full chart (its legend swatch moves with the legend's shorter text).
+fn assert_same_circles(base: &str, layer: &str, full: &str) {
+    let want = circles(full);
+    for c in circles(layer) {
+        assert!(want.contains(&c), "{c:?} not in the full chart");
+    }
+    assert_eq!(circles(base).len() + circles(layer).len(), want.len());
+}
+
+/// ROC and PR under a drag: the base chart has the full chart's panel and no dots, the points
+/// painted on top are the full chart's dots (same pixels, same marks), and the legend still
+/// names them, without a value that would go stale.
+#[test]
+fn curve_operating_points_layer_matches_full_chart() {
+    let rows = load("basic");
+    let c = curves(&rows);
+    let i = rate_at(&c, 0.5);
+    let at = (c.fpr[i], c.tpr[i]);
+    let roc = RocChart {
+        curves: vec![RocCurve {
+            name: "",
+            fpr: &c.fpr,
+            tpr: &c.tpr,
+            auc: Some(c.auc),
+            auc_ci: None,
+            current: Some(at),
+        }],
+        threshold: Some(0.5),
+    };
+    let (full, full_layout) = render(&style(), |a, s| roc_curve_chart(&a, &roc, s));
+    let (base, base_layout) = render(&style(), |a, s| roc_curve_chart_base(&a, &roc, s));
+    assert_eq!(base_layout.main, full_layout.main);
+    assert!(base_layout.marks.is_empty());
+    assert!(base.contains("Current threshold") && !base.contains("Threshold 0.50"));
+    assert!(full.contains("Threshold 0.50"));
+    let mut marks = Vec::new();
+    let (dots, _) = render(&style(), |a, s| {
+        marks = operating_points(&a, &full_layout.main, &[(0, at)], s)?;
+        Ok(full_layout.clone())
+    });
+    assert_eq!(marks, full_layout.marks);
+    assert_eq!(circles(&dots).len(), 2, "ring and dot");
+    assert_same_circles(&base, &dots, &full);
+
+    let rp = (c.recall[i], c.precision[i]);
+    let pr = PrChart {
+        curves: vec![PrCurve {
+            name: "",
+            recall: &c.recall,
+            precision: &c.precision,
+            average_precision: Some(0.7),
+            average_precision_ci: None,
+            positive_rate: Some(0.4),
+            current: Some(rp),
+        }],
+        threshold: Some(0.5),
+        linear: false,
+    };
+    let (full, full_layout) = render(&style(), |a, s| pr_curve_chart(&a, &pr, s));
+    let (base, base_layout) = render(&style(), |a, s| pr_curve_chart_base(&a, &pr, s));
+    assert_eq!(base_layout.main, full_layout.main);
+    assert!(base_layout.marks.is_empty());
+    assert!(base.contains("Current threshold"));
+    let (dots, _) = render(&style(), |a, s| {
+        marks = operating_points(&a, &full_layout.main, &[(0, rp)], s)?;
+        Ok(full_layout.clone())
+    });
+    assert_eq!(marks, full_layout.marks);
+    assert_eq!(circles(&dots).len(), 2, "ring and dot");
+    assert_same_circles(&base, &dots, &full);
+    // Undefined points draw nothing.
+    let (none, _) = render(&style(), |a, s| {
+        assert!(operating_points(&a, &full_layout.main, &[(0, (f64::NAN, 0.5))], s)?.is_empty());
+        Ok(full_layout.clone())
+    });
+    assert!(circles(&none).is_empty());
+}
+
 #[test]
 fn threshold_chart_degenerate_and_unbounded() {
     let (svg, l) = render(&style(), |a, s| {
@@ -1239,6 +1376,112 @@ fn daily(rows: &[Row], f: impl Fn(&[&Row]) -> f64) -> Vec<(f64, f64)> {
         .into_iter()
         .map(|(d, rs)| (d as f64 * 86_400.0 + 43_200.0, f(&rs)))
         .collect()
+}
+
+/// Rates, missing rates and drift distances are never negative: their y axes start at 0 at the
+/// lowest, even when the data sit near 0 (the padding used to reach below it).
+#[test]
+fn non_negative_series_have_no_axis_below_zero() {
+    let day = 86_400.0;
+    let errors: Vec<(f64, f64)> = (0..10)
+        .map(|i| (1.7e9 + f64::from(i) * day, if i == 4 { 0.02 } else { 0.0 }))
+        .collect();
+    let chart = TimeSeriesChart {
+        series: vec![Series {
+            name: "Error rate",
+            points: &errors,
+        }],
+        ..Default::default()
+    };
+    let (_, layout) = render(&style(), |a, s| time_series_chart(&a, &chart, s));
+    assert_eq!(layout.main.y_min, 0.0);
+    assert!(layout.main.y_max >= 0.02);
+    let zeros: Vec<(f64, f64)> = (0..5).map(|i| (f64::from(i), 0.0)).collect();
+    let drift: Vec<(f64, f64)> = (0..5)
+        .map(|i| (f64::from(i), 0.01 * f64::from(i)))
+        .collect();
+    let timeline = TimelineChart {
+        series: vec![
+            TimelineSeries {
+                name: "Missing rate",
+                points: &zeros,
+                reference: Some(0.0),
+            },
+            TimelineSeries {
+                name: "PSI",
+                points: &drift,
+                reference: None,
+            },
+        ],
+        time_axis: false,
+        y_label: None,
+        y_range: None,
+    };
+    let (_, layout) = render(&style(), |a, s| timeline_chart(&a, &timeline, s));
+    assert_eq!(layout.main.y_min, 0.0);
+    assert!(layout.main.y_max >= 0.04);
+    // A series that does go negative keeps its padding below.
+    let signed: Vec<(f64, f64)> = vec![(0.0, -0.2), (1.0, 0.3)];
+    let chart = TimeSeriesChart {
+        series: vec![Series {
+            name: "Net benefit",
+            points: &signed,
+        }],
+        ..Default::default()
+    };
+    let (_, layout) = render(&style(), |a, s| time_series_chart(&a, &chart, s));
+    assert!(layout.main.y_min < -0.2);
+}
+
+/// A legend of long names (drift per column and method) stays inside the chart: its rows are
+/// shifted left of the plot's edge when they would run past the right side.
+#[test]
+fn long_legends_stay_inside_the_chart() {
+    let pts: Vec<(f64, f64)> = (0..5).map(|i| (f64::from(i), 0.1 * f64::from(i))).collect();
+    let names = [
+        "score · wasserstein_norm",
+        "x1 · wasserstein_norm",
+        "x2 · wasserstein_norm",
+        "country · js_distance",
+    ];
+    let timeline = TimelineChart {
+        series: names
+            .iter()
+            .map(|name| TimelineSeries {
+                name,
+                points: &pts,
+                reference: Some(0.1),
+            })
+            .collect(),
+        time_axis: false,
+        y_label: Some("Drift value"),
+        y_range: None,
+    };
+    for width in [420, 520, 640, 900] {
+        let st = ChartStyle::new(width, 320);
+        let (_, layout) = render(&st, |a, s| timeline_chart(&a, &timeline, s));
+        let legend = layout.legend.expect("a legend");
+        assert!(
+            legend.right <= layout.area.right,
+            "width {width}: {legend:?}"
+        );
+        assert!(legend.left >= layout.area.left);
+        let series = [Series {
+            name: names[0],
+            points: &pts,
+        }; 4];
+        let chart = TimeSeriesChart {
+            series: series.to_vec(),
+            ..Default::default()
+        };
+        let (_, layout) = render(&st, |a, s| time_series_chart(&a, &chart, s));
+        if let Some(legend) = layout.legend {
+            assert!(
+                legend.right <= layout.area.right,
+                "width {width}: {legend:?}"
+            );
+        }
+    }
 }
 
 #[test]

@@ -12,6 +12,12 @@
 //! `*_svg` helper). The canvas redraws whenever a signal read by `draw` changes, and whenever
 //! the window is resized; drawing uses only summaries already in memory (report fields, or the
 //! exact sweep), so dragging never recomputes the report.
+//!
+//! [`canvas_chart_layered`] adds a cheap top layer for a threshold drag: the chart itself is
+//! drawn once into an offscreen canvas (the cached layer), and each frame of a drag only copies
+//! that bitmap (`drawImage`) and paints the moving marks over it — the threshold line, the ROC
+//! and PR operating points — instead of laying out and drawing the whole chart again. Pointer
+//! moves during a drag are coalesced to one `live` update per animation frame.
 
 use leptos::html::{Canvas, Div};
 use leptos::prelude::*;
@@ -27,6 +33,10 @@ use crate::core::report::{Settings, WindowReport};
 
 /// The canvas drawing area every chart function draws on in the browser.
 pub type CanvasArea = DrawingArea<CanvasBackend, Shift>;
+
+/// The cheap top layer of a layered chart: paints on the visible canvas, over the cached chart,
+/// given the chart's layout. Re-run whenever a signal it reads changes.
+pub type OverlayFn = dyn Fn(&CanvasArea, &ChartLayout, &ChartStyle) -> Result<(), RenderError>;
 
 /// Size of exported SVGs, in CSS pixels (wide charts).
 pub const SVG_WIDE: (u32, u32) = (760, 480);
@@ -214,6 +224,75 @@ where
     S: Fn() -> Result<String, RenderError> + 'static,
     T: Fn(&ChartLayout, f64, f64) -> Option<String> + 'static,
 {
+    chart_impl(spec, draw, None, svg, tooltip, drag, actions, on_click)
+}
+
+/// [`canvas_chart`] with a cheap top layer: `draw` paints the chart into an offscreen canvas
+/// (re-run when a signal it reads changes: keep the moving marks out of it while dragging), and
+/// `overlay` paints over a copy of that bitmap on the visible canvas (re-run when a signal it
+/// reads changes, or the chart was redrawn). A drag then costs a bitmap copy and a few marks
+/// per frame. "Download PNG" saves the visible canvas, layer included.
+pub fn canvas_chart_layered<D, S, T>(
+    spec: ChartSpec,
+    draw: D,
+    overlay: std::rc::Rc<OverlayFn>,
+    svg: S,
+    tooltip: T,
+    drag: Option<ThresholdDrag>,
+) -> impl IntoView
+where
+    D: Fn(&CanvasArea, &ChartStyle) -> Result<ChartLayout, RenderError> + 'static,
+    S: Fn() -> Result<String, RenderError> + 'static,
+    T: Fn(&ChartLayout, f64, f64) -> Option<String> + 'static,
+{
+    chart_impl(spec, draw, Some(overlay), svg, tooltip, drag, None, None)
+}
+
+/// A detached canvas of `width` × `height` backend pixels (the cached layer of a chart).
+fn offscreen_canvas(width: u32, height: u32) -> Option<web_sys::HtmlCanvasElement> {
+    let canvas: web_sys::HtmlCanvasElement = web_sys::window()?
+        .document()?
+        .create_element("canvas")
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    canvas.set_width(width);
+    canvas.set_height(height);
+    Some(canvas)
+}
+
+/// Copy the cached layer onto the visible canvas (same pixel size), replacing what was there.
+fn blit(from: &web_sys::HtmlCanvasElement, to: &web_sys::HtmlCanvasElement) -> Option<()> {
+    let ctx: web_sys::CanvasRenderingContext2d = to.get_context("2d").ok()??.dyn_into().ok()?;
+    ctx.draw_image_with_html_canvas_element(from, 0.0, 0.0).ok()
+}
+
+/// Run `f` at the next animation frame (at once when there is no window).
+fn on_next_frame(f: impl FnOnce() + 'static) {
+    let Some(window) = web_sys::window() else {
+        f();
+        return;
+    };
+    let cb = wasm_bindgen::closure::Closure::once_into_js(f);
+    let _ = window.request_animation_frame(cb.unchecked_ref());
+}
+
+#[allow(clippy::too_many_arguments)]
+fn chart_impl<D, S, T>(
+    spec: ChartSpec,
+    draw: D,
+    overlay: Option<std::rc::Rc<OverlayFn>>,
+    svg: S,
+    tooltip: T,
+    drag: Option<ThresholdDrag>,
+    actions: Option<AnyView>,
+    on_click: Option<Callback<f64>>,
+) -> impl IntoView
+where
+    D: Fn(&CanvasArea, &ChartStyle) -> Result<ChartLayout, RenderError> + 'static,
+    S: Fn() -> Result<String, RenderError> + 'static,
+    T: Fn(&ChartLayout, f64, f64) -> Option<String> + 'static,
+{
     let wrap_ref = NodeRef::<Div>::new();
     let canvas_ref = NodeRef::<Canvas>::new();
     let layout: RwSignal<Option<ChartLayout>> = RwSignal::new(None);
@@ -227,13 +306,36 @@ where
     let tooltip = std::rc::Rc::new(tooltip);
     let table_tooltip = tooltip.clone();
 
+    // Layered charts: the cached chart bitmap and the style it was drawn with.
+    let cache: StoredValue<Option<web_sys::HtmlCanvasElement>, LocalStorage> =
+        StoredValue::new_local(None);
+    let drawn_style: StoredValue<Option<ChartStyle>> = StoredValue::new(None);
+    let layered = overlay.is_some();
+
     Effect::new(move |_| {
         let _ = viewport.width.get();
         let (Some(wrap), Some(canvas)) = (wrap_ref.get(), canvas_ref.get()) else {
             return;
         };
         let (css_w, css_h, dpr) = size_canvas(&wrap, &canvas, aspect, heights);
-        let Some(backend) = CanvasBackend::with_canvas_object(canvas.clone()) else {
+        let target = if layered {
+            let (w, h) = (canvas.width(), canvas.height());
+            let reuse = cache.with_value(|c| {
+                c.as_ref()
+                    .filter(|c| c.width() == w && c.height() == h)
+                    .cloned()
+            });
+            match reuse.or_else(|| offscreen_canvas(w, h)) {
+                Some(c) => {
+                    cache.set_value(Some(c.clone()));
+                    c
+                }
+                None => return,
+            }
+        } else {
+            canvas.clone()
+        };
+        let Some(backend) = CanvasBackend::with_canvas_object(target) else {
             return;
         };
         let area = backend.into_drawing_area();
@@ -241,6 +343,7 @@ where
             dpr,
             ..ChartStyle::new(css_w, css_h)
         };
+        drawn_style.set_value(Some(style.clone()));
         match draw(&area, &style) {
             Ok(l) => {
                 let table = untrack(|| mark_rows(&l, &*table_tooltip));
@@ -253,6 +356,33 @@ where
         }
         let _ = area.present();
     });
+
+    // The top layer: the cached chart copied, the moving marks painted over it.
+    if let Some(overlay) = overlay {
+        Effect::new(move |_| {
+            layout.with(|l| {
+                let (Some(l), Some(canvas)) = (l.as_ref(), canvas_ref.get_untracked()) else {
+                    return;
+                };
+                let (Some(cached), Some(style)) =
+                    (cache.with_value(|c| c.clone()), drawn_style.get_value())
+                else {
+                    return;
+                };
+                if blit(&cached, &canvas).is_none() {
+                    return;
+                }
+                let Some(backend) = CanvasBackend::with_canvas_object(canvas) else {
+                    return;
+                };
+                let area = backend.into_drawing_area();
+                if let Err(e) = overlay(&area, l, &style) {
+                    leptos::logging::error!("{testid}: {e}");
+                }
+                let _ = area.present();
+            });
+        });
+    }
 
     // The plot panel's edges in CSS pixels, for tests and assistive scripts.
     let plot_edge = move |f: fn(&ChartLayout) -> i32| {
@@ -270,15 +400,29 @@ where
         })
     };
 
+    // A drag's latest pointer threshold not yet applied: applied once per animation frame.
+    let pending: StoredValue<Option<f64>> = StoredValue::new(None);
     let on_move = move |ev: web_sys::PointerEvent| {
         let (x, y) = (ev.offset_x() as f64, ev.offset_y() as f64);
         if let Some(d) = drag
             && d.dragging.get_untracked()
         {
             if let Some(t) = pointer_threshold(x) {
-                d.live.set(t);
+                let scheduled = pending.get_value().is_some();
+                pending.set_value(Some(t));
+                if !scheduled {
+                    on_next_frame(move || {
+                        if let Some(t) = pending.try_update_value(Option::take).flatten()
+                            && d.dragging.get_untracked()
+                        {
+                            d.live.set(t);
+                        }
+                    });
+                }
             }
-            tip.set(None);
+            if tip.with_untracked(Option::is_some) {
+                tip.set(None);
+            }
             return;
         }
         let dpr = crate::web::device_pixel_ratio();
@@ -319,6 +463,10 @@ where
         let Some(d) = drag else { return };
         if !d.dragging.get_untracked() {
             return;
+        }
+        // The last move may still be waiting for its frame: it is where the pointer let go.
+        if let Some(t) = pending.try_update_value(Option::take).flatten() {
+            d.live.set(t);
         }
         d.dragging.set(false);
         let t = d.live.get_untracked();

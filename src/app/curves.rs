@@ -1,7 +1,8 @@
 //! ROC and precision–recall curves side by side, from the report's (thinned) curves, with the
 //! operating point of the live threshold marked and AUC (with its DeLong interval) and average
 //! precision in the legends. The operating point comes from the exact counts the Thresholds
-//! view already has; nothing is computed here.
+//! view already has; nothing is computed here. While the threshold is dragged, the charts are
+//! cached bitmaps and only the operating points are repainted ([`chart::canvas_chart_layered`]).
 
 use leptos::prelude::*;
 
@@ -97,12 +98,95 @@ fn dot_tooltip(
     ))
 }
 
+/// Which chart a layer belongs to.
+#[derive(Clone, Copy)]
+enum Kind {
+    Roc,
+    Pr,
+}
+
+/// The base drawing of a ROC or PR chart. While `dragging`, the operating point is left to
+/// the overlay and the live threshold is not read, so the cached chart is not redrawn per frame.
+fn draw_base(
+    kind: Kind,
+    area: &CanvasArea,
+    style: &ChartStyle,
+    window: Memo<Option<WindowReport>>,
+    point: Memo<Option<ThresholdPoint>>,
+    live: RwSignal<f64>,
+    dragging: bool,
+) -> Result<ChartLayout, render::RenderError> {
+    let at = match kind {
+        Kind::Roc => roc_point,
+        Kind::Pr => pr_point,
+    };
+    let (current, t) = if dragging {
+        (
+            point.with_untracked(|p| p.as_ref().and_then(at)),
+            live.get_untracked(),
+        )
+    } else {
+        (point.with(|p| p.as_ref().and_then(at)), live.get())
+    };
+    window.with(|w| {
+        let e = WindowReport::default();
+        let w = w.as_ref().unwrap_or(&e);
+        match (kind, dragging) {
+            (Kind::Roc, false) => {
+                with_roc(w, current, t, |c| render::roc_curve_chart(area, c, style))
+            }
+            (Kind::Roc, true) => with_roc(w, current, t, |c| {
+                render::roc_curve_chart_base(area, c, style)
+            }),
+            (Kind::Pr, false) => with_pr(w, current, t, |c| render::pr_curve_chart(area, c, style)),
+            (Kind::Pr, true) => with_pr(w, current, t, |c| {
+                render::pr_curve_chart_base(area, c, style)
+            }),
+        }
+    })
+}
+
+/// The overlay of a ROC or PR chart: the live operating point, painted while dragging.
+fn operating_point_layer(
+    kind: Kind,
+    window: Memo<Option<WindowReport>>,
+    point: Memo<Option<ThresholdPoint>>,
+    dragging: RwSignal<bool>,
+) -> std::rc::Rc<chart::OverlayFn> {
+    std::rc::Rc::new(
+        move |area: &CanvasArea, l: &ChartLayout, style: &ChartStyle| {
+            if !dragging.get() {
+                return Ok(());
+            }
+            // As the full chart: a point only on a chart that has a curve.
+            let has_curve = window.with(|w| {
+                w.as_ref().is_some_and(|w| match kind {
+                    Kind::Roc => w.roc_curve.as_ref().is_some_and(|c| !c.x.is_empty()),
+                    Kind::Pr => w.pr_curve.as_ref().is_some_and(|c| !c.x.is_empty()),
+                })
+            });
+            let at = point.with(|p| {
+                p.as_ref().and_then(match kind {
+                    Kind::Roc => roc_point,
+                    Kind::Pr => pr_point,
+                })
+            });
+            if let (true, Some(at)) = (has_curve, at) {
+                render::operating_points(area, &l.main, &[(0, at)], style)?;
+            }
+            Ok(())
+        },
+    )
+}
+
 /// ROC and PR charts of a window, side by side.
 #[component]
 pub fn CurveCharts(
     window: Memo<Option<WindowReport>>,
     point: Memo<Option<ThresholdPoint>>,
     live: RwSignal<f64>,
+    /// Whether the threshold is being dragged (the operating points then move on a cheap layer).
+    dragging: RwSignal<bool>,
 ) -> impl IntoView {
     let empty = WindowReport::default;
     let roc = {
@@ -116,14 +200,7 @@ pub fn CurveCharts(
             height: (300, 520),
         };
         let draw = move |area: &CanvasArea, style: &ChartStyle| {
-            let current = point.with(|p| p.as_ref().and_then(roc_point));
-            let t = live.get();
-            window.with(|w| {
-                let e = empty();
-                with_roc(w.as_ref().unwrap_or(&e), current, t, |c| {
-                    render::roc_curve_chart(area, c, style)
-                })
-            })
+            draw_base(Kind::Roc, area, style, window, point, live, dragging.get())
         };
         let svg = move || {
             let current = point.with_untracked(|p| p.as_ref().and_then(roc_point));
@@ -139,7 +216,8 @@ pub fn CurveCharts(
         let tooltip = move |l: &ChartLayout, x: f64, y: f64| {
             dot_tooltip(l, x, y, "FPR", "TPR", live.get_untracked())
         };
-        chart::canvas_chart(spec, draw, svg, tooltip, None, None)
+        let overlay = operating_point_layer(Kind::Roc, window, point, dragging);
+        chart::canvas_chart_layered(spec, draw, overlay, svg, tooltip, None)
     };
     let pr = {
         let spec = ChartSpec {
@@ -152,14 +230,7 @@ pub fn CurveCharts(
             height: (300, 520),
         };
         let draw = move |area: &CanvasArea, style: &ChartStyle| {
-            let current = point.with(|p| p.as_ref().and_then(pr_point));
-            let t = live.get();
-            window.with(|w| {
-                let e = empty();
-                with_pr(w.as_ref().unwrap_or(&e), current, t, |c| {
-                    render::pr_curve_chart(area, c, style)
-                })
-            })
+            draw_base(Kind::Pr, area, style, window, point, live, dragging.get())
         };
         let svg = move || {
             let current = point.with_untracked(|p| p.as_ref().and_then(pr_point));
@@ -175,7 +246,8 @@ pub fn CurveCharts(
         let tooltip = move |l: &ChartLayout, x: f64, y: f64| {
             dot_tooltip(l, x, y, "Recall", "Precision", live.get_untracked())
         };
-        chart::canvas_chart(spec, draw, svg, tooltip, None, None)
+        let overlay = operating_point_layer(Kind::Pr, window, point, dragging);
+        chart::canvas_chart_layered(spec, draw, overlay, svg, tooltip, None)
     };
     let auc_note = move || {
         window.with(|w| {

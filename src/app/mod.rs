@@ -353,6 +353,12 @@ impl AppState {
     }
 }
 
+/// Whether the views show a previous report while a newer analysis of the same file(s) runs
+/// (they are dimmed and marked busy until it lands).
+pub fn stale(state: AppState) -> bool {
+    work::busy(state) && state.report.with(Option::is_some)
+}
+
 /// The window the views show: the current window of a comparison, or the whole log.
 pub fn primary_window(report: &Report) -> WindowReport {
     report
@@ -448,8 +454,21 @@ pub fn App() -> impl IntoView {
         sidebar::load_url(state, url);
     }
 
+    // Automation: `data-report-id` on the app root changes each time a report lands (or is
+    // cleared), `data-busy` says whether work is in flight; tests wait on both before reading
+    // numbers after a change (until then the previous report is on screen).
+    let report_id = RwSignal::new(0u64);
+    Effect::new(move |_| {
+        state.report.track();
+        report_id.update(|n| *n += 1);
+    });
+    let busy = Memo::new(move |_| work::busy(state));
+    let is_stale = Memo::new(move |_| stale(state));
+
     view! {
-        <div class="shell">
+        <div class="shell" data-testid="app"
+            data-report-id=move || report_id.get().to_string()
+            data-busy=move || busy.get().to_string()>
             <header class="topbar">
                 <div class="brand">
                     <span class="logo" aria-hidden="true"></span>
@@ -467,7 +486,16 @@ pub fn App() -> impl IntoView {
                     <work::ProgressPanel/>
                     <work::WorkerFailure/>
                     <TabBar/>
-                    <div class="tab-panel" role="tabpanel"
+                    // At the right end of the tab bar, clear of the progress panel's Cancel.
+                    <div class="updating-anchor">
+                        {move || is_stale.get().then(|| view! {
+                            <div class="updating-badge" data-testid="updating" aria-hidden="true">
+                                <span class="spinner"></span>"Updating…"
+                            </div>
+                        })}
+                    </div>
+                    <div class="tab-panel" role="tabpanel" class:stale=move || is_stale.get()
+                        aria-busy=move || is_stale.get().to_string()
                         id=move || format!("panel-{}", state.tab.get().key())
                         aria-labelledby=move || format!("tab-{}", state.tab.get().key())>
                         {move || match state.tab.get() {

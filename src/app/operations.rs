@@ -569,11 +569,15 @@ fn Levels(proposed: Arc<Vec<AlertThreshold>>, granularity: Granularity) -> impl 
                     <button class="button" data-testid="alert-reset" type="button"
                         on:click=move |_| state.ops_levels.set(None)>"Reset to proposed"</button>
                 </div>
+                // Disabled while a newer analysis runs: the report on screen is the previous one.
                 <button class="button" data-testid="export-prometheus" type="button"
+                    disabled=move || super::work::busy(state)
                     on:click=move |_| export("prometheus")>"Prometheus rules (YAML)"</button>
                 <button class="button" data-testid="export-grafana" type="button"
+                    disabled=move || super::work::busy(state)
                     on:click=move |_| export("grafana")>"Grafana dashboard (JSON)"</button>
                 <button class="button" data-testid="export-alertmanager" type="button"
+                    disabled=move || super::work::busy(state)
                     on:click=move |_| export("alertmanager")>"Alertmanager policy (YAML)"</button>
             </div>
         </section>

@@ -276,10 +276,11 @@ pub fn SignOffView() -> impl IntoView {
                         prop:value=rationale.get_untracked()
                         on:input=move |ev| rationale.set(event_target_value(&ev))></textarea>
                 </div>
+                // Disabled while a newer analysis runs: the report on screen is the previous one.
                 <div class="chart-actions">
-                    <button class="button primary" data-testid="export-html" on:click=move |_| export("html")>"Download report (HTML)"</button>
-                    <button class="button" data-testid="export-md" on:click=move |_| export("md")>"Markdown summary"</button>
-                    <button class="button" data-testid="export-json-signed" on:click=move |_| export("json")>"JSON with gates and sign-off"</button>
+                    <button class="button primary" data-testid="export-html" disabled=move || super::work::busy(state) on:click=move |_| export("html")>"Download report (HTML)"</button>
+                    <button class="button" data-testid="export-md" disabled=move || super::work::busy(state) on:click=move |_| export("md")>"Markdown summary"</button>
+                    <button class="button" data-testid="export-json-signed" disabled=move || super::work::busy(state) on:click=move |_| export("json")>"JSON with gates and sign-off"</button>
                 </div>
             </section>
         </div>

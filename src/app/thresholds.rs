@@ -206,7 +206,7 @@ fn ThresholdWorkbench() -> impl IntoView {
                 <OptimaCard window=window live=live/>
                 <CostCard/>
             </div>
-            <CurveCharts window=window point=point live=live/>
+            <CurveCharts window=window point=point live=live dragging=drag.dragging/>
         </div>
     }
 }
@@ -266,11 +266,12 @@ fn y_label(selected: [bool; 6]) -> &'static str {
     }
 }
 
-/// Draw (or export) the threshold chart of a window.
+/// Draw (or export) the threshold chart of a window (`t: None` leaves the current-threshold
+/// line out, for the cached layer under a drag).
 fn draw_threshold<T>(
     w: &WindowReport,
     selected: [bool; 6],
-    t: f64,
+    t: Option<f64>,
     f: impl FnOnce(&ThresholdChart) -> T,
 ) -> T {
     let lines = lines_of(w, selected);
@@ -283,7 +284,7 @@ fn draw_threshold<T>(
                 points: points.as_slice(),
             })
             .collect(),
-        current: Some(t),
+        current: t,
         optima: optima
             .iter()
             .map(|(name, x)| ThresholdMarker { name, x: *x })
@@ -310,9 +311,11 @@ fn threshold_chart(
         aspect: 0.6,
         height: (340, 560),
     };
+    // While dragging, the cached chart leaves the threshold line out (the overlay paints it),
+    // and does not depend on the live threshold, so it is not redrawn per frame.
     let draw = move |area: &CanvasArea, style: &ChartStyle| {
         let sel = selected.get();
-        let t = drag.live.get();
+        let t = (!drag.dragging.get()).then(|| drag.live.get());
         window.with(|w| {
             let empty = WindowReport::default();
             let w = w.as_ref().unwrap_or(&empty);
@@ -326,7 +329,7 @@ fn threshold_chart(
         window.with_untracked(|w| {
             let empty = WindowReport::default();
             let w = w.as_ref().unwrap_or(&empty);
-            draw_threshold(w, sel, t, |c| {
+            draw_threshold(w, sel, Some(t), |c| {
                 render::threshold_chart_svg(c, &ChartStyle::new(width, height))
             })
         })
@@ -367,7 +370,20 @@ fn threshold_chart(
             group_thousands((p.tp + p.fp + p.tn + p.fn_) as i64),
         ))
     };
-    chart::canvas_chart(spec, draw, svg, tooltip, Some(drag), None)
+    let overlay = move |area: &CanvasArea, l: &ChartLayout, style: &ChartStyle| {
+        if drag.dragging.get() {
+            render::threshold_overlay(area, &l.main, drag.live.get(), style)?;
+        }
+        Ok(())
+    };
+    chart::canvas_chart_layered(
+        spec,
+        draw,
+        std::rc::Rc::new(overlay),
+        svg,
+        tooltip,
+        Some(drag),
+    )
 }
 
 /// A threshold for display: at most four decimals, trailing zeros dropped (the exact value is

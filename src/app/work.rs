@@ -7,7 +7,9 @@
 //! then says so in words ([`WorkerFailure`]) and offers to retry what was in flight.
 //!
 //! Answers are matched to the latest request of their kind by id; older ones are ignored.
-//! While an analysis runs, `report` is `None`, so no view shows numbers for other inputs.
+//! While an analysis of the same file(s) runs, the previous `report` stays on screen, dimmed and
+//! marked busy (`aria-busy`, an "Updating…" badge, `data-busy` on the app root), so a settings
+//! change does not flash every view's empty state; a new file clears it and shows progress.
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
@@ -133,11 +135,18 @@ pub fn install(state: AppState) {
                     now: Some(js_sys::Date::now() / 1000.0),
                     have_sweep,
                 };
+                // Same file(s): the previous report stays on screen, dimmed, until this answer
+                // lands (see `super::stale`). A new file has no previous numbers to show.
+                let same_files = state.answered.with_untracked(|a| {
+                    a.as_ref().is_some_and(|a| {
+                        a.reference == params.reference && a.current == params.current
+                    })
+                });
                 LATEST.with(|l| *l.borrow_mut() = Some((id, params)));
                 state.cancelled.set(false);
-                // Numbers on screen always match the inputs shown (as when the analysis was
-                // synchronous): the views wait for this answer rather than show the last one.
-                state.report.set(None);
+                if !same_files {
+                    state.report.set(None);
+                }
                 state.progress.set(Some(Progress {
                     phase: WorkPhase::Analysing,
                     bytes_read: 0,

@@ -11,7 +11,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { serveDist, launch, newPage, waitForStatus, screenshot } from './harness.mjs';
+import { serveDist, launch, newPage, waitForStatus, afterChange, screenshot } from './harness.mjs';
 
 const require = createRequire(import.meta.url);
 let server;
@@ -65,11 +65,12 @@ test('axe-core: no serious or critical violation on the welcome page and on ever
   const found = { welcome: await axeViolations(page) };
   await loadDemo(page);
   // Compare the demo's model versions, so the Review tabs have two windows to show.
-  await page.getByTestId('window-mode').selectOption('split_column');
-  await page.getByTestId('split-column').selectOption('model_version');
-  await page.getByTestId('split-reference').selectOption('v3');
-  await page.getByTestId('split-current').selectOption('v4');
-  await waitForStatus(page, 'ready', 60000);
+  await afterChange(page, async () => {
+    await page.getByTestId('window-mode').selectOption('split_column');
+    await page.getByTestId('split-column').selectOption('model_version');
+    await page.getByTestId('split-reference').selectOption('v3');
+    await page.getByTestId('split-current').selectOption('v4');
+  }, 'ready', 60000);
   await page.getByTestId('windows-bar').waitFor();
   for (const tab of TABS) {
     await openTab(page, tab);

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
-  serveDist, launch, newPage, waitForStatus, screenshot, goldens, FIXTURES, ROOT,
+  serveDist, launch, newPage, waitForStatus, afterChange, screenshot, goldens, FIXTURES, ROOT,
 } from './harness.mjs';
 
 let server;
@@ -128,11 +128,12 @@ test('the demo split by model_version and by time: window sizes match the CSV', 
   await page.getByTestId('load-demo').click();
   await waitForStatus(page, 'ready');
 
-  await page.getByTestId('window-mode').selectOption('split_column');
-  await page.getByTestId('split-column').selectOption('model_version');
-  await page.getByTestId('split-reference').selectOption('v3');
-  await page.getByTestId('split-current').selectOption('v4');
-  await waitForStatus(page, 'ready');
+  await afterChange(page, async () => {
+    await page.getByTestId('window-mode').selectOption('split_column');
+    await page.getByTestId('split-column').selectOption('model_version');
+    await page.getByTestId('split-reference').selectOption('v3');
+    await page.getByTestId('split-current').selectOption('v4');
+  });
   await page.getByTestId('windows-bar').waitFor();
   assert.deepEqual(await windowSizes(page), {
     reference: rows.filter((r) => r.model_version === 'v3').length,
@@ -144,10 +145,11 @@ test('the demo split by model_version and by time: window sizes match the CSV', 
   await screenshot(page, 'diagnosis-demo.png');
 
   await page.getByTestId('tab-overview').click();
-  await page.getByTestId('window-mode').selectOption('split_at');
-  await page.getByTestId('split-timestamp').fill('2026-10-01T00:00:00');
-  await page.getByTestId('split-timestamp').dispatchEvent('change');
-  await waitForStatus(page, 'ready');
+  await afterChange(page, async () => {
+    await page.getByTestId('window-mode').selectOption('split_at');
+    await page.getByTestId('split-timestamp').fill('2026-10-01T00:00:00');
+    await page.getByTestId('split-timestamp').dispatchEvent('change');
+  });
   await page.getByTestId('windows-bar').waitFor();
   const cut = Date.parse('2026-10-01T00:00:00Z');
   assert.deepEqual(await windowSizes(page), {
@@ -216,10 +218,11 @@ test('the review tabs are reachable by keyboard; a share-of-rows split states it
   await page.keyboard.press('ArrowLeft');
   await page.getByTestId('compare-empty').waitFor();
 
-  await page.getByTestId('window-mode').selectOption('split_fraction');
-  await page.getByTestId('split-fraction').fill('0.25');
-  await page.getByTestId('split-fraction').dispatchEvent('change');
-  await waitForStatus(page, 'ready');
+  await afterChange(page, async () => {
+    await page.getByTestId('window-mode').selectOption('split_fraction');
+    await page.getByTestId('split-fraction').fill('0.25');
+    await page.getByTestId('split-fraction').dispatchEvent('change');
+  });
   await page.getByTestId('windows-bar').waitFor();
   const rows = (await readCsv(join(ROOT, 'public', 'demo.csv'))).filter(usable);
   // Rows in time order; the first round(0.25 · n) are the reference.

@@ -87,15 +87,61 @@ export async function newPage(browser, errors) {
   return page;
 }
 
-/** Wait until the status element reaches `state` (ready or error); returns its text. */
+/**
+ * Wait until the status element reaches `state` (ready or error) and no analysis is in flight
+ * (the app root's `data-busy` is not `true`: while a new report is computed the previous one
+ * stays on screen, dimmed); returns the status text.
+ */
 export async function waitForStatus(page, state, timeout = 30000) {
   const status = page.getByTestId('status');
   await page.waitForFunction(
-    (s) => document.querySelector('[data-testid="status"]')?.dataset.state === s,
+    (s) => document.querySelector('[data-testid="status"]')?.dataset.state === s
+      && document.querySelector('[data-testid="app"]')?.dataset.busy !== 'true',
     state,
     { timeout },
   );
   return (await status.textContent()).trim();
+}
+
+/** The id of the report on screen (`data-report-id` of the app root; bumped by each answer). */
+export async function reportId(page) {
+  const app = page.getByTestId('app');
+  await app.waitFor({ state: 'attached' });
+  return app.getAttribute('data-report-id');
+}
+
+/**
+ * Run `action` (a change of settings, roles or windows) and wait until the report it asked
+ * for has landed: a new `data-report-id`, nothing in flight, and the status at `state`. Use it
+ * before reading numbers after a change: until then the previous report stays on screen.
+ * Returns the status text.
+ */
+export async function afterChange(page, action, state = 'ready', timeout = 60000) {
+  const before = await reportId(page);
+  await action();
+  await page.waitForFunction(
+    ([b, s]) => {
+      const app = document.querySelector('[data-testid="app"]');
+      return app && app.dataset.reportId !== b && app.dataset.busy === 'false'
+        && document.querySelector('[data-testid="status"]')?.dataset.state === s;
+    },
+    [before, state],
+    { timeout },
+  );
+  return (await page.getByTestId('status').textContent()).trim();
+}
+
+/**
+ * The live threshold of the Thresholds view once it is within `tol` of `t`. A drag applies the
+ * pointer's position once per animation frame, so it can trail a pointer move by a frame.
+ */
+export async function waitForLive(page, t, tol = 0.01, timeout = 10000) {
+  await page.waitForFunction(
+    ([want, d]) => Math.abs(Number(document.querySelector('[data-testid="threshold-live"]')?.dataset.value) - want) < d,
+    [t, tol],
+    { timeout },
+  ).catch(() => {});
+  return Number(await page.getByTestId('threshold-live').getAttribute('data-value'));
 }
 
 /** Every metric element's full-precision value, by key. */

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import {
-  serveDist, launch, newPage, waitForStatus, screenshot, goldens, FIXTURES,
+  serveDist, launch, newPage, waitForStatus, afterChange, screenshot, goldens, FIXTURES,
 } from './harness.mjs';
 
 let server;
@@ -123,8 +123,7 @@ test('without a challenger the Models tab says how to add one, and ticking it ba
   const page = await loadModels(errors);
   const box = page.getByTestId('challenger-challenger_score');
   await box.waitFor();
-  await box.uncheck();
-  await waitForStatus(page, 'ready');
+  await afterChange(page, () => box.uncheck());
   await page.getByTestId('tab-models').click();
   const empty = page.getByTestId('models-empty');
   await empty.waitFor();

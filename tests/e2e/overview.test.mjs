@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import {
-  serveDist, launch, newPage, waitForStatus, readMetrics, screenshot, goldens, FIXTURES,
+  serveDist, launch, newPage, waitForStatus, afterChange, readMetrics, screenshot, goldens, FIXTURES,
 } from './harness.mjs';
 
 let server;
@@ -66,9 +66,11 @@ test('a fixture log chosen with the file picker matches the goldens, binning cha
   checkMetrics(await readMetrics(page), g.metrics);
 
   for (const [bins, strategy] of [[5, 'quantile'], [15, 'uniform'], [10, 'quantile']]) {
-    await page.getByTestId('strategy-select').selectOption(strategy);
-    await page.getByTestId('bins-input').fill(String(bins));
-    await page.getByTestId('bins-input').dispatchEvent('change');
+    await afterChange(page, async () => {
+      await page.getByTestId('strategy-select').selectOption(strategy);
+      await page.getByTestId('bins-input').fill(String(bins));
+      await page.getByTestId('bins-input').dispatchEvent('change');
+    });
     const want = g.binning[`${strategy}_${bins}`];
     await page.waitForFunction(
       (n) => document.querySelector('[data-testid="reliability-chart"]')?.dataset.bins === String(n),

@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { serveDist, launch, newPage, waitForStatus, screenshot, FIXTURES } from './harness.mjs';
+import { serveDist, launch, newPage, waitForStatus, afterChange, screenshot, FIXTURES } from './harness.mjs';
 
 let server;
 let browser;
@@ -38,11 +38,14 @@ test('a share link reproduces the view in a new browser context and checks the f
   await page.goto(server.url);
   await page.getByTestId('file-input').setInputFiles(basic);
   await waitForStatus(page, 'ready');
-  await page.getByTestId('strategy-select').selectOption('quantile');
-  await page.getByTestId('bins-input').fill('7');
-  await page.getByTestId('bins-input').dispatchEvent('change');
-  await page.getByTestId('threshold-input').fill('0.3');
-  await page.getByTestId('threshold-input').dispatchEvent('change');
+  // The numbers read below are the new report's, not the previous one kept on screen meanwhile.
+  await afterChange(page, async () => {
+    await page.getByTestId('strategy-select').selectOption('quantile');
+    await page.getByTestId('bins-input').fill('7');
+    await page.getByTestId('bins-input').dispatchEvent('change');
+    await page.getByTestId('threshold-input').fill('0.3');
+    await page.getByTestId('threshold-input').dispatchEvent('change');
+  });
   // An edited gate travels in the link too.
   await page.getByTestId('tab-signoff').click();
   await page.getByTestId('gate-limit-0').fill('0.0375');

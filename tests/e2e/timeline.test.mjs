@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
-  serveDist, launch, newPage, waitForStatus, screenshot, goldens, FIXTURES, ROOT, ARTIFACTS,
+  serveDist, launch, newPage, waitForStatus, afterChange, screenshot, goldens, FIXTURES, ROOT, ARTIFACTS,
 } from './harness.mjs';
 
 let server;
@@ -95,8 +95,7 @@ test('drift over time: chunks by day and by week match pandas/scikit-learn/SciPy
   await page.getByTestId('timeline').scrollIntoViewIfNeeded();
   await screenshot(page, 'timeline-day.png');
 
-  await page.getByTestId('chunk-select').selectOption('week');
-  await waitForStatus(page, 'ready');
+  await afterChange(page, () => page.getByTestId('chunk-select').selectOption('week'));
   await page.waitForFunction(() => document.querySelector('[data-testid="timeline"]')?.dataset.chunking === 'week');
   await checkTimeline(page, timeline.cases.find((c) => c.name === 'week'));
   await page.getByTestId('chunk-select').selectOption('rows-250');
@@ -235,6 +234,8 @@ test('clicking the time histogram moves the split; window sizes match the CSV', 
   await page.getByTestId('split-timestamp').fill(new Date((first + 2 * width) * 1000).toISOString().slice(0, 19));
   await page.getByTestId('split-timestamp').dispatchEvent('change');
   await page.waitForFunction((e) => document.querySelector('[data-testid="time-histogram"]')?.dataset.split === String(e), first + 2 * width);
+  // The new split's report, not the previous one (kept on screen, dimmed, meanwhile).
+  await waitForStatus(page, 'ready');
   // The Compare view has its timeline for the split too.
   await page.getByTestId('tab-compare').click();
   await page.getByTestId('timeline').waitFor();

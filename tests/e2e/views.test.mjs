@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
-  serveDist, launch, newPage, waitForStatus, screenshot, FIXTURES,
+  serveDist, launch, newPage, waitForStatus, afterChange, waitForLive, screenshot, FIXTURES,
 } from './harness.mjs';
 
 let server;
@@ -153,14 +153,18 @@ test('the Calibration view shows the report\'s statistics and rebins in place', 
   // The view's own bins control rebins the diagram.
   const chart = page.getByTestId('reliability-chart');
   assert.equal(await chart.getAttribute('data-bins'), String(w.reliability.length));
-  await page.getByTestId('calibration-strategy').selectOption('quantile');
-  await page.getByTestId('calibration-bins').fill('5');
-  await page.getByTestId('calibration-bins').dispatchEvent('change');
+  await afterChange(page, async () => {
+    await page.getByTestId('calibration-strategy').selectOption('quantile');
+    await page.getByTestId('calibration-bins').fill('5');
+    await page.getByTestId('calibration-bins').dispatchEvent('change');
+  });
   await page.waitForFunction(() => document.querySelector('[data-testid="reliability-chart"]')?.dataset.bins === '5');
   assert.equal(await page.getByTestId('bins-input').inputValue(), '5');
-  await page.getByTestId('calibration-strategy').selectOption('uniform');
-  await page.getByTestId('calibration-bins').fill('10');
-  await page.getByTestId('calibration-bins').dispatchEvent('change');
+  await afterChange(page, async () => {
+    await page.getByTestId('calibration-strategy').selectOption('uniform');
+    await page.getByTestId('calibration-bins').fill('10');
+    await page.getByTestId('calibration-bins').dispatchEvent('change');
+  });
   await page.waitForFunction(() => document.querySelector('[data-testid="reliability-chart"]')?.dataset.bins === String(10));
   // Hovering a bin shows its tooltip.
   const canvas = page.locator('[data-testid="calibration-reliability-chart"] canvas');
@@ -222,7 +226,7 @@ test('dragging the threshold updates the cells live and applies on release', asy
   const seen = [];
   for (const t of [0.45, 0.38, 0.3, 0.25]) {
     await page.mouse.move(xOf(t), y, { steps: 3 });
-    const live = await liveThreshold(page);
+    const live = await waitForLive(page, t);
     assert.ok(Math.abs(live - t) < 0.01, `live threshold ${live} near ${t}`);
     // Mid-drag: the cells are already the exact counts at the live threshold.
     await waitForCells(page, confusionAt(live));
@@ -286,8 +290,10 @@ test('optimal thresholds apply in one click; costs move the cost-optimal thresho
   assert.ok(Math.abs(f1 - best) < 1e-12, `F1 ${f1} vs best ${best}`);
   // Missing a positive costs 10×: the cost-optimal threshold moves down (or stays).
   const before = Number(await page.getByTestId('optimum-min_expected_cost').getAttribute('data-threshold'));
-  await page.getByTestId('cost-fn').fill('10');
-  await page.getByTestId('cost-fn').dispatchEvent('change');
+  await afterChange(page, async () => {
+    await page.getByTestId('cost-fn').fill('10');
+    await page.getByTestId('cost-fn').dispatchEvent('change');
+  });
   await page.waitForFunction(
     (b) => document.querySelector('[data-testid="optimum-min_expected_cost"]')?.dataset.threshold !== String(b),
     before,
@@ -309,6 +315,7 @@ test('optimal thresholds apply in one click; costs move the cost-optimal thresho
   await page.getByTestId('use-threshold-max_f1').click();
   await waitForCells(page, confusionAt(t));
   await page.mouse.move(0, 0);
+  await waitForStatus(page, 'ready');
   await shot(page, 'view-thresholds.png');
   assert.deepEqual(errors, []);
   await page.context().close();

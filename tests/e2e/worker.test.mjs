@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import {
-  serveDist, launch, newPage, waitForStatus, readMetrics, screenshot, ARTIFACTS,
+  serveDist, launch, newPage, waitForStatus, waitForLive, readMetrics, screenshot, ARTIFACTS,
 } from './harness.mjs';
 
 /** Rows in the generated log. */
@@ -223,7 +223,7 @@ test('a 1M-row log loads in the worker without blocking the page, with progress'
   await page.mouse.move(xOf(0.5), y);
   await page.mouse.down();
   await page.mouse.move(xOf(0.3), y, { steps: 4 });
-  const live = Number(await page.getByTestId('threshold-live').getAttribute('data-value'));
+  const live = await waitForLive(page, 0.3);
   assert.ok(Math.abs(live - 0.3) < 0.01, `live threshold ${live}`);
   const want = confusionAt(live);
   await page.waitForFunction(

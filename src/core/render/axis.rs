@@ -27,6 +27,21 @@ pub(crate) fn sane_range(min: f64, max: f64, fallback: (f64, f64)) -> (f64, f64)
     (a, b)
 }
 
+/// A nice y range around data spanning [`lo`, `hi`] (non-finite: no data), padded by `pad` ×
+/// the span on each side. A series with no negative values (rates, counts, drift distances)
+/// never gets an axis below 0: the lower padding stops at 0.
+pub(crate) fn padded_y_range(lo: f64, hi: f64, pad: f64, max_ticks: usize) -> (f64, f64) {
+    let non_negative = !lo.is_finite() || lo >= 0.0;
+    let (a, b) = sane_range(lo, hi, (0.0, 1.0));
+    let d = (b - a) * pad;
+    let a = if non_negative {
+        (a - d).max(0.0)
+    } else {
+        a - d
+    };
+    nice_range(a, b + d, max_ticks)
+}
+
 /// The smallest step from {1, 2, 2.5, 5} × 10^k giving at most `max_ticks` intervals.
 pub(crate) fn nice_step(span: f64, max_ticks: usize) -> f64 {
     let n = max_ticks.max(1) as f64;
@@ -361,6 +376,24 @@ pub(crate) fn time_ticks(
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn padded_y_range_stops_at_zero_for_non_negative_data() {
+        // An error rate between 0 and 2 %: the 5 % padding would reach below 0.
+        let (a, b) = padded_y_range(0.0, 0.02, 0.05, 5);
+        assert_eq!(a, 0.0);
+        assert!(b >= 0.021);
+        // A constant zero series (no errors at all), and no data.
+        assert_eq!(padded_y_range(0.0, 0.0, 0.05, 5).0, 0.0);
+        assert_eq!(
+            padded_y_range(f64::INFINITY, f64::NEG_INFINITY, 0.05, 5).0,
+            0.0
+        );
+        // Far from 0 the padding is kept; negative data may go below 0.
+        let (a, _) = padded_y_range(100.0, 120.0, 0.05, 5);
+        assert!(a > 0.0 && a <= 99.0);
+        assert!(padded_y_range(-0.3, 0.4, 0.05, 5).0 < -0.3);
+    }
 
     #[test]
     fn probability_axis() {

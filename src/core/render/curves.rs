@@ -152,6 +152,23 @@ fn threshold_dot<DB: DrawingBackend>(
     Ok(true)
 }
 
+/// Paint operating points — (curve index, (x, y)) in data units — on a ROC or PR chart drawn
+/// by [`roc_curve_chart_base`] / [`pr_curve_chart_base`] with main panel `panel`; returns their
+/// hover marks. Base plus points is the full chart, apart from the legend's threshold value.
+pub fn operating_points<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    panel: &PanelLayout,
+    points: &[(usize, (f64, f64))],
+    style: &ChartStyle,
+) -> Result<Vec<Mark>, RenderError> {
+    let p = Painter::new(area, style);
+    let mut marks = Vec::new();
+    for &(series, at) in points {
+        threshold_dot(&p, panel, series, at, &mut marks)?;
+    }
+    Ok(marks)
+}
+
 fn with_name(name: &str, text: String) -> String {
     match (name.is_empty(), text.is_empty()) {
         (true, _) => text,
@@ -184,6 +201,28 @@ pub fn roc_curve_chart<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     chart: &RocChart,
     style: &ChartStyle,
+) -> Result<ChartLayout, RenderError> {
+    roc_curve_chart_layer(area, chart, style, false)
+}
+
+/// The ROC chart without its operating points, for a caller that paints them on top with
+/// [`operating_points`] (the cheap layer a threshold drag repaints). The legend still lists the
+/// points, as "Current threshold" (the value changes while the points move).
+pub fn roc_curve_chart_base<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    chart: &RocChart,
+    style: &ChartStyle,
+) -> Result<ChartLayout, RenderError> {
+    roc_curve_chart_layer(area, chart, style, true)
+}
+
+/// Draw the ROC chart; `points_elsewhere` leaves out the operating points (see
+/// [`roc_curve_chart_base`]).
+fn roc_curve_chart_layer<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    chart: &RocChart,
+    style: &ChartStyle,
+    points_elsewhere: bool,
 ) -> Result<ChartLayout, RenderError> {
     let p = Painter::new(area, style);
     p.background()?;
@@ -225,7 +264,11 @@ pub fn roc_curve_chart<DB: DrawingBackend>(
     }
     for (i, c) in chart.curves.iter().enumerate() {
         if let Some(at) = c.current {
-            dots |= threshold_dot(&p, &panel, i, at, &mut marks)?;
+            dots |= if points_elsewhere {
+                at.0.is_finite() && at.1.is_finite()
+            } else {
+                threshold_dot(&p, &panel, i, at, &mut marks)?
+            };
         }
     }
     if !any {
@@ -236,7 +279,10 @@ pub fn roc_curve_chart<DB: DrawingBackend>(
         swatch: Swatch::Dashed(p.theme.guide),
     });
     if dots {
-        let label = match chart.threshold.filter(|t| t.is_finite()) {
+        let label = match chart
+            .threshold
+            .filter(|t| t.is_finite() && !points_elsewhere)
+        {
             Some(t) => format!("Threshold {t:.2}"),
             None => "Current threshold".into(),
         };
@@ -254,6 +300,28 @@ pub fn pr_curve_chart<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     chart: &PrChart,
     style: &ChartStyle,
+) -> Result<ChartLayout, RenderError> {
+    pr_curve_chart_layer(area, chart, style, false)
+}
+
+/// The PR chart without its operating points, for a caller that paints them on top with
+/// [`operating_points`] (the cheap layer a threshold drag repaints). The legend still lists the
+/// points, as "Current threshold" (the value changes while the points move).
+pub fn pr_curve_chart_base<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    chart: &PrChart,
+    style: &ChartStyle,
+) -> Result<ChartLayout, RenderError> {
+    pr_curve_chart_layer(area, chart, style, true)
+}
+
+/// Draw the PR chart; `points_elsewhere` leaves out the operating points (see
+/// [`pr_curve_chart_base`]).
+fn pr_curve_chart_layer<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    chart: &PrChart,
+    style: &ChartStyle,
+    points_elsewhere: bool,
 ) -> Result<ChartLayout, RenderError> {
     let p = Painter::new(area, style);
     p.background()?;
@@ -321,7 +389,11 @@ pub fn pr_curve_chart<DB: DrawingBackend>(
     }
     for (i, c) in chart.curves.iter().enumerate() {
         if let Some(at) = c.current {
-            dots |= threshold_dot(&p, &panel, i, at, &mut marks)?;
+            dots |= if points_elsewhere {
+                at.0.is_finite() && at.1.is_finite()
+            } else {
+                threshold_dot(&p, &panel, i, at, &mut marks)?
+            };
         }
     }
     if !any {
@@ -343,7 +415,10 @@ pub fn pr_curve_chart<DB: DrawingBackend>(
         });
     }
     if dots {
-        let label = match chart.threshold.filter(|t| t.is_finite()) {
+        let label = match chart
+            .threshold
+            .filter(|t| t.is_finite() && !points_elsewhere)
+        {
             Some(t) => format!("Threshold {t:.2}"),
             None => "Current threshold".into(),
         };

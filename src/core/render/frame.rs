@@ -657,6 +657,23 @@ impl<'s, DB: DrawingBackend> Painter<'s, DB> {
         rows
     }
 
+    /// Where legend rows drawn above the plot start: at the plot's left edge `left` when the
+    /// widest row fits from there inside the chart, else just far enough left to fit (rows from
+    /// [`Self::legend_rows`] always fit from the chart's left padding).
+    pub fn legend_left(&self, rows: &[Vec<&LegendItem>], left: i32) -> i32 {
+        let spacing = self.px(16.0);
+        let widest = rows
+            .iter()
+            .map(|row| {
+                row.iter().map(|item| self.item_width(item)).sum::<i32>()
+                    + spacing * (row.len() as i32 - 1).max(0)
+            })
+            .max()
+            .unwrap_or(0);
+        let room = self.outer.right - self.px(10.0) - widest;
+        left.min(room).max(self.outer.left + self.px(10.0))
+    }
+
     /// Height of a legend above the plot.
     pub fn legend_rows_height(&self, rows: usize) -> i32 {
         if rows == 0 {

@@ -34,8 +34,8 @@ use plotters::prelude::{DrawingArea, DrawingAreaErrorKind, IntoDrawingArea, SVGB
 
 pub use axis::format_timestamp;
 pub use curves::{
-    PrChart, PrCurve, RocChart, RocCurve, pr_curve_chart, pr_curve_chart_svg, roc_curve_chart,
-    roc_curve_chart_svg,
+    PrChart, PrCurve, RocChart, RocCurve, operating_points, pr_curve_chart, pr_curve_chart_base,
+    pr_curve_chart_svg, roc_curve_chart, roc_curve_chart_base, roc_curve_chart_svg,
 };
 pub use distribution::{
     Distribution, DistributionChart, distribution_chart, distribution_chart_svg,
@@ -48,6 +48,7 @@ pub use reliability::{
 pub use style::{ChartStyle, OKABE_ITO, SVG_TEXT_SCALE};
 pub use threshold::{
     Series, ThresholdChart, ThresholdMarker, threshold_chart, threshold_chart_svg,
+    threshold_overlay,
 };
 pub use timeline::{
     TimeHistogramChart, TimelineChart, TimelineSeries, time_histogram_chart,

@@ -235,45 +235,8 @@ pub fn threshold_chart<DB: DrawingBackend>(
             },
         });
     }
-    // Current threshold: solid line with its value at the bottom.
-    if let Some(t) = chart.current.filter(|t| t.is_finite()) {
-        let x = panel.x_to_px(t.clamp(0.0, 1.0));
-        p.polyline(vec![(x, r.top), (x, r.bottom)], theme.text, 0.85, 1.5)?;
-        let label = format!("t = {t:.2}");
-        let (w, h) = p.measure(&label, LEGEND_TEXT);
-        let right_side = x + w + p.px(10.0) <= r.right;
-        let ly = r.bottom - h - p.px(4.0);
-        let (anchor, ax) = if right_side {
-            (HPos::Left, x + p.px(4.0))
-        } else {
-            (HPos::Right, x - p.px(4.0))
-        };
-        p.text(
-            &label,
-            (ax, ly),
-            LEGEND_TEXT,
-            theme.text,
-            anchor,
-            VPos::Top,
-            false,
-            false,
-        )?;
-        let grab = p.px(4.0).max(2);
-        marks.push(Mark {
-            kind: MarkKind::Threshold,
-            panel: Panel::Main,
-            series: 0,
-            index: 0,
-            x: t,
-            y: y1,
-            center: (x, (r.top + r.bottom) / 2),
-            rect: PixelRect {
-                left: x - grab,
-                top: r.top,
-                right: x + grab,
-                bottom: r.bottom,
-            },
-        });
+    if let Some(t) = chart.current {
+        marks.extend(current_line(&p, &panel, t)?);
     }
 
     Ok(ChartLayout {
@@ -286,6 +249,71 @@ pub fn threshold_chart<DB: DrawingBackend>(
         bin_panel: Panel::Main,
         legend: legend_box,
     })
+}
+
+/// The current threshold: a solid vertical line with its value at the bottom, and its hover
+/// mark (`None` when `t` is not finite).
+fn current_line<DB: DrawingBackend>(
+    p: &Painter<'_, DB>,
+    panel: &PanelLayout,
+    t: f64,
+) -> Result<Option<Mark>, RenderError> {
+    if !t.is_finite() {
+        return Ok(None);
+    }
+    let theme = p.theme;
+    let r = panel.rect;
+    let y1 = panel.y_max;
+    let x = panel.x_to_px(t.clamp(0.0, 1.0));
+    p.polyline(vec![(x, r.top), (x, r.bottom)], theme.text, 0.85, 1.5)?;
+    let label = format!("t = {t:.2}");
+    let (w, h) = p.measure(&label, LEGEND_TEXT);
+    let right_side = x + w + p.px(10.0) <= r.right;
+    let ly = r.bottom - h - p.px(4.0);
+    let (anchor, ax) = if right_side {
+        (HPos::Left, x + p.px(4.0))
+    } else {
+        (HPos::Right, x - p.px(4.0))
+    };
+    p.text(
+        &label,
+        (ax, ly),
+        LEGEND_TEXT,
+        theme.text,
+        anchor,
+        VPos::Top,
+        false,
+        false,
+    )?;
+    let grab = p.px(4.0).max(2);
+    Ok(Some(Mark {
+        kind: MarkKind::Threshold,
+        panel: Panel::Main,
+        series: 0,
+        index: 0,
+        x: t,
+        y: y1,
+        center: (x, (r.top + r.bottom) / 2),
+        rect: PixelRect {
+            left: x - grab,
+            top: r.top,
+            right: x + grab,
+            bottom: r.bottom,
+        },
+    }))
+}
+
+/// Paint only the current threshold's line and label of a chart already drawn (without
+/// `current`) whose main panel is `panel`: the cheap layer a drag repaints. Drawing a chart
+/// with `current: None` and then this gives exactly the chart drawn with `current: Some(t)`.
+pub fn threshold_overlay<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    panel: &PanelLayout,
+    t: f64,
+    style: &ChartStyle,
+) -> Result<Option<Mark>, RenderError> {
+    let p = Painter::new(area, style);
+    current_line(&p, panel, t)
 }
 
 /// The threshold chart as an SVG document of `style.pixel_size()`.

@@ -10,7 +10,7 @@ use plotters::coord::Shift;
 use plotters::prelude::{DrawingArea, DrawingBackend};
 
 use super::RenderError;
-use super::axis::{linear_ticks, nice_range, sane_range, time_ticks};
+use super::axis::{linear_ticks, nice_range, padded_y_range, time_ticks};
 use super::frame::{AxisSpec, LegendItem, Painter, Swatch, TICK_TEXT};
 use super::layout::{AxisScale, ChartLayout, Mark, MarkKind, Panel, PanelLayout, PixelRect};
 use super::style::ChartStyle;
@@ -118,9 +118,7 @@ pub fn timeline_chart<DB: DrawingBackend>(
                 .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), y| {
                     (a.min(y), b.max(y))
                 });
-            let (lo, hi) = sane_range(lo, hi, (0.0, 1.0));
-            let pad = (hi - lo) * 0.08;
-            nice_range(lo - pad, hi + pad, n_y)
+            padded_y_range(lo, hi, 0.08, n_y)
         }
     };
     let y_ticks = linear_ticks(y0, y1, n_y);
@@ -165,7 +163,8 @@ pub fn timeline_chart<DB: DrawingBackend>(
         &AxisSpec::new(x_ticks, Some(x_title.into())),
         &AxisSpec::new(y_ticks, Some(chart.y_label.unwrap_or("Value").into())),
     )?;
-    let legend_box = p.legend_top(&rows, left, legend_top)?;
+    // Long series names (drift per column and method) may not fit from the plot's left edge.
+    let legend_box = p.legend_top(&rows, p.legend_left(&rows, left), legend_top)?;
 
     for (i, s) in chart.series.iter().enumerate() {
         if let Some(r) = s.reference.filter(|r| r.is_finite()) {

@@ -6,7 +6,7 @@ use plotters::coord::Shift;
 use plotters::prelude::{DrawingArea, DrawingBackend};
 
 use super::RenderError;
-use super::axis::{linear_ticks, nice_range, sane_range, time_ticks};
+use super::axis::{linear_ticks, padded_y_range, time_ticks};
 use super::frame::{AxisSpec, LegendItem, Painter, Swatch, TICK_TEXT, decimate};
 use super::layout::{AxisScale, ChartLayout, Mark, MarkKind, Panel, PanelLayout, PixelRect};
 use super::style::ChartStyle;
@@ -173,9 +173,7 @@ pub fn time_series_chart<DB: DrawingBackend>(
             let (lo, hi) = ys.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), y| {
                 (a.min(y), b.max(y))
             });
-            let (lo, hi) = sane_range(lo, hi, (0.0, 1.0));
-            let pad = (hi - lo) * 0.05;
-            nice_range(lo - pad, hi + pad, n_y)
+            padded_y_range(lo, hi, 0.05, n_y)
         }
     };
     let y_ticks = linear_ticks(y0, y1, n_y);
@@ -205,7 +203,7 @@ pub fn time_series_chart<DB: DrawingBackend>(
         &AxisSpec::new(x_ticks, Some("Time (UTC)".into())),
         &AxisSpec::new(y_ticks, Some(chart.y_label.unwrap_or("Value").into())),
     )?;
-    let legend_box = p.legend_top(&rows, left, legend_top)?;
+    let legend_box = p.legend_top(&rows, p.legend_left(&rows, left), legend_top)?;
 
     if let Some(r) = reference {
         let y = panel.y_to_px(r.y.clamp(y0, y1));
