@@ -43,8 +43,8 @@ fn ece(s: &[f64], l: &[u8], strategy: BinStrategy) -> f64 {
 
 fn expand(atoms: &Atoms, counts: &[u64]) -> (Vec<f64>, Vec<u8>) {
     let (mut s, mut l) = (Vec::new(), Vec::new());
-    for a in 0..atoms.len() {
-        for _ in 0..counts[a] {
+    for (a, &k) in counts.iter().enumerate() {
+        for _ in 0..k {
             s.push(atoms.score[a]);
             l.push(atoms.label[a]);
         }

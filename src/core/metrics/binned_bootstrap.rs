@@ -404,8 +404,7 @@ fn quantile_bins(atoms: &Atoms, k: &[u64], total: u64, n_bins: usize) -> Vec<Rel
     let mut count = vec![0u64; n_bins];
     let mut positives = vec![0u64; n_bins];
     let mut score = vec![0.0; n_bins];
-    for a in 0..atoms.len() {
-        let ka = k[a];
+    for (a, &ka) in k.iter().enumerate() {
         if ka == 0 {
             continue;
         }
