@@ -199,7 +199,10 @@ pub fn prepare(table: &Table, mapping: &ColumnMapping) -> Result<Prepared, Plumb
         prepared.examples.insert(reason, first);
     }
 
-    for (row, &raw) in score.numeric().iter().enumerate() {
+    // Every row, by index: a column without any number keeps no number vector (`number` is
+    // NaN there), and each of its rows must still be counted as excluded.
+    for row in 0..score.len() {
+        let raw = score.number(row);
         let reason = if score.is_missing(row) {
             Some(ExclusionReason::MissingScore)
         } else if raw.is_nan() {

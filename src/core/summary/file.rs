@@ -200,7 +200,10 @@ pub fn parse(file: &LoadedFile) -> Result<SummaryFile, PlumbError> {
     }
     let col = |name: &str| table.require_column(name);
     let (format, windows, segments) = (col(FORMAT_COLUMN)?, col("window_name")?, col("segment")?);
-    let num = |name: &str| col(name).map(|c| c.numeric());
+    // Whole columns of numbers (NaN where a cell is not one), by row index: a column without
+    // any number keeps no number vector.
+    let num =
+        |name: &str| col(name).map(|c| (0..c.len()).map(|r| c.number(r)).collect::<Vec<f64>>());
     let (buckets, labels, los, his) = (
         num("buckets")?,
         num("label")?,
