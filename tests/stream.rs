@@ -431,3 +431,30 @@ fn the_memory_guard_projects_from_the_first_chunk_and_names_the_limit() {
     loader.push(&bytes).unwrap();
     assert!(loader.projection().is_none());
 }
+
+/// A file small enough that no projection starts before its end (the dialect sniffer holds the
+/// first bytes) is still held to the limit, on the table actually built.
+#[test]
+fn a_small_file_over_a_low_limit_is_refused_at_the_end() {
+    let mut csv = String::from("score,label\n");
+    for i in 0..5000 {
+        csv.push_str(&format!("{:.3},{}\n", (i % 1000) as f64 / 1000.0, i % 2));
+    }
+    let mut loader = plumb::core::stream::FileLoader::with_size("log.csv", csv.len() as u64);
+    loader.set_memory_limit(100_000);
+    loader.push(csv.as_bytes()).unwrap();
+    match loader.finish() {
+        Err(plumb::core::error::PlumbError::TooLarge {
+            rows, limit_bytes, ..
+        }) => {
+            assert_eq!(rows, 5000);
+            assert_eq!(limit_bytes, 100_000);
+        }
+        Err(e) => panic!("another error: {e}"),
+        Ok(_) => panic!("a 5,000-row log fits 100 kB"),
+    }
+    // The same file at the default limit loads.
+    let mut loader = plumb::core::stream::FileLoader::with_size("log.csv", csv.len() as u64);
+    loader.push(csv.as_bytes()).unwrap();
+    assert_eq!(loader.finish().unwrap().table.n_rows, 5000);
+}

@@ -263,6 +263,20 @@ impl FileLoader {
             }
             Body::Columnar(_, held) => ingest::read_arrow_ipc(&held)?,
         };
+        // The last check, on what was actually built: a file too small for the projection to
+        // start (the dialect sniffer holds its first bytes) or a columnar file decoded at its
+        // end is held to the same limit before any analysis allocates.
+        if self.size.is_some() {
+            let rows = table.n_rows as u64;
+            let need = table.heap_bytes() as f64 + rows as f64 * ANALYSIS_BYTES_PER_ROW;
+            if need > self.limit as f64 {
+                return Err(PlumbError::TooLarge {
+                    rows,
+                    projected_bytes: need.ceil() as u64,
+                    limit_bytes: self.limit,
+                });
+            }
+        }
         Ok(LoadedFile {
             name: self.name,
             bytes: self.bytes,
