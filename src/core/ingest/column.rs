@@ -559,25 +559,12 @@ impl ColumnBuilder {
     /// Add the raw cell of the next row, which starts on editor line `line`.
     pub fn push(&mut self, cell: &[u8], line: u64) {
         let t = cell.trim_ascii();
-        let row = self.rows;
-        self.rows += 1;
         if is_missing_marker(t) {
-            if !self.numeric.is_empty() {
-                self.numeric.push(f64::NAN);
-            }
-            self.missing.push(true);
-            self.missing_count += 1;
-            if let Some(d) = &mut self.dictionary {
-                d.codes.push(MISSING_CODE);
-            }
-            if let Some(ts) = &mut self.timestamps {
-                ts.push(f64::NAN);
-            }
-            if let Some(h) = &mut self.hashes {
-                h.push(0);
-            }
+            self.push_missing();
             return;
         }
+        let row = self.rows;
+        self.rows += 1;
         self.missing.push(false);
         match parse_number(t) {
             Some(v) => {
