@@ -576,3 +576,21 @@ fn the_cli_summarizes_a_log_and_audits_the_summary() {
     assert_eq!(report.windows.current.unwrap().n, 5000);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The page tells a summary file from a log by its column names alone (it holds no table):
+/// the same answer as the loader's test on the table.
+#[test]
+fn the_page_recognises_a_summary_file_by_its_column_names() {
+    let summary_file = fixture("bench_summary.csv");
+    let summary = plumb::core::stream::FileSummary::of(&summary_file, 1);
+    assert!(summary::is_summary(&summary_file));
+    assert!(summary::is_summary_columns(&summary.column_names()));
+
+    let log = analysis::load_file("log.csv", b"score,label\n0.2,0\n0.9,1\n").unwrap();
+    let names = plumb::core::stream::FileSummary::of(&log, 2).column_names();
+    assert!(!summary::is_summary(&log));
+    assert!(!summary::is_summary_columns(&names));
+    // The format column must come first, as the loader requires.
+    assert!(!summary::is_summary_columns(&["score", "plumb_summary"]));
+    assert!(!summary::is_summary_columns::<&str>(&[]));
+}

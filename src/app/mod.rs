@@ -485,6 +485,7 @@ pub fn App() -> impl IntoView {
                 <main class="main" id="main">
                     <work::ProgressPanel/>
                     <work::WorkerFailure/>
+                    <work::ErrorPanel/>
                     <TabBar/>
                     // At the right end of the tab bar, clear of the progress panel's Cancel.
                     <div class="updating-anchor">
@@ -590,6 +591,7 @@ fn StatusPill() -> impl IntoView {
             class="status"
             data-testid="status"
             data-state=move || status.get().0
+            title=move || (status.get().0 == "error").then(|| status.get().1)
             role="status"
             aria-live="polite"
         >

@@ -70,7 +70,7 @@ pub fn Overview() -> impl IntoView {
                             </header>
                             <ReliabilityChart window=window.clone() reference=reference/>
                         </section>
-                        <RowAccounting file=file/>
+                        <RowAccounting file=file summary=report.summary.is_some()/>
                     </div>
                     <BinTable window=window/>
                 </div>
@@ -162,7 +162,13 @@ fn MetricCards(window: WindowReport, reference: Option<WindowReport>) -> impl In
 
 /// Rows read, used and excluded by reason, with the first line numbers of each.
 #[component]
-fn RowAccounting(file: InputFile) -> impl IntoView {
+fn RowAccounting(
+    file: InputFile,
+    /// The input is a summary file: its lines are per-cell counts, and the rows are what
+    /// those counts add up to.
+    #[prop(optional)]
+    summary: bool,
+) -> impl IntoView {
     let excluded_total: u64 = file.rows_excluded.values().sum();
     let rows = ExclusionReason::ALL
         .iter()
@@ -195,11 +201,13 @@ fn RowAccounting(file: InputFile) -> impl IntoView {
         <section class="card accounting" data-testid="row-accounting">
             <header class="card-head"><h2>"Rows"</h2></header>
             <div class="accounting-totals">
-                <div><span class="big" data-testid="rows-total" data-value=file.rows.to_string()>{catalog::group_thousands(file.rows as i64)}</span>" read"</div>
-                <div><span class="big ok" data-testid="rows-used" data-value=file.rows_used.to_string()>{catalog::group_thousands(file.rows_used as i64)}</span>" used"</div>
+                <div><span class="big" data-testid="rows-total" data-value=file.rows.to_string()>{catalog::group_thousands(file.rows as i64)}</span>{if summary { " summary lines read" } else { " read" }}</div>
+                <div><span class="big ok" data-testid="rows-used" data-value=file.rows_used.to_string()>{catalog::group_thousands(file.rows_used as i64)}</span>{if summary { " rows counted" } else { " used" }}</div>
                 <div><span class="big warn" data-testid="rows-excluded" data-value=excluded_total.to_string()>{catalog::group_thousands(excluded_total as i64)}</span>" excluded"</div>
             </div>
-            {if excluded_total == 0 {
+            {if summary {
+                view! { <p class="hint" data-testid="rows-summary-hint">"A summary file carries counts, not rows: its lines add up to the rows counted, and rows without a valid score or label were left out where the summary was made."</p> }.into_any()
+            } else if excluded_total == 0 {
                 view! { <p class="hint">"Every row had a valid score and label."</p> }.into_any()
             } else {
                 view! {

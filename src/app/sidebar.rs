@@ -132,13 +132,19 @@ fn FileSummary() -> impl IntoView {
             traits.push("BOM removed".into());
         }
         let warnings = file.warnings.clone();
+        // A summary file's lines are per-cell counts, not rows.
+        let rows_label = if crate::core::summary::is_summary_columns(&file.column_names()) {
+            "Summary lines"
+        } else {
+            "Rows"
+        };
         Some(view! {
             <section class="panel file-summary" data-testid="file-summary">
                 <h2>"File"</h2>
                 <p class="file-name" title=file.name.clone()>{file.name.clone()}</p>
                 <dl class="facts">
                     <dt>"Size"</dt><dd>{human_bytes(file.bytes)}</dd>
-                    <dt>"Rows"</dt><dd data-testid="file-rows">{group_thousands(file.rows as i64)}</dd>
+                    <dt>{rows_label}</dt><dd data-testid="file-rows">{group_thousands(file.rows as i64)}</dd>
                     <dt>"Format"</dt><dd data-testid="file-format">{traits.join(", ")}</dd>
                     <dt>"SHA-256"</dt>
                     <dd class="mono" title=file.sha256.clone()>{file.sha256.chars().take(16).collect::<String>()}"…"</dd>
@@ -173,6 +179,20 @@ fn ColumnsPanel() -> impl IntoView {
     move || {
         let file = state.file.get()?;
         let columns: Vec<String> = file.column_names();
+        // A summary file's columns are fixed by its format: no roles to choose.
+        if crate::core::summary::is_summary_columns(&columns) {
+            return Some(view! {
+                <section class="panel" data-testid="columns-panel">
+                    <h2>"Columns"</h2>
+                    <p class="hint" data-testid="summary-columns-note">
+                        "A summary file (plumb_summary/v1): its columns are fixed by the format — \
+                         counts and sums per score cell, window, segment and label — so there are \
+                         no score, label or challenger columns to choose. See README \"Summary input\"."
+                    </p>
+                </section>
+            }
+            .into_any());
+        }
         let mapping = state.mapping.get();
         let classes = mapping
             .label
@@ -250,7 +270,8 @@ fn ColumnsPanel() -> impl IntoView {
                     <dt>"Features"</dt><dd data-testid="role-features">{if features.is_empty() { "—".to_string() } else { features }}</dd>
                 </dl>
             </section>
-        })
+        }
+        .into_any())
     }
 }
 

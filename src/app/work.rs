@@ -478,6 +478,43 @@ pub fn WorkerFailure() -> impl IntoView {
     }
 }
 
+/// A failure in words, in the main area: the status pill has room for one line only, and a
+/// refusal (a file too large for the tab, a file that is not a log) is several sentences that
+/// say what to do next. Not shown when the worker died ([`WorkerFailure`] says so, with Retry).
+#[component]
+pub fn ErrorPanel() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let crash = expect_context::<WorkerCrash>();
+    move || {
+        let Phase::Failed(message) = state.phase.get() else {
+            return None;
+        };
+        if crash.0.with(|c| c.is_some()) {
+            return None;
+        }
+        let (title, detail) = error_heading(&message);
+        Some(view! {
+            <section class="error-panel" data-testid="error-panel" aria-labelledby="error-panel-title">
+                <h2 id="error-panel-title">{title}</h2>
+                <p class="error-panel-text">{detail}</p>
+            </section>
+        })
+    }
+}
+
+/// The error panel's heading for a failure message, and the message itself (unchanged: it
+/// already names the file, the row and the column).
+fn error_heading(message: &str) -> (&'static str, String) {
+    let title = if message.contains("too large to analyse") {
+        "This file is too large for a browser tab"
+    } else if message.starts_with("Export failed") {
+        "The export failed"
+    } else {
+        "Plumb could not use this file"
+    };
+    (title, message.to_string())
+}
+
 /// Whether work is in flight (a file loading, or an analysis not yet answered).
 pub fn busy(state: AppState) -> bool {
     matches!(state.phase.get(), Phase::Loading(_))

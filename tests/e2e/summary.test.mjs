@@ -60,9 +60,14 @@ test('a DuckDB summary file loads, says it is a summary, and its metrics match t
   assert.equal(shown.smooth_ece, null);
   assert.equal(shown.hosmer_lemeshow_p_value, null);
   assert.equal(await page.getByTestId('rows-used').getAttribute('data-value'), String(gold.reference.n + g.n));
-  // No per-row roles are detected in a summary (its columns are fixed by the format).
-  assert.equal(await page.getByTestId('role-score').inputValue(), '');
-  assert.equal(await page.getByTestId('challenger-score_sq_sum').isChecked(), false);
+  // A summary's lines are counts, not rows: the Rows card and the File panel say so.
+  assert.match(await page.getByTestId('row-accounting').textContent(), /summary lines read[\s\S]*rows counted/);
+  assert.equal(await page.getByTestId('rows-summary-hint').count(), 1);
+  // No per-row roles in a summary (its columns are fixed by the format): no role pickers, no
+  // challenger checkboxes, a note instead.
+  await page.getByTestId('summary-columns-note').waitFor();
+  assert.equal(await page.getByTestId('role-score').count(), 0);
+  assert.equal(await page.getByTestId('role-challengers').count(), 0);
   await screenshot(page, 'summary-overview.png');
 
   await page.getByTestId('tab-calibration').click();
