@@ -468,6 +468,21 @@ fn WindowsPanel() -> impl IntoView {
     };
     move || {
         let file = state.file.get()?;
+        // A summary file carries its own windows (its window_name column): nothing to choose.
+        if crate::core::summary::is_summary_columns(&file.column_names()) {
+            return Some(
+                view! {
+                    <section class="panel" data-testid="windows-panel">
+                        <h2>"Compare"</h2>
+                        <p class="hint" data-testid="summary-windows-note">
+                            "The summary file's own windows are compared: its window_name column \
+                             (reference and current, or one window)."
+                        </p>
+                    </section>
+                }
+                .into_any(),
+            );
+        }
         let columns = file.column_names();
         let spec = window.get();
         let mode = mode_key(&spec);
@@ -600,7 +615,8 @@ fn WindowsPanel() -> impl IntoView {
                         on:change=on_current />
                 </label>
             </section>
-        })
+        }
+        .into_any())
     }
 }
 

@@ -68,6 +68,9 @@ test('a DuckDB summary file loads, says it is a summary, and its metrics match t
   await page.getByTestId('summary-columns-note').waitFor();
   assert.equal(await page.getByTestId('role-score').count(), 0);
   assert.equal(await page.getByTestId('role-challengers').count(), 0);
+  // Its windows are its own: no window picker either.
+  await page.getByTestId('summary-windows-note').waitFor();
+  assert.equal(await page.getByTestId('window-mode').count(), 0);
   await screenshot(page, 'summary-overview.png');
 
   await page.getByTestId('tab-calibration').click();
