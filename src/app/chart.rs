@@ -504,6 +504,8 @@ where
         }
     };
 
+    // The app's state when the chart is inside the workbench (absent in isolated renders).
+    let updating = use_context::<super::AppState>();
     let download_svg = move |_| match svg() {
         Ok(doc) => {
             if let Err(e) = crate::web::download(&format!("{stem}.svg"), "image/svg+xml", &doc) {
@@ -562,8 +564,12 @@ where
         </div>
         <div class="chart-actions">
             <div class="chart-options">{actions}</div>
-            <button class="button" data-testid="export-svg" on:click=download_svg>"Download SVG"</button>
-            <button class="button" data-testid="export-png" on:click=download_png>"Download PNG"</button>
+            // While a newer report is computed the chart on screen is the old one (dimmed):
+            // it is not offered for download until the new one is drawn.
+            <button class="button" data-testid="export-svg" on:click=download_svg
+                disabled=move || updating.map(|s| super::stale(s)).unwrap_or(false)>"Download SVG"</button>
+            <button class="button" data-testid="export-png" on:click=download_png
+                disabled=move || updating.map(|s| super::stale(s)).unwrap_or(false)>"Download PNG"</button>
         </div>
         <details class="chart-data" data-testid="chart-data">
             <summary>"Chart data as a table"</summary>
