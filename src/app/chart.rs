@@ -567,9 +567,9 @@ where
             // While a newer report is computed the chart on screen is the old one (dimmed):
             // it is not offered for download until the new one is drawn.
             <button class="button" data-testid="export-svg" on:click=download_svg
-                disabled=move || updating.map(|s| super::stale(s)).unwrap_or(false)>"Download SVG"</button>
+                disabled=move || updating.map(super::stale).unwrap_or(false)>"Download SVG"</button>
             <button class="button" data-testid="export-png" on:click=download_png
-                disabled=move || updating.map(|s| super::stale(s)).unwrap_or(false)>"Download PNG"</button>
+                disabled=move || updating.map(super::stale).unwrap_or(false)>"Download PNG"</button>
         </div>
         <details class="chart-data" data-testid="chart-data">
             <summary>"Chart data as a table"</summary>
