@@ -494,9 +494,9 @@ pub fn ErrorPanel() -> impl IntoView {
         }
         let (title, detail) = error_heading(&message);
         Some(view! {
-            <section class="error-panel" data-testid="error-panel" aria-labelledby="error-panel-title">
-                <h2 id="error-panel-title">{title}</h2>
-                <p class="error-panel-text">{detail}</p>
+            <section class="failure-panel" data-testid="failure-panel" aria-labelledby="failure-panel-title">
+                <h2 id="failure-panel-title">{title}</h2>
+                <p class="failure-panel-text">{detail}</p>
             </section>
         })
     }

@@ -57,10 +57,10 @@ test('a log above the memory limit is refused with the need, the limit and the w
   assert.match(text, /Summary input/, text);
   // The whole message is in a panel of the main area (the status pill shows one line), with a
   // heading that says what happened; the worker did not die, so no worker-failure panel.
-  const panel = page.getByTestId('error-panel');
+  const panel = page.getByTestId('failure-panel');
   await panel.waitFor();
   assert.match(await panel.locator('h2').textContent(), /too large for a browser tab/);
-  assert.equal((await panel.locator('.error-panel-text').textContent()).trim(), text);
+  assert.equal((await panel.locator('.failure-panel-text').textContent()).trim(), text);
   assert.equal(await page.getByTestId('worker-failure').count(), 0);
   // Nothing is left spinning.
   assert.equal(await page.getByTestId('progress').count(), 0);
@@ -101,7 +101,7 @@ test('a worker that dies is reported in words, restarted, and Retry loads the fi
   await failure.waitFor();
   assert.equal(await failure.getAttribute('role'), 'alert');
   // Said once: the worker-failure panel, not also the error panel.
-  assert.equal(await page.getByTestId('error-panel').count(), 0);
+  assert.equal(await page.getByTestId('failure-panel').count(), 0);
   assert.equal(await page.getByTestId('progress').count(), 0);
   await screenshot(page, 'memory-worker-died.png');
   assert.ok(served >= 2, `a fresh worker was started (${served} loader requests)`);

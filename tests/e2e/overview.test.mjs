@@ -136,15 +136,15 @@ test('a malformed file gives an error state naming the line, and the page stays 
   assert.match(message, /broken\.csv/);
   assert.match(message, /line 4/i);
   // The whole message, under a heading, in the main area (the status pill shows one line).
-  const panel = page.getByTestId('error-panel');
+  const panel = page.getByTestId('failure-panel');
   await panel.waitFor();
   assert.match(await panel.locator('h2').textContent(), /could not use this file/);
-  assert.equal((await panel.locator('.error-panel-text').textContent()).trim(), message);
+  assert.equal((await panel.locator('.failure-panel-text').textContent()).trim(), message);
   await screenshot(page, 'error-malformed.png');
   // Still usable: the demo loads afterwards, and the panel is gone.
   await page.getByTestId('load-demo').click();
   await waitForStatus(page, 'ready');
-  assert.equal(await page.getByTestId('error-panel').count(), 0);
+  assert.equal(await page.getByTestId('failure-panel').count(), 0);
   await page.getByTestId('file-input').setInputFiles({
     name: 'garbage.bin', mimeType: 'application/octet-stream',
     buffer: Buffer.from([0, 159, 146, 150, 0, 1, 2, 3, 255, 254, 0, 0]),
