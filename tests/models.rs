@@ -524,6 +524,7 @@ fn challenger_transforms_round_trip_and_old_mappings_default_to_the_champions() 
         settings: Settings::default(),
         tab: "models".into(),
         gates: None,
+        alert_levels: None,
     };
     let back = share::decode(&share::encode(&state)).unwrap();
     assert_eq!(back.mapping, mapping);

@@ -90,6 +90,9 @@ pub struct AppState {
     pub share_notice: RwSignal<Option<(&'static str, String)>>,
     /// Alert levels edited in the Operations view, with the proposal they were edited from.
     pub ops_levels: RwSignal<operations::EditedLevels>,
+    /// Alert levels from a share link, applied to the Operations view's proposal when it is
+    /// next shown (the proposal needs the report), then cleared.
+    pub shared_levels: RwSignal<Option<Vec<share::SharedLevel>>>,
 }
 
 /// The inputs of one analysis: which loads, windows, roles and settings.
@@ -245,6 +248,7 @@ impl AppState {
             gates: RwSignal::new(None),
             share_notice: RwSignal::new(None),
             ops_levels: RwSignal::new(None),
+            shared_levels: RwSignal::new(None),
         }
     }
 
@@ -262,6 +266,7 @@ impl AppState {
         self.settings.set(settings);
         self.window.set(window);
         self.gates.set(shared.gates.clone());
+        self.shared_levels.set(shared.alert_levels.clone());
         if let Some(tab) = Tab::ALL.into_iter().find(|t| t.key() == shared.tab) {
             self.tab.set(tab);
         }
@@ -297,6 +302,15 @@ impl AppState {
             settings,
             tab: self.tab.get_untracked().key().to_string(),
             gates: self.gates.get_untracked(),
+            // The levels edited here, else those of a link not yet applied (the Operations
+            // view was not opened since).
+            alert_levels: self
+                .ops_levels
+                .with_untracked(|e| {
+                    e.as_ref()
+                        .map(|(_, levels)| levels.iter().map(share::SharedLevel::of).collect())
+                })
+                .or_else(|| self.shared_levels.get_untracked()),
         }))
     }
 

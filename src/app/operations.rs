@@ -443,6 +443,14 @@ enum Side {
 #[component]
 fn Levels(proposed: Arc<Vec<AlertThreshold>>, granularity: Granularity) -> impl IntoView {
     let state = expect_context::<AppState>();
+    // Levels from a share link apply to this proposal once, as if edited here.
+    if let Some(shared) = state.shared_levels.get_untracked() {
+        state.shared_levels.set(None);
+        let applied = crate::core::share::apply_levels(&proposed, &shared);
+        if applied.as_slice() != proposed.as_slice() {
+            state.ops_levels.set(Some((proposed.to_vec(), applied)));
+        }
+    }
     let base = StoredValue::new(proposed.clone());
     let in_force = move || {
         state

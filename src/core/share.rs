@@ -10,6 +10,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::core::error::PlumbError;
+use crate::core::ops::{AlertThreshold, Band};
 use crate::core::report::{ColumnMapping, Settings};
 
 /// Longest fragment accepted, in bytes.
@@ -37,6 +38,52 @@ pub struct ShareState {
     /// Acceptance gates when the reviewer edited or loaded them (`None`: the default set).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gates: Option<Vec<crate::core::gates::Gate>>,
+    /// Alert levels the reviewer edited in the Operations view (`None`: the proposal).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alert_levels: Option<Vec<SharedLevel>>,
+}
+
+/// One monitored quantity's edited warning and critical bands, as a link carries them: only
+/// the reviewer's choice travels; the proposal (mean, σ, basis) is recomputed from the file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SharedLevel {
+    /// Quantity key (`request_rate`, `latency_p95`, `missing_rate:<feature>`, …).
+    pub quantity: String,
+    /// Warning band.
+    pub warning: Band,
+    /// Critical band.
+    pub critical: Band,
+}
+
+impl SharedLevel {
+    /// The part of a level a link carries.
+    pub fn of(level: &AlertThreshold) -> Self {
+        Self {
+            quantity: level.quantity.clone(),
+            warning: level.warning,
+            critical: level.critical,
+        }
+    }
+}
+
+/// At most this many alert levels travel in a link (a log has a few dozen quantities).
+pub const MAX_LEVELS: usize = 200;
+
+/// The proposal with a link's levels applied: a proposed quantity the link names takes the
+/// link's bands; other quantities keep their proposal, and levels of quantities this file does
+/// not have (another file, another granularity) are ignored.
+pub fn apply_levels(proposed: &[AlertThreshold], shared: &[SharedLevel]) -> Vec<AlertThreshold> {
+    proposed
+        .iter()
+        .map(|p| match shared.iter().find(|s| s.quantity == p.quantity) {
+            Some(s) => AlertThreshold {
+                warning: s.warning,
+                critical: s.critical,
+                ..p.clone()
+            },
+            None => p.clone(),
+        })
+        .collect()
 }
 
 /// At most this many gates travel in a link (a gate file is a handful of lines).
@@ -80,6 +127,28 @@ pub fn decode(fragment: &str) -> Result<ShareState, PlumbError> {
             return Err(bad(
                 format!("gate {:?} with limit {}", g.name, g.limit),
                 "finite gate limits",
+            ));
+        }
+    }
+    if let Some(levels) = &state.alert_levels {
+        if levels.len() > MAX_LEVELS {
+            return Err(bad(
+                format!("{} alert levels", levels.len()),
+                "at most 200 alert levels",
+            ));
+        }
+        let sides = |b: &Band| [b.lower, b.upper];
+        if let Some(l) = levels.iter().find(|l| {
+            l.quantity.len() > 200
+                || sides(&l.warning)
+                    .into_iter()
+                    .chain(sides(&l.critical))
+                    .flatten()
+                    .any(|v| !(v.is_finite() && v >= 0.0))
+        }) {
+            return Err(bad(
+                format!("alert level {:?}", shorten(&l.quantity)),
+                "finite, non-negative alert levels of a quantity name under 200 bytes",
             ));
         }
     }
@@ -189,7 +258,71 @@ mod tests {
                 g[0].name = "<b>ece</b>".into();
                 g
             }),
+            alert_levels: Some(vec![SharedLevel {
+                quantity: "latency_p95".into(),
+                warning: Band {
+                    lower: None,
+                    upper: Some(180.0),
+                },
+                critical: Band {
+                    lower: None,
+                    upper: None,
+                },
+            }]),
         }
+    }
+
+    fn proposed(quantity: &str, upper: f64) -> AlertThreshold {
+        AlertThreshold {
+            quantity: quantity.into(),
+            warning: Band {
+                lower: None,
+                upper: Some(upper),
+            },
+            critical: Band {
+                lower: None,
+                upper: Some(2.0 * upper),
+            },
+            direction: crate::core::ops::Direction::Above,
+            basis: "reference mean ± kσ".into(),
+            mean: upper / 2.0,
+            std: 1.0,
+            buckets: 24,
+        }
+    }
+
+    #[test]
+    fn links_without_alert_levels_still_decode() {
+        let mut s = state();
+        s.alert_levels = None;
+        let link = encode(&s);
+        assert!(
+            !String::from_utf8(base64url_decode(&link[PREFIX.len()..]).unwrap())
+                .unwrap()
+                .contains("alert_levels")
+        );
+        assert_eq!(decode(&link).unwrap().alert_levels, None);
+    }
+
+    #[test]
+    fn shared_levels_replace_the_bands_of_the_quantities_they_name() {
+        let proposal = vec![proposed("latency_p95", 100.0), proposed("error_rate", 0.05)];
+        let shared = state().alert_levels.unwrap();
+        let applied = apply_levels(&proposal, &shared);
+        assert_eq!(applied[0].warning.upper, Some(180.0));
+        assert_eq!(applied[0].critical.upper, None);
+        // The proposal's derivation stays; only the bands are the reviewer's.
+        assert_eq!(applied[0].mean, 50.0);
+        assert_eq!(applied[0].basis, proposal[0].basis);
+        assert_eq!(applied[1], proposal[1]);
+        // A level for a quantity this file lacks is ignored; nothing is invented.
+        let other = vec![SharedLevel {
+            quantity: "missing_rate:x9".into(),
+            ..shared[0].clone()
+        }];
+        assert_eq!(apply_levels(&proposal, &other), proposal);
+        // What a link carries of an applied level is what was shared.
+        assert_eq!(SharedLevel::of(&applied[0]), shared[0]);
     }
 
     #[test]
@@ -245,7 +378,20 @@ mod tests {
             MAX_GATES + 1
         ]);
         let many_gates = encode(&many_gates);
+        let mut many_levels = state();
+        many_levels.alert_levels = Some(vec![
+            many_levels.alert_levels.clone().unwrap()[0].clone();
+            MAX_LEVELS + 1
+        ]);
+        let many_levels = encode(&many_levels);
+        let mut negative_level = state();
+        if let Some(levels) = negative_level.alert_levels.as_mut() {
+            levels[0].critical.lower = Some(-1.0);
+        }
+        let negative_level = encode(&negative_level);
         for fragment in [
+            many_levels.as_str(),
+            negative_level.as_str(),
             many_gates.as_str(),
             "",
             "#",

@@ -216,6 +216,43 @@ test('edited levels reach both exports; cleared levels drop their alert; reset r
   await page.context().close();
 });
 
+test('edited alert levels travel in a share link and reach the colleague\'s exports', async () => {
+  const errors = [];
+  const page = await openOperations(errors);
+  const edit = async (testid, value) => {
+    await page.getByTestId(testid).fill(value);
+    await page.getByTestId(testid).dispatchEvent('change');
+  };
+  await edit('alert-latency_p95-critical', '250');
+  await edit('alert-error_rate-critical', '');
+  await page.waitForFunction(() => document.querySelector('[data-testid="alert-edited"]')?.dataset.value === '2');
+  const mine = (await download(page, 'export-prometheus')).text;
+  await page.getByTestId('share-link').click();
+  const url = await page.getByTestId('share-url').inputValue();
+  await page.context().close();
+
+  // A colleague opens the link on the Overview (the tab the link names is Operations; go
+  // elsewhere first so the levels wait for the view), loads the same file, then opens Operations.
+  const colleague = await newPage(browser, errors);
+  await colleague.goto(url);
+  await colleague.getByTestId('file-input').setInputFiles(LOG);
+  await waitForStatus(colleague, 'ready');
+  await colleague.getByTestId('tab-overview').click();
+  await colleague.getByTestId('tab-operations').click();
+  await colleague.getByTestId('alert-thresholds').waitFor();
+  assert.equal(await colleague.getByTestId('alert-latency_p95-critical').inputValue(), '250');
+  assert.equal(await colleague.getByTestId('alert-error_rate-critical').inputValue(), '');
+  assert.equal(await colleague.getByTestId('alert-edited').getAttribute('data-value'), '2');
+  // The same rules file as the reviewer's.
+  assert.ok((await download(colleague, 'export-prometheus')).text === mine, 'the colleague exports the reviewer\'s rules');
+  // Reset still restores the proposal.
+  await colleague.getByTestId('alert-reset').click();
+  await colleague.waitForFunction(() => document.querySelector('[data-testid="alert-edited"]')?.dataset.value === '0');
+  assert.ok((await download(colleague, 'export-prometheus')).text === await readFile(join(GOLDEN, 'plumb-rules.yml'), 'utf8'));
+  assert.deepEqual(errors, []);
+  await colleague.context().close();
+});
+
 test('the bucket width switches to days; without a timestamp the view says what to map', async () => {
   const errors = [];
   const page = await openOperations(errors);
