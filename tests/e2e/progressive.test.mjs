@@ -26,14 +26,14 @@ after(async () => {
  * whether the page is empty (no metric cards: a flash).
  */
 async function record(page) {
+  await page.getByTestId('load-demo').waitFor({ state: 'attached' });
   await page.evaluate(() => {
-    const app = document.querySelector('[data-testid="app"]');
     window.__states = [];
     const note = () => {
       const q = (id) => document.querySelector(`[data-testid="${id}"]`);
       const entry = {
         state: q('status')?.dataset.state ?? null,
-        complete: app.dataset.complete,
+        complete: q('app')?.dataset.complete ?? null,
         exportDisabled: q('export-json') ? q('export-json').disabled : null,
         slopePending: q('metric-calibration_slope')?.dataset.pending ?? null,
         slopeUndefined: q('metric-calibration_slope')?.dataset.undefined ?? null,
