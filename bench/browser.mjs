@@ -3,8 +3,14 @@
 //
 // * load-to-ready: from the file input's `change` event to the status element reaching
 //   `data-state="ready"`, both stamped in the page with performance.now() (a capture-phase
-//   listener and a MutationObserver installed before the app starts); the wall time seen from
+//   listener and a MutationObserver installed before the app starts): the *first answer*
+//   (`load_s`; the provisional report with the headline numbers); the wall time seen from
 //   Node (setInputFiles → ready) is kept as a cross-check;
+// * complete: from the same `change` to the app root's `data-complete="true"` (`complete_s`:
+//   the complete report, with intervals, checks and every view, has replaced the first answer);
+// * the worker's phase timeline: when the progress panel's `data-phase` became `reading`,
+//   `finishing` and `analysing` (`phases`: seconds after `change`, and each phase's duration
+//   up to the next phase or the first answer);
 // * memory: (a) the WebAssembly linear memory of every instance the page creates (an init
 //   script wraps WebAssembly.instantiate/instantiateStreaming and keeps the exported
 //   `WebAssembly.Memory`; linear memory never shrinks, so its size after the run is its peak),
@@ -160,7 +166,9 @@ function pageProbe() {
   WebAssembly.instantiate = function (...a) { return inst.apply(this, a).then(keep); };
   const stream = WebAssembly.instantiateStreaming;
   if (stream) WebAssembly.instantiateStreaming = function (...a) { return stream.apply(this, a).then(keep); };
-  const probe = { states: [], changeAt: null, moves: [], frames: [], recording: false };
+  const probe = {
+    states: [], phases: [], completeAt: null, changeAt: null, moves: [], frames: [], recording: false,
+  };
   window.__bench = probe;
   probe.wasmBytes = () => [...memories].reduce((s, m) => s + m.buffer.byteLength, 0);
   probe.wasmInstances = () => memories.size;
@@ -169,14 +177,28 @@ function pageProbe() {
   }, true);
   const watch = () => {
     let last = null;
+    let lastPhase = null;
     new MutationObserver(() => {
+      const now = performance.now();
       const el = document.querySelector('[data-testid="status"]');
       const s = el?.dataset.state;
       if (s && s !== last) {
         last = s;
-        probe.states.push({ state: s, t: performance.now(), text: el.textContent.trim().slice(0, 200) });
+        probe.states.push({ state: s, t: now, text: el.textContent.trim().slice(0, 200) });
       }
-    }).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-state'] });
+      const phase = document.querySelector('[data-testid="progress"]')?.dataset.phase ?? null;
+      if (phase !== lastPhase) {
+        lastPhase = phase;
+        probe.phases.push({ phase, t: now });
+      }
+      const complete = document.querySelector('[data-testid="app"]')?.dataset.complete;
+      if (probe.changeAt != null && probe.completeAt == null && complete === 'true' && s === 'ready') {
+        probe.completeAt = now;
+      }
+    }).observe(document, {
+      subtree: true, childList: true, attributes: true,
+      attributeFilter: ['data-state', 'data-phase', 'data-complete'],
+    });
   };
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', watch);
   else watch();
@@ -313,12 +335,30 @@ async function oneRun(server, opts) {
         : String(crashed ?? outcome);
       return run;
     }
+    // The first answer is on screen; the complete report follows (`data-complete="true"`).
+    await page.waitForFunction(
+      () => window.__bench.completeAt != null,
+      null,
+      { timeout: opts.timeoutS * 1000, polling: 50 },
+    ).catch(() => {});
     const probe = await page.evaluate(() => ({
       states: window.__bench.states, changeAt: window.__bench.changeAt,
+      phases: window.__bench.phases, completeAt: window.__bench.completeAt,
       wasm: window.__bench.wasmBytes(), instances: window.__bench.wasmInstances(),
     }));
     const ready = probe.states.find((s) => s.state === 'ready' && s.t >= (probe.changeAt ?? 0));
     run.load_s = probe.changeAt != null && ready ? (ready.t - probe.changeAt) / 1000 : null;
+    run.complete_s = probe.changeAt != null && probe.completeAt != null
+      ? (probe.completeAt - probe.changeAt) / 1000 : null;
+    // Phase timeline: each phase's start after `change` and its duration (to the next phase,
+    // or to the first answer for the last one).
+    const phases = probe.phases.filter((p) => p.t >= (probe.changeAt ?? 0) && p.phase);
+    run.phases = phases.map((p, i) => {
+      const end = phases[i + 1]?.t ?? ready?.t ?? p.t;
+      return { phase: p.phase, at_s: (p.t - probe.changeAt) / 1000, duration_s: (end - p.t) / 1000 };
+    });
+    run.phase_s = {};
+    for (const p of run.phases) run.phase_s[p.phase] = (run.phase_s[p.phase] ?? 0) + p.duration_s;
     run.status_text = ready?.text;
     run.states = probe.states
       .filter((s) => s.t >= (probe.changeAt ?? 0))
@@ -493,7 +533,8 @@ async function main() {
     for (let r = 0; r < opts.reps; r += 1) {
       const run = await oneRun(server, opts);
       const line = run.ok
-        ? `load ${run.load_s?.toFixed(3)} s, wasm ${(run.wasm_memory_bytes / 2 ** 20).toFixed(0)} MiB `
+        ? `first answer ${run.load_s?.toFixed(3)} s, complete ${run.complete_s?.toFixed(3)} s `
+          + `(${Object.entries(run.phase_s ?? {}).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')}), wasm ${(run.wasm_memory_bytes / 2 ** 20).toFixed(0)} MiB `
           + `(worker ${((run.worker_wasm_memory_bytes ?? 0) / 2 ** 20).toFixed(0)} MiB), `
           + `renderer RSS ${(run.peak_renderer_rss_bytes / 2 ** 20).toFixed(0)} MiB, drag update p95 `
           + `${run.drag?.update_ms?.p95?.toFixed(2)} ms, work/frame median `
@@ -516,6 +557,10 @@ async function main() {
     ok: good.length === runs.length && runs.length > 0,
     error: runs.find((r) => !r.ok)?.error ?? null,
     load_s: summary(good.map((r) => r.load_s).filter((x) => x != null)),
+    complete_s: summary(good.map((r) => r.complete_s).filter((x) => x != null)),
+    phase_s: Object.fromEntries(['reading', 'finishing', 'analysing'].map((k) => [
+      k, summary(good.map((r) => r.phase_s?.[k]).filter((x) => x != null)),
+    ])),
     wall_s: summary(good.map((r) => r.wall_s)),
     renderer_cpu_s: summary(good.map((r) => r.renderer_cpu_s)),
     metrics: good[0]?.metrics ?? null,

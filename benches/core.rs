@@ -581,6 +581,7 @@ fn analysis_families(bench: &mut Bench, csv: &[u8]) -> Result<(), String> {
                 settings: &settings,
                 window: WindowSpec::SplitFraction { fraction: 0.5 },
                 now: None,
+                depth: plumb::core::analysis::Depth::Complete,
             };
             analysis::analyze(&request, "plumb-bench").map_err(|e| e.to_string())
         },

@@ -129,6 +129,7 @@ fn analyse_two_files() -> Report {
             settings: &Settings::default(),
             window: WindowSpec::TwoFiles,
             now: None,
+            depth: plumb::core::analysis::Depth::Complete,
         },
         "test",
     )
@@ -748,6 +749,7 @@ fn xss_through_the_real_analysis() {
             settings: &Settings::default(),
             window: WindowSpec::TwoFiles,
             now: None,
+            depth: plumb::core::analysis::Depth::Complete,
         },
         "test",
     )
@@ -778,6 +780,7 @@ fn xss_through_the_real_analysis() {
                 current: corpus(4),
             },
             now: None,
+            depth: plumb::core::analysis::Depth::Complete,
         },
         "test",
     )

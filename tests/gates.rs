@@ -40,6 +40,7 @@ fn report(windows: Windows) -> Report {
         gates: None,
         verdict: None,
         signoff: None,
+        pending: Vec::new(),
         summary: None,
         operations: None,
         segments: Vec::new(),

@@ -196,6 +196,7 @@ fn bytes_per_row_held_and_peak_while_loading_and_analysing() {
             settings: &settings,
             window: WindowSpec::All,
             now: None,
+            depth: plumb::core::analysis::Depth::Complete,
         },
         "memory-test",
     )

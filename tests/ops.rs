@@ -528,6 +528,7 @@ fn two_files_summarise_the_current_file_too() {
             settings: &settings(Some(Granularity::Day)),
             window: plumb::core::report::WindowSpec::TwoFiles,
             now: None,
+            depth: plumb::core::analysis::Depth::Complete,
         },
         "test",
     )

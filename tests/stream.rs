@@ -155,6 +155,7 @@ fn the_session_report_is_the_direct_analysis_and_survives_the_message() {
             settings: &settings,
             window: WindowSpec::All,
             now: Some(1.8e9),
+            depth: analysis::Depth::Complete,
         },
         "plumb-web",
     )

@@ -41,6 +41,7 @@ fn audit(file: &LoadedFile) -> Report {
             settings: &Settings::default(),
             window: WindowSpec::All,
             now: None,
+            depth: plumb::core::analysis::Depth::Complete,
         },
         "test",
     )
@@ -415,6 +416,7 @@ fn load(lines: &[&str]) -> Result<Report, PlumbError> {
             settings: &Settings::default(),
             window: WindowSpec::All,
             now: None,
+            depth: plumb::core::analysis::Depth::Complete,
         },
         "test",
     )

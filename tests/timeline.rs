@@ -40,6 +40,7 @@ fn two_files(settings: &Settings, edit: impl FnOnce(&mut ColumnMapping)) -> Repo
             settings,
             window: WindowSpec::TwoFiles,
             now: None,
+            depth: plumb::core::analysis::Depth::Complete,
         },
         "test",
     )

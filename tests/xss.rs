@@ -61,6 +61,7 @@ fn report() -> &'static Report {
                 },
                 window: WindowSpec::TwoFiles,
                 now: None,
+                depth: plumb::core::analysis::Depth::Complete,
             },
             "test",
         )

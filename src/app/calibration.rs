@@ -42,7 +42,9 @@ pub fn Calibration() -> impl IntoView {
                         </header>
                         <ReliabilityChart window=window.clone() large=true reference=super::reference_window(&report)/>
                     </section>
-                    <StatCards window=window/>
+                    <StatCards window=window
+                        fit_pending=report.is_pending(crate::core::report::pending::CALIBRATION_FIT)
+                        hl_pending=report.is_pending(crate::core::report::pending::HOSMER_LEMESHOW)/>
                 </div>
             }
             .into_any()
@@ -102,14 +104,32 @@ fn stat(
     format: Format,
     value: Option<f64>,
 ) -> impl IntoView {
+    stat_or_pending(key, label, format, value, false)
+}
+
+/// A statistic that may still be computing (the complete pass): then it says so, with
+/// `data-pending`, rather than showing a missing value.
+fn stat_or_pending(
+    key: &'static str,
+    label: &'static str,
+    format: Format,
+    value: Option<f64>,
+    pending: bool,
+) -> impl IntoView {
     let data_value = value
-        .filter(|v| v.is_finite())
+        .filter(|v| v.is_finite() && !pending)
         .map(|v| format!("{v:?}"))
         .unwrap_or_default();
+    let shown = if pending {
+        "computing…".to_string()
+    } else {
+        format_value(format, value)
+    };
     view! {
-        <div class="stat" data-testid=format!("calib-{key}") data-value=data_value>
+        <div class="stat" data-testid=format!("calib-{key}") data-value=data_value
+            data-pending=pending.then_some("true")>
             <span class="stat-label">{label}</span>
-            <span class="stat-value">{format_value(format, value)}</span>
+            <span class="stat-value">{shown}</span>
         </div>
     }
 }
@@ -126,7 +146,7 @@ fn verdict(p: Option<f64>) -> impl IntoView {
 
 /// The calibration statistics as explained cards.
 #[component]
-fn StatCards(window: WindowReport) -> impl IntoView {
+fn StatCards(window: WindowReport, fit_pending: bool, hl_pending: bool) -> impl IntoView {
     let d = window.brier_decomposition.clone();
     view! {
         <section class="stat-grid" aria-label="Calibration statistics">
@@ -149,8 +169,8 @@ fn StatCards(window: WindowReport) -> impl IntoView {
             <article class="card stat-card" data-testid="card-logistic">
                 <h3>"Calibration slope and intercept"</h3>
                 <div class="stats">
-                    {stat("slope", "Slope", Format::Decimal, window.calibration_slope)}
-                    {stat("intercept", "Intercept", Format::Decimal, window.calibration_intercept)}
+                    {stat_or_pending("slope", "Slope", Format::Decimal, window.calibration_slope, fit_pending)}
+                    {stat_or_pending("intercept", "Intercept", Format::Decimal, window.calibration_intercept, fit_pending)}
                     {stat("citl", "Mean score − rate", Format::Decimal, window.calibration_in_the_large)}
                     {stat("oe", "Observed ÷ expected", Format::Decimal, window.observed_expected_ratio)}
                 </div>
@@ -180,10 +200,10 @@ fn StatCards(window: WindowReport) -> impl IntoView {
             <article class="card stat-card" data-testid="card-hl">
                 <h3>"Hosmer–Lemeshow test"</h3>
                 <div class="stats">
-                    {stat("hl", "χ² statistic", Format::Decimal, window.hosmer_lemeshow)}
-                    {stat("hl-p", "p-value", Format::PValue, window.hosmer_lemeshow_p_value)}
+                    {stat_or_pending("hl", "χ² statistic", Format::Decimal, window.hosmer_lemeshow, hl_pending)}
+                    {stat_or_pending("hl-p", "p-value", Format::PValue, window.hosmer_lemeshow_p_value, hl_pending)}
                 </div>
-                {verdict(window.hosmer_lemeshow_p_value)}
+                {(!hl_pending).then(|| verdict(window.hosmer_lemeshow_p_value))}
                 <p class="explain">
                     "Observed against expected positives in 10 equal-mass groups of the score, "
                     "referred to χ² with g − 2 degrees of freedom (8 for 10 groups). With many rows even a harmless "

@@ -478,11 +478,25 @@ pub fn App() -> impl IntoView {
     });
     let busy = Memo::new(move |_| work::busy(state));
     let is_stale = Memo::new(move |_| stale(state));
+    // `data-complete`: "false" while a provisional first answer is shown (or nothing final
+    // yet), "true" once the complete report (or an error) is; tests and the benchmark wait on it.
+    let complete = Memo::new(move |_| work::complete(state));
+    let completing = Memo::new(move |_| work::completing(state));
+    // What the active tab still waits for: its view shows "computing…" until it lands (a Memo,
+    // so the view is rebuilt only when this changes, not on every report).
+    let waiting = Memo::new(move |_| {
+        let tab = state.tab.get();
+        state.report.with(|r| match r {
+            Some(Ok(r)) => tab_waits_for(tab, r),
+            _ => Vec::new(),
+        })
+    });
 
     view! {
         <div class="shell" data-testid="app"
             data-report-id=move || report_id.get().to_string()
-            data-busy=move || busy.get().to_string()>
+            data-busy=move || busy.get().to_string()
+            data-complete=move || complete.get().to_string()>
             <header class="topbar">
                 <div class="brand">
                     <span class="logo" aria-hidden="true"></span>
@@ -508,12 +522,22 @@ pub fn App() -> impl IntoView {
                                 <span class="spinner"></span>"Updating…"
                             </div>
                         })}
+                        {move || completing.get().then(|| view! {
+                            <div class="updating-badge" data-testid="completing" role="status">
+                                <span class="spinner"></span>"Computing intervals and checks…"
+                            </div>
+                        })}
                     </div>
                     <div class="tab-panel" role="tabpanel" class:stale=move || is_stale.get()
                         aria-busy=move || is_stale.get().to_string()
                         id=move || format!("panel-{}", state.tab.get().key())
                         aria-labelledby=move || format!("tab-{}", state.tab.get().key())>
-                        {move || match state.tab.get() {
+                        {move || {
+                            let keys = waiting.get();
+                            if !keys.is_empty() {
+                                return view! { <Computing keys=keys/> }.into_any();
+                            }
+                            match state.tab.get() {
                             Tab::Overview => view! { <overview::Overview/> }.into_any(),
                             Tab::Calibration => view! { <calibration::Calibration/> }.into_any(),
                             Tab::Thresholds => view! { <thresholds::Thresholds/> }.into_any(),
@@ -523,10 +547,45 @@ pub fn App() -> impl IntoView {
                             Tab::Operations => view! { <operations::OperationsView/> }.into_any(),
                             Tab::SignOff => view! { <signoff::SignOffView/> }.into_any(),
                             Tab::Models => view! { <models::Models/> }.into_any(),
+                            }
                         }}
                     </div>
                 </main>
             </div>
+        </div>
+    }
+}
+
+/// The pending parts of `report` that `tab` shows (its whole view waits for them): the views of
+/// the first answer (Overview, Calibration, Thresholds) wait for nothing and mark their few
+/// pending numbers themselves; Sign-off waits for the complete report.
+pub fn tab_waits_for(tab: Tab, report: &Report) -> Vec<String> {
+    use crate::core::report::pending;
+    let keys: &[&str] = match tab {
+        Tab::Overview | Tab::Calibration | Tab::Thresholds => &[],
+        Tab::Models => &[pending::MODELS],
+        Tab::Operations => &[pending::OPERATIONS],
+        Tab::Compare => &[pending::DRIFT, pending::TIMELINE, pending::LABEL_SHIFT],
+        Tab::Quality => &[pending::QUALITY, pending::SEGMENTS],
+        Tab::Diagnosis => &[pending::DIAGNOSIS, pending::RECALIBRATION],
+        Tab::SignOff => return report.pending.clone(),
+    };
+    keys.iter()
+        .filter(|k| report.is_pending(k))
+        .map(|k| k.to_string())
+        .collect()
+}
+
+/// A view whose numbers are still being computed (the complete pass): says so, never shows
+/// them as missing.
+#[component]
+fn Computing(keys: Vec<String>) -> impl IntoView {
+    view! {
+        <div class="empty computing" data-testid="computing" data-pending=keys.join(" ")
+            role="status">
+            <span class="spinner" aria-hidden="true"></span>
+            <h2>"Computing…"</h2>
+            <p class="hint">"The headline numbers are shown in Overview, Calibration and                 Thresholds; this view follows as soon as the complete report is ready."</p>
         </div>
     }
 }

@@ -55,7 +55,8 @@ pub fn Overview() -> impl IntoView {
                         </div>
                     })}
                     <super::compare::WindowsBar/>
-                    <MetricCards window=window.clone() reference=reference.clone()/>
+                    <MetricCards window=window.clone() reference=reference.clone()
+                        pending=report.pending.clone()/>
                     <div class="grid-2">
                         <section class="card chart-card">
                             <header class="card-head">
@@ -101,11 +102,24 @@ fn Welcome() -> impl IntoView {
 
 /// A grid of metric cards, each with its formula on hover/focus.
 #[component]
-fn MetricCards(window: WindowReport, reference: Option<WindowReport>) -> impl IntoView {
+fn MetricCards(
+    window: WindowReport,
+    reference: Option<WindowReport>,
+    // What the complete pass is still computing (`Report::pending`).
+    pending: Vec<String>,
+) -> impl IntoView {
+    use crate::core::report::pending as key;
+    let coming = |k: &str| pending.iter().any(|p| p == k);
     let cards = METRICS
         .iter()
         .map(|m| {
-            let value = catalog::metric_value(&window, m.key);
+            // A metric of the complete pass: "computing…", never shown as undefined.
+            let computing = match m.key {
+                "calibration_slope" | "calibration_intercept" => coming(key::CALIBRATION_FIT),
+                "hosmer_lemeshow_p_value" => coming(key::HOSMER_LEMESHOW),
+                _ => false,
+            };
+            let value = catalog::metric_value(&window, m.key).filter(|_| !computing);
             let ref_value = reference.as_ref().map(|r| catalog::metric_value(r, m.key));
             let ref_line = ref_value.map(|v| {
                 let data = v
@@ -118,7 +132,11 @@ fn MetricCards(window: WindowReport, reference: Option<WindowReport>) -> impl In
                     </div>
                 }
             });
-            let shown = format_value(m.format, value);
+            let shown = if computing {
+                "computing…".to_string()
+            } else {
+                format_value(m.format, value)
+            };
             let data_value = value
                 .filter(|v| v.is_finite())
                 .map(|v| format!("{v:?}"))
@@ -127,9 +145,13 @@ fn MetricCards(window: WindowReport, reference: Option<WindowReport>) -> impl In
                 "roc_auc" => window
                     .roc_auc_ci
                     .map(|[lo, hi]| format!("95% CI {lo:.3}–{hi:.3} (DeLong)")),
+                "smooth_ece" if coming(key::SMOOTH_ECE_CI) => {
+                    Some("95% CI computing… (bootstrap)".to_string())
+                }
                 "smooth_ece" => window
                     .smooth_ece_ci
                     .map(|[lo, hi]| format!("95% CI {lo:.4}–{hi:.4} (bootstrap)")),
+                "ece" if coming(key::ECE_CI) => Some("95% CI computing… (bootstrap)".to_string()),
                 "ece" => window
                     .ece_ci
                     .map(|[lo, hi]| format!("95% CI {lo:.4}–{hi:.4} (bootstrap)")),
@@ -139,12 +161,13 @@ fn MetricCards(window: WindowReport, reference: Option<WindowReport>) -> impl In
                 (Better::Neutral, _) | (_, None) => "neutral",
                 _ => "metric",
             };
-            let undefined = value.is_none();
+            let undefined = value.is_none() && !computing;
             view! {
                 <div class=format!("metric-card {tone}") tabindex="0"
                     data-testid=format!("metric-{}", m.key)
                     data-value=data_value
-                    data-undefined=undefined.to_string()>
+                    data-undefined=undefined.to_string()
+                    data-pending=computing.then_some("true")>
                     <div class="metric-label">{m.label}</div>
                     <div class="metric-value">{shown}</div>
                     {ref_line}

@@ -703,11 +703,14 @@ fn SettingsPanel() -> impl IntoView {
 #[component]
 fn ExportPanel() -> impl IntoView {
     let state = expect_context::<AppState>();
-    // Not while a newer analysis runs in the worker: the export would be the previous one.
-    let ready = move || matches!(state.report.get(), Some(Ok(_))) && !work::busy(state);
+    // Not while a newer analysis runs in the worker (the export would be the previous one),
+    // nor while a provisional report waits for its complete pass: exports are complete.
+    let ready = move || matches!(state.report.get(), Some(Ok(_))) && work::complete(state);
     let share_url: RwSignal<Option<String>> = RwSignal::new(None);
     let export_json = move |_| {
-        if let Some(Ok(report)) = state.report.get_untracked() {
+        if let Some(Ok(report)) = state.report.get_untracked()
+            && report.is_complete()
+        {
             match crate::core::analysis::report_json(&report) {
                 Ok(json) => {
                     let stem = report

@@ -63,7 +63,12 @@ pub fn SignOffView() -> impl IntoView {
 
     // The report with the gates and the sign-off applied: what every export writes.
     let signed = move || -> Option<Report> {
-        let Some(Ok(report)) = state.report.get_untracked() else {
+        // Never a provisional report (the view waits for the complete one; this is a guard).
+        let Some(Ok(report)) = state
+            .report
+            .get_untracked()
+            .filter(|r| r.as_ref().is_ok_and(|r| r.is_complete()))
+        else {
             return None;
         };
         let mut r: Report = (*report).clone();
@@ -278,9 +283,9 @@ pub fn SignOffView() -> impl IntoView {
                 </div>
                 // Disabled while a newer analysis runs: the report on screen is the previous one.
                 <div class="chart-actions">
-                    <button class="button primary" data-testid="export-html" disabled=move || super::work::busy(state) on:click=move |_| export("html")>"Download report (HTML)"</button>
-                    <button class="button" data-testid="export-md" disabled=move || super::work::busy(state) on:click=move |_| export("md")>"Markdown summary"</button>
-                    <button class="button" data-testid="export-json-signed" disabled=move || super::work::busy(state) on:click=move |_| export("json")>"JSON with gates and sign-off"</button>
+                    <button class="button primary" data-testid="export-html" disabled=move || !super::work::complete(state) on:click=move |_| export("html")>"Download report (HTML)"</button>
+                    <button class="button" data-testid="export-md" disabled=move || !super::work::complete(state) on:click=move |_| export("md")>"Markdown summary"</button>
+                    <button class="button" data-testid="export-json-signed" disabled=move || !super::work::complete(state) on:click=move |_| export("json")>"JSON with gates and sign-off"</button>
                 </div>
             </section>
         </div>

@@ -10,6 +10,11 @@
 //! While an analysis of the same file(s) runs, the previous `report` stays on screen, dimmed and
 //! marked busy (`aria-busy`, an "Updating…" badge, `data-busy` on the app root), so a settings
 //! change does not flash every view's empty state; a new file clears it and shows progress.
+//!
+//! Each analysis is answered twice for the same id: a provisional report first (its `pending`
+//! names what is still coming), shown at once, then the complete one, swapped in without
+//! clearing anything ([`complete`]; `data-complete` on the app root). Exports and sign-off wait
+//! for the complete report; a cancel returns to the last complete one.
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
@@ -123,18 +128,6 @@ pub fn install(state: AppState) {
                 if loading.is_some() || state.answered.get_untracked().as_ref() == Some(&params) {
                     return;
                 }
-                let id = next_id();
-                let have_sweep = state
-                    .sweep
-                    .with_untracked(|s| s.as_ref().map(|(k, _)| k.clone()));
-                let message = ToWorker::Analyze {
-                    id,
-                    mapping: params.mapping.clone(),
-                    settings: params.settings.clone(),
-                    window: params.window.clone(),
-                    now: Some(js_sys::Date::now() / 1000.0),
-                    have_sweep,
-                };
                 // Same file(s): the previous report stays on screen, dimmed, until this answer
                 // lands (see `super::stale`). A new file has no previous numbers to show.
                 let same_files = state.answered.with_untracked(|a| {
@@ -142,7 +135,6 @@ pub fn install(state: AppState) {
                         a.reference == params.reference && a.current == params.current
                     })
                 });
-                LATEST.with(|l| *l.borrow_mut() = Some((id, params)));
                 state.cancelled.set(false);
                 if !same_files {
                     state.report.set(None);
@@ -153,12 +145,30 @@ pub fn install(state: AppState) {
                     bytes_total: 0,
                     rows: 0,
                 }));
-                if let Err(e) = client::send(&message, None) {
-                    state.report.set(Some(Err(e)));
-                }
+                send_analyze(state, params);
             }
         }
     });
+}
+
+/// Ask the worker for the analysis `params` (the latest: earlier answers are ignored).
+fn send_analyze(state: AppState, params: AnalyzeParams) {
+    let id = next_id();
+    let have_sweep = state
+        .sweep
+        .with_untracked(|s| s.as_ref().map(|(k, _)| k.clone()));
+    let message = ToWorker::Analyze {
+        id,
+        mapping: params.mapping.clone(),
+        settings: params.settings.clone(),
+        window: params.window.clone(),
+        now: Some(js_sys::Date::now() / 1000.0),
+        have_sweep,
+    };
+    LATEST.with(|l| *l.borrow_mut() = Some((id, params)));
+    if let Err(e) = client::send(&message, None) {
+        state.report.set(Some(Err(e)));
+    }
 }
 
 /// Hand a file (or a fetched blob) to the worker as the `which` file.
@@ -330,6 +340,7 @@ fn finish_analysis(state: AppState, params: AnalyzeParams, result: Result<Arc<Re
     let Some(file) = state.file.get_untracked() else {
         return;
     };
+
     let snapshot = Snapshot {
         file,
         current_file: state.current_file.get_untracked(),
@@ -380,7 +391,16 @@ pub fn cancel(state: AppState) {
                 }
             }
             state.bootstrap_auto_off.set(snap.bootstrap_auto_off);
+            // A provisional report: ask the restarted worker (after the reloads, in order)
+            // for it again, so its complete pass still lands.
+            let provisional = snap
+                .report
+                .as_ref()
+                .is_some_and(|r| matches!(r, Ok(r) if !r.is_complete()));
             state.sweep.set(snap.sweep);
+            if let (true, Some(params)) = (provisional, snap.answered.clone()) {
+                send_analyze(state, params);
+            }
             state.report.set(snap.report);
             state.answered.set(snap.answered);
             state.file.set(Some(snap.file));
@@ -513,6 +533,25 @@ fn error_heading(message: &str) -> (&'static str, String) {
         "Plumb could not use this file"
     };
     (title, message.to_string())
+}
+
+/// Whether the report on screen is final: answered for the current inputs and complete (not a
+/// provisional first answer), or an error. Exports, sign-off and `data-complete` follow this.
+pub fn complete(state: AppState) -> bool {
+    !busy(state)
+        && state.report.with(|r| match r {
+            Some(Ok(r)) => r.is_complete(),
+            Some(Err(_)) => true,
+            None => false,
+        })
+}
+
+/// Whether a provisional report is on screen while its complete pass runs in the worker.
+pub fn completing(state: AppState) -> bool {
+    !busy(state)
+        && state
+            .report
+            .with(|r| matches!(r, Some(Ok(r)) if !r.is_complete()))
 }
 
 /// Whether work is in flight (a file loading, or an analysis not yet answered).

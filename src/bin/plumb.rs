@@ -533,6 +533,7 @@ mod cli {
                 settings: &settings,
                 window,
                 now,
+                depth: analysis::Depth::Complete,
             },
             "plumb",
         )

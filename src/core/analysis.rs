@@ -112,6 +112,27 @@ pub struct Request<'a> {
     /// The current time in epoch seconds (for "timestamps in the future"); `None` skips that
     /// part of the check. Passed in because the browser has no system clock API in Rust.
     pub now: Option<f64>,
+    /// How much to compute: the browser asks for [`Depth::First`], then [`Depth::Complete`].
+    pub depth: Depth,
+}
+
+/// How much of the report one pass computes. The browser shows a first answer at once and
+/// swaps in the complete report when it lands (`docs/worker.md`); the CLI and every export
+/// use the complete report only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Depth {
+    /// Every exact point estimate the Overview, Calibration and Thresholds views need (counts,
+    /// AUC with its DeLong interval, AP, Brier, log loss, the ECE family, reliability bins with
+    /// their closed-form intervals, smooth ECE and curve, the sweep, ROC/PR, optimal
+    /// thresholds), each equal to the complete report's. Left out, and named in
+    /// [`Report::pending`]: bootstrap intervals and band, the logistic recalibration fit (an
+    /// iterative fit over every row: 40 % of the window at 1M rows), the Hosmer–Lemeshow test
+    /// (a sort of every row), and the sections of the other views (quality, segments,
+    /// models, operations, and everything that compares two windows).
+    First,
+    /// The whole report: exactly what the CLI writes.
+    #[default]
+    Complete,
 }
 
 /// Analyse one log alone (the browser's default view).
@@ -129,6 +150,7 @@ pub fn analyze_single(
             settings,
             window: WindowSpec::All,
             now: None,
+            depth: Depth::Complete,
         },
         generator,
     )
@@ -152,8 +174,10 @@ pub fn analyze(request: &Request<'_>, generator: &str) -> Result<Report, PlumbEr
     let mut mapping = request.mapping.clone();
     mapping.positive_label = Some(reference.positive_label.clone());
 
+    let first = request.depth == Depth::First;
     let mut files = Vec::new();
     let quality = match (&settings.window, request.current) {
+        _ if first => None,
         (WindowSpec::TwoFiles, Some(current)) => quality_of(
             current,
             &mapping,
@@ -168,14 +192,27 @@ pub fn analyze(request: &Request<'_>, generator: &str) -> Result<Report, PlumbEr
         WindowSpec::All => {
             files.push(input_file(request.reference, &reference, &[]));
             let all = Split::from_all(&reference, &request.reference.table);
-            Comparison {
-                windows: Windows {
-                    all: Some(window_report(&all.scores, &all.labels, &settings)),
-                    ..Windows::default()
-                },
-                segments: segments_of(&mapping, &all, settings.confidence),
-                models: models_of(&mapping, &settings, &all, "all"),
-                ..Comparison::default()
+            let windows = Windows {
+                all: Some(window_report_at(
+                    &all.scores,
+                    &all.labels,
+                    &settings,
+                    request.depth,
+                )),
+                ..Windows::default()
+            };
+            if first {
+                Comparison {
+                    windows,
+                    ..Comparison::default()
+                }
+            } else {
+                Comparison {
+                    windows,
+                    segments: segments_of(&mapping, &all, settings.confidence),
+                    models: models_of(&mapping, &settings, &all, "all"),
+                    ..Comparison::default()
+                }
             }
         }
         WindowSpec::TwoFiles => {
@@ -193,24 +230,34 @@ pub fn analyze(request: &Request<'_>, generator: &str) -> Result<Report, PlumbEr
                 &Split::from_all(&reference, &request.reference.table),
                 &Split::from_all(&current, &current_file.table),
                 quality.as_ref(),
+                request.depth,
             )
         }
         spec => {
             let table = &request.reference.table;
             let (r, c, extra) = split_one(table, &mapping, &reference, spec)?;
             files.push(input_file(request.reference, &reference, &extra));
-            compare(&mapping, &settings, &r, &c, quality.as_ref())
+            compare(&mapping, &settings, &r, &c, quality.as_ref(), request.depth)
         }
     };
 
-    let operations = operations_section(
-        request.reference,
-        request
-            .current
-            .filter(|_| settings.window == WindowSpec::TwoFiles),
-        &mapping,
-        &settings,
-    )?;
+    let operations = if first {
+        None
+    } else {
+        operations_section(
+            request.reference,
+            request
+                .current
+                .filter(|_| settings.window == WindowSpec::TwoFiles),
+            &mapping,
+            &settings,
+        )?
+    };
+    let pending = if first {
+        pending_of(&mapping, &settings, &comparison.windows)
+    } else {
+        Vec::new()
+    };
 
     let time_histogram = time_histogram(request.reference, &mapping);
     Ok(Report {
@@ -239,7 +286,45 @@ pub fn analyze(request: &Request<'_>, generator: &str) -> Result<Report, PlumbEr
         verdict: None,
         signoff: None,
         summary: None,
+        pending,
     })
+}
+
+/// The keys of what a first pass leaves out (`Report::pending`): only parts the complete pass
+/// computes for these roles, settings and windows, so a view shows "computing…" exactly where
+/// something is coming.
+fn pending_of(mapping: &ColumnMapping, settings: &Settings, windows: &Windows) -> Vec<String> {
+    use crate::core::report::pending;
+    let two = windows.all.is_none();
+    let rows = [&windows.all, &windows.reference, &windows.current]
+        .into_iter()
+        .flatten()
+        .any(|w| w.n > 0);
+    let smooth = [&windows.all, &windows.reference, &windows.current]
+        .into_iter()
+        .flatten()
+        .any(|w| w.smooth_curve.is_some());
+    let boot = rows && settings.bootstrap > 0;
+    [
+        (pending::ECE_CI, boot),
+        (pending::SMOOTH_ECE_CI, boot && smooth),
+        (pending::SMOOTH_BAND, boot && smooth),
+        (pending::CALIBRATION_FIT, rows),
+        (pending::HOSMER_LEMESHOW, rows),
+        (pending::QUALITY, true),
+        (pending::SEGMENTS, !mapping.segments.is_empty()),
+        (pending::MODELS, !mapping.challengers.is_empty()),
+        (pending::OPERATIONS, mapping.timestamp.is_some()),
+        (pending::DRIFT, two),
+        (pending::TIMELINE, two),
+        (pending::LABEL_SHIFT, two),
+        (pending::DIAGNOSIS, two),
+        (pending::RECALIBRATION, two),
+    ]
+    .into_iter()
+    .filter(|(_, coming)| *coming)
+    .map(|(key, _)| key.to_string())
+    .collect()
 }
 
 /// Per-row inputs of the data-quality checks for one file, owned.
@@ -375,7 +460,29 @@ fn compare(
     reference: &Split<'_>,
     current: &Split<'_>,
     quality: Option<&QualityReport>,
+    depth: Depth,
 ) -> Comparison {
+    let windows = Windows {
+        reference: Some(window_report_at(
+            &reference.scores,
+            &reference.labels,
+            settings,
+            depth,
+        )),
+        current: Some(window_report_at(
+            &current.scores,
+            &current.labels,
+            settings,
+            depth,
+        )),
+        ..Windows::default()
+    };
+    if depth == Depth::First {
+        return Comparison {
+            windows,
+            ..Comparison::default()
+        };
+    }
     let drift = drift_between(mapping, settings, reference, current);
     let timeline = timeline_between(mapping, settings, reference, current, &drift);
     let label_shift = label_shift_between(reference, current, settings.threshold);
@@ -383,15 +490,7 @@ fn compare(
     let recalibration =
         recalibration_preview(reference, current, label_shift.prior_current_em, settings);
     Comparison {
-        windows: Windows {
-            reference: Some(window_report(
-                &reference.scores,
-                &reference.labels,
-                settings,
-            )),
-            current: Some(window_report(&current.scores, &current.labels, settings)),
-            ..Windows::default()
-        },
+        windows,
         segments: segments_of(mapping, current, settings.confidence),
         timeline: Some(timeline),
         models: models_of(mapping, settings, current, "current"),
@@ -665,8 +764,21 @@ fn timestamps(table: &Table, mapping: &ColumnMapping) -> Result<Vec<f64>, PlumbE
     })
 }
 
-/// Every metric of one window.
+/// Every metric of one window (the complete pass).
 pub fn window_report(scores: &[f64], labels: &[u8], settings: &Settings) -> WindowReport {
+    window_report_at(scores, labels, settings, Depth::Complete)
+}
+
+/// The metrics of one window at `depth`: [`Depth::First`] leaves out the bootstrap intervals
+/// and band, the logistic fit and the Hosmer–Lemeshow test (see [`Depth`]); everything it computes is the same
+/// computation, so equal to the complete pass's.
+pub fn window_report_at(
+    scores: &[f64],
+    labels: &[u8],
+    settings: &Settings,
+    depth: Depth,
+) -> WindowReport {
+    let complete = depth == Depth::Complete;
     let n = scores.len() as u64;
     let positives = labels.iter().filter(|&&y| y == 1).count() as u64;
     let mut w = WindowReport {
@@ -709,11 +821,11 @@ pub fn window_report(scores: &[f64], labels: &[u8], settings: &Settings) -> Wind
         w.calibration_in_the_large = Some(citl.difference);
         w.observed_expected_ratio = citl.observed_expected;
     }
-    if let Ok(Some(fit)) = calibration::logistic_calibration(scores, labels) {
+    if complete && let Ok(Some(fit)) = calibration::logistic_calibration(scores, labels) {
         w.calibration_slope = Some(fit.slope);
         w.calibration_intercept = Some(fit.intercept);
     }
-    if let Ok(Some(hl)) = calibration::hosmer_lemeshow(scores, labels, 10) {
+    if complete && let Ok(Some(hl)) = calibration::hosmer_lemeshow(scores, labels, 10) {
         w.hosmer_lemeshow = Some(hl.statistic);
         w.hosmer_lemeshow_p_value = Some(hl.p_value);
     }
@@ -724,9 +836,9 @@ pub fn window_report(scores: &[f64], labels: &[u8], settings: &Settings) -> Wind
     let smooth_fit = smooth::smooth_ece(scores, labels);
     w.smooth_ece = smooth_fit.map(|s| s.value);
     // Large windows: one binned Poisson bootstrap gives all three (metrics::binned_bootstrap).
-    let binned = (settings.bootstrap > 0
-        && scores.len() > binned_bootstrap::ROW_BOOTSTRAP_MAX_ROWS)
-        .then(|| {
+    let bootstrap = if complete { settings.bootstrap } else { 0 };
+    let binned =
+        (bootstrap > 0 && scores.len() > binned_bootstrap::ROW_BOOTSTRAP_MAX_ROWS).then(|| {
             binned_bootstrap::binned_intervals(
                 scores,
                 labels,
@@ -743,7 +855,7 @@ pub fn window_report(scores: &[f64], labels: &[u8], settings: &Settings) -> Wind
     if let Some(b) = &binned {
         w.ece_ci = b.ece.map(|ci| [ci.lower, ci.upper]);
         w.smooth_ece_ci = b.smooth_ece.map(|ci| [ci.lower, ci.upper]);
-    } else if settings.bootstrap > 0 {
+    } else if bootstrap > 0 {
         let (bins, strategy) = (settings.bins, settings.strategy);
         let ece_of = |s: &[f64], y: &[u8]| {
             let b = calibration::reliability_bins(
@@ -784,7 +896,7 @@ pub fn window_report(scores: &[f64], labels: &[u8], settings: &Settings) -> Wind
     {
         let band = match binned {
             Some(b) => b.band,
-            None => (settings.bootstrap > 0)
+            None => (bootstrap > 0)
                 .then(|| {
                     smooth::smooth_band(
                         scores,

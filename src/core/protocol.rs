@@ -7,6 +7,12 @@
 //! page answers threshold drags locally without a round trip per frame. Counts travel as `f64`,
 //! exact below 2^53 rows.
 //!
+//! An `analyze` is answered twice for the same id: first a provisional report
+//! ([`Depth::First`]: the headline numbers, with `report.pending` naming what is still coming),
+//! then the complete one (`pending` empty), unless a newer request arrived in between (then
+//! only the newer one is completed) or the first answer was already complete (a summary file,
+//! an error). The exact sweep rides with the first answer. See `docs/worker.md`.
+//!
 //! Requests carry an id; answers repeat it, and the page ignores answers whose id is not the
 //! latest of its kind (an older request finishing after a newer one). Cancelling is done by
 //! terminating the worker, so there is no cancel message. A worker that dies (a wasm trap such
@@ -15,7 +21,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::core::analysis::{self, LoadedFile};
+use crate::core::analysis::{self, Depth, LoadedFile};
 use crate::core::metrics::threshold::Sweep;
 use crate::core::report::{ColumnMapping, Report, Settings, WindowSpec};
 use crate::core::schema;
@@ -141,6 +147,22 @@ pub enum FromWorker {
     },
 }
 
+impl FromWorker {
+    /// Whether this is a provisional report, to be followed by the complete one for the same
+    /// request id (its `pending` list is not empty).
+    pub fn is_provisional(&self) -> bool {
+        matches!(self, FromWorker::Report { report, .. } if !report.is_complete())
+    }
+
+    /// The sweep key of a report answer (`None` for other messages).
+    pub fn sweep_key(&self) -> Option<&str> {
+        match self {
+            FromWorker::Report { sweep_key, .. } => sweep_key.as_deref(),
+            _ => None,
+        }
+    }
+}
+
 /// Encode a message as its JSON text.
 pub fn encode<T: Serialize>(message: &T) -> Result<String, String> {
     serde_json::to_string(message).map_err(|e| format!("could not encode a message: {e}"))
@@ -181,8 +203,9 @@ impl Session {
         FromWorker::Loaded { id, which, summary }
     }
 
-    /// Answer an analysis request: the report (or the reason there is none) and, when the
-    /// whole log is one window and the page does not hold it yet, the exact sweep.
+    /// Answer an analysis request with the complete report (or the reason there is none)
+    /// and, when the whole log is one window and the page does not hold it yet, the exact
+    /// sweep.
     pub fn analyze(
         &mut self,
         id: u64,
@@ -191,6 +214,24 @@ impl Session {
         window: &WindowSpec,
         now: Option<f64>,
         have_sweep: Option<&str>,
+    ) -> (FromWorker, Option<&Sweep>) {
+        let depth = Depth::Complete;
+        self.analyze_at(id, mapping, settings, window, now, have_sweep, depth)
+    }
+
+    /// [`Session::analyze`] at `depth`. The worker asks for [`Depth::First`], posts it, then
+    /// (if that answer [`FromWorker::is_provisional`]) for [`Depth::Complete`] with the sweep
+    /// key it just sent, so the sweep is not sent twice.
+    #[allow(clippy::too_many_arguments)]
+    pub fn analyze_at(
+        &mut self,
+        id: u64,
+        mapping: &ColumnMapping,
+        settings: &Settings,
+        window: &WindowSpec,
+        now: Option<f64>,
+        have_sweep: Option<&str>,
+        depth: Depth,
     ) -> (FromWorker, Option<&Sweep>) {
         let error = |message: String| FromWorker::Error {
             id,
@@ -215,6 +256,7 @@ impl Session {
             settings,
             window: window.clone(),
             now,
+            depth,
         };
         let report = match analysis::analyze(&request, "plumb-web") {
             Ok(r) => r,

@@ -72,6 +72,56 @@ pub struct Report {
     /// bounds of the metrics computed from it, and a notice for people.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub summary: Option<crate::core::summary::SummaryInfo>,
+    /// The parts of a provisional (first-pass) report that the complete pass is still
+    /// computing, as stable keys ([`pending`]); empty, and absent from the JSON, in a complete
+    /// report (the only kind the CLI and every export write). See `docs/worker.md`.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub pending: Vec<String>,
+}
+
+impl Report {
+    /// Whether this report is complete (no part is still being computed).
+    pub fn is_complete(&self) -> bool {
+        self.pending.is_empty()
+    }
+
+    /// Whether the part `key` (one of [`pending`]'s keys) is still being computed.
+    pub fn is_pending(&self, key: &str) -> bool {
+        self.pending.iter().any(|k| k == key)
+    }
+}
+
+/// Stable keys of the parts a first-pass report leaves to the complete pass
+/// (`Report::pending`). Window keys cover every window of the report.
+pub mod pending {
+    /// Bootstrap interval of the ECE (`windows.*.ece_ci`).
+    pub const ECE_CI: &str = "ece_ci";
+    /// Bootstrap interval of the smooth ECE (`windows.*.smooth_ece_ci`).
+    pub const SMOOTH_ECE_CI: &str = "smooth_ece_ci";
+    /// Bootstrap band of the smooth reliability curve (`windows.*.smooth_curve.lower/upper`).
+    pub const SMOOTH_BAND: &str = "smooth_band";
+    /// Logistic recalibration slope and intercept (`windows.*.calibration_slope/intercept`).
+    pub const CALIBRATION_FIT: &str = "calibration_fit";
+    /// Hosmer–Lemeshow statistic and p-value (`windows.*.hosmer_lemeshow*`; a sort per window).
+    pub const HOSMER_LEMESHOW: &str = "hosmer_lemeshow";
+    /// Data-quality checks (`quality`).
+    pub const QUALITY: &str = "quality";
+    /// Calibration and AUC per segment (`segments`).
+    pub const SEGMENTS: &str = "segments";
+    /// Champion vs challengers (`models`).
+    pub const MODELS: &str = "models";
+    /// The operational view (`operations`).
+    pub const OPERATIONS: &str = "operations";
+    /// Drift between the windows (`drift`).
+    pub const DRIFT: &str = "drift";
+    /// Drift over time (`timeline`).
+    pub const TIMELINE: &str = "timeline";
+    /// Label-shift estimates (`label_shift`).
+    pub const LABEL_SHIFT: &str = "label_shift";
+    /// The diagnosis of a calibration change (`diagnosis`).
+    pub const DIAGNOSIS: &str = "diagnosis";
+    /// The recalibration preview (`recalibration`).
+    pub const RECALIBRATION: &str = "recalibration";
 }
 
 impl Report {

@@ -5,8 +5,10 @@
 //! A `load` reads its `Blob` in [`CHUNK_BYTES`] slices with `FileReaderSync` (allowed, and
 //! cheap, in a worker) and feeds each to a [`FileLoader`] (SHA-256 and the push parser, gzip
 //! included), posting progress after every chunk; the whole file is never held as bytes or
-//! text. An `analyze` runs [`Session::analyze`] and posts the report, with the exact sweep's
-//! arrays transferred (not copied) when the page does not hold them yet. The page cancels by
+//! text. An `analyze` runs [`Session::analyze_at`] twice: it posts the first, provisional
+//! report at once (with the exact sweep's arrays transferred, not copied, when the page does
+//! not hold them yet), then computes the complete one in a later task, so a newer request that
+//! arrived meanwhile replaces it (only the newest request is completed). The page cancels by
 //! terminating this worker. A load that would not fit the tab's memory stops with the memory
 //! guard's message ([`FileLoader::with_size`]); if the worker traps anyway, the page hears of
 //! it through the worker's `error` event.
@@ -18,17 +20,30 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Blob, DedicatedWorkerGlobalScope, FileReaderSync, MessageEvent};
 
-use crate::core::analysis::LoadedFile;
+use crate::core::analysis::{Depth, LoadedFile};
 use crate::core::metrics::threshold::Sweep;
 use crate::core::protocol::{self, FromWorker, Session, ToWorker, WorkPhase};
+use crate::core::report::{ColumnMapping, Settings, WindowSpec};
 use crate::core::stream::FileLoader;
 
 /// Bytes read per slice of the file (4 MiB): small enough for frequent progress, large enough
 /// that per-chunk overhead is negligible.
 pub const CHUNK_BYTES: f64 = 4.0 * 1024.0 * 1024.0;
 
+/// An analysis whose provisional report was posted and whose complete report is still due.
+struct Due {
+    id: u64,
+    mapping: ColumnMapping,
+    settings: Settings,
+    window: WindowSpec,
+    now: Option<f64>,
+    have_sweep: Option<String>,
+}
+
 thread_local! {
     static SESSION: RefCell<Session> = RefCell::new(Session::new());
+    /// The complete pass still to run (replaced by a newer request, cleared by a load).
+    static DUE: RefCell<Option<Due>> = const { RefCell::new(None) };
 }
 
 /// Start listening for the page's messages, then say so (`ready`).
@@ -122,6 +137,8 @@ fn handle(ev: &MessageEvent) {
             name,
             memory_limit,
         } => {
+            // A new file: whatever analysis was due is of the old one.
+            DUE.with(|d| d.borrow_mut().take());
             let blob = Reflect::get(&data, &"blob".into())
                 .ok()
                 .and_then(|b| b.dyn_into::<Blob>().ok());
@@ -148,14 +165,50 @@ fn handle(ev: &MessageEvent) {
             have_sweep,
         } => {
             progress(id, WorkPhase::Analysing, 0, 0, 0);
-            SESSION.with(|s| {
+            let due = SESSION.with(|s| {
                 let mut session = s.borrow_mut();
+                let have = have_sweep.as_deref();
                 let (answer, sweep) =
-                    session.analyze(id, &mapping, &settings, &window, now, have_sweep.as_deref());
+                    session.analyze_at(id, &mapping, &settings, &window, now, have, Depth::First);
                 post(&answer, sweep);
+                answer.is_provisional().then(|| Due {
+                    id,
+                    have_sweep: answer.sweep_key().map(str::to_string).or(have_sweep),
+                    mapping,
+                    settings,
+                    window,
+                    now,
+                })
             });
+            let Some(due) = due else {
+                DUE.with(|d| d.borrow_mut().take());
+                return;
+            };
+            DUE.with(|d| *d.borrow_mut() = Some(due));
+            // A later task, so a request already queued behind this one supersedes it.
+            gloo::timers::callback::Timeout::new(0, complete_due).forget();
         }
     }
+}
+
+/// Compute and post the complete report of the analysis still due, if any.
+fn complete_due() {
+    let Some(due) = DUE.with(|d| d.borrow_mut().take()) else {
+        return;
+    };
+    SESSION.with(|s| {
+        let mut session = s.borrow_mut();
+        let (answer, sweep) = session.analyze_at(
+            due.id,
+            &due.mapping,
+            &due.settings,
+            &due.window,
+            due.now,
+            due.have_sweep.as_deref(),
+            Depth::Complete,
+        );
+        post(&answer, sweep);
+    });
 }
 
 fn progress(id: u64, phase: WorkPhase, bytes_read: u64, bytes_total: u64, rows: u64) {

@@ -90,13 +90,18 @@ export async function newPage(browser, errors) {
 /**
  * Wait until the status element reaches `state` (ready or error) and no analysis is in flight
  * (the app root's `data-busy` is not `true`: while a new report is computed the previous one
- * stays on screen, dimmed); returns the status text.
+ * stays on screen, dimmed); for `ready`, also until the complete report has replaced the
+ * provisional first answer (`data-complete="true"`). Returns the status text.
  */
 export async function waitForStatus(page, state, timeout = 30000) {
   const status = page.getByTestId('status');
   await page.waitForFunction(
-    (s) => document.querySelector('[data-testid="status"]')?.dataset.state === s
-      && document.querySelector('[data-testid="app"]')?.dataset.busy !== 'true',
+    (s) => {
+      const app = document.querySelector('[data-testid="app"]');
+      return document.querySelector('[data-testid="status"]')?.dataset.state === s
+        && app?.dataset.busy !== 'true'
+        && (s !== 'ready' || app?.dataset.complete === 'true');
+    },
     state,
     { timeout },
   );
@@ -112,8 +117,9 @@ export async function reportId(page) {
 
 /**
  * Run `action` (a change of settings, roles or windows) and wait until the report it asked
- * for has landed: a new `data-report-id`, nothing in flight, and the status at `state`. Use it
- * before reading numbers after a change: until then the previous report stays on screen.
+ * for has landed: a new `data-report-id`, nothing in flight, the status at `state` and, for
+ * `ready`, the complete report (`data-complete="true"`, not the provisional first answer). Use
+ * it before reading numbers after a change: until then the previous report stays on screen.
  * Returns the status text.
  */
 export async function afterChange(page, action, state = 'ready', timeout = 60000) {
@@ -123,6 +129,7 @@ export async function afterChange(page, action, state = 'ready', timeout = 60000
     ([b, s]) => {
       const app = document.querySelector('[data-testid="app"]');
       return app && app.dataset.reportId !== b && app.dataset.busy === 'false'
+        && (s !== 'ready' || app.dataset.complete === 'true')
         && document.querySelector('[data-testid="status"]')?.dataset.state === s;
     },
     [before, state],
@@ -160,4 +167,31 @@ export async function screenshot(page, name) {
 
 export async function goldens(name) {
   return JSON.parse(await readFile(join(FIXTURES, 'goldens', name), 'utf8'));
+}
+
+/**
+ * Record, from now on, every change of the app root's `data-complete` and the status's
+ * `data-state` as `[complete, state]` pairs (a MutationObserver, so no state is missed
+ * however briefly it lasts); `takeStates(page)` returns them.
+ */
+export async function recordStates(page) {
+  await page.evaluate(() => {
+    const app = document.querySelector('[data-testid="app"]');
+    const status = document.querySelector('[data-testid="status"]');
+    window.__plumbStates = [];
+    const note = () => {
+      const entry = [app.dataset.complete, status.dataset.state];
+      const last = window.__plumbStates[window.__plumbStates.length - 1];
+      if (!last || last[0] !== entry[0] || last[1] !== entry[1]) window.__plumbStates.push(entry);
+    };
+    note();
+    const observer = new MutationObserver(note);
+    observer.observe(app, { attributes: true, attributeFilter: ['data-complete'] });
+    observer.observe(status, { attributes: true, attributeFilter: ['data-state'] });
+  });
+}
+
+/** The `[complete, state]` pairs recorded since `recordStates`. */
+export async function takeStates(page) {
+  return page.evaluate(() => window.__plumbStates || []);
 }

@@ -28,6 +28,7 @@ test('a full session requests only the site itself, with no uploads', async () =
   await waitForStatus(page, 'ready');
   await page.getByTestId('file-input-current').setInputFiles(join(FIXTURES, 'logs', 'current.csv'));
   await page.waitForFunction(() => document.querySelector('[data-testid="status"]')?.textContent.includes('Compared'));
+  await waitForStatus(page, 'ready'); // the complete report, not only the first answer
   for (const tab of ['overview', 'calibration', 'thresholds', 'compare', 'quality', 'diagnosis', 'signoff']) {
     await page.getByTestId(`tab-${tab}`).click();
   }

@@ -76,6 +76,7 @@ test('gates, sign-off and the HTML/Markdown/JSON exports; hostile text stays tex
   await waitForStatus(page, 'ready');
   await page.getByTestId('file-input-current').setInputFiles(join(FIXTURES, 'logs', 'current.csv'));
   await page.waitForFunction(() => document.querySelector('[data-testid="status"]')?.textContent.includes('Compared'));
+  await waitForStatus(page, 'ready'); // the complete report, not only the first answer
   await page.getByTestId('tab-signoff').click();
   await page.getByTestId('gates-verdict').waitFor();
   // The default gates fail on this pair (the current window's ECE is ~0.11).

@@ -81,6 +81,7 @@ test('the XSS corpus stays text in the app, the HTML and Markdown reports and th
   await waitForStatus(page, 'ready');
   await page.getByTestId('file-input-current').setInputFiles(join(XSS, 'current.csv'));
   await page.waitForFunction(() => document.querySelector('[data-testid="status"]')?.textContent.includes('Compared'));
+  await waitForStatus(page, 'ready'); // the complete report, not only the first answer
 
   // The column roles in the sidebar list the hostile names as text.
   const features = await page.getByTestId('role-features').textContent();
