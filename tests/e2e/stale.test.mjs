@@ -77,6 +77,8 @@ test('an updating view cannot be exported until the new report is drawn', async 
     before,
     { timeout: 120000 },
   );
+  // The new report is complete (exports wait for the complete pass, see progressive.test.mjs).
+  await waitForStatus(page, 'ready', 120000);
   const seen = await page.evaluate(() => window.__staleSeen);
   assert.ok(seen.length > 0, 'the busy state was observed');
   // Once the page had settled into its busy state (the panel marked aria-busy), every
