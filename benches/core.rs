@@ -334,11 +334,16 @@ fn ranking_families(bench: &mut Bench, data: &Data) -> Result<(), String> {
         ranking::RankSummary::new(bb(scores), bb(labels)).map_err(|e| e.to_string())
     })?;
     // The radix sort every ordered statistic uses, against the peer's comparison sort.
-    if let Some(first) = bench.run("ranking", "sort::sort_ascending (radix)", Peer::Sort, || {
-        let mut v = bb(scores).clone();
-        sort::sort_ascending(&mut v);
-        Ok::<_, String>(v.first().copied().unwrap_or(f64::NAN))
-    })? {
+    if let Some(first) = bench.run(
+        "ranking",
+        "sort::sort_ascending (radix)",
+        Peer::Sort,
+        || {
+            let mut v = bb(scores).clone();
+            sort::sort_ascending(&mut v);
+            Ok::<_, String>(v.first().copied().unwrap_or(f64::NAN))
+        },
+    )? {
         let min = scores.iter().copied().fold(f64::INFINITY, f64::min);
         check(first == min, "radix sort puts the minimum first")?;
     }
