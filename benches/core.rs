@@ -29,7 +29,7 @@ use common::timing::{Bench, Peer, measure};
 use plumb::core::analysis::{self, Request};
 use plumb::core::ingest::{self, TableBuilder};
 use plumb::core::metrics::recalibrate::{self, Method};
-use plumb::core::metrics::{calibration, drift, label_shift, ranking, smooth, threshold};
+use plumb::core::metrics::{calibration, drift, label_shift, ranking, smooth, sort, threshold};
 use plumb::core::report::{BinStrategy, IntervalMethod, Settings, WindowSpec};
 use plumb::core::schema;
 use plumb::core::{quality, segments};
@@ -333,6 +333,20 @@ fn ranking_families(bench: &mut Bench, data: &Data) -> Result<(), String> {
     bench.run("ranking", "RankSummary::new", Peer::Sort, || {
         ranking::RankSummary::new(bb(scores), bb(labels)).map_err(|e| e.to_string())
     })?;
+    // The radix sort every ordered statistic uses, against the peer's comparison sort.
+    if let Some(first) = bench.run(
+        "ranking",
+        "sort::sort_ascending (radix)",
+        Peer::Sort,
+        || {
+            let mut v = bb(scores).clone();
+            sort::sort_ascending(&mut v);
+            Ok::<_, String>(v.first().copied().unwrap_or(f64::NAN))
+        },
+    )? {
+        let min = scores.iter().copied().fold(f64::INFINITY, f64::min);
+        check(first == min, "radix sort puts the minimum first")?;
+    }
     if let Some(auc) = bench.run("ranking", "roc_auc (from summary)", Peer::Sort, || {
         bb(&summary).roc_auc().ok_or("no AUC".to_string())
     })? {

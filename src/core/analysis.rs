@@ -1262,15 +1262,25 @@ fn segments_of(mapping: &ColumnMapping, window: &Split<'_>, confidence: f64) -> 
         .iter()
         .filter_map(|name| {
             let column = window.table.column(name)?;
-            let values: Vec<&str> = window
+            // By dictionary code (one key per distinct text, plus one for missing), not by
+            // hashing or comparing each row's text: the same codes and names.
+            let (texts, codes): (&[String], &[u16]) = column
+                .dictionary()
+                .map_or((&[], &[]), |d| (&d.values, &d.codes));
+            let missing = texts.len() as u32;
+            let keys: Vec<u32> = window
                 .rows
                 .iter()
-                .map(|&row| match column.text(row as usize) {
-                    Some(t) if !column.is_missing(row as usize) => t,
-                    _ => "(missing)",
+                .map(|&row| match codes.get(row as usize) {
+                    Some(&c) if (c as usize) < texts.len() && !column.is_missing(row as usize) => {
+                        u32::from(c)
+                    }
+                    _ => missing,
                 })
                 .collect();
-            let (codes, names) = segments::encode(&values);
+            let mut key_names: Vec<&str> = texts.iter().map(String::as_str).collect();
+            key_names.push("(missing)");
+            let (codes, names) = segments::encode_keys(&keys, &key_names)?;
             let report = segments::segment_report(
                 &window.scores,
                 &window.labels,

@@ -409,6 +409,31 @@ pub fn encode<S: AsRef<str>>(values: &[S]) -> (Vec<u32>, Vec<String>) {
     (codes, names)
 }
 
+/// The codes and names [`encode`] gives for the values `key_names[keys[i]]`, computed from small
+/// integer keys (e.g. a column's dictionary codes) without comparing a string per row: names are
+/// the distinct names of the keys that occur, sorted; equal names under different keys share a
+/// code. `None` when a key has no name.
+pub fn encode_keys(keys: &[u32], key_names: &[&str]) -> Option<(Vec<u32>, Vec<String>)> {
+    let mut present = vec![false; key_names.len()];
+    for &k in keys {
+        *present.get_mut(k as usize)? = true;
+    }
+    let mut sorted: Vec<&str> = key_names
+        .iter()
+        .zip(&present)
+        .filter(|(_, p)| **p)
+        .map(|(n, _)| *n)
+        .collect();
+    sorted.sort_unstable();
+    sorted.dedup();
+    let code_of_key: Vec<u32> = key_names
+        .iter()
+        .map(|n| sorted.binary_search(n).map_or(0, |i| i as u32))
+        .collect();
+    let codes = keys.iter().map(|&k| code_of_key[k as usize]).collect();
+    Some((codes, sorted.into_iter().map(str::to_string).collect()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -531,5 +556,25 @@ mod tests {
         let (codes, names) = encode(&["web", "app", "web", "app", "kiosk"]);
         assert_eq!(names, ["app", "kiosk", "web"]);
         assert_eq!(codes, [2, 0, 2, 0, 1]);
+    }
+
+    proptest::proptest! {
+        /// Encoding by keys gives exactly what encoding the strings gives (duplicate names
+        /// under different keys, unused keys, no rows).
+        #[test]
+        fn encode_keys_equals_encode(
+            names in proptest::collection::vec("[a-c]{0,2}", 1..8),
+            picks in proptest::collection::vec(0usize..100, 0..300),
+        ) {
+            let keys: Vec<u32> = picks.iter().map(|&p| (p % names.len()) as u32).collect();
+            let key_names: Vec<&str> = names.iter().map(String::as_str).collect();
+            let values: Vec<&str> = keys.iter().map(|&k| key_names[k as usize]).collect();
+            proptest::prop_assert_eq!(encode_keys(&keys, &key_names), Some(encode(&values)));
+        }
+    }
+
+    #[test]
+    fn encode_keys_rejects_a_key_without_a_name() {
+        assert_eq!(encode_keys(&[0, 2], &["a", "b"]), None);
     }
 }

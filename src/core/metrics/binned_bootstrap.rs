@@ -16,8 +16,10 @@
 //! atom is Poisson(n_a). It differs from the multinomial (row) bootstrap only in that the
 //! resample size Σ k_a is Poisson(n) instead of exactly n; the statistics here are normalised
 //! by the resample size, so this changes their bootstrap distribution by O(1/n). Poisson draws
-//! use inversion below a mean of 10 and Hörmann's PTRS (1993, as NumPy's `random_poisson_ptrs`)
-//! above; the generator is the same seeded [`SplitMix64`] as the row bootstrap.
+//! use inversion below a mean of 10 (sequential search in the CDF, tabulated once per atom size:
+//! one uniform per draw; Devroye 1986 §X.3) and Hörmann's PTRS (1993, as NumPy's
+//! `random_poisson_ptrs`, its constants computed once per atom size) above; the generator is the
+//! same seeded [`SplitMix64`] as the row bootstrap.
 //!
 //! **What is exact and what is approximated.** Given the counts, every statistic is computed
 //! exactly on the *rounded log* in which each row's score is replaced by its atom's mean:
@@ -187,6 +189,20 @@ pub fn binned_intervals(scores: &[f64], labels: &[u8], set: &BinnedSettings) -> 
         None => Vec::new(),
     };
 
+    // One sampler per distinct atom size (sizes repeat: most atoms hold few rows).
+    let mut samplers: Vec<PoissonSampler> = Vec::new();
+    let mut sampler_of_size: HashMap<u64, u32> = HashMap::new();
+    let sampler_of_atom: Vec<u32> = atoms
+        .count
+        .iter()
+        .map(|&c| {
+            *sampler_of_size.entry(c).or_insert_with(|| {
+                samplers.push(PoissonSampler::new(c as f64));
+                (samplers.len() - 1) as u32
+            })
+        })
+        .collect();
+    let mut ln_fact = LnFactorials::default();
     let mut rng = SplitMix64::new(set.seed);
     let mut k = vec![0u64; atoms.len()];
     let (mut eces, mut smooths) = (Vec::with_capacity(set.n_boot), Vec::new());
@@ -195,8 +211,8 @@ pub fn binned_intervals(scores: &[f64], labels: &[u8], set: &BinnedSettings) -> 
         (vec![0.0; grid], vec![0.0; grid], vec![0.0; grid]);
     for _ in 0..set.n_boot {
         let mut total = 0u64;
-        for (slot, &mean) in k.iter_mut().zip(&atoms.count) {
-            *slot = poisson(&mut rng, mean as f64);
+        for (slot, &which) in k.iter_mut().zip(&sampler_of_atom) {
+            *slot = samplers[which as usize].draw(&mut rng, &mut ln_fact);
             total += *slot;
         }
         if total == 0 {
@@ -443,45 +459,173 @@ fn uniform01(rng: &mut SplitMix64) -> f64 {
     (rng.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
 }
 
-/// A Poisson(`mean`) draw: multiplication (inversion) below 10, else Hörmann's PTRS, as NumPy's
-/// `random_poisson`. 0 for a mean that is not positive and finite.
+/// A Poisson(`mean`) draw: sequential-search inversion of the tabulated CDF below a mean of 10,
+/// Hörmann's PTRS above (see [`PoissonSampler`]). 0 for a mean that is not positive and finite.
 pub fn poisson(rng: &mut SplitMix64, mean: f64) -> u64 {
-    if !(mean > 0.0 && mean.is_finite()) {
-        return 0;
-    }
-    if mean < 10.0 {
-        let limit = (-mean).exp();
-        let (mut x, mut product) = (0u64, 1.0);
-        loop {
-            product *= uniform01(rng);
-            if product > limit {
-                x += 1;
-            } else {
-                return x;
+    PoissonSampler::new(mean).draw(rng, &mut LnFactorials::default())
+}
+
+/// Means below this are drawn by inverting a tabulated CDF, the others by PTRS (NumPy's split).
+const INVERSION_MAX_MEAN: f64 = 10.0;
+
+/// A Poisson sampler for one fixed mean with its set-up done once. The binned bootstrap draws
+/// every atom's count B times with the same mean, so the CDF table (small means) or PTRS's
+/// square root and logarithms (large means) are computed once, not per draw.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PoissonSampler {
+    /// A mean that is not positive and finite: always 0.
+    Zero,
+    /// Mean below 10: inversion by sequential search (Devroye 1986, §X.3.3). One uniform u per
+    /// draw; the draw is the least k with u < F(k), F the Poisson CDF tabulated by the
+    /// recurrence p(0) = e^(−λ), p(k) = p(k − 1)·λ/k until it no longer changes in f64, and the
+    /// same recurrence continued in the rare case that u lies beyond the table.
+    Inversion {
+        /// The mean λ.
+        mean: f64,
+        /// F(0), F(1), … (non-decreasing, last value within an ulp or two of 1).
+        cdf: Vec<f64>,
+        /// p(k) at the table's last k.
+        last_pmf: f64,
+    },
+    /// Mean of 10 or more: Hörmann's (1993) transformed rejection with squeeze, NumPy's
+    /// `random_poisson_ptrs`, with its constants.
+    Ptrs {
+        /// The mean λ.
+        mean: f64,
+        /// ln λ.
+        loglam: f64,
+        /// b = 0.931 + 2.53·√λ.
+        b: f64,
+        /// a = −0.059 + 0.02483·b.
+        a: f64,
+        /// ln(1/α) with 1/α = 1.1239 + 1.1328/(b − 3.4).
+        ln_invalpha: f64,
+        /// v_r = 0.9277 − 3.6224/(b − 2).
+        vr: f64,
+    },
+}
+
+impl PoissonSampler {
+    /// The sampler of Poisson(`mean`).
+    pub fn new(mean: f64) -> Self {
+        if !(mean > 0.0 && mean.is_finite()) {
+            return Self::Zero;
+        }
+        if mean < INVERSION_MAX_MEAN {
+            let mut p = (-mean).exp();
+            let mut f = p;
+            let mut cdf = vec![f];
+            // Past the mode the terms only shrink: stop once adding one changes nothing.
+            // (λ < 10 reaches that within ~50 terms; the cap only guards the loop.)
+            for k in 1..1000u32 {
+                let next = p * mean / f64::from(k);
+                if f64::from(k) > mean && f + next == f {
+                    break;
+                }
+                p = next;
+                f += p;
+                cdf.push(f);
             }
+            return Self::Inversion {
+                mean,
+                cdf,
+                last_pmf: p,
+            };
+        }
+        let slam = mean.sqrt();
+        let b = 0.931 + 2.53 * slam;
+        let invalpha: f64 = 1.1239 + 1.1328 / (b - 3.4);
+        Self::Ptrs {
+            mean,
+            loglam: mean.ln(),
+            b,
+            a: -0.059 + 0.02483 * b,
+            ln_invalpha: invalpha.ln(),
+            vr: 0.9277 - 3.6224 / (b - 2.0),
         }
     }
-    let slam = mean.sqrt();
-    let loglam = mean.ln();
-    let b = 0.931 + 2.53 * slam;
-    let a = -0.059 + 0.02483 * b;
-    let invalpha = 1.1239 + 1.1328 / (b - 3.4);
-    let vr = 0.9277 - 3.6224 / (b - 2.0);
-    loop {
-        let u = uniform01(rng) - 0.5;
-        let v = uniform01(rng);
-        let us = 0.5 - u.abs();
-        let k = ((2.0 * a / us + b) * u + mean + 0.43).floor();
-        if us >= 0.07 && v <= vr {
-            return k as u64;
+
+    /// One draw; `ln_fact` caches ln Γ(k + 1) across PTRS draws (any cache gives the same draw).
+    pub fn draw(&self, rng: &mut SplitMix64, ln_fact: &mut LnFactorials) -> u64 {
+        match self {
+            Self::Zero => 0,
+            Self::Inversion {
+                mean,
+                cdf,
+                last_pmf,
+            } => {
+                let u = uniform01(rng);
+                let k = cdf.partition_point(|&f| f <= u);
+                if k < cdf.len() {
+                    return k as u64;
+                }
+                // u beyond the tabulated mass (probability ≈ 1e-16): continue the recurrence;
+                // stop where the terms vanish (F rounds below u only by an ulp there).
+                let (mut k, mut p, mut f) = (cdf.len() - 1, *last_pmf, cdf[cdf.len() - 1]);
+                loop {
+                    k += 1;
+                    p *= mean / k as f64;
+                    f += p;
+                    if u < f || p == 0.0 {
+                        return k as u64;
+                    }
+                }
+            }
+            &Self::Ptrs {
+                mean,
+                loglam,
+                b,
+                a,
+                ln_invalpha,
+                vr,
+            } => loop {
+                let u = uniform01(rng) - 0.5;
+                let v = uniform01(rng);
+                let us = 0.5 - u.abs();
+                let k = ((2.0 * a / us + b) * u + mean + 0.43).floor();
+                if us >= 0.07 && v <= vr {
+                    return k as u64;
+                }
+                if k < 0.0 || (us < 0.013 && v > us) {
+                    continue;
+                }
+                if v.ln() + ln_invalpha - (a / (us * us) + b).ln()
+                    <= -mean + k * loglam - ln_fact.get(k)
+                {
+                    return k as u64;
+                }
+            },
         }
-        if k < 0.0 || (us < 0.013 && v > us) {
-            continue;
+    }
+}
+
+/// A cache of ln Γ(k + 1) = ln k! for small integers k (statrs' `ln_gamma`, so a cached value is
+/// the very value a direct call returns).
+#[derive(Debug, Clone, Default)]
+pub struct LnFactorials {
+    values: Vec<f64>,
+}
+
+impl LnFactorials {
+    /// Integers at or above this are not cached (at most 512 KiB of cache).
+    const CACHED: usize = 1 << 16;
+
+    /// ln Γ(k + 1) for an integral k ≥ 0.
+    pub fn get(&mut self, k: f64) -> f64 {
+        let i = k as usize;
+        if i >= Self::CACHED {
+            return ln_gamma(k + 1.0);
         }
-        if v.ln() + invalpha.ln() - (a / (us * us) + b).ln()
-            <= -mean + k * loglam - ln_gamma(k + 1.0)
-        {
-            return k as u64;
+        if i >= self.values.len() {
+            self.values.resize(i + 1, f64::NAN);
+        }
+        let v = self.values[i];
+        if v.is_nan() {
+            let v = ln_gamma(k + 1.0);
+            self.values[i] = v;
+            v
+        } else {
+            v
         }
     }
 }
@@ -531,6 +675,72 @@ mod tests {
         }
         assert_eq!(poisson(&mut rng, 0.0), 0);
         assert_eq!(poisson(&mut rng, f64::NAN), 0);
+    }
+
+    /// The inversion sampler's frequencies match the Poisson pmf (Pearson χ² over the cells
+    /// with expected count ≥ 5, tail pooled; the 0.999 quantile of χ² with ≤ 25 df is < 53).
+    #[test]
+    fn inversion_frequencies_match_the_pmf() {
+        let mut rng = SplitMix64::new(11);
+        let mut ln_fact = LnFactorials::default();
+        for mean in [0.25, 1.0, 4.0, 9.99] {
+            let sampler = PoissonSampler::new(mean);
+            assert!(matches!(sampler, PoissonSampler::Inversion { .. }));
+            let n = 200_000;
+            let mut counts = vec![0u64; 64];
+            for _ in 0..n {
+                let k = sampler.draw(&mut rng, &mut ln_fact) as usize;
+                counts[k.min(63)] += 1;
+            }
+            let (mut chi2, mut p, mut below) = (0.0, (-mean).exp(), 0.0);
+            let mut cells = 0;
+            for (k, &c) in counts.iter().enumerate() {
+                if k > 0 {
+                    p *= mean / k as f64;
+                }
+                let expected = n as f64 * p;
+                if expected < 5.0 && k as f64 > mean {
+                    // Pool this cell and the whole tail.
+                    let rest: u64 = counts[k..].iter().sum();
+                    let e = n as f64 * (1.0 - below);
+                    chi2 += (rest as f64 - e).powi(2) / e;
+                    cells += 1;
+                    break;
+                }
+                below += p;
+                chi2 += (c as f64 - expected).powi(2) / expected;
+                cells += 1;
+            }
+            assert!(
+                cells >= 2 && chi2 < 53.0,
+                "{mean}: χ² = {chi2} over {cells} cells"
+            );
+        }
+    }
+
+    #[test]
+    fn samplers_of_zero_and_invalid_means() {
+        let mut rng = SplitMix64::new(1);
+        let mut ln_fact = LnFactorials::default();
+        for mean in [0.0, -1.0, f64::INFINITY, f64::NAN] {
+            assert_eq!(PoissonSampler::new(mean), PoissonSampler::Zero);
+            assert_eq!(PoissonSampler::new(mean).draw(&mut rng, &mut ln_fact), 0);
+        }
+        // The tabulated CDF ends at 1 to rounding.
+        let PoissonSampler::Inversion { cdf, .. } = PoissonSampler::new(9.5) else {
+            panic!("inversion below 10");
+        };
+        assert!((cdf[cdf.len() - 1] - 1.0).abs() < 1e-12);
+        assert!(cdf.windows(2).all(|w| w[0] <= w[1]));
+    }
+
+    /// Cached ln k! are the values of a direct call.
+    #[test]
+    fn ln_factorials_cache_is_exact() {
+        let mut c = LnFactorials::default();
+        for k in [0.0, 1.0, 5.0, 170.0, 65535.0, 65536.0, 1e6, 5.0] {
+            assert_eq!(c.get(k).to_bits(), ln_gamma(k + 1.0).to_bits());
+        }
     }
 
     #[test]

@@ -127,11 +127,15 @@ struct Sum {
 impl Sum {
     fn add(&mut self, x: f64) {
         let t = self.sum + x;
-        if self.sum.abs() >= x.abs() {
-            self.compensation += (self.sum - t) + x;
+        // Both candidates, then a select: the same value as branching on the comparison, but
+        // no mispredicted branch where the sum hovers around 0 (a gradient at convergence).
+        let big = (self.sum - t) + x;
+        let small = (x - t) + self.sum;
+        self.compensation += if self.sum.abs() >= x.abs() {
+            big
         } else {
-            self.compensation += (x - t) + self.sum;
-        }
+            small
+        };
         self.sum = t;
     }
 
@@ -154,7 +158,7 @@ pub(crate) fn uniform_edges(n_bins: usize) -> Vec<f64> {
 /// be non-empty.
 fn quantile_edges(scores: &[f64], n_bins: usize) -> Vec<f64> {
     let mut sorted = scores.to_vec();
-    sorted.sort_unstable_by(f64::total_cmp);
+    super::sort::sort_ascending(&mut sorted);
     let last = sorted.len() - 1;
     let last_f = last as f64;
     uniform_edges(n_bins)
@@ -472,11 +476,20 @@ pub fn logistic_calibration(
     let positives: u64 = labels.iter().map(|&y| u64::from(y)).sum();
     let rate = positives as f64 / n;
 
+    // At slope 0 every row has η = c exactly (c + 0·v = c for finite v), so the transcendental
+    // functions are evaluated once instead of per row; the sums, in row order, are unchanged.
     let loglik = |c: f64, s: f64| -> f64 {
         let mut acc = Sum::default();
-        for (&v, &y) in xc.iter().zip(labels) {
-            let eta = c + s * v;
-            acc.add(f64::from(y) * eta - softplus(eta));
+        if s == 0.0 {
+            let sp = softplus(c);
+            for &y in labels {
+                acc.add(f64::from(y) * c - sp);
+            }
+        } else {
+            for (&v, &y) in xc.iter().zip(labels) {
+                let eta = c + s * v;
+                acc.add(f64::from(y) * eta - softplus(eta));
+            }
         }
         acc.value()
     };
@@ -484,24 +497,19 @@ pub fn logistic_calibration(
     // Start from the intercept-only model, whose log-likelihood is finite.
     let (mut c, mut s) = ((rate / (1.0 - rate)).ln(), 0.0_f64);
     let mut ll = loglik(c, s);
+    let mut terms = newton_terms(&xc, labels, c, s, false);
     let mut iterations = 0;
     let mut converged = false;
     while iterations < 100 {
         iterations += 1;
-        let (mut g0, mut g1) = (Sum::default(), Sum::default());
-        let (mut h00, mut h01, mut h11) = (Sum::default(), Sum::default(), Sum::default());
-        for (&v, &y) in xc.iter().zip(labels) {
-            let mu = 1.0 / (1.0 + (-(c + s * v)).exp());
-            let r = f64::from(y) - mu;
-            let w = mu * (1.0 - mu);
-            g0.add(r);
-            g1.add(r * v);
-            h00.add(w);
-            h01.add(w * v);
-            h11.add(w * v * v);
-        }
-        let (g0, g1) = (g0.value(), g1.value());
-        let (h00, h01, h11) = (h00.value(), h01.value(), h11.value());
+        let NewtonTerms {
+            g0,
+            g1,
+            h00,
+            h01,
+            h11,
+            ..
+        } = terms;
         let det = h00 * h11 - h01 * h01;
         if !(det > 0.0 && det.is_finite()) {
             break;
@@ -511,13 +519,20 @@ pub fn logistic_calibration(
         // Newton decrement gᵀH⁻¹g: twice the log-likelihood gain the full step promises.
         let decrement = g0 * dc + g1 * ds;
         let (mut nc, mut ns) = (c + dc, s + ds);
+        // The next iteration's terms, when the full step is taken and they were computed with
+        // its log-likelihood (one pass over the rows instead of two).
+        let mut next = None;
         if decrement > 1e-8 {
             // Damped phase: halve the step until the (concave) log-likelihood does not drop.
             // Near the optimum the gain is below the log-likelihood's rounding, so the full
             // Newton step is taken without this test (pure Newton phase, Boyd & Vandenberghe
             // 2004 §9.5).
             let mut t = 1.0;
-            let mut nll = loglik(nc, ns);
+            let full = newton_terms(&xc, labels, nc, ns, true);
+            let mut nll = full.loglik.unwrap_or(f64::NAN);
+            if !(nll.is_nan() || nll < ll) {
+                next = Some(full);
+            }
             while (nll.is_nan() || nll < ll) && t > 1e-10 {
                 t *= 0.5;
                 nc = c + t * dc;
@@ -536,6 +551,10 @@ pub fn logistic_calibration(
             converged = true;
             break;
         }
+        terms = match next {
+            Some(t) => t,
+            None => newton_terms(&xc, labels, c, s, false),
+        };
     }
     Ok(Some(LogisticFit {
         slope: s,
@@ -543,6 +562,54 @@ pub fn logistic_calibration(
         iterations,
         converged,
     }))
+}
+
+/// The sums of one Newton step of [`logistic_calibration`] at (c, s): gradient, Hessian and,
+/// when asked, the log-likelihood.
+#[derive(Debug, Clone, Copy)]
+struct NewtonTerms {
+    g0: f64,
+    g1: f64,
+    h00: f64,
+    h01: f64,
+    h11: f64,
+    loglik: Option<f64>,
+}
+
+/// With η = c + s·v, μ = 1/(1 + e^(−η)): g = Σ (y − μ)·(1, v), H = Σ μ(1 − μ)·(1, v)(1, v)ᵀ, and
+/// optionally ℓ = Σ y·η − softplus(η). One pass and one exponential per row: e^(−η) is also
+/// softplus's e^(−|η|) when η ≥ 0 (a second exponential only where η < 0), so every term and
+/// every sum, in row order, is bit for bit what separate gradient and log-likelihood passes give.
+fn newton_terms(xc: &[f64], labels: &[u8], c: f64, s: f64, with_loglik: bool) -> NewtonTerms {
+    let (mut g0, mut g1) = (Sum::default(), Sum::default());
+    let (mut h00, mut h01, mut h11) = (Sum::default(), Sum::default(), Sum::default());
+    let mut ll = Sum::default();
+    // At slope 0, η = c exactly on every row: one exponential for all.
+    let flat = (s == 0.0).then(|| (-c).exp());
+    for (&v, &y) in xc.iter().zip(labels) {
+        let eta = c + s * v;
+        let e = flat.unwrap_or_else(|| (-eta).exp());
+        let mu = 1.0 / (1.0 + e);
+        let r = f64::from(y) - mu;
+        let w = mu * (1.0 - mu);
+        g0.add(r);
+        g1.add(r * v);
+        h00.add(w);
+        h01.add(w * v);
+        h11.add(w * v * v);
+        if with_loglik {
+            let tail = if eta >= 0.0 { e } else { eta.exp() };
+            ll.add(f64::from(y) * eta - (eta.max(0.0) + tail.ln_1p()));
+        }
+    }
+    NewtonTerms {
+        g0: g0.value(),
+        g1: g1.value(),
+        h00: h00.value(),
+        h01: h01.value(),
+        h11: h11.value(),
+        loglik: with_loglik.then(|| ll.value()),
+    }
 }
 
 /// The Hosmer–Lemeshow goodness-of-fit test.

@@ -11,4 +11,5 @@ pub mod label_shift;
 pub mod ranking;
 pub mod recalibrate;
 pub mod smooth;
+pub mod sort;
 pub mod threshold;

@@ -32,7 +32,6 @@
 
 use serde::Serialize;
 use statrs::distribution::{ContinuousCDF, Normal};
-use std::cmp::Ordering;
 use std::fmt;
 
 /// Why ranking input was rejected.
@@ -97,10 +96,25 @@ pub struct RankSummary {
     total_negatives: u64,
 }
 
-/// Descending order by `total_cmp` (scores are finite and `-0.0` is normalised, so this is the
-/// ordinary numeric order).
-fn descending(a: &f64, b: &f64) -> Ordering {
-    b.total_cmp(a)
+/// Distinct values in the union of two descending slices.
+fn count_distinct_merged(a: &[f64], b: &[f64]) -> usize {
+    let (mut i, mut j, mut count) = (0, 0, 0);
+    while i < a.len() || j < b.len() {
+        let s = match (a.get(i), b.get(j)) {
+            (Some(&x), Some(&y)) => x.max(y),
+            (Some(&x), None) => x,
+            (None, Some(&y)) => y,
+            (None, None) => break,
+        };
+        while i < a.len() && a[i] == s {
+            i += 1;
+        }
+        while j < b.len() && b[j] == s {
+            j += 1;
+        }
+        count += 1;
+    }
+    count
 }
 
 impl RankSummary {
@@ -120,13 +134,17 @@ impl RankSummary {
                 neg.push(s + 0.0);
             }
         }
-        pos.sort_unstable_by(descending);
-        neg.sort_unstable_by(descending);
+        // Radix sort: the same order as `sort_unstable_by(descending)`, in O(n).
+        super::sort::sort_descending(&mut pos);
+        super::sort::sort_descending(&mut neg);
 
+        // Distinct scores first, so the three vectors are allocated once at their size (growing
+        // them by doubling copied and faulted in up to twice the memory).
+        let distinct = count_distinct_merged(&pos, &neg);
         let mut out = Self {
-            scores: Vec::new(),
-            positives: Vec::new(),
-            negatives: Vec::new(),
+            scores: Vec::with_capacity(distinct),
+            positives: Vec::with_capacity(distinct),
+            negatives: Vec::with_capacity(distinct),
             total_positives: pos.len() as u64,
             total_negatives: neg.len() as u64,
         };
@@ -652,6 +670,7 @@ pub fn ks_separation(scores: &[f64], labels: &[u8]) -> Result<Option<f64>, Ranki
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::cmp::Ordering;
 
     /// O(P·N) pairwise AUC, the textbook definition.
     fn brute_auc(s: &[f64], y: &[u8]) -> Option<f64> {
