@@ -4,13 +4,14 @@
 //!
 //! A `load` reads its `Blob` in [`CHUNK_BYTES`] slices with `FileReaderSync` (allowed, and
 //! cheap, in a worker) and feeds each to a [`FileLoader`] (the push parser, gzip included),
-//! posting progress after every chunk; the whole file is never held as bytes or text. The
+//! posting progress after every chunk; the whole file is never held in wasm memory. The
 //! fingerprint (SHA-256) of a file of up to [`NATIVE_DIGEST_MAX_BYTES`] is the browser's own
-//! `crypto.subtle.digest` of the whole file, taken after parsing (some ten times faster than
-//! SHA-256 compiled to wasm, which was 40 % of the reading time); a larger file, or a page
-//! without `crypto.subtle` (not a secure context), is hashed in wasm as it streams. An `analyze` runs [`Session::analyze`] and posts the report, with the exact sweep's
-//! arrays transferred (not copied) when the page does not hold them yet. The page cancels by
-//! terminating this worker. A load that would not fit the tab's memory stops with the memory
+//! `crypto.subtle.digest` of the whole file (held once, outside wasm memory, until hashed),
+//! started before parsing so that the browser computes it on another thread while wasm parses
+//! (SHA-256 compiled to wasm runs at roughly 100 MB/s in V8); a larger file, or a page without
+//! `crypto.subtle` (not a secure context), is hashed in wasm as it streams. An `analyze` runs
+//! [`Session::analyze`] and posts the report, with the exact sweep's arrays transferred (not
+//! copied) when the page does not hold them yet. The page cancels by terminating this worker. A load that would not fit the tab's memory stops with the memory
 //! guard's message ([`FileLoader::with_size`]); if the worker traps anyway, the page hears of
 //! it through the worker's `error` event.
 
@@ -133,14 +134,14 @@ fn handle(ev: &MessageEvent) {
                 .ok()
                 .and_then(|b| b.dyn_into::<Blob>().ok());
             let result = match blob {
-                Some(blob) => read(id, &blob, &name, memory_limit).map(|f| (f, blob)),
+                Some(blob) => read(id, &blob, &name, memory_limit).map(|(f, d)| (f, d, blob)),
                 None => Err(format!("{name}: no file was given to read")),
             };
             match result {
                 // Parsed without a fingerprint: take the browser's digest, then answer.
-                Ok((mut file, blob)) if file.sha256.is_empty() => {
+                Ok((mut file, digest, blob)) if file.sha256.is_empty() => {
                     wasm_bindgen_futures::spawn_local(async move {
-                        let answer = match fingerprint(&blob).await {
+                        let answer = match fingerprint(digest, &blob).await {
                             Ok(sha256) => {
                                 file.sha256 = sha256;
                                 SESSION.with(|s| s.borrow_mut().loaded(id, which, file))
@@ -154,7 +155,7 @@ fn handle(ev: &MessageEvent) {
                         post(&answer, None);
                     });
                 }
-                Ok((file, _)) => {
+                Ok((file, _, _)) => {
                     let answer = SESSION.with(|s| s.borrow_mut().loaded(id, which, file));
                     post(&answer, None);
                 }
@@ -202,13 +203,25 @@ fn progress(id: u64, phase: WorkPhase, bytes_read: u64, bytes_total: u64, rows: 
 
 /// Read `blob` slice by slice into a [`FileLoader`] that knows the file's size (so columns are
 /// sized once and the memory guard projects the need from the first slice on); errors are
-/// words naming the file.
-fn read(id: u64, blob: &Blob, name: &str, limit: Option<u64>) -> Result<LoadedFile, String> {
+/// words naming the file. For a file of up to [`NATIVE_DIGEST_MAX_BYTES`] the browser's
+/// digest is started first and returned, and the file's `sha256` is left empty for the caller
+/// to fill from it ([`fingerprint`]).
+fn read(
+    id: u64,
+    blob: &Blob,
+    name: &str,
+    limit: Option<u64>,
+) -> Result<(LoadedFile, Option<Promise>), String> {
     let fail = |e: JsValue| format!("the browser could not read {name}: {}", super::js_error(&e));
     let reader = FileReaderSync::new().map_err(fail)?;
     let total = blob.size();
     let mut loader = FileLoader::with_size(name, total as u64);
-    if total <= NATIVE_DIGEST_MAX_BYTES && subtle_crypto().is_some() {
+    let digest = if total <= NATIVE_DIGEST_MAX_BYTES {
+        start_digest(&reader, blob)
+    } else {
+        None
+    };
+    if digest.is_some() {
         loader.hash_elsewhere();
     }
     if let Some(limit) = limit {
@@ -243,7 +256,8 @@ fn read(id: u64, blob: &Blob, name: &str, limit: Option<u64>) -> Result<LoadedFi
         total as u64,
         loader.rows(),
     );
-    loader.finish().map_err(|e| format!("{name}: {e}"))
+    let file = loader.finish().map_err(|e| format!("{name}: {e}"))?;
+    Ok((file, digest))
 }
 
 /// The page's `crypto.subtle`, where there is one (secure contexts only).
@@ -253,12 +267,17 @@ fn subtle_crypto() -> Option<JsValue> {
     (!subtle.is_undefined() && !subtle.is_null()).then_some(subtle)
 }
 
-/// Lower-case hex SHA-256 (FIPS 180-4) of `blob`: the browser's `crypto.subtle.digest` of the
-/// whole file, or — if that fails — SHA-256 in wasm over [`CHUNK_BYTES`] slices. Both give the
-/// same digest (the e2e overview test checks it against Node's `crypto`).
-async fn fingerprint(blob: &Blob) -> Result<String, String> {
-    if let Some(digest) = native_digest(blob).await {
-        return Ok(digest);
+/// Lower-case hex SHA-256 (FIPS 180-4) of `blob`: the browser's digest started by [`read`],
+/// or — if there is none or it failed — SHA-256 in wasm over [`CHUNK_BYTES`] slices. Both give
+/// the same digest (the e2e overview test checks it against Node's `crypto`).
+async fn fingerprint(digest: Option<Promise>, blob: &Blob) -> Result<String, String> {
+    if let Some(promise) = digest
+        && let Ok(out) = wasm_bindgen_futures::JsFuture::from(promise).await
+    {
+        let bytes = Uint8Array::new(&out).to_vec();
+        if bytes.len() == 32 {
+            return Ok(analysis::hex(&bytes));
+        }
     }
     let reader = FileReaderSync::new().map_err(|e| super::js_error(&e))?;
     let mut hasher = <sha2::Sha256 as sha2::Digest>::new();
@@ -281,25 +300,18 @@ async fn fingerprint(blob: &Blob) -> Result<String, String> {
     Ok(analysis::hex(&sha2::Digest::finalize(hasher)))
 }
 
-/// `crypto.subtle.digest("SHA-256", …)` of the whole `blob`; `None` where it is not offered or
-/// fails.
-async fn native_digest(blob: &Blob) -> Option<String> {
+/// Start `crypto.subtle.digest("SHA-256", …)` of the whole `blob` (read at once: the browser
+/// copies it and hashes the copy off this thread); `None` where it is not offered or fails.
+fn start_digest(reader: &FileReaderSync, blob: &Blob) -> Option<Promise> {
     let subtle = subtle_crypto()?;
-    let buffer = FileReaderSync::new()
-        .ok()?
-        .read_as_array_buffer(blob)
-        .ok()?;
+    let buffer = reader.read_as_array_buffer(blob).ok()?;
     let digest: Function = Reflect::get(&subtle, &"digest".into())
         .ok()?
         .dyn_into()
         .ok()?;
-    let promise: Promise = digest
+    digest
         .call2(&subtle, &"SHA-256".into(), &buffer)
         .ok()?
         .dyn_into()
-        .ok()?;
-    drop(buffer);
-    let out = wasm_bindgen_futures::JsFuture::from(promise).await.ok()?;
-    let bytes = Uint8Array::new(&out).to_vec();
-    (bytes.len() == 32).then(|| analysis::hex(&bytes))
+        .ok()
 }
