@@ -3,24 +3,29 @@
 //! parsing and statistics never block the page.
 //!
 //! A `load` reads its `Blob` in [`CHUNK_BYTES`] slices with `FileReaderSync` (allowed, and
-//! cheap, in a worker) and feeds each to a [`FileLoader`] (SHA-256 and the push parser, gzip
-//! included), posting progress after every chunk; the whole file is never held as bytes or
-//! text. An `analyze` runs [`Session::analyze_at`] twice: it posts the first, provisional
-//! report at once (with the exact sweep's arrays transferred, not copied, when the page does
-//! not hold them yet), then computes the complete one in a later task, so a newer request that
-//! arrived meanwhile replaces it (only the newest request is completed). The page cancels by
+//! cheap, in a worker) and feeds each to a [`FileLoader`] (the push parser, gzip included),
+//! posting progress after every chunk; the whole file is never held in wasm memory. The
+//! fingerprint (SHA-256) of a file of up to [`NATIVE_DIGEST_MAX_BYTES`] is the browser's own
+//! `crypto.subtle.digest` of the whole file (held once, outside wasm memory, until hashed),
+//! started before parsing so that the browser can compute it on another thread while wasm
+//! parses (SHA-256 compiled to wasm runs at roughly 100 MB/s in V8); a larger file, or a page
+//! without `crypto.subtle` (not a secure context), is hashed in wasm as it streams. An
+//! `analyze` runs [`Session::analyze_at`] twice: it posts the first, provisional report at
+//! once (with the exact sweep's arrays transferred, not copied, when the page does not hold
+//! them yet), then computes the complete one in a later task, so a newer request that arrived
+//! meanwhile replaces it (only the newest request is completed). The page cancels by
 //! terminating this worker. A load that would not fit the tab's memory stops with the memory
 //! guard's message ([`FileLoader::with_size`]); if the worker traps anyway, the page hears of
 //! it through the worker's `error` event.
 
 use std::cell::RefCell;
 
-use js_sys::{Array, Float64Array, Object, Reflect, Uint8Array};
+use js_sys::{Array, Float64Array, Function, Object, Promise, Reflect, Uint8Array};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Blob, DedicatedWorkerGlobalScope, FileReaderSync, MessageEvent};
 
-use crate::core::analysis::{Depth, LoadedFile};
+use crate::core::analysis::{self, Depth, LoadedFile};
 use crate::core::metrics::threshold::Sweep;
 use crate::core::protocol::{self, FromWorker, Session, ToWorker, WorkPhase};
 use crate::core::report::{ColumnMapping, Settings, WindowSpec};
@@ -39,6 +44,10 @@ struct Due {
     now: Option<f64>,
     have_sweep: Option<String>,
 }
+
+/// Largest file fingerprinted by `crypto.subtle.digest` (256 MiB), which needs the whole file
+/// as one buffer next to the loaded table; a larger one is hashed in wasm as it streams.
+pub const NATIVE_DIGEST_MAX_BYTES: f64 = 256.0 * 1024.0 * 1024.0;
 
 thread_local! {
     static SESSION: RefCell<Session> = RefCell::new(Session::new());
@@ -143,18 +152,40 @@ fn handle(ev: &MessageEvent) {
                 .ok()
                 .and_then(|b| b.dyn_into::<Blob>().ok());
             let result = match blob {
-                Some(blob) => read(id, &blob, &name, memory_limit),
+                Some(blob) => read(id, &blob, &name, memory_limit).map(|(f, d)| (f, d, blob)),
                 None => Err(format!("{name}: no file was given to read")),
             };
-            let answer = match result {
-                Ok(file) => SESSION.with(|s| s.borrow_mut().loaded(id, which, file)),
-                Err(message) => FromWorker::Error {
-                    id,
-                    which: Some(which),
-                    message,
-                },
-            };
-            post(&answer, None);
+            match result {
+                // Parsed without a fingerprint: take the browser's digest, then answer.
+                Ok((mut file, digest, blob)) if file.sha256.is_empty() => {
+                    wasm_bindgen_futures::spawn_local(async move {
+                        let answer = match fingerprint(digest, &blob).await {
+                            Ok(sha256) => {
+                                file.sha256 = sha256;
+                                SESSION.with(|s| s.borrow_mut().loaded(id, which, file))
+                            }
+                            Err(e) => FromWorker::Error {
+                                id,
+                                which: Some(which),
+                                message: format!("the browser could not read {name}: {e}"),
+                            },
+                        };
+                        post(&answer, None);
+                    });
+                }
+                Ok((file, _, _)) => {
+                    let answer = SESSION.with(|s| s.borrow_mut().loaded(id, which, file));
+                    post(&answer, None);
+                }
+                Err(message) => post(
+                    &FromWorker::Error {
+                        id,
+                        which: Some(which),
+                        message,
+                    },
+                    None,
+                ),
+            }
         }
         ToWorker::Analyze {
             id,
@@ -226,22 +257,42 @@ fn progress(id: u64, phase: WorkPhase, bytes_read: u64, bytes_total: u64, rows: 
 
 /// Read `blob` slice by slice into a [`FileLoader`] that knows the file's size (so columns are
 /// sized once and the memory guard projects the need from the first slice on); errors are
-/// words naming the file.
-fn read(id: u64, blob: &Blob, name: &str, limit: Option<u64>) -> Result<LoadedFile, String> {
+/// words naming the file. For a file of up to [`NATIVE_DIGEST_MAX_BYTES`] the browser's
+/// digest is started first and returned, and the file's `sha256` is left empty for the caller
+/// to fill from it ([`fingerprint`]).
+fn read(
+    id: u64,
+    blob: &Blob,
+    name: &str,
+    limit: Option<u64>,
+) -> Result<(LoadedFile, Option<Promise>), String> {
     let fail = |e: JsValue| format!("the browser could not read {name}: {}", super::js_error(&e));
     let reader = FileReaderSync::new().map_err(fail)?;
     let total = blob.size();
     let mut loader = FileLoader::with_size(name, total as u64);
+    let digest = if total <= NATIVE_DIGEST_MAX_BYTES {
+        start_digest(&reader, blob)
+    } else {
+        None
+    };
+    if digest.is_some() {
+        loader.hash_elsewhere();
+    }
     if let Some(limit) = limit {
         loader.set_memory_limit(limit);
     }
     let mut offset = 0.0;
+    // One buffer in wasm memory for every slice: each is copied into it from the JS
+    // ArrayBuffer, with no allocation per slice.
+    let mut bytes: Vec<u8> = Vec::new();
     progress(id, WorkPhase::Reading, 0, total as u64, 0);
     while offset < total {
         let end = (offset + CHUNK_BYTES).min(total);
         let slice = blob.slice_with_f64_and_f64(offset, end).map_err(fail)?;
         let buffer = reader.read_as_array_buffer(&slice).map_err(fail)?;
-        let bytes = Uint8Array::new(&buffer).to_vec();
+        let array = Uint8Array::new(&buffer);
+        bytes.resize(array.length() as usize, 0);
+        array.copy_to(&mut bytes);
         loader.push(&bytes).map_err(|e| format!("{name}: {e}"))?;
         offset = end;
         progress(
@@ -259,5 +310,62 @@ fn read(id: u64, blob: &Blob, name: &str, limit: Option<u64>) -> Result<LoadedFi
         total as u64,
         loader.rows(),
     );
-    loader.finish().map_err(|e| format!("{name}: {e}"))
+    let file = loader.finish().map_err(|e| format!("{name}: {e}"))?;
+    Ok((file, digest))
+}
+
+/// The page's `crypto.subtle`, where there is one (secure contexts only).
+fn subtle_crypto() -> Option<JsValue> {
+    let crypto = Reflect::get(&js_sys::global(), &"crypto".into()).ok()?;
+    let subtle = Reflect::get(&crypto, &"subtle".into()).ok()?;
+    (!subtle.is_undefined() && !subtle.is_null()).then_some(subtle)
+}
+
+/// Lower-case hex SHA-256 (FIPS 180-4) of `blob`: the browser's digest started by [`read`],
+/// or — if there is none or it failed — SHA-256 in wasm over [`CHUNK_BYTES`] slices. Both give
+/// the same digest (the e2e overview test checks it against Node's `crypto`).
+async fn fingerprint(digest: Option<Promise>, blob: &Blob) -> Result<String, String> {
+    if let Some(promise) = digest
+        && let Ok(out) = wasm_bindgen_futures::JsFuture::from(promise).await
+    {
+        let bytes = Uint8Array::new(&out).to_vec();
+        if bytes.len() == 32 {
+            return Ok(analysis::hex(&bytes));
+        }
+    }
+    let reader = FileReaderSync::new().map_err(|e| super::js_error(&e))?;
+    let mut hasher = <sha2::Sha256 as sha2::Digest>::new();
+    let (total, mut offset) = (blob.size(), 0.0);
+    let mut bytes: Vec<u8> = Vec::new();
+    while offset < total {
+        let end = (offset + CHUNK_BYTES).min(total);
+        let slice = blob
+            .slice_with_f64_and_f64(offset, end)
+            .map_err(|e| super::js_error(&e))?;
+        let buffer = reader
+            .read_as_array_buffer(&slice)
+            .map_err(|e| super::js_error(&e))?;
+        let array = Uint8Array::new(&buffer);
+        bytes.resize(array.length() as usize, 0);
+        array.copy_to(&mut bytes);
+        sha2::Digest::update(&mut hasher, &bytes);
+        offset = end;
+    }
+    Ok(analysis::hex(&sha2::Digest::finalize(hasher)))
+}
+
+/// Start `crypto.subtle.digest("SHA-256", …)` of the whole `blob` (read at once: the browser
+/// copies it and hashes the copy off this thread); `None` where it is not offered or fails.
+fn start_digest(reader: &FileReaderSync, blob: &Blob) -> Option<Promise> {
+    let subtle = subtle_crypto()?;
+    let buffer = reader.read_as_array_buffer(blob).ok()?;
+    let digest: Function = Reflect::get(&subtle, &"digest".into())
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    digest
+        .call2(&subtle, &"SHA-256".into(), &buffer)
+        .ok()?
+        .dyn_into()
+        .ok()
 }

@@ -293,6 +293,18 @@ pub fn parse_number(t: &[u8]) -> Option<f64> {
     if !(first.is_ascii_digit() || matches!(first, b'-' | b'+' | b'.' | b'i' | b'I')) {
         return None;
     }
+    // `str::parse` accepts only digits, signs, `.`, `e` and the letters of `inf`, `infinity`
+    // and `nan` (any case): a cell with any other byte (a timestamp's `:`, a code's letters)
+    // is no number, and is turned away before the UTF-8 check and the full parser. The test
+    // lets a few other bytes through (`| 0x20` folds case), which the parser then rejects.
+    if !t.iter().all(|&b| {
+        matches!(
+            b | 0x20,
+            b'0'..=b'9' | b'+' | b'-' | b'.' | b'e' | b'i' | b'n' | b'f' | b't' | b'y' | b'a'
+        )
+    }) {
+        return None;
+    }
     let s = std::str::from_utf8(t).ok()?;
     s.parse::<f64>().ok().filter(|v| !v.is_nan())
 }
@@ -850,6 +862,27 @@ mod tests {
             match fast_decimal(text.as_bytes()) {
                 Some(v) => proptest::prop_assert_eq!(Some(v.to_bits()), std.map(f64::to_bits)),
                 None => proptest::prop_assert_eq!(parse_number(text.as_bytes()), std),
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// Any cell, number or not (timestamps, codes, exponents, `inf`, stray bytes): exactly
+        /// what `str::parse` gives, NaN excepted (a missing marker, never a number).
+        #[test]
+        fn numbers_match_std(
+            text in "[0-9eE+.:TZinfatyINFATYx -]{0,24}",
+            bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..12),
+        ) {
+            let std = |t: &[u8]| {
+                std::str::from_utf8(t)
+                    .ok()
+                    .and_then(|s| s.parse::<f64>().ok())
+                    .filter(|v| !v.is_nan())
+                    .map(f64::to_bits)
+            };
+            for t in [text.as_bytes(), bytes.as_slice()] {
+                proptest::prop_assert_eq!(parse_number(t).map(f64::to_bits), std(t), "{:?}", t);
             }
         }
     }
