@@ -9,8 +9,21 @@
 
 /// Seconds since 1970-01-01T00:00:00Z, or `None` if `text` is not an ISO 8601 date-time.
 pub fn parse_iso8601(text: &[u8]) -> Option<f64> {
-    let s = text;
-    if s.len() < 10 || s[4] != b'-' || s[7] != b'-' {
+    parse_iso8601_cached(text, &mut DateCache::default())
+}
+
+/// The last valid date part (`YYYY-MM-DD`) read and its seconds since the epoch: consecutive
+/// rows of a log mostly share their date, so the calendar arithmetic runs once per distinct
+/// run of dates instead of once per cell (issue #9).
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct DateCache {
+    date: Option<[u8; 10]>,
+    seconds: f64,
+}
+
+/// Seconds since the epoch of a valid `YYYY-MM-DD` date part, or `None`.
+fn date_seconds(s: &[u8]) -> Option<f64> {
+    if s[4] != b'-' || s[7] != b'-' {
         return None;
     }
     let year = digits(&s[0..4])? as i64;
@@ -19,7 +32,42 @@ pub fn parse_iso8601(text: &[u8]) -> Option<f64> {
     if !(1..=12).contains(&month) || day < 1 || day > days_in_month(year, month) {
         return None;
     }
-    let mut seconds = days_from_civil(year, month, day) as f64 * 86_400.0;
+    Some(days_from_civil(year, month, day) as f64 * 86_400.0)
+}
+
+/// `0.1`, `0.1 / 10`, `0.1 / 10 / 10`, …: the place values of fraction digits, computed by the
+/// same divisions the digit loop would do (IEEE 754 arithmetic is exact-rounded, so the
+/// table holds the very same values), so no division runs per digit.
+const SCALES: [f64; 20] = {
+    let mut table = [0.0; 20];
+    let mut scale = 0.1;
+    let mut i = 0;
+    while i < table.len() {
+        table[i] = scale;
+        scale /= 10.0;
+        i += 1;
+    }
+    table
+};
+
+/// [`parse_iso8601`], with the date part's seconds taken from `cache` when it is the same
+/// date as the last one read (and the cache updated otherwise): the same result, bit for bit.
+pub(crate) fn parse_iso8601_cached(text: &[u8], cache: &mut DateCache) -> Option<f64> {
+    let s = text;
+    if s.len() < 10 {
+        return None;
+    }
+    let date: [u8; 10] = s[..10].try_into().ok()?;
+    let mut seconds = if cache.date == Some(date) {
+        cache.seconds
+    } else {
+        let seconds = date_seconds(s)?;
+        *cache = DateCache {
+            date: Some(date),
+            seconds,
+        };
+        seconds
+    };
     let mut rest = &s[10..];
     if rest.is_empty() {
         return Some(seconds);
@@ -55,9 +103,13 @@ pub fn parse_iso8601(text: &[u8]) -> Option<f64> {
             }
             let mut fraction = 0.0;
             let mut scale = 0.1;
-            for &b in &rest[1..1 + n] {
+            for (i, &b) in rest[1..1 + n].iter().enumerate() {
+                if let Some(&s) = SCALES.get(i) {
+                    scale = s;
+                } else {
+                    scale /= 10.0;
+                }
                 fraction += f64::from(b - b'0') * scale;
-                scale /= 10.0;
             }
             seconds += fraction;
             rest = &rest[1 + n..];
@@ -176,6 +228,123 @@ mod tests {
         for year in 1970..2100 {
             assert_eq!(days_from_civil(year, 1, 1), days, "{year}");
             days += if is_leap(year) { 366 } else { 365 };
+        }
+    }
+
+    /// The parser as it was before the date cache and the table of place values (issue #9),
+    /// kept verbatim as the reference the faster one must match bit for bit.
+    fn reference(text: &[u8]) -> Option<f64> {
+        let s = text;
+        if s.len() < 10 || s[4] != b'-' || s[7] != b'-' {
+            return None;
+        }
+        let year = digits(&s[0..4])? as i64;
+        let month = digits(&s[5..7])?;
+        let day = digits(&s[8..10])?;
+        if !(1..=12).contains(&month) || day < 1 || day > days_in_month(year, month) {
+            return None;
+        }
+        let mut seconds = days_from_civil(year, month, day) as f64 * 86_400.0;
+        let mut rest = &s[10..];
+        if rest.is_empty() {
+            return Some(seconds);
+        }
+        if !matches!(rest[0], b'T' | b't' | b' ') {
+            return None;
+        }
+        rest = &rest[1..];
+        if rest.len() < 5 || rest[2] != b':' {
+            return None;
+        }
+        let hour = digits(&rest[0..2])?;
+        let minute = digits(&rest[3..5])?;
+        if hour > 23 || minute > 59 {
+            return None;
+        }
+        seconds += f64::from(hour * 3600 + minute * 60);
+        rest = &rest[5..];
+        if rest.first() == Some(&b':') {
+            if rest.len() < 3 {
+                return None;
+            }
+            let second = digits(&rest[1..3])?;
+            if second > 60 {
+                return None;
+            }
+            seconds += f64::from(second);
+            rest = &rest[3..];
+            if matches!(rest.first(), Some(b'.' | b',')) {
+                let n = rest[1..].iter().take_while(|b| b.is_ascii_digit()).count();
+                if n == 0 {
+                    return None;
+                }
+                let mut fraction = 0.0;
+                let mut scale = 0.1;
+                for &b in &rest[1..1 + n] {
+                    fraction += f64::from(b - b'0') * scale;
+                    scale /= 10.0;
+                }
+                seconds += fraction;
+                rest = &rest[1 + n..];
+            }
+        }
+        match rest {
+            [] | [b'Z' | b'z'] => Some(seconds),
+            [sign @ (b'+' | b'-'), offset @ ..] => {
+                let (h, m) = match offset {
+                    [h1, h2] => (digits(&[*h1, *h2])?, 0),
+                    [h1, h2, b':', m1, m2] | [h1, h2, m1, m2] => {
+                        (digits(&[*h1, *h2])?, digits(&[*m1, *m2])?)
+                    }
+                    _ => return None,
+                };
+                if h > 23 || m > 59 {
+                    return None;
+                }
+                let offset = f64::from(h * 3600 + m * 60);
+                Some(if *sign == b'+' {
+                    seconds - offset
+                } else {
+                    seconds + offset
+                })
+            }
+            _ => None,
+        }
+    }
+
+    proptest::proptest! {
+        /// A column of date-times read through one cache (runs of equal dates, invalid dates,
+        /// long fractions, offsets, stray text) gives, cell by cell, exactly what the old
+        /// parser gives.
+        #[test]
+        fn cached_parsing_matches_the_reference(
+            cells in proptest::collection::vec(
+                (
+                    proptest::sample::select(vec!["2026-01-01", "2026-01-02", "2024-02-29",
+                        "2023-02-29", "1969-12-31", "2026-13-01", "20x6-01-01", "0000-03-01"]),
+                    proptest::option::of((0u32..30, 0u32..70, 0u32..70)),
+                    proptest::option::of("[0-9]{0,25}"),
+                    proptest::sample::select(vec!["", "Z", "+02:00", "-0530", "+01", "x", " "]),
+                ),
+                1..30,
+            ),
+        ) {
+            let mut cache = DateCache::default();
+            for (date, time, fraction, zone) in &cells {
+                let mut text = date.to_string();
+                if let Some((h, m, sec)) = time {
+                    text.push_str(&format!("T{h:02}:{m:02}:{sec:02}"));
+                    if let Some(f) = fraction {
+                        text.push('.');
+                        text.push_str(f);
+                    }
+                }
+                text.push_str(zone);
+                let want = reference(text.as_bytes()).map(f64::to_bits);
+                let got = parse_iso8601_cached(text.as_bytes(), &mut cache).map(f64::to_bits);
+                proptest::prop_assert_eq!(got, want, "{}", text);
+                proptest::prop_assert_eq!(parse_iso8601(text.as_bytes()).map(f64::to_bits), want);
+            }
         }
     }
 }
