@@ -26,7 +26,9 @@
 //! size and the rows of the first chunk), the vectors are allocated once at that size instead
 //! of doubling (which would leave up to half of each vector unused at the end).
 
+#[cfg(test)]
 use super::timestamp::parse_iso8601;
+use super::timestamp::{DateCache, parse_iso8601_cached};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -323,26 +325,44 @@ fn fast_decimal(t: &[u8]) -> Option<f64> {
         b'+' => (false, &t[1..]),
         _ => (false, t),
     };
-    if digits.is_empty() || digits.len() > 16 {
+    let n = digits.len();
+    if n == 0 || n > 16 {
         return None;
     }
+    // The integer digits, then (after one `.`) the fraction's: two tight loops, no per-byte
+    // state. At most 16 bytes, so the mantissa (≤ 16 digits) cannot overflow a u64.
     let mut mantissa: u64 = 0;
-    let mut count = 0usize;
-    let mut point: Option<usize> = None;
-    for (i, &b) in digits.iter().enumerate() {
-        match b {
-            b'0'..=b'9' => {
-                mantissa = mantissa * 10 + u64::from(b - b'0');
-                count += 1;
+    let mut i = 0;
+    while i < n {
+        let d = digits[i].wrapping_sub(b'0');
+        if d > 9 {
+            break;
+        }
+        mantissa = mantissa * 10 + u64::from(d);
+        i += 1;
+    }
+    let mut scale = 0;
+    let point = i < n;
+    if point {
+        if digits[i] != b'.' {
+            return None;
+        }
+        i += 1;
+        scale = n - i;
+        while i < n {
+            let d = digits[i].wrapping_sub(b'0');
+            if d > 9 {
+                return None;
             }
-            b'.' if point.is_none() => point = Some(i),
-            _ => return None,
+            mantissa = mantissa * 10 + u64::from(d);
+            i += 1;
         }
     }
+    // Digits: every byte but the point, if there was one.
+    let count = n - usize::from(point);
     if count == 0 || count > 15 {
         return None;
     }
-    let scale = point.map_or(0, |p| digits.len() - p - 1);
     let v = mantissa as f64 / POW10[scale];
     Some(if negative { -v } else { v })
 }
@@ -401,6 +421,9 @@ type FxBuild = BuildHasherDefault<FxHasher>;
 /// chasing or `memcmp` on lookup); longer ones by their bytes.
 struct DictBuilder {
     short: HashMap<(u128, u8), u16, FxBuild>,
+    /// The short key found or inserted last and its code: consecutive rows often repeat a
+    /// value (a model version, a segment), which then costs one comparison, not a lookup.
+    last: Option<((u128, u8), u16)>,
     long: HashMap<Box<[u8]>, u16, FxBuild>,
     codes: Vec<u16>,
     values: Vec<String>,
@@ -437,18 +460,30 @@ fn load_le(b: &[u8]) -> u64 {
 }
 
 impl DictBuilder {
-    fn get(&self, t: &[u8]) -> Option<u16> {
+    fn get(&mut self, t: &[u8]) -> Option<u16> {
         match short_key(t) {
-            Some(k) => self.short.get(&k).copied(),
+            Some(k) => match self.last {
+                Some((last, code)) if last == k => Some(code),
+                _ => {
+                    let code = self.short.get(&k).copied()?;
+                    self.last = Some((k, code));
+                    Some(code)
+                }
+            },
             None => self.long.get(t).copied(),
         }
     }
 
     fn insert(&mut self, t: &[u8], code: u16) {
         match short_key(t) {
-            Some(k) => self.short.insert(k, code),
-            None => self.long.insert(t.into(), code),
-        };
+            Some(k) => {
+                self.short.insert(k, code);
+                self.last = Some((k, code));
+            }
+            None => {
+                self.long.insert(t.into(), code);
+            }
+        }
     }
 }
 
@@ -466,6 +501,8 @@ pub(crate) struct ColumnBuilder {
     non_numeric_lines: Vec<u64>,
     dictionary: Option<DictBuilder>,
     timestamps: Option<Vec<f64>>,
+    /// The last date part parsed in this column (consecutive rows share it).
+    date_cache: DateCache,
     /// Whether no non-missing cell has been a number (text hashes may still be needed).
     text_only: bool,
     /// Per-row text hashes, from the moment a text-only column drops its dictionary.
@@ -492,12 +529,14 @@ impl ColumnBuilder {
             non_numeric_lines: Vec::new(),
             dictionary: Some(DictBuilder {
                 short: HashMap::default(),
+                last: None,
                 long: HashMap::default(),
                 codes: Vec::new(),
                 values: Vec::new(),
                 value_hashes: Vec::new(),
             }),
             timestamps: Some(Vec::new()),
+            date_cache: DateCache::default(),
             text_only: true,
             hashes: None,
             hash_deferred: false,
@@ -599,7 +638,7 @@ impl ColumnBuilder {
             }
         }
         if let Some(ts) = &mut self.timestamps {
-            match parse_iso8601(t) {
+            match parse_iso8601_cached(t, &mut self.date_cache) {
                 Some(secs) => ts.push(secs),
                 None => self.drop_timestamps(t),
             }
