@@ -7,13 +7,17 @@
 //! The log is the benchmark's shape (bench/make_logs.py): 12 columns — an ISO 8601 timestamp,
 //! a score with 6 decimals, a 0/1 label, three small categorical columns, six numeric features
 //! — generated chunk by chunk (4 MiB, as the worker reads) so the text is never held whole.
+//! The analysis is run as the browser's worker runs it: a `Session` holding the file answers
+//! the first pass ([`Depth::First`]), then the complete pass on the same session (which keeps
+//! the exact sweep between them); the working set is the peak over both, each printed.
 //! Reference: the plain byte counts of the vectors the table must hold at least (8 bytes a row
 //! for each f64 column kept, a bit a row for missing cells), computed independently below.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use plumb::core::analysis::{self, LoadedFile};
+use plumb::core::analysis::{self, Depth, LoadedFile};
+use plumb::core::protocol::{FromWorker, Session, Which};
 use plumb::core::report::{Settings, WindowSpec};
 use plumb::core::stream::{ANALYSIS_BYTES_PER_ROW, FileLoader, MemoryProjection};
 
@@ -187,27 +191,49 @@ fn bytes_per_row_held_and_peak_while_loading_and_analysing() {
         bootstrap: 0,
         ..Settings::default()
     };
+    // As the worker does: the first pass, then the complete one, on the same session (which
+    // keeps the exact sweep between them). The working set is the peak over both.
+    let mut session = Session::new();
+    session.loaded(1, Which::Reference, file);
     let at_rest = reset_peak();
-    let report = analysis::analyze(
-        &analysis::Request {
-            reference: &file,
-            current: None,
-            mapping: &mapping,
-            settings: &settings,
-            window: WindowSpec::All,
-            now: None,
-            depth: plumb::core::analysis::Depth::Complete,
-        },
-        "memory-test",
-    )
-    .unwrap();
-    let analyse_peak = peak() - at_rest;
+    let (first_answer, sweep) = session.analyze_at(
+        2,
+        &mapping,
+        &settings,
+        &WindowSpec::All,
+        None,
+        None,
+        Depth::First,
+    );
+    let first_sweep = sweep.is_some();
+    let first_peak = peak() - at_rest;
+    let have = first_answer.sweep_key().map(str::to_string);
+    drop(first_answer);
+    let between = reset_peak();
+    let (answer, _) = session.analyze_at(
+        2,
+        &mapping,
+        &settings,
+        &WindowSpec::All,
+        None,
+        have.as_deref(),
+        Depth::Complete,
+    );
+    let complete_peak = peak() - at_rest;
+    let kept = between - at_rest;
+    let analyse_peak = first_peak.max(complete_peak);
+    assert!(first_sweep, "the first answer carries the exact sweep");
+    let FromWorker::Report { report, .. } = answer else {
+        panic!("no report: {answer:?}");
+    };
+    assert!(report.is_complete());
     assert_eq!(report.input.files[0].rows, n as u64);
 
     eprintln!(
         "memory at {n} rows ({:.1} MB of text): held {:.1} bytes/row ({:.0} MB; floor {floor} \
          bytes/row), peak while loading {:.1} bytes/row ({:.0} MB), analysis working set \
-         {:.1} bytes/row ({:.0} MB); projected after the first chunk: {} rows, {:.1} table \
+         {:.1} bytes/row ({:.0} MB: first pass {:.1}, complete pass {:.1}, kept between them \
+         {:.1} bytes/row); projected after the first chunk: {} rows, {:.1} table \
          bytes/row, {:.0} MB in all",
         text_bytes as f64 / 1e6,
         per_row,
@@ -216,6 +242,9 @@ fn bytes_per_row_held_and_peak_while_loading_and_analysing() {
         load_peak as f64 / 1e6,
         analyse_peak as f64 / n as f64,
         analyse_peak as f64 / 1e6,
+        first_peak as f64 / n as f64,
+        complete_peak as f64 / n as f64,
+        kept as f64 / n as f64,
         first.rows,
         first.table_bytes_per_row,
         first.total_bytes as f64 / 1e6,

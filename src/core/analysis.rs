@@ -4,6 +4,8 @@
 //! exclusions) → windows → metrics → report. The browser and the CLI both call it, so they
 //! produce the same JSON for the same input and settings.
 
+use std::borrow::Cow;
+
 use crate::core::error::PlumbError;
 use crate::core::ingest::{self, Table};
 use crate::core::metrics::compare_models::{self, ModelsReport};
@@ -158,13 +160,25 @@ pub fn analyze_single(
 
 /// Build the report for a request.
 pub fn analyze(request: &Request<'_>, generator: &str) -> Result<Report, PlumbError> {
+    analyze_with_sweep(request, generator).map(|(report, _)| report)
+}
+
+/// [`analyze`], also returning the exact threshold sweep of the whole log when the window is
+/// [`WindowSpec::All`] over rows (`None` otherwise, or with one class only): the sweep the
+/// window's metrics were computed from, so the worker hands it to the page without sorting the
+/// scores a second time.
+pub fn analyze_with_sweep(
+    request: &Request<'_>,
+    generator: &str,
+) -> Result<(Report, Option<threshold::Sweep>), PlumbError> {
     // A summary file (`docs/summary-input.md`) carries its own windows and no rows.
     if crate::core::summary::is_summary(request.reference) {
         return crate::core::summary::report_from_summary(
             request.reference,
             request.settings,
             generator,
-        );
+        )
+        .map(|report| (report, None));
     }
     let mut settings = request.settings.clone();
     settings.window = request.window.clone();
@@ -176,6 +190,7 @@ pub fn analyze(request: &Request<'_>, generator: &str) -> Result<Report, PlumbEr
 
     let first = request.depth == Depth::First;
     let mut files = Vec::new();
+    let mut sweep = None;
     let quality = match (&settings.window, request.current) {
         _ if first => None,
         (WindowSpec::TwoFiles, Some(current)) => quality_of(
@@ -192,13 +207,11 @@ pub fn analyze(request: &Request<'_>, generator: &str) -> Result<Report, PlumbEr
         WindowSpec::All => {
             files.push(input_file(request.reference, &reference, &[]));
             let all = Split::from_all(&reference, &request.reference.table);
+            let (report, all_sweep) =
+                window_report_with_sweep(&all.scores, &all.labels, &settings, request.depth);
+            sweep = all_sweep;
             let windows = Windows {
-                all: Some(window_report_at(
-                    &all.scores,
-                    &all.labels,
-                    &settings,
-                    request.depth,
-                )),
+                all: Some(report),
                 ..Windows::default()
             };
             if first {
@@ -260,7 +273,7 @@ pub fn analyze(request: &Request<'_>, generator: &str) -> Result<Report, PlumbEr
     };
 
     let time_histogram = time_histogram(request.reference, &mapping);
-    Ok(Report {
+    let report = Report {
         schema: SCHEMA.to_string(),
         generator: Generator {
             name: generator.to_string(),
@@ -287,7 +300,8 @@ pub fn analyze(request: &Request<'_>, generator: &str) -> Result<Report, PlumbEr
         signoff: None,
         summary: None,
         pending,
-    })
+    };
+    Ok((report, sweep))
 }
 
 /// The keys of what a first pass leaves out (`Report::pending`): only parts the complete pass
@@ -327,23 +341,31 @@ fn pending_of(mapping: &ColumnMapping, settings: &Settings, windows: &Windows) -
     .collect()
 }
 
-/// Per-row inputs of the data-quality checks for one file, owned.
-struct QualityColumns {
-    scores: Vec<f64>,
+/// Per-row inputs of the data-quality checks for one file: the table's own score and
+/// timestamp vectors where they already are what the checks read (an identity transform, a
+/// timestamp column), else owned copies.
+struct QualityColumns<'t> {
+    scores: Cow<'t, [f64]>,
     labels: Vec<Option<u8>>,
-    timestamps: Option<Vec<f64>>,
+    timestamps: Option<Cow<'t, [f64]>>,
     ids: Option<Vec<u64>>,
     decisions: Option<Vec<Option<u8>>>,
     missing: Vec<ColumnMissing>,
 }
 
-impl QualityColumns {
-    fn of(file: &LoadedFile, mapping: &ColumnMapping) -> Option<Self> {
+impl<'t> QualityColumns<'t> {
+    fn of(file: &'t LoadedFile, mapping: &ColumnMapping) -> Option<Self> {
         let table = &file.table;
         let score = table.column(mapping.score.as_deref()?)?;
-        let scores = (0..table.n_rows)
-            .map(|row| schema::apply_transform(score.number(row), mapping.score_transform))
-            .collect();
+        let identity = mapping.score_transform == crate::core::report::ScoreTransform::Identity;
+        // `number(row)` is the numeric vector's value, NaN past its end (a text column).
+        let scores = if identity && score.numeric().len() == table.n_rows {
+            Cow::Borrowed(score.numeric())
+        } else {
+            (0..table.n_rows)
+                .map(|row| schema::apply_transform(score.number(row), mapping.score_transform))
+                .collect()
+        };
         let labels = schema::binary_values(
             table,
             mapping.label.as_deref()?,
@@ -351,11 +373,15 @@ impl QualityColumns {
         )
         .map(|(v, _)| v)
         .ok()?;
+        // `schema::column_times`, borrowing a timestamp column's seconds instead of copying.
         let timestamps = mapping
             .timestamp
             .as_deref()
             .and_then(|name| table.column(name))
-            .and_then(schema::column_times);
+            .and_then(|column| match column.timestamps() {
+                Some(t) if column.kind() == ingest::ColumnKind::Timestamp => Some(Cow::Borrowed(t)),
+                _ => schema::column_times(column).map(Cow::Owned),
+            });
         let ids = mapping
             .id
             .as_deref()
@@ -575,20 +601,22 @@ fn input_file(
     }
 }
 
-/// One window's rows: scores, labels, and the table rows they came from.
+/// One window's rows: scores, labels, and the table rows they came from. A window that is the
+/// whole prepared log borrows its vectors (no copy: 13 bytes a row less at the analysis's
+/// peak); a split owns the rows it picked.
 struct Split<'t> {
-    scores: Vec<f64>,
-    labels: Vec<u8>,
-    rows: Vec<u32>,
+    scores: Cow<'t, [f64]>,
+    labels: Cow<'t, [u8]>,
+    rows: Cow<'t, [u32]>,
     table: &'t Table,
 }
 
 impl<'t> Split<'t> {
-    fn from_all(prepared: &Prepared, table: &'t Table) -> Self {
+    fn from_all(prepared: &'t Prepared, table: &'t Table) -> Self {
         Split {
-            scores: prepared.scores.clone(),
-            labels: prepared.labels.clone(),
-            rows: prepared.rows.clone(),
+            scores: Cow::Borrowed(&prepared.scores),
+            labels: Cow::Borrowed(&prepared.labels),
+            rows: Cow::Borrowed(&prepared.rows),
             table,
         }
     }
@@ -745,8 +773,9 @@ fn parse_cut(text: &str) -> Result<f64, PlumbError> {
     })
 }
 
-/// Seconds since the epoch per table row (NaN where missing), from the timestamp column.
-fn timestamps(table: &Table, mapping: &ColumnMapping) -> Result<Vec<f64>, PlumbError> {
+/// Seconds since the epoch per table row (NaN where missing), from the timestamp column
+/// (borrowed from a timestamp column, not copied).
+fn timestamps<'t>(table: &'t Table, mapping: &ColumnMapping) -> Result<Cow<'t, [f64]>, PlumbError> {
     let name = mapping
         .timestamp
         .as_deref()
@@ -755,13 +784,15 @@ fn timestamps(table: &Table, mapping: &ColumnMapping) -> Result<Vec<f64>, PlumbE
         })?;
     let column = table.require_column(name)?;
     if let Some(t) = column.timestamps() {
-        return Ok(t.to_vec());
+        return Ok(Cow::Borrowed(t));
     }
-    schema::epoch_seconds(column).ok_or_else(|| PlumbError::InvalidSetting {
-        setting: "timestamp column".into(),
-        value: name.to_string(),
-        expected: "ISO 8601 times or epoch seconds/milliseconds".into(),
-    })
+    schema::epoch_seconds(column)
+        .map(Cow::Owned)
+        .ok_or_else(|| PlumbError::InvalidSetting {
+            setting: "timestamp column".into(),
+            value: name.to_string(),
+            expected: "ISO 8601 times or epoch seconds/milliseconds".into(),
+        })
 }
 
 /// Every metric of one window (the complete pass).
@@ -778,6 +809,17 @@ pub fn window_report_at(
     settings: &Settings,
     depth: Depth,
 ) -> WindowReport {
+    window_report_with_sweep(scores, labels, settings, depth).0
+}
+
+/// [`window_report_at`] and the window's exact threshold sweep (`None` when the rows give no
+/// ranking: one class only, or no rows), built once from the same sorted summary.
+fn window_report_with_sweep(
+    scores: &[f64],
+    labels: &[u8],
+    settings: &Settings,
+    depth: Depth,
+) -> (WindowReport, Option<threshold::Sweep>) {
     let complete = depth == Depth::Complete;
     let n = scores.len() as u64;
     let positives = labels.iter().filter(|&&y| y == 1).count() as u64;
@@ -788,7 +830,7 @@ pub fn window_report_at(
     };
     w.histogram = score_histogram(scores, labels);
     if n == 0 {
-        return w;
+        return (w, threshold::Sweep::new(scores, labels).ok());
     }
     let positive_rate = positives as f64 / n as f64;
     w.positive_rate = Some(positive_rate);
@@ -922,6 +964,7 @@ pub fn window_report_at(
     }
 
     // Discrimination and the decision threshold, from one sorted summary.
+    let mut exact_sweep = None;
     if let Ok(summary) = ranking::RankSummary::new(scores, labels) {
         w.roc_auc = summary.roc_auc();
         w.roc_auc_ci = ranking::confidence_interval(&summary, settings.confidence)
@@ -933,15 +976,14 @@ pub fn window_report_at(
             .and_then(|ap| ranking::average_precision_interval(ap, positives, settings.confidence));
         w.ks_separation = summary.ks_separation();
         let sweep = threshold::Sweep::from_summary(&summary);
+        drop(summary); // everything below reads the sweep
         let costs = costs_of(settings);
         w.at_threshold = Some(threshold_point(&sweep, settings.threshold, &costs));
         w.sweep = (0..=SWEEP_STEPS)
             .map(|i| threshold_point(&sweep, i as f64 / SWEEP_STEPS as f64, &costs))
             .collect();
-        w.roc_curve = summary.roc_curve().map(|c| thin_curve(&c.fpr, &c.tpr));
-        w.pr_curve = summary
-            .precision_recall_curve()
-            .map(|c| thin_curve(&c.recall, &c.precision));
+        w.roc_curve = thin_roc(&sweep);
+        w.pr_curve = thin_pr(&sweep);
         let rules = [
             ("max_f1", threshold::OptimalRule::MaxF1),
             ("max_youden", threshold::OptimalRule::MaxYouden),
@@ -961,8 +1003,9 @@ pub fn window_report_at(
                 })
             })
             .collect();
+        exact_sweep = Some(sweep);
     }
-    w
+    (w, exact_sweep)
 }
 
 /// Champion vs challengers on one window's rows (`None` without challengers). Challenger
@@ -986,7 +1029,7 @@ fn models_of(
         seed: settings.seed,
         log_loss_eps: settings.log_loss_eps,
     };
-    let mut columns = vec![(mapping.score.clone()?, window.scores.clone())];
+    let mut columns = vec![(mapping.score.clone()?, window.scores.to_vec())];
     for c in &mapping.challengers {
         let column = window.table.column(c)?;
         let raw = column.numeric();
@@ -1067,29 +1110,83 @@ pub fn window_sweep(scores: &[f64], labels: &[u8]) -> Option<threshold::Sweep> {
     threshold::Sweep::new(scores, labels).ok()
 }
 
+/// Most points a chart's curve keeps ([`thin_curve`]).
+const CURVE_POINTS: usize = 1000;
+
 /// Keep at most ~1000 points of a curve for charts: every vertex when small, else an even
 /// stride that always keeps the first and last points.
 pub(crate) fn thin_curve(x: &[f64], y: &[f64]) -> CurvePoints {
-    const MAX: usize = 1000;
     let n = x.len().min(y.len());
-    let finite = |i: usize| x[i].is_finite() && y[i].is_finite();
-    if n <= MAX {
-        let keep: Vec<usize> = (0..n).filter(|&i| finite(i)).collect();
-        return CurvePoints {
-            x: keep.iter().map(|&i| x[i]).collect(),
-            y: keep.iter().map(|&i| y[i]).collect(),
-        };
+    thin_points(n, (0..n).map(|i| (x[i], y[i])))
+}
+
+/// [`thin_curve`] of the `n` points `points` yields, without holding them all: positions
+/// 0, stride, 2·stride, … and the last (stride = ⌈n / 1000⌉, 1 up to 1000 points), finite
+/// points only.
+fn thin_points(n: usize, points: impl Iterator<Item = (f64, f64)>) -> CurvePoints {
+    let stride = if n <= CURVE_POINTS {
+        1
+    } else {
+        n.div_ceil(CURVE_POINTS)
+    };
+    let mut out = CurvePoints {
+        x: Vec::with_capacity(n.min(CURVE_POINTS + 1)),
+        y: Vec::with_capacity(n.min(CURVE_POINTS + 1)),
+    };
+    for (i, (x, y)) in points.enumerate().take(n) {
+        if (i % stride == 0 || i + 1 == n) && x.is_finite() && y.is_finite() {
+            out.x.push(x);
+            out.y.push(y);
+        }
     }
-    let stride = n.div_ceil(MAX);
-    let mut keep: Vec<usize> = (0..n).step_by(stride).collect();
-    if keep.last() != Some(&(n - 1)) {
-        keep.push(n - 1);
+    out
+}
+
+/// The chart's ROC curve, from the sweep: [`ranking::RankSummary::roc_curve`] (scikit-learn's
+/// `roc_curve(drop_intermediate=True)`: a vertex is dropped where both cumulative counts are
+/// collinear with its neighbours) thinned by [`thin_curve`], the same points, computed from the
+/// sweep's cumulative counts without materialising the full curve (three vectors a distinct
+/// score). `None` unless both classes are present.
+fn thin_roc(sweep: &threshold::Sweep) -> Option<CurvePoints> {
+    let (p, q) = (sweep.positives(), sweep.negatives());
+    if p == 0 || q == 0 {
+        return None;
     }
-    keep.retain(|&i| finite(i));
-    CurvePoints {
-        x: keep.iter().map(|&i| x[i]).collect(),
-        y: keep.iter().map(|&i| y[i]).collect(),
+    // Sweep row k ≥ 1 is the summary's distinct score k − 1; row 0 is the curve's (0, 0).
+    let (tp, fp) = sweep.counts();
+    let m = tp.len() - 1;
+    let keep = |i: usize| -> bool {
+        if m <= 2 || i == 0 || i + 1 == m {
+            return true;
+        }
+        let second = |v: &[u64]| v[i] as i128 - 2 * v[i + 1] as i128 + v[i + 2] as i128;
+        second(fp) != 0 || second(tp) != 0
+    };
+    let (p, q) = (p as f64, q as f64);
+    let vertices = || (0..m).filter(|&i| keep(i)).map(|i| i + 1);
+    let n = 1 + vertices().count();
+    let points =
+        std::iter::once((0.0, 0.0)).chain(vertices().map(|k| (fp[k] as f64 / q, tp[k] as f64 / p)));
+    Some(thin_points(n, points))
+}
+
+/// The chart's precision–recall curve, from the sweep: [`ranking::RankSummary::
+/// precision_recall_curve`] (scikit-learn's, lowest threshold first, ending at recall 0 and
+/// precision 1) thinned by [`thin_curve`], without materialising the full curve. `None`
+/// without positives.
+fn thin_pr(sweep: &threshold::Sweep) -> Option<CurvePoints> {
+    let p = sweep.positives();
+    if p == 0 {
+        return None;
     }
+    let (tp, fp) = sweep.counts();
+    let m = tp.len() - 1;
+    let p = p as f64;
+    let points = (1..=m)
+        .rev()
+        .map(|k| (tp[k] as f64 / p, tp[k] as f64 / (tp[k] + fp[k]) as f64))
+        .chain(std::iter::once((0.0, 1.0)));
+    Some(thin_points(m + 1, points))
 }
 
 /// Counts of scores in [`HISTOGRAM_BINS`] equal-width bins over [0, 1], by label.
@@ -1281,6 +1378,7 @@ fn segments_of(mapping: &ColumnMapping, window: &Split<'_>, confidence: f64) -> 
             let mut key_names: Vec<&str> = texts.iter().map(String::as_str).collect();
             key_names.push("(missing)");
             let (codes, names) = segments::encode_keys(&keys, &key_names)?;
+            drop(keys); // 4 bytes a row, not needed while the segments are measured
             let report = segments::segment_report(
                 &window.scores,
                 &window.labels,
@@ -1496,8 +1594,8 @@ fn timeline_between(
             name: col.name.clone(),
             role: "score".into(),
             method,
-            reference: ColumnValues::Numeric(reference.scores.clone()),
-            current: ColumnValues::Numeric(current.scores.clone()),
+            reference: ColumnValues::Numeric(reference.scores.to_vec()),
+            current: ColumnValues::Numeric(current.scores.to_vec()),
         });
     }
     let mut features: Vec<&DriftColumn> = report
@@ -2011,7 +2109,10 @@ pub fn windows_of(
     spec: &WindowSpec,
 ) -> Result<Vec<WindowRows>, PlumbError> {
     let prepared = schema::prepare(&file.table, mapping)?;
-    let own = |name: &str, s: Split<'_>| (name.to_string(), s.rows, s.scores, s.labels);
+    let own = |name: &str, s: Split<'_>| {
+        let (rows, scores, labels) = (s.rows.into_owned(), s.scores.into_owned(), s.labels);
+        (name.to_string(), rows, scores, labels.into_owned())
+    };
     match spec {
         WindowSpec::All | WindowSpec::TwoFiles => {
             Ok(vec![own("all", Split::from_all(&prepared, &file.table))])
@@ -2022,5 +2123,77 @@ pub fn windows_of(
             let (r, c, _) = split_one(&file.table, &mapping, &prepared, spec)?;
             Ok(vec![own("reference", r), own("current", c)])
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Rows with `distinct` possible scores (ties when fewer than `n`), labels correlated with
+    /// them; a SplitMix64 stream, so every case is reproducible.
+    fn rows(n: usize, distinct: u64, seed: u64) -> (Vec<f64>, Vec<u8>) {
+        let mut state = seed;
+        let mut next = move || {
+            state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+            let mut z = state;
+            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+            z ^ (z >> 31)
+        };
+        (0..n)
+            .map(|_| {
+                let s = (next() % distinct) as f64 / distinct as f64;
+                let y = u8::from(((next() % 1000) as f64) < 1000.0 * s);
+                (s, y)
+            })
+            .unzip()
+    }
+
+    #[test]
+    fn thinned_curves_from_the_sweep_equal_the_full_curves_thinned() {
+        let cases = [
+            (1, 5, 1),
+            (2, 2, 2),
+            (3, 3, 3),
+            (50, 7, 4),
+            (900, 1_000_000, 5),
+            (1_001, 1_000_000, 6),
+            (5_000, 40, 7),
+            (20_000, 1_000_000, 8),
+            (20_000, 3_000, 9),
+        ];
+        let mut compared = 0;
+        for (n, distinct, seed) in cases {
+            let (s, mut y) = rows(n, distinct, seed);
+            for one_class in [None, Some(0u8), Some(1u8)] {
+                if let Some(c) = one_class {
+                    y.iter_mut().for_each(|v| *v = c);
+                }
+                let summary = ranking::RankSummary::new(&s, &y).unwrap();
+                let sweep = threshold::Sweep::from_summary(&summary);
+                let bits = |c: &CurvePoints| {
+                    let f = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+                    (f(&c.x), f(&c.y))
+                };
+                let roc = summary.roc_curve().map(|c| thin_curve(&c.fpr, &c.tpr));
+                let pr = summary
+                    .precision_recall_curve()
+                    .map(|c| thin_curve(&c.recall, &c.precision));
+                assert_eq!(
+                    thin_roc(&sweep).as_ref().map(bits),
+                    roc.as_ref().map(bits),
+                    "ROC, n {n}, distinct {distinct}, class {one_class:?}"
+                );
+                assert_eq!(
+                    thin_pr(&sweep).as_ref().map(bits),
+                    pr.as_ref().map(bits),
+                    "PR, n {n}, distinct {distinct}, class {one_class:?}"
+                );
+                compared += usize::from(roc.is_some()) + usize::from(pr.is_some());
+            }
+        }
+        // Most cases have both classes; the one-class ones still have a PR curve or none.
+        assert!(compared >= 20, "{compared}");
     }
 }

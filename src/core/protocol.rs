@@ -24,7 +24,6 @@ use serde::{Deserialize, Serialize};
 use crate::core::analysis::{self, Depth, LoadedFile};
 use crate::core::metrics::threshold::Sweep;
 use crate::core::report::{ColumnMapping, Report, Settings, WindowSpec};
-use crate::core::schema;
 use crate::core::stream::FileSummary;
 
 /// Which of the two files a load is for.
@@ -258,7 +257,7 @@ impl Session {
             now,
             depth,
         };
-        let report = match analysis::analyze(&request, "plumb-web") {
+        let (report, window_sweep) = match analysis::analyze_with_sweep(&request, "plumb-web") {
             Ok(r) => r,
             Err(e) => return (error(e.to_string()), None),
         };
@@ -272,9 +271,8 @@ impl Session {
                 // A summary's sweep comes from its slots (exact at cell edges).
                 crate::core::summary::report::sweep_of(reference)
             } else {
-                schema::prepare(&reference.table, mapping)
-                    .ok()
-                    .and_then(|p| analysis::window_sweep(&p.scores, &p.labels))
+                // The whole log's window was ranked for the report: its sweep, not a second sort.
+                window_sweep
             }
             .map(|s| (key.clone(), s));
         }

@@ -1270,14 +1270,13 @@ pub fn check_inverted_scores(
     if !(confidence > 0.0 && confidence < 1.0) {
         return Err(QualityError::InvalidConfidence(confidence));
     }
-    let (s, y): (Vec<f64>, Vec<u8>) = scores
+    // Labelled rows with a finite score, ranked without a copy of them (`binary` checked the
+    // labels are 0/1).
+    let rows = scores
         .iter()
         .zip(labels)
-        .filter_map(|(&s, &y)| y.filter(|_| s.is_finite()).map(|y| (s, y)))
-        .unzip();
-    let Ok(summary) = RankSummary::new(&s, &y) else {
-        return Ok(QualityCheck::skip(ID, "scores could not be ranked"));
-    };
+        .filter_map(|(&s, &y)| y.filter(|_| s.is_finite()).map(|y| (s, y)));
+    let summary = RankSummary::from_valid_rows(rows);
     let Some(auc) = summary.roc_auc() else {
         return Ok(QualityCheck::skip(
             ID,

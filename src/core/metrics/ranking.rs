@@ -123,10 +123,22 @@ impl RankSummary {
     /// Errors on unequal lengths, a label other than 0/1, or a non-finite score.
     pub fn new(scores: &[f64], labels: &[u8]) -> Result<Self, RankingError> {
         validate(scores, labels)?;
-        let n_pos = labels.iter().filter(|&&y| y == 1).count();
+        Ok(Self::from_valid_rows(
+            scores.iter().copied().zip(labels.iter().copied()),
+        ))
+    }
+
+    /// [`RankSummary::new`] of the (score, label) pairs `rows` yields (iterated twice: once to
+    /// count each class, so the class vectors are sized once), without collecting them first:
+    /// a caller that filters rows saves a copy of its scores and labels. Every score must be
+    /// finite and every label 0 or 1 (checked by the caller, as [`validate`] does).
+    pub fn from_valid_rows(rows: impl Iterator<Item = (f64, u8)> + Clone) -> Self {
+        let (n_pos, n) = rows
+            .clone()
+            .fold((0, 0), |(p, n), (_, y)| (p + usize::from(y == 1), n + 1));
         let mut pos = Vec::with_capacity(n_pos);
-        let mut neg = Vec::with_capacity(labels.len() - n_pos);
-        for (&s, &y) in scores.iter().zip(labels) {
+        let mut neg = Vec::with_capacity(n - n_pos);
+        for (s, y) in rows {
             // `+ 0.0` maps -0.0 to 0.0 so that the two zeros form one group, as in NumPy.
             if y == 1 {
                 pos.push(s + 0.0);
@@ -174,7 +186,7 @@ impl RankSummary {
             out.positives.push((i - i0) as u64);
             out.negatives.push((j - j0) as u64);
         }
-        Ok(out)
+        out
     }
 
     /// Builds a summary from already-aggregated counts (e.g. a pre-binned log).

@@ -277,16 +277,22 @@ impl Sweep {
 
     /// Builds the sweep from an existing summary in O(distinct scores).
     pub fn from_summary(summary: &RankSummary) -> Self {
-        let (fps, tps) = summary.cumulative_counts();
         let mut thresholds = Vec::with_capacity(summary.len() + 1);
         thresholds.push(f64::INFINITY);
         thresholds.extend_from_slice(summary.scores());
+        // The cumulative counts of [`RankSummary::cumulative_counts`], summed in place (no
+        // temporary pair of vectors).
         let mut tp = Vec::with_capacity(summary.len() + 1);
-        tp.push(0);
-        tp.extend(tps);
         let mut fp = Vec::with_capacity(summary.len() + 1);
-        fp.push(0);
-        fp.extend(fps);
+        let (mut t, mut f) = (0u64, 0u64);
+        tp.push(t);
+        fp.push(f);
+        for (&p, &q) in summary.positives().iter().zip(summary.negatives()) {
+            t += p;
+            f += q;
+            tp.push(t);
+            fp.push(f);
+        }
         Self {
             thresholds,
             tp,
