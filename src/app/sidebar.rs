@@ -133,7 +133,7 @@ fn FileSummary() -> impl IntoView {
         }
         let warnings = file.warnings.clone();
         // A summary file's lines are per-cell counts, not rows.
-        let rows_label = if crate::core::summary::is_summary_columns(&file.column_names()) {
+        let rows_label = if file.is_summary() {
             "Summary lines"
         } else {
             "Rows"
@@ -180,7 +180,7 @@ fn ColumnsPanel() -> impl IntoView {
         let file = state.file.get()?;
         let columns: Vec<String> = file.column_names();
         // A summary file's columns are fixed by its format: no roles to choose.
-        if crate::core::summary::is_summary_columns(&columns) {
+        if file.is_summary() {
             return Some(view! {
                 <section class="panel" data-testid="columns-panel">
                     <h2>"Columns"</h2>
@@ -469,7 +469,7 @@ fn WindowsPanel() -> impl IntoView {
     move || {
         let file = state.file.get()?;
         // A summary file carries its own windows (its window_name column): nothing to choose.
-        if crate::core::summary::is_summary_columns(&file.column_names()) {
+        if file.is_summary() {
             return Some(
                 view! {
                     <section class="panel" data-testid="windows-panel">
