@@ -21,6 +21,7 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
+use crate::core::error::ErrorKind;
 use crate::core::protocol::Which;
 use crate::core::report::{ColumnMapping, Report, Settings, WindowReport, WindowSpec};
 use crate::core::share::{self, ShareState};
@@ -37,8 +38,9 @@ pub enum Phase {
     Idle,
     /// Reading or parsing a file (the text says which).
     Loading(String),
-    /// A file could not be used at all; the text says why, in words.
-    Failed(String),
+    /// A file could not be used at all: what sort of failure (it chooses the failure panel's
+    /// heading) and, in words, why.
+    Failed(ErrorKind, String),
     /// A file is loaded; the report (or the reason it cannot be computed) is in `report`.
     Loaded,
 }
@@ -336,7 +338,7 @@ impl AppState {
         let (state, text) = match self.phase.get() {
             Phase::Idle => ("idle", "Load a prediction log to begin.".to_string()),
             Phase::Loading(msg) => return ("loading", msg),
-            Phase::Failed(msg) => return ("error", msg),
+            Phase::Failed(_, msg) => return ("error", msg),
             Phase::Loaded if in_flight => return ("loading", "Analysing…".to_string()),
             Phase::Loaded => match self.report.get() {
                 Some(Ok(r)) => match (&r.windows.reference, &r.windows.current) {

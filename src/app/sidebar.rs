@@ -6,6 +6,7 @@ use wasm_bindgen::JsCast;
 
 use super::{AppState, Phase, work};
 use crate::core::catalog::group_thousands;
+use crate::core::error::ErrorKind;
 use crate::core::protocol::Which;
 use crate::core::report::{
     BinStrategy, ColumnMapping, InputFormat, IntervalMethod, ScoreTransform, WindowSpec,
@@ -724,14 +725,16 @@ fn ExportPanel() -> impl IntoView {
                         "application/json",
                         &json,
                     ) {
-                        state
-                            .phase
-                            .set(Phase::Failed(format!("Export failed: {e}")));
+                        state.phase.set(Phase::Failed(
+                            ErrorKind::Export,
+                            format!("Export failed: {e}"),
+                        ));
                     }
                 }
-                Err(e) => state
-                    .phase
-                    .set(Phase::Failed(format!("Export failed: {e}"))),
+                Err(e) => state.phase.set(Phase::Failed(
+                    ErrorKind::Export,
+                    format!("Export failed: {e}"),
+                )),
             }
         }
     };
