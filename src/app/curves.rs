@@ -2,7 +2,8 @@
 //! operating point of the live threshold marked and AUC (with its DeLong interval) and average
 //! precision in the legends. The operating point comes from the exact counts the Thresholds
 //! view already has; nothing is computed here. While the threshold is dragged, the charts are
-//! cached bitmaps and only the operating points are repainted ([`chart::canvas_chart_layered`]).
+//! cached bitmaps and only the operating points and the legends (which name the threshold) are
+//! repainted ([`chart::canvas_chart_layered`]).
 
 use leptos::prelude::*;
 
@@ -105,8 +106,9 @@ enum Kind {
     Pr,
 }
 
-/// The base drawing of a ROC or PR chart. While `dragging`, the operating point is left to
-/// the overlay and the live threshold is not read, so the cached chart is not redrawn per frame.
+/// The base drawing of a ROC or PR chart. While `dragging`, the operating point and the legend
+/// (which names the threshold's value) are left to the overlay and the live threshold is not
+/// read, so the cached chart is not redrawn per frame.
 fn draw_base(
     kind: Kind,
     area: &CanvasArea,
@@ -146,11 +148,13 @@ fn draw_base(
     })
 }
 
-/// The overlay of a ROC or PR chart: the live operating point, painted while dragging.
+/// The overlay of a ROC or PR chart while dragging: the live operating point and the legend
+/// with the live threshold's value, as the full chart draws them.
 fn operating_point_layer(
     kind: Kind,
     window: Memo<Option<WindowReport>>,
     point: Memo<Option<ThresholdPoint>>,
+    live: RwSignal<f64>,
     dragging: RwSignal<bool>,
 ) -> std::rc::Rc<chart::OverlayFn> {
     std::rc::Rc::new(
@@ -158,22 +162,25 @@ fn operating_point_layer(
             if !dragging.get() {
                 return Ok(());
             }
-            // As the full chart: a point only on a chart that has a curve.
-            let has_curve = window.with(|w| {
-                w.as_ref().is_some_and(|w| match kind {
-                    Kind::Roc => w.roc_curve.as_ref().is_some_and(|c| !c.x.is_empty()),
-                    Kind::Pr => w.pr_curve.as_ref().is_some_and(|c| !c.x.is_empty()),
-                })
-            });
-            let at = point.with(|p| {
-                p.as_ref().and_then(match kind {
-                    Kind::Roc => roc_point,
-                    Kind::Pr => pr_point,
-                })
-            });
-            if let (true, Some(at)) = (has_curve, at) {
-                render::operating_points(area, &l.main, &[(0, at)], style)?;
-            }
+            let t = live.get();
+            window.with(|w| {
+                let e = WindowReport::default();
+                let w = w.as_ref().unwrap_or(&e);
+                match kind {
+                    Kind::Roc => {
+                        let current = point.with(|p| p.as_ref().and_then(roc_point));
+                        with_roc(w, current, t, |c| {
+                            render::roc_curve_chart_live(area, c, &l.main, style)
+                        })
+                    }
+                    Kind::Pr => {
+                        let current = point.with(|p| p.as_ref().and_then(pr_point));
+                        with_pr(w, current, t, |c| {
+                            render::pr_curve_chart_live(area, c, &l.main, style)
+                        })
+                    }
+                }
+            })?;
             Ok(())
         },
     )
@@ -216,7 +223,7 @@ pub fn CurveCharts(
         let tooltip = move |l: &ChartLayout, x: f64, y: f64| {
             dot_tooltip(l, x, y, "FPR", "TPR", live.get_untracked())
         };
-        let overlay = operating_point_layer(Kind::Roc, window, point, dragging);
+        let overlay = operating_point_layer(Kind::Roc, window, point, live, dragging);
         chart::canvas_chart_layered(spec, draw, overlay, svg, tooltip, None)
     };
     let pr = {
@@ -246,7 +253,7 @@ pub fn CurveCharts(
         let tooltip = move |l: &ChartLayout, x: f64, y: f64| {
             dot_tooltip(l, x, y, "Recall", "Precision", live.get_untracked())
         };
-        let overlay = operating_point_layer(Kind::Pr, window, point, dragging);
+        let overlay = operating_point_layer(Kind::Pr, window, point, live, dragging);
         chart::canvas_chart_layered(spec, draw, overlay, svg, tooltip, None)
     };
     let auc_note = move || {
