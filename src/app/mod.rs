@@ -506,6 +506,20 @@ pub fn App() -> impl IntoView {
                     <span class="tagline">"model audit workbench"</span>
                 </div>
                 <StatusPill/>
+                // Beside the status, in the sticky top bar: clear of the tabs at every width,
+                // of the progress panel's Cancel, and in view however far the page is scrolled.
+                <div class="updating-anchor">
+                    {move || is_stale.get().then(|| view! {
+                        <div class="updating-badge" data-testid="updating" aria-hidden="true">
+                            <span class="spinner"></span>"Updating…"
+                        </div>
+                    })}
+                    {move || completing.get().then(|| view! {
+                        <div class="updating-badge" data-testid="completing" role="status">
+                            <span class="spinner"></span>"Computing intervals and checks…"
+                        </div>
+                    })}
+                </div>
                 <div class="privacy" title="All parsing and statistics run in this tab, in WebAssembly. Nothing is uploaded.">
                     "Your data never leaves this browser"
                 </div>
@@ -517,19 +531,6 @@ pub fn App() -> impl IntoView {
                     <work::WorkerFailure/>
                     <work::ErrorPanel/>
                     <TabBar/>
-                    // At the right end of the tab bar, clear of the progress panel's Cancel.
-                    <div class="updating-anchor">
-                        {move || is_stale.get().then(|| view! {
-                            <div class="updating-badge" data-testid="updating" aria-hidden="true">
-                                <span class="spinner"></span>"Updating…"
-                            </div>
-                        })}
-                        {move || completing.get().then(|| view! {
-                            <div class="updating-badge" data-testid="completing" role="status">
-                                <span class="spinner"></span>"Computing intervals and checks…"
-                            </div>
-                        })}
-                    </div>
                     <div class="tab-panel" role="tabpanel" class:stale=move || is_stale.get()
                         aria-busy=move || is_stale.get().to_string()
                         id=move || format!("panel-{}", state.tab.get().key())
