@@ -186,6 +186,66 @@ fn operating_point_layer(
     )
 }
 
+/// One ROC or PR chart: the cached base, the live layer, the SVG export and the dot's tooltip.
+fn curve_chart(
+    kind: Kind,
+    window: Memo<Option<WindowReport>>,
+    point: Memo<Option<ThresholdPoint>>,
+    live: RwSignal<f64>,
+    dragging: RwSignal<bool>,
+) -> impl IntoView {
+    let spec = match kind {
+        Kind::Roc => ChartSpec {
+            testid: "roc-chart",
+            aria: "ROC curve: true positive rate against false positive rate, with the chance \
+                   diagonal and the current threshold's operating point"
+                .to_string(),
+            file_stem: "roc",
+            aspect: 0.86,
+            height: (300, 520),
+        },
+        Kind::Pr => ChartSpec {
+            testid: "pr-chart",
+            aria: "Precision–recall curve with the positive-rate baseline and the current \
+                   threshold's operating point"
+                .to_string(),
+            file_stem: "precision-recall",
+            aspect: 0.86,
+            height: (300, 520),
+        },
+    };
+    let draw = move |area: &CanvasArea, style: &ChartStyle| {
+        draw_base(kind, area, style, window, point, live, dragging.get())
+    };
+    let svg = move || {
+        let t = live.get_untracked();
+        let style = ChartStyle::new(chart::SVG_SQUARE.0, chart::SVG_SQUARE.1);
+        window.with_untracked(|w| {
+            let e = WindowReport::default();
+            let w = w.as_ref().unwrap_or(&e);
+            match kind {
+                Kind::Roc => {
+                    let current = point.with_untracked(|p| p.as_ref().and_then(roc_point));
+                    with_roc(w, current, t, |c| render::roc_curve_chart_svg(c, &style))
+                }
+                Kind::Pr => {
+                    let current = point.with_untracked(|p| p.as_ref().and_then(pr_point));
+                    with_pr(w, current, t, |c| render::pr_curve_chart_svg(c, &style))
+                }
+            }
+        })
+    };
+    let (xname, yname) = match kind {
+        Kind::Roc => ("FPR", "TPR"),
+        Kind::Pr => ("Recall", "Precision"),
+    };
+    let tooltip = move |l: &ChartLayout, x: f64, y: f64| {
+        dot_tooltip(l, x, y, xname, yname, live.get_untracked())
+    };
+    let overlay = operating_point_layer(kind, window, point, live, dragging);
+    chart::canvas_chart_layered(spec, draw, overlay, svg, tooltip, None)
+}
+
 /// ROC and PR charts of a window, side by side.
 #[component]
 pub fn CurveCharts(
@@ -195,67 +255,8 @@ pub fn CurveCharts(
     /// Whether the threshold is being dragged (the operating points then move on a cheap layer).
     dragging: RwSignal<bool>,
 ) -> impl IntoView {
-    let empty = WindowReport::default;
-    let roc = {
-        let spec = ChartSpec {
-            testid: "roc-chart",
-            aria: "ROC curve: true positive rate against false positive rate, with the chance \
-                   diagonal and the current threshold's operating point"
-                .to_string(),
-            file_stem: "roc",
-            aspect: 0.86,
-            height: (300, 520),
-        };
-        let draw = move |area: &CanvasArea, style: &ChartStyle| {
-            draw_base(Kind::Roc, area, style, window, point, live, dragging.get())
-        };
-        let svg = move || {
-            let current = point.with_untracked(|p| p.as_ref().and_then(roc_point));
-            let t = live.get_untracked();
-            let (width, height) = chart::SVG_SQUARE;
-            window.with_untracked(|w| {
-                let e = empty();
-                with_roc(w.as_ref().unwrap_or(&e), current, t, |c| {
-                    render::roc_curve_chart_svg(c, &ChartStyle::new(width, height))
-                })
-            })
-        };
-        let tooltip = move |l: &ChartLayout, x: f64, y: f64| {
-            dot_tooltip(l, x, y, "FPR", "TPR", live.get_untracked())
-        };
-        let overlay = operating_point_layer(Kind::Roc, window, point, live, dragging);
-        chart::canvas_chart_layered(spec, draw, overlay, svg, tooltip, None)
-    };
-    let pr = {
-        let spec = ChartSpec {
-            testid: "pr-chart",
-            aria: "Precision–recall curve with the positive-rate baseline and the current \
-                   threshold's operating point"
-                .to_string(),
-            file_stem: "precision-recall",
-            aspect: 0.86,
-            height: (300, 520),
-        };
-        let draw = move |area: &CanvasArea, style: &ChartStyle| {
-            draw_base(Kind::Pr, area, style, window, point, live, dragging.get())
-        };
-        let svg = move || {
-            let current = point.with_untracked(|p| p.as_ref().and_then(pr_point));
-            let t = live.get_untracked();
-            let (width, height) = chart::SVG_SQUARE;
-            window.with_untracked(|w| {
-                let e = empty();
-                with_pr(w.as_ref().unwrap_or(&e), current, t, |c| {
-                    render::pr_curve_chart_svg(c, &ChartStyle::new(width, height))
-                })
-            })
-        };
-        let tooltip = move |l: &ChartLayout, x: f64, y: f64| {
-            dot_tooltip(l, x, y, "Recall", "Precision", live.get_untracked())
-        };
-        let overlay = operating_point_layer(Kind::Pr, window, point, live, dragging);
-        chart::canvas_chart_layered(spec, draw, overlay, svg, tooltip, None)
-    };
+    let roc = curve_chart(Kind::Roc, window, point, live, dragging);
+    let pr = curve_chart(Kind::Pr, window, point, live, dragging);
     let auc_note = move || {
         window.with(|w| {
             let w = w.as_ref()?;

@@ -7,6 +7,7 @@ mod chart;
 mod compare;
 mod curves;
 mod diagnosis;
+mod empty;
 mod models;
 mod operations;
 mod overview;
