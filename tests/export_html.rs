@@ -9,7 +9,7 @@
 //! browser; the test suite itself never starts one).
 
 mod common;
-use common::check_xml;
+use common::{HTML_REPORT_ELEMENTS, check_xml};
 
 use plumb::core::analysis::{self, LoadedFile, Request};
 use plumb::core::export::html::{CSP, escape_html, html_report};
@@ -33,54 +33,6 @@ const XSS: &[&str] = &[
     "`backtick` = equals",
     "\u{202E}reversed\u{202C} nul\u{0} del\u{7F}",
     "line\nbreak\r\nand\ttab",
-];
-
-/// Elements the report may contain: its own HTML and what plotters' SVG backend writes.
-const ALLOWED_TAGS: &[&str] = &[
-    "html",
-    "head",
-    "meta",
-    "title",
-    "style",
-    "body",
-    "header",
-    "main",
-    "footer",
-    "section",
-    "div",
-    "span",
-    "h1",
-    "h2",
-    "h3",
-    "p",
-    "b",
-    "br",
-    "code",
-    "sup",
-    "a",
-    "ol",
-    "li",
-    "dl",
-    "dt",
-    "dd",
-    "blockquote",
-    "table",
-    "thead",
-    "tbody",
-    "tr",
-    "th",
-    "td",
-    "figure",
-    "figcaption",
-    "svg",
-    "g",
-    "path",
-    "text",
-    "circle",
-    "rect",
-    "line",
-    "polyline",
-    "polygon",
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -243,7 +195,7 @@ fn assert_safe(doc: &str, context: &str) {
     assert!(!lower.contains("https://"), "external URL ({context})");
     for (name, attrs) in start_tags(doc) {
         assert!(
-            ALLOWED_TAGS.contains(&name.as_str()),
+            HTML_REPORT_ELEMENTS.contains(&name.as_str()),
             "element <{name}> ({context})"
         );
         for (a, v) in attrs {

@@ -1091,8 +1091,8 @@ fn threshold_overlay_is_the_current_line_of_the_full_chart() {
     assert_eq!(plain, layered);
 }
 
-/// The layer's circles are the full chart's operating points, and the base has every other
-/// circle of the full chart (its legend swatch moves with the legend's shorter text).
+/// Every circle of the layer is one of the full chart's, and base plus layer has as many
+/// circles as the full chart.
 fn assert_same_circles(base: &str, layer: &str, full: &str) {
     let want = circles(full);
     for c in circles(layer) {
@@ -1101,9 +1101,9 @@ fn assert_same_circles(base: &str, layer: &str, full: &str) {
     assert_eq!(circles(base).len() + circles(layer).len(), want.len());
 }
 
-/// ROC and PR under a drag: the base chart has the full chart's panel and no dots, the points
-/// painted on top are the full chart's dots (same pixels, same marks), and the legend still
-/// names them, without a value that would go stale.
+/// ROC and PR under a drag: the base chart has the full chart's panel and neither dots nor
+/// legend; the live layer painted on top has the full chart's dots (same pixels, same marks) and
+/// its legend, threshold value included, so base plus layer is the full chart.
 #[test]
 fn curve_operating_points_layer_matches_full_chart() {
     let rows = load("basic");
@@ -1125,16 +1125,23 @@ fn curve_operating_points_layer_matches_full_chart() {
     let (base, base_layout) = render(&style(), |a, s| roc_curve_chart_base(&a, &roc, s));
     assert_eq!(base_layout.main, full_layout.main);
     assert!(base_layout.marks.is_empty());
-    assert!(base.contains("Current threshold") && !base.contains("Threshold 0.50"));
+    assert!(!base.contains("hreshold") && !base.contains("AUC") && base_layout.legend.is_none());
     assert!(full.contains("Threshold 0.50"));
     let mut marks = Vec::new();
+    let (live, _) = render(&style(), |a, s| {
+        marks = roc_curve_chart_live(&a, &roc, &full_layout.main, s)?;
+        Ok(full_layout.clone())
+    });
+    assert_eq!(marks, full_layout.marks);
+    assert!(live.contains("Threshold 0.50") && live.contains("AUC") && live.contains("Chance"));
+    assert_eq!(circles(&live).len(), 3, "ring, dot and legend swatch");
+    assert_same_circles(&base, &live, &full);
     let (dots, _) = render(&style(), |a, s| {
         marks = operating_points(&a, &full_layout.main, &[(0, at)], s)?;
         Ok(full_layout.clone())
     });
     assert_eq!(marks, full_layout.marks);
     assert_eq!(circles(&dots).len(), 2, "ring and dot");
-    assert_same_circles(&base, &dots, &full);
 
     let rp = (c.recall[i], c.precision[i]);
     let pr = PrChart {
@@ -1154,14 +1161,22 @@ fn curve_operating_points_layer_matches_full_chart() {
     let (base, base_layout) = render(&style(), |a, s| pr_curve_chart_base(&a, &pr, s));
     assert_eq!(base_layout.main, full_layout.main);
     assert!(base_layout.marks.is_empty());
-    assert!(base.contains("Current threshold"));
+    assert!(!base.contains("hreshold") && !base.contains("AP ") && base_layout.legend.is_none());
+    assert!(full.contains("Threshold 0.50"));
+    let (live, _) = render(&style(), |a, s| {
+        marks = pr_curve_chart_live(&a, &pr, &full_layout.main, s)?;
+        Ok(full_layout.clone())
+    });
+    assert_eq!(marks, full_layout.marks);
+    assert!(live.contains("Threshold 0.50") && live.contains("Positive rate 0.400"));
+    assert_eq!(circles(&live).len(), 3, "ring, dot and legend swatch");
+    assert_same_circles(&base, &live, &full);
     let (dots, _) = render(&style(), |a, s| {
         marks = operating_points(&a, &full_layout.main, &[(0, rp)], s)?;
         Ok(full_layout.clone())
     });
     assert_eq!(marks, full_layout.marks);
     assert_eq!(circles(&dots).len(), 2, "ring and dot");
-    assert_same_circles(&base, &dots, &full);
     // Undefined points draw nothing.
     let (none, _) = render(&style(), |a, s| {
         assert!(operating_points(&a, &full_layout.main, &[(0, (f64::NAN, 0.5))], s)?.is_empty());

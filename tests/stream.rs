@@ -7,7 +7,7 @@
 //! `analysis::analyze`, and its sweep a direct `analysis::window_sweep`.
 
 use plumb::core::analysis::{self, LoadedFile};
-use plumb::core::error::PlumbError;
+use plumb::core::error::{ErrorKind, PlumbError};
 use plumb::core::metrics::threshold::Sweep;
 use plumb::core::protocol::{self, FromWorker, Session, ToWorker, Which};
 use plumb::core::report::{ColumnMapping, Settings, WindowSpec};
@@ -216,7 +216,7 @@ fn the_session_says_what_is_missing_in_words() {
         None,
     );
     assert!(
-        matches!(answer, FromWorker::Error { id: 1, which: None, ref message } if message.contains("Load"))
+        matches!(answer, FromWorker::Error { id: 1, which: None, ref message, error_kind: ErrorKind::Other } if message.contains("Load"))
     );
     let (mut session, _, summary) = session_with("logs/reference.csv");
     let (answer, _) = session.analyze(
@@ -253,7 +253,7 @@ fn the_session_says_what_is_missing_in_words() {
     };
     let (answer, _) = session.analyze(6, &bad, &Settings::default(), &WindowSpec::All, None, None);
     assert!(
-        matches!(answer, FromWorker::Error { ref message, .. } if message.contains("no_such_column"))
+        matches!(answer, FromWorker::Error { ref message, error_kind: ErrorKind::MissingColumn, .. } if message.contains("no_such_column"))
     );
 }
 

@@ -587,9 +587,12 @@ fn the_page_recognises_a_summary_file_by_its_column_names() {
     let summary = plumb::core::stream::FileSummary::of(&summary_file, 1);
     assert!(summary::is_summary(&summary_file));
     assert!(summary::is_summary_columns(&summary.column_names()));
+    assert!(summary.is_summary());
 
     let log = analysis::load_file("log.csv", b"score,label\n0.2,0\n0.9,1\n").unwrap();
-    let names = plumb::core::stream::FileSummary::of(&log, 2).column_names();
+    let log_summary = plumb::core::stream::FileSummary::of(&log, 2);
+    assert!(!log_summary.is_summary());
+    let names = log_summary.column_names();
     assert!(!summary::is_summary(&log));
     assert!(!summary::is_summary_columns(&names));
     // The format column must come first, as the loader requires.

@@ -16,6 +16,8 @@
 //! The browser side of the same corpus (the app's DOM, exports parsed by Chromium and rendered
 //! by markdown-it) is `tests/e2e/xss.test.mjs`.
 
+mod common;
+use common::HTML_REPORT_ELEMENTS;
 use plumb::core::analysis::{self, LoadedFile, Request};
 use plumb::core::export::html::html_report;
 use plumb::core::export::markdown::markdown_report;
@@ -339,62 +341,9 @@ fn html_report_shows_payloads_only_escaped() {
             assert!(!lower.contains(bad), "{bad} in the HTML report");
         }
     }
-    const ALLOWED: &[&str] = &[
-        "html",
-        "head",
-        "meta",
-        "title",
-        "style",
-        "body",
-        "header",
-        "main",
-        "footer",
-        "section",
-        "div",
-        "span",
-        "h1",
-        "h2",
-        "h3",
-        "p",
-        "b",
-        "br",
-        "code",
-        "sup",
-        "a",
-        "ol",
-        "li",
-        "dl",
-        "dt",
-        "dd",
-        "blockquote",
-        "table",
-        "thead",
-        "tbody",
-        "tr",
-        "th",
-        "td",
-        "figure",
-        "figcaption",
-        "svg",
-        "g",
-        "path",
-        "text",
-        "circle",
-        "rect",
-        "line",
-        "polyline",
-        "polygon",
-        "ul",
-        "em",
-        "strong",
-        "small",
-        "details",
-        "summary",
-        "caption",
-    ];
     for name in tags(&html) {
         assert!(
-            ALLOWED.contains(&name.as_str()) && name != "details",
+            HTML_REPORT_ELEMENTS.contains(&name.as_str()),
             "element <{name}> in the HTML report"
         );
     }

@@ -7,6 +7,7 @@ use leptos::prelude::*;
 
 use super::AppState;
 use super::chart::ReliabilityChart;
+use super::empty::{AnalysisError, NoLog};
 use crate::core::catalog::{Format, format_value};
 use crate::core::report::{BinStrategy, IntervalMethod, Report, WindowReport};
 
@@ -14,20 +15,10 @@ use crate::core::report::{BinStrategy, IntervalMethod, Report, WindowReport};
 #[component]
 pub fn Calibration() -> impl IntoView {
     let state = expect_context::<AppState>();
-    move || match state.report.get() {
-        None => view! {
-            <div class="empty" data-testid="calibration-empty">
-                <p class="hint">"Load a prediction log to see its calibration."</p>
-            </div>
-        }
-        .into_any(),
-        Some(Err(msg)) => view! {
-            <div class="empty error-panel">
-                <h2>"This log cannot be analysed yet"</h2>
-                <p>{msg}</p>
-            </div>
-        }
-        .into_any(),
+    move || {
+        match state.report.get() {
+        None => view! { <NoLog hint="Load a prediction log to see its calibration." testid="calibration-empty"/> }.into_any(),
+        Some(Err(msg)) => view! { <AnalysisError heading="This log cannot be analysed yet" message=msg/> }.into_any(),
         Some(Ok(report)) => {
             let window = super::primary_window(&report);
             view! {
@@ -49,6 +40,7 @@ pub fn Calibration() -> impl IntoView {
             }
             .into_any()
         }
+    }
     }
 }
 

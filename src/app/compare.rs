@@ -7,6 +7,7 @@ use leptos::prelude::*;
 
 use super::AppState;
 use super::chart::{self, CanvasArea, ChartSpec};
+use super::empty::{AnalysisError, NoLog};
 use crate::core::catalog::group_thousands;
 use crate::core::metrics::drift::DriftMethod;
 use crate::core::render::{self, ChartStyle, DistributionChart};
@@ -171,16 +172,12 @@ enum SortKey {
 #[component]
 pub fn Compare() -> impl IntoView {
     let state = expect_context::<AppState>();
-    move || {
-        match state.report.get() {
-        None => view! { <div class="empty"><p class="hint">"Load a prediction log to compare windows."</p></div> }.into_any(),
-        Some(Err(msg)) => view! {
-            <div class="empty error-panel" data-testid="analysis-error">
-                <h2>"This comparison cannot be computed yet"</h2>
-                <p>{msg}</p>
-            </div>
+    move || match state.report.get() {
+        None => view! { <NoLog hint="Load a prediction log to compare windows."/> }.into_any(),
+        Some(Err(msg)) => {
+            view! { <AnalysisError heading="This comparison cannot be computed yet" message=msg/> }
+                .into_any()
         }
-        .into_any(),
         Some(Ok(report)) => {
             if report.windows.current.is_none() {
                 return view! {
@@ -193,7 +190,11 @@ pub fn Compare() -> impl IntoView {
                 }
                 .into_any();
             }
-            let columns = report.drift.as_ref().map(|d| d.columns.clone()).unwrap_or_default();
+            let columns = report
+                .drift
+                .as_ref()
+                .map(|d| d.columns.clone())
+                .unwrap_or_default();
             let label_shift = report.label_shift.clone();
             let recalibration = report.recalibration.clone();
             let timeline = report.timeline.clone();
@@ -208,7 +209,6 @@ pub fn Compare() -> impl IntoView {
             }
             .into_any()
         }
-    }
     }
 }
 

@@ -2,7 +2,8 @@
 //! operating point of the live threshold marked and AUC (with its DeLong interval) and average
 //! precision in the legends. The operating point comes from the exact counts the Thresholds
 //! view already has; nothing is computed here. While the threshold is dragged, the charts are
-//! cached bitmaps and only the operating points are repainted ([`chart::canvas_chart_layered`]).
+//! cached bitmaps and only the operating points and the legends (which name the threshold) are
+//! repainted ([`chart::canvas_chart_layered`]).
 
 use leptos::prelude::*;
 
@@ -105,8 +106,9 @@ enum Kind {
     Pr,
 }
 
-/// The base drawing of a ROC or PR chart. While `dragging`, the operating point is left to
-/// the overlay and the live threshold is not read, so the cached chart is not redrawn per frame.
+/// The base drawing of a ROC or PR chart. While `dragging`, the operating point and the legend
+/// (which names the threshold's value) are left to the overlay and the live threshold is not
+/// read, so the cached chart is not redrawn per frame.
 fn draw_base(
     kind: Kind,
     area: &CanvasArea,
@@ -146,11 +148,13 @@ fn draw_base(
     })
 }
 
-/// The overlay of a ROC or PR chart: the live operating point, painted while dragging.
+/// The overlay of a ROC or PR chart while dragging: the live operating point and the legend
+/// with the live threshold's value, as the full chart draws them.
 fn operating_point_layer(
     kind: Kind,
     window: Memo<Option<WindowReport>>,
     point: Memo<Option<ThresholdPoint>>,
+    live: RwSignal<f64>,
     dragging: RwSignal<bool>,
 ) -> std::rc::Rc<chart::OverlayFn> {
     std::rc::Rc::new(
@@ -158,25 +162,88 @@ fn operating_point_layer(
             if !dragging.get() {
                 return Ok(());
             }
-            // As the full chart: a point only on a chart that has a curve.
-            let has_curve = window.with(|w| {
-                w.as_ref().is_some_and(|w| match kind {
-                    Kind::Roc => w.roc_curve.as_ref().is_some_and(|c| !c.x.is_empty()),
-                    Kind::Pr => w.pr_curve.as_ref().is_some_and(|c| !c.x.is_empty()),
-                })
-            });
-            let at = point.with(|p| {
-                p.as_ref().and_then(match kind {
-                    Kind::Roc => roc_point,
-                    Kind::Pr => pr_point,
-                })
-            });
-            if let (true, Some(at)) = (has_curve, at) {
-                render::operating_points(area, &l.main, &[(0, at)], style)?;
-            }
+            let t = live.get();
+            window.with(|w| {
+                let e = WindowReport::default();
+                let w = w.as_ref().unwrap_or(&e);
+                match kind {
+                    Kind::Roc => {
+                        let current = point.with(|p| p.as_ref().and_then(roc_point));
+                        with_roc(w, current, t, |c| {
+                            render::roc_curve_chart_live(area, c, &l.main, style)
+                        })
+                    }
+                    Kind::Pr => {
+                        let current = point.with(|p| p.as_ref().and_then(pr_point));
+                        with_pr(w, current, t, |c| {
+                            render::pr_curve_chart_live(area, c, &l.main, style)
+                        })
+                    }
+                }
+            })?;
             Ok(())
         },
     )
+}
+
+/// One ROC or PR chart: the cached base, the live layer, the SVG export and the dot's tooltip.
+fn curve_chart(
+    kind: Kind,
+    window: Memo<Option<WindowReport>>,
+    point: Memo<Option<ThresholdPoint>>,
+    live: RwSignal<f64>,
+    dragging: RwSignal<bool>,
+) -> impl IntoView {
+    let spec = match kind {
+        Kind::Roc => ChartSpec {
+            testid: "roc-chart",
+            aria: "ROC curve: true positive rate against false positive rate, with the chance \
+                   diagonal and the current threshold's operating point"
+                .to_string(),
+            file_stem: "roc",
+            aspect: 0.86,
+            height: (300, 520),
+        },
+        Kind::Pr => ChartSpec {
+            testid: "pr-chart",
+            aria: "Precision–recall curve with the positive-rate baseline and the current \
+                   threshold's operating point"
+                .to_string(),
+            file_stem: "precision-recall",
+            aspect: 0.86,
+            height: (300, 520),
+        },
+    };
+    let draw = move |area: &CanvasArea, style: &ChartStyle| {
+        draw_base(kind, area, style, window, point, live, dragging.get())
+    };
+    let svg = move || {
+        let t = live.get_untracked();
+        let style = ChartStyle::new(chart::SVG_SQUARE.0, chart::SVG_SQUARE.1);
+        window.with_untracked(|w| {
+            let e = WindowReport::default();
+            let w = w.as_ref().unwrap_or(&e);
+            match kind {
+                Kind::Roc => {
+                    let current = point.with_untracked(|p| p.as_ref().and_then(roc_point));
+                    with_roc(w, current, t, |c| render::roc_curve_chart_svg(c, &style))
+                }
+                Kind::Pr => {
+                    let current = point.with_untracked(|p| p.as_ref().and_then(pr_point));
+                    with_pr(w, current, t, |c| render::pr_curve_chart_svg(c, &style))
+                }
+            }
+        })
+    };
+    let (xname, yname) = match kind {
+        Kind::Roc => ("FPR", "TPR"),
+        Kind::Pr => ("Recall", "Precision"),
+    };
+    let tooltip = move |l: &ChartLayout, x: f64, y: f64| {
+        dot_tooltip(l, x, y, xname, yname, live.get_untracked())
+    };
+    let overlay = operating_point_layer(kind, window, point, live, dragging);
+    chart::canvas_chart_layered(spec, draw, overlay, svg, tooltip, None)
 }
 
 /// ROC and PR charts of a window, side by side.
@@ -188,67 +255,8 @@ pub fn CurveCharts(
     /// Whether the threshold is being dragged (the operating points then move on a cheap layer).
     dragging: RwSignal<bool>,
 ) -> impl IntoView {
-    let empty = WindowReport::default;
-    let roc = {
-        let spec = ChartSpec {
-            testid: "roc-chart",
-            aria: "ROC curve: true positive rate against false positive rate, with the chance \
-                   diagonal and the current threshold's operating point"
-                .to_string(),
-            file_stem: "roc",
-            aspect: 0.86,
-            height: (300, 520),
-        };
-        let draw = move |area: &CanvasArea, style: &ChartStyle| {
-            draw_base(Kind::Roc, area, style, window, point, live, dragging.get())
-        };
-        let svg = move || {
-            let current = point.with_untracked(|p| p.as_ref().and_then(roc_point));
-            let t = live.get_untracked();
-            let (width, height) = chart::SVG_SQUARE;
-            window.with_untracked(|w| {
-                let e = empty();
-                with_roc(w.as_ref().unwrap_or(&e), current, t, |c| {
-                    render::roc_curve_chart_svg(c, &ChartStyle::new(width, height))
-                })
-            })
-        };
-        let tooltip = move |l: &ChartLayout, x: f64, y: f64| {
-            dot_tooltip(l, x, y, "FPR", "TPR", live.get_untracked())
-        };
-        let overlay = operating_point_layer(Kind::Roc, window, point, dragging);
-        chart::canvas_chart_layered(spec, draw, overlay, svg, tooltip, None)
-    };
-    let pr = {
-        let spec = ChartSpec {
-            testid: "pr-chart",
-            aria: "Precision–recall curve with the positive-rate baseline and the current \
-                   threshold's operating point"
-                .to_string(),
-            file_stem: "precision-recall",
-            aspect: 0.86,
-            height: (300, 520),
-        };
-        let draw = move |area: &CanvasArea, style: &ChartStyle| {
-            draw_base(Kind::Pr, area, style, window, point, live, dragging.get())
-        };
-        let svg = move || {
-            let current = point.with_untracked(|p| p.as_ref().and_then(pr_point));
-            let t = live.get_untracked();
-            let (width, height) = chart::SVG_SQUARE;
-            window.with_untracked(|w| {
-                let e = empty();
-                with_pr(w.as_ref().unwrap_or(&e), current, t, |c| {
-                    render::pr_curve_chart_svg(c, &ChartStyle::new(width, height))
-                })
-            })
-        };
-        let tooltip = move |l: &ChartLayout, x: f64, y: f64| {
-            dot_tooltip(l, x, y, "Recall", "Precision", live.get_untracked())
-        };
-        let overlay = operating_point_layer(Kind::Pr, window, point, dragging);
-        chart::canvas_chart_layered(spec, draw, overlay, svg, tooltip, None)
-    };
+    let roc = curve_chart(Kind::Roc, window, point, live, dragging);
+    let pr = curve_chart(Kind::Pr, window, point, live, dragging);
     let auc_note = move || {
         window.with(|w| {
             let w = w.as_ref()?;

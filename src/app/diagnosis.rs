@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 
 use super::compare::fmt;
+use super::empty::{AnalysisError, NoLog};
 use super::{AppState, Tab};
 use crate::core::diagnose::Cause;
 
@@ -14,14 +15,8 @@ pub fn DiagnosisView() -> impl IntoView {
     let state = expect_context::<AppState>();
     move || {
         match state.report.get() {
-        None => view! { <div class="empty"><p class="hint">"Load a prediction log to diagnose it."</p></div> }.into_any(),
-        Some(Err(msg)) => view! {
-            <div class="empty error-panel" data-testid="analysis-error">
-                <h2>"This comparison cannot be computed yet"</h2>
-                <p>{msg}</p>
-            </div>
-        }
-        .into_any(),
+        None => view! { <NoLog hint="Load a prediction log to diagnose it."/> }.into_any(),
+        Some(Err(msg)) => view! { <AnalysisError heading="This comparison cannot be computed yet" message=msg/> }.into_any(),
         Some(Ok(report)) => match report.diagnosis.clone() {
             None => view! {
                 <div class="view diagnosis-view" data-testid="diagnosis-view">

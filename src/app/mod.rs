@@ -7,6 +7,7 @@ mod chart;
 mod compare;
 mod curves;
 mod diagnosis;
+mod empty;
 mod models;
 mod operations;
 mod overview;
@@ -21,6 +22,7 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
+use crate::core::error::ErrorKind;
 use crate::core::protocol::Which;
 use crate::core::report::{ColumnMapping, Report, Settings, WindowReport, WindowSpec};
 use crate::core::share::{self, ShareState};
@@ -37,8 +39,9 @@ pub enum Phase {
     Idle,
     /// Reading or parsing a file (the text says which).
     Loading(String),
-    /// A file could not be used at all; the text says why, in words.
-    Failed(String),
+    /// A file could not be used at all: what sort of failure (it chooses the failure panel's
+    /// heading) and, in words, why.
+    Failed(ErrorKind, String),
     /// A file is loaded; the report (or the reason it cannot be computed) is in `report`.
     Loaded,
 }
@@ -336,7 +339,7 @@ impl AppState {
         let (state, text) = match self.phase.get() {
             Phase::Idle => ("idle", "Load a prediction log to begin.".to_string()),
             Phase::Loading(msg) => return ("loading", msg),
-            Phase::Failed(msg) => return ("error", msg),
+            Phase::Failed(_, msg) => return ("error", msg),
             Phase::Loaded if in_flight => return ("loading", "Analysing…".to_string()),
             Phase::Loaded => match self.report.get() {
                 Some(Ok(r)) => match (&r.windows.reference, &r.windows.current) {
@@ -504,6 +507,20 @@ pub fn App() -> impl IntoView {
                     <span class="tagline">"model audit workbench"</span>
                 </div>
                 <StatusPill/>
+                // Beside the status, in the sticky top bar: clear of the tabs at every width,
+                // of the progress panel's Cancel, and in view however far the page is scrolled.
+                <div class="updating-anchor">
+                    {move || is_stale.get().then(|| view! {
+                        <div class="updating-badge" data-testid="updating" aria-hidden="true">
+                            <span class="spinner"></span>"Updating…"
+                        </div>
+                    })}
+                    {move || completing.get().then(|| view! {
+                        <div class="updating-badge" data-testid="completing" role="status">
+                            <span class="spinner"></span>"Computing intervals and checks…"
+                        </div>
+                    })}
+                </div>
                 <div class="privacy" title="All parsing and statistics run in this tab, in WebAssembly. Nothing is uploaded.">
                     "Your data never leaves this browser"
                 </div>
@@ -515,19 +532,6 @@ pub fn App() -> impl IntoView {
                     <work::WorkerFailure/>
                     <work::ErrorPanel/>
                     <TabBar/>
-                    // At the right end of the tab bar, clear of the progress panel's Cancel.
-                    <div class="updating-anchor">
-                        {move || is_stale.get().then(|| view! {
-                            <div class="updating-badge" data-testid="updating" aria-hidden="true">
-                                <span class="spinner"></span>"Updating…"
-                            </div>
-                        })}
-                        {move || completing.get().then(|| view! {
-                            <div class="updating-badge" data-testid="completing" role="status">
-                                <span class="spinner"></span>"Computing intervals and checks…"
-                            </div>
-                        })}
-                    </div>
                     <div class="tab-panel" role="tabpanel" class:stale=move || is_stale.get()
                         aria-busy=move || is_stale.get().to_string()
                         id=move || format!("panel-{}", state.tab.get().key())

@@ -9,6 +9,7 @@ use leptos::prelude::*;
 use super::AppState;
 use super::chart::{self, CanvasArea, ChartSpec};
 use super::compare::fmt;
+use super::empty::{AnalysisError, NoLog};
 use crate::core::catalog::group_thousands;
 use crate::core::metrics::compare_models::{ModelMetrics, ModelsReport, PairedTest};
 use crate::core::render::{
@@ -120,14 +121,8 @@ pub fn Models() -> impl IntoView {
     let state = expect_context::<AppState>();
     move || {
         match state.report.get() {
-        None => view! { <div class="empty"><p class="hint">"Load a prediction log to compare models."</p></div> }.into_any(),
-        Some(Err(msg)) => view! {
-            <div class="empty error-panel" data-testid="analysis-error">
-                <h2>"This log cannot be analysed yet"</h2>
-                <p>{msg}</p>
-            </div>
-        }
-        .into_any(),
+        None => view! { <NoLog hint="Load a prediction log to compare models."/> }.into_any(),
+        Some(Err(msg)) => view! { <AnalysisError heading="This log cannot be analysed yet" message=msg/> }.into_any(),
         Some(Ok(report)) => match report.models.clone() {
             None => view! {
                 <div class="view models-view" data-testid="models-view" data-models="1">

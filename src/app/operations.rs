@@ -12,6 +12,7 @@ use leptos::prelude::*;
 
 use super::AppState;
 use super::chart::{CanvasArea, ChartSpec, SVG_WIDE, canvas_chart};
+use super::empty::{AnalysisError, NoLog};
 use crate::core::analysis;
 use crate::core::catalog::group_thousands;
 use crate::core::ops::{AlertThreshold, Band, Direction, Granularity, OpsBucket, OpsReport};
@@ -93,16 +94,12 @@ fn data_value(v: Option<f64>) -> String {
 #[component]
 pub fn OperationsView() -> impl IntoView {
     let state = expect_context::<AppState>();
-    move || {
-        match state.report.get() {
-        None => view! { <div class="empty"><p class="hint">"Load a prediction log to see it over time."</p></div> }.into_any(),
-        Some(Err(msg)) => view! {
-            <div class="empty error-panel" data-testid="analysis-error">
-                <h2>"This log cannot be analysed yet"</h2>
-                <p>{msg}</p>
-            </div>
+    move || match state.report.get() {
+        None => view! { <NoLog hint="Load a prediction log to see it over time."/> }.into_any(),
+        Some(Err(msg)) => {
+            view! { <AnalysisError heading="This log cannot be analysed yet" message=msg/> }
+                .into_any()
         }
-        .into_any(),
         Some(Ok(report)) => match report.operations.clone() {
             None => {
                 let timestamp = report.input.columns.timestamp.clone();
@@ -110,7 +107,6 @@ pub fn OperationsView() -> impl IntoView {
             }
             Some(ops) => view! { <Operations ops=ops/> }.into_any(),
         },
-    }
     }
 }
 

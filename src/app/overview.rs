@@ -4,6 +4,7 @@ use leptos::prelude::*;
 
 use super::AppState;
 use super::chart::ReliabilityChart;
+use super::empty::AnalysisError;
 use crate::core::catalog::{self, Better, METRICS, format_value};
 use crate::core::report::{ExclusionReason, InputFile, Report, WindowReport};
 
@@ -11,16 +12,10 @@ use crate::core::report::{ExclusionReason, InputFile, Report, WindowReport};
 #[component]
 pub fn Overview() -> impl IntoView {
     let state = expect_context::<AppState>();
-    move || match state.report.get() {
+    move || {
+        match state.report.get() {
         None => view! { <Welcome/> }.into_any(),
-        Some(Err(msg)) => view! {
-            <div class="empty error-panel" data-testid="analysis-error">
-                <h2>"This log cannot be analysed yet"</h2>
-                <p>{msg}</p>
-                <p class="hint">"Check the column roles in the sidebar."</p>
-            </div>
-        }
-        .into_any(),
+        Some(Err(msg)) => view! { <AnalysisError heading="This log cannot be analysed yet" message=msg advice="Check the column roles in the sidebar."/> }.into_any(),
         Some(Ok(report)) => {
             let report: &Report = &report;
             let window = super::primary_window(report);
@@ -78,6 +73,7 @@ pub fn Overview() -> impl IntoView {
             }
             .into_any()
         }
+    }
     }
 }
 

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 
 use super::AppState;
 use super::compare::fmt;
+use super::empty::{AnalysisError, NoLog};
 use crate::core::catalog::group_thousands;
 use crate::core::quality::{QualityCheck, Status};
 use crate::core::report::SegmentColumn;
@@ -14,18 +15,18 @@ use crate::core::report::SegmentColumn;
 #[component]
 pub fn Quality() -> impl IntoView {
     let state = expect_context::<AppState>();
-    move || {
-        match state.report.get() {
-        None => view! { <div class="empty"><p class="hint">"Load a prediction log to check it."</p></div> }.into_any(),
-        Some(Err(msg)) => view! {
-            <div class="empty error-panel" data-testid="analysis-error">
-                <h2>"This log cannot be analysed yet"</h2>
-                <p>{msg}</p>
-            </div>
+    move || match state.report.get() {
+        None => view! { <NoLog hint="Load a prediction log to check it."/> }.into_any(),
+        Some(Err(msg)) => {
+            view! { <AnalysisError heading="This log cannot be analysed yet" message=msg/> }
+                .into_any()
         }
-        .into_any(),
         Some(Ok(report)) => {
-            let checks = report.quality.as_ref().map(|q| q.checks.clone()).unwrap_or_default();
+            let checks = report
+                .quality
+                .as_ref()
+                .map(|q| q.checks.clone())
+                .unwrap_or_default();
             let segments = report.segments.clone();
             let two = report.windows.current.is_some();
             view! {
@@ -36,7 +37,6 @@ pub fn Quality() -> impl IntoView {
             }
             .into_any()
         }
-    }
     }
 }
 

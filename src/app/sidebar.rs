@@ -6,6 +6,7 @@ use wasm_bindgen::JsCast;
 
 use super::{AppState, Phase, work};
 use crate::core::catalog::group_thousands;
+use crate::core::error::ErrorKind;
 use crate::core::protocol::Which;
 use crate::core::report::{
     BinStrategy, ColumnMapping, InputFormat, IntervalMethod, ScoreTransform, WindowSpec,
@@ -133,7 +134,7 @@ fn FileSummary() -> impl IntoView {
         }
         let warnings = file.warnings.clone();
         // A summary file's lines are per-cell counts, not rows.
-        let rows_label = if crate::core::summary::is_summary_columns(&file.column_names()) {
+        let rows_label = if file.is_summary() {
             "Summary lines"
         } else {
             "Rows"
@@ -180,7 +181,7 @@ fn ColumnsPanel() -> impl IntoView {
         let file = state.file.get()?;
         let columns: Vec<String> = file.column_names();
         // A summary file's columns are fixed by its format: no roles to choose.
-        if crate::core::summary::is_summary_columns(&columns) {
+        if file.is_summary() {
             return Some(view! {
                 <section class="panel" data-testid="columns-panel">
                     <h2>"Columns"</h2>
@@ -469,7 +470,7 @@ fn WindowsPanel() -> impl IntoView {
     move || {
         let file = state.file.get()?;
         // A summary file carries its own windows (its window_name column): nothing to choose.
-        if crate::core::summary::is_summary_columns(&file.column_names()) {
+        if file.is_summary() {
             return Some(
                 view! {
                     <section class="panel" data-testid="windows-panel">
@@ -724,14 +725,16 @@ fn ExportPanel() -> impl IntoView {
                         "application/json",
                         &json,
                     ) {
-                        state
-                            .phase
-                            .set(Phase::Failed(format!("Export failed: {e}")));
+                        state.phase.set(Phase::Failed(
+                            ErrorKind::Export,
+                            format!("Export failed: {e}"),
+                        ));
                     }
                 }
-                Err(e) => state
-                    .phase
-                    .set(Phase::Failed(format!("Export failed: {e}"))),
+                Err(e) => state.phase.set(Phase::Failed(
+                    ErrorKind::Export,
+                    format!("Export failed: {e}"),
+                )),
             }
         }
     };

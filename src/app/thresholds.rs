@@ -16,6 +16,7 @@ use leptos::prelude::*;
 use super::AppState;
 use super::chart::{self, CanvasArea, ChartSpec, ThresholdDrag};
 use super::curves::CurveCharts;
+use super::empty::{AnalysisError, NoLog};
 use crate::core::analysis;
 use crate::core::catalog::{Format, format_value, group_thousands};
 use crate::core::metrics::threshold::Sweep;
@@ -134,21 +135,12 @@ pub fn Thresholds() -> impl IntoView {
             Some(Err(e)) => Some(Err(e.clone())),
         })
     });
-    move || match phase.get() {
-        None => view! {
-            <div class="empty" data-testid="thresholds-empty">
-                <p class="hint">"Load a prediction log to choose a decision threshold."</p>
-            </div>
-        }
-        .into_any(),
-        Some(Err(msg)) => view! {
-            <div class="empty error-panel">
-                <h2>"This log cannot be analysed yet"</h2>
-                <p>{msg}</p>
-            </div>
-        }
-        .into_any(),
+    move || {
+        match phase.get() {
+        None => view! { <NoLog hint="Load a prediction log to choose a decision threshold." testid="thresholds-empty"/> }.into_any(),
+        Some(Err(msg)) => view! { <AnalysisError heading="This log cannot be analysed yet" message=msg/> }.into_any(),
         Some(Ok(())) => view! { <ThresholdWorkbench/> }.into_any(),
+    }
     }
 }
 

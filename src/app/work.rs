@@ -28,6 +28,7 @@ use web_sys::Blob;
 use super::thresholds::ExactSweep;
 use super::{AnalyzeParams, AppState, Phase};
 use crate::core::catalog::group_thousands;
+use crate::core::error::ErrorKind;
 use crate::core::metrics::threshold::Sweep;
 use crate::core::protocol::{FromWorker, ToWorker, Which, WorkPhase};
 use crate::core::report::{ColumnMapping, Report, Settings, WindowSpec};
@@ -175,6 +176,7 @@ fn send_analyze(state: AppState, params: AnalyzeParams) {
 pub fn load_blob(state: AppState, which: Which, blob: Blob, name: String) {
     if which == Which::Current && state.file.with_untracked(|f| f.is_none()) {
         state.phase.set(Phase::Failed(
+            ErrorKind::Other,
             "Load the reference file first, then the current file.".to_string(),
         ));
         return;
@@ -201,7 +203,7 @@ pub fn load_blob(state: AppState, which: Which, blob: Blob, name: String) {
     };
     if let Err(e) = client::send(&message, Some(&blob)) {
         state.loading.set(None);
-        state.phase.set(Phase::Failed(e));
+        state.phase.set(Phase::Failed(ErrorKind::Other, e));
     }
 }
 
@@ -218,7 +220,7 @@ pub fn load_url(state: AppState, url: String, name: String) {
         }
         match result {
             Ok(blob) => load_blob(state, Which::Reference, blob, name),
-            Err(e) => state.phase.set(Phase::Failed(e)),
+            Err(e) => state.phase.set(Phase::Failed(ErrorKind::Other, e)),
         }
     });
 }
@@ -272,7 +274,12 @@ fn on_answer(state: AppState, message: FromWorker, sweep: Option<Sweep>) {
             }
             finish_analysis(state, params, Ok(Arc::new(*report)));
         }
-        FromWorker::Error { id, which, message } => match which {
+        FromWorker::Error {
+            id,
+            which,
+            message,
+            error_kind,
+        } => match which {
             Some(which) => {
                 if loading.map(|(l, _)| l) != Some(id) {
                     return;
@@ -282,12 +289,12 @@ fn on_answer(state: AppState, message: FromWorker, sweep: Option<Sweep>) {
                 if which == Which::Reference {
                     state.file.set(None);
                 }
-                state.phase.set(Phase::Failed(message));
+                state.phase.set(Phase::Failed(error_kind, message));
             }
             None if id == 0 => {
                 state.loading.set(None);
                 state.progress.set(None);
-                state.phase.set(Phase::Failed(message));
+                state.phase.set(Phase::Failed(error_kind, message));
             }
             None => {
                 if let Some((_, params)) = latest.filter(|(l, _)| *l == id) {
@@ -456,7 +463,9 @@ fn on_crash(state: AppState, crash: WorkerCrash, what: String) {
     );
     let can_retry = retry.is_some();
     RETRY.with(|r| *r.borrow_mut() = retry);
-    state.phase.set(Phase::Failed(message.clone()));
+    state
+        .phase
+        .set(Phase::Failed(ErrorKind::Other, message.clone()));
     crash.0.set(Some((message, can_retry)));
 }
 
@@ -506,33 +515,19 @@ pub fn ErrorPanel() -> impl IntoView {
     let state = expect_context::<AppState>();
     let crash = expect_context::<WorkerCrash>();
     move || {
-        let Phase::Failed(message) = state.phase.get() else {
+        let Phase::Failed(kind, message) = state.phase.get() else {
             return None;
         };
         if crash.0.with(|c| c.is_some()) {
             return None;
         }
-        let (title, detail) = error_heading(&message);
         Some(view! {
             <section class="failure-panel" data-testid="failure-panel" aria-labelledby="failure-panel-title">
-                <h2 id="failure-panel-title">{title}</h2>
-                <p class="failure-panel-text">{detail}</p>
+                <h2 id="failure-panel-title">{kind.heading()}</h2>
+                <p class="failure-panel-text">{message}</p>
             </section>
         })
     }
-}
-
-/// The error panel's heading for a failure message, and the message itself (unchanged: it
-/// already names the file, the row and the column).
-fn error_heading(message: &str) -> (&'static str, String) {
-    let title = if message.contains("too large to analyse") {
-        "This file is too large for a browser tab"
-    } else if message.starts_with("Export failed") {
-        "The export failed"
-    } else {
-        "Plumb could not use this file"
-    };
-    (title, message.to_string())
 }
 
 /// Whether the report on screen is final: answered for the current inputs and complete (not a

@@ -4,11 +4,54 @@
 //! text editor shows it; the header is line 1), the 0-based byte offset into the uncompressed text,
 //! the column name, and its `Display` text says in plain words what was wrong and what to do.
 //! `Display` is already meant for people; [`PlumbError::user_message`] returns the same text so
-//! callers do not depend on formatting traits.
+//! callers do not depend on formatting traits. [`PlumbError::kind`] sorts it into an
+//! [`ErrorKind`], which travels with the words, so the page never reads the words to decide
+//! what to do.
 
 use crate::core::report::ExclusionReason;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
+
+/// What sort of failure an error is: sent with its words (the worker's failure message), so the
+/// page chooses a heading from it instead of matching text in the message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorKind {
+    /// The file needs more memory than a browser tab can give ([`PlumbError::TooLarge`]).
+    TooLarge,
+    /// The bytes are not a readable log: empty, no rows, malformed, not UTF-8, binary, damaged
+    /// gzip, Parquet or Arrow, or a summary file with a bad value.
+    MalformedInput,
+    /// A column or role the analysis needs is not there.
+    MissingColumn,
+    /// The rows are readable but cannot be analysed as they are: none usable, too few, a value
+    /// out of range, too many classes, inputs of different lengths.
+    UnusableData,
+    /// A setting has a value that cannot be used.
+    InvalidSetting,
+    /// A download of the analysis could not be made (set by the page, not by the core).
+    Export,
+    /// Anything else: the browser, the worker, the messages between them, the order of steps.
+    #[default]
+    Other,
+}
+
+impl ErrorKind {
+    /// The heading of the page's failure panel for this kind of failure (the words below it
+    /// are the message itself, which names the file, row and column).
+    pub fn heading(self) -> &'static str {
+        match self {
+            Self::TooLarge => "This file is too large for a browser tab",
+            Self::Export => "The export failed",
+            Self::MalformedInput
+            | Self::MissingColumn
+            | Self::UnusableData
+            | Self::InvalidSetting
+            | Self::Other => "Plumb could not use this file",
+        }
+    }
+}
 
 /// Everything that can go wrong in the core, from reading bytes to computing a statistic.
 #[derive(Debug, Clone, PartialEq)]
@@ -147,6 +190,28 @@ impl PlumbError {
     /// The message to show a person: what was wrong, where, and what to do.
     pub fn user_message(&self) -> String {
         self.to_string()
+    }
+
+    /// What sort of failure this is, for callers that must act on it without reading the words.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Self::TooLarge { .. } => ErrorKind::TooLarge,
+            Self::Empty
+            | Self::NoDataRows
+            | Self::Parse { .. }
+            | Self::Encoding { .. }
+            | Self::Binary { .. }
+            | Self::Gzip { .. }
+            | Self::Columnar { .. }
+            | Self::Summary { .. } => ErrorKind::MalformedInput,
+            Self::UnknownColumn { .. } | Self::MissingRole { .. } => ErrorKind::MissingColumn,
+            Self::NoUsableRows { .. }
+            | Self::LengthMismatch { .. }
+            | Self::InvalidValue { .. }
+            | Self::NotEnoughData { .. }
+            | Self::TooManyClasses { .. } => ErrorKind::UnusableData,
+            Self::InvalidSetting { .. } => ErrorKind::InvalidSetting,
+        }
     }
 
     /// The 1-based line the error points at, if it points at one.
@@ -364,6 +429,72 @@ mod tests {
             "{text}"
         );
         assert!(!text.contains("wrong number of fields"), "{text}");
+    }
+
+    #[test]
+    fn the_heading_follows_the_kind_not_the_words() {
+        let too_large = PlumbError::TooLarge {
+            rows: 10_000_000,
+            projected_bytes: 5 << 30,
+            limit_bytes: 3 << 30,
+        };
+        assert_eq!(too_large.kind(), ErrorKind::TooLarge);
+        assert_eq!(
+            too_large.kind().heading(),
+            "This file is too large for a browser tab"
+        );
+        assert_eq!(ErrorKind::Export.heading(), "The export failed");
+        // A message that merely quotes the old trigger words is not a refusal for size.
+        let quoted = PlumbError::UnknownColumn {
+            name: "too large to analyse".into(),
+            available: vec!["score".into()],
+        };
+        assert_eq!(quoted.kind(), ErrorKind::MissingColumn);
+        assert_eq!(quoted.kind().heading(), "Plumb could not use this file");
+        for (error, kind) in [
+            (PlumbError::Empty, ErrorKind::MalformedInput),
+            (
+                PlumbError::Gzip {
+                    message: "truncated".into(),
+                },
+                ErrorKind::MalformedInput,
+            ),
+            (
+                PlumbError::MissingRole {
+                    role: "score".into(),
+                },
+                ErrorKind::MissingColumn,
+            ),
+            (
+                PlumbError::NotEnoughData {
+                    what: "rows".into(),
+                    needed: 2,
+                    found: 1,
+                },
+                ErrorKind::UnusableData,
+            ),
+            (
+                PlumbError::InvalidSetting {
+                    setting: "bins".into(),
+                    value: "0".into(),
+                    expected: "a whole number from 2".into(),
+                },
+                ErrorKind::InvalidSetting,
+            ),
+        ] {
+            assert_eq!(error.kind(), kind, "{error}");
+            assert_eq!(kind.heading(), "Plumb could not use this file");
+        }
+        assert_eq!(ErrorKind::default(), ErrorKind::Other);
+        assert_eq!(ErrorKind::Other.heading(), "Plumb could not use this file");
+    }
+
+    #[test]
+    fn the_kind_travels_as_a_snake_case_word() {
+        let text = serde_json::to_string(&ErrorKind::TooLarge).unwrap();
+        assert_eq!(text, "\"too_large\"");
+        let back: ErrorKind = serde_json::from_str("\"malformed_input\"").unwrap();
+        assert_eq!(back, ErrorKind::MalformedInput);
     }
 
     #[test]

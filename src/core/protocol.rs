@@ -22,6 +22,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::core::analysis::{self, Depth, LoadedFile};
+use crate::core::error::ErrorKind;
 use crate::core::metrics::threshold::Sweep;
 use crate::core::report::{ColumnMapping, Report, Settings, WindowSpec};
 use crate::core::stream::FileSummary;
@@ -143,6 +144,9 @@ pub enum FromWorker {
         which: Option<Which>,
         /// What went wrong.
         message: String,
+        /// What sort of failure it is: the page chooses its heading from this, not the words.
+        #[serde(default)]
+        error_kind: ErrorKind,
     },
 }
 
@@ -232,13 +236,15 @@ impl Session {
         have_sweep: Option<&str>,
         depth: Depth,
     ) -> (FromWorker, Option<&Sweep>) {
-        let error = |message: String| FromWorker::Error {
+        let error = |message: String, error_kind| FromWorker::Error {
             id,
             which: None,
             message,
+            error_kind,
         };
         let Some(reference) = self.reference.as_ref() else {
-            return (error("Load a prediction log first.".to_string()), None);
+            let message = "Load a prediction log first.".to_string();
+            return (error(message, ErrorKind::Other), None);
         };
         let current = self
             .current
@@ -246,7 +252,7 @@ impl Session {
             .filter(|_| *window == WindowSpec::TwoFiles);
         if *window == WindowSpec::TwoFiles && current.is_none() {
             let message = "Choose the current window's file to compare two files.".to_string();
-            return (error(message), None);
+            return (error(message, ErrorKind::Other), None);
         }
         let request = analysis::Request {
             reference,
@@ -259,7 +265,7 @@ impl Session {
         };
         let (report, window_sweep) = match analysis::analyze_with_sweep(&request, "plumb-web") {
             Ok(r) => r,
-            Err(e) => return (error(e.to_string()), None),
+            Err(e) => return (error(e.to_string(), e.kind()), None),
         };
         let sweep_key = (*window == WindowSpec::All)
             .then(|| sweep_key(reference, mapping))

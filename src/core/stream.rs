@@ -365,6 +365,14 @@ impl FileSummary {
         }
     }
 
+    /// Whether this is a summary file: the loader's test
+    /// [`crate::core::summary::is_summary_columns`] on its first column's name (the only one
+    /// it reads), without copying the names.
+    pub fn is_summary(&self) -> bool {
+        let first = self.columns.first().map(|c| c.name.as_str());
+        crate::core::summary::is_summary_columns(first.as_slice())
+    }
+
     /// Column names in file order.
     pub fn column_names(&self) -> Vec<String> {
         self.columns.iter().map(|c| c.name.clone()).collect()

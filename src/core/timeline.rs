@@ -27,7 +27,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::core::error::PlumbError;
-use crate::core::metrics::calibration;
+use crate::core::metrics::compare_models;
 use crate::core::metrics::drift::{self, ColumnData, DriftMethod};
 use crate::core::ops::quantile_sorted;
 use crate::core::report::Settings;
@@ -265,17 +265,8 @@ pub fn levels(scores: &[f64], labels: &[u8], settings: &Settings) -> TimelineLev
     let positives = labels.iter().filter(|&&y| y == 1).count() as u64;
     let mut sorted: Vec<f64> = scores.iter().copied().filter(|s| s.is_finite()).collect();
     sorted.sort_unstable_by(f64::total_cmp);
-    let ece = calibration::reliability_bins(
-        scores,
-        labels,
-        settings.bins,
-        settings.strategy,
-        settings.interval,
-        settings.confidence,
-    )
-    .ok()
-    .and_then(|bins| calibration::calibration_errors(&bins))
-    .map(|e| e.ece);
+    // The ECE does not read the bins' intervals, so the models' cheaper one serves.
+    let ece = compare_models::ece(scores, labels, settings.bins, settings.strategy);
     TimelineLevels {
         n: n as u64,
         positives,

@@ -12,6 +12,7 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Blob, ErrorEvent, MessageEvent, Worker};
 
+use crate::core::error::ErrorKind;
 use crate::core::metrics::threshold::Sweep;
 use crate::core::protocol::{self, FromWorker, ToWorker};
 
@@ -84,6 +85,7 @@ fn spawn() {
                         "The background worker could not start: {}",
                         super::js_error(&e)
                     ),
+                    error_kind: ErrorKind::Other,
                 },
                 None,
             );
@@ -110,6 +112,7 @@ fn spawn() {
                     id: 0,
                     which: None,
                     message,
+                    error_kind: ErrorKind::Other,
                 },
                 None,
             ),

@@ -22,8 +22,9 @@ pub async fn read_file(file: &web_sys::File) -> Result<Vec<u8>, String> {
     Ok(Uint8Array::new(&buffer).to_vec())
 }
 
-/// Fetch a file relative to the page (the bundled demo, or `?data=` links) as bytes.
-pub async fn fetch_bytes(url: &str) -> Result<Vec<u8>, String> {
+/// Fetch `url` (relative to the page) and check the answer is a successful HTTP response;
+/// errors name the URL.
+async fn fetch_ok(url: &str) -> Result<web_sys::Response, String> {
     let window = web_sys::window().ok_or("no window")?;
     let response = JsFuture::from(window.fetch_with_str(url))
         .await
@@ -34,34 +35,30 @@ pub async fn fetch_bytes(url: &str) -> Result<Vec<u8>, String> {
     if !response.ok() {
         return Err(format!("could not fetch {url}: HTTP {}", response.status()));
     }
-    let buffer = response
-        .array_buffer()
-        .map_err(|e| format!("could not read {url}: {}", js_error(&e)))?;
-    let buffer = JsFuture::from(buffer)
+    Ok(response)
+}
+
+/// Await a body promise of the response of `url` (its bytes or its blob); errors name the URL.
+async fn read_body(url: &str, body: Result<js_sys::Promise, JsValue>) -> Result<JsValue, String> {
+    let read_error = |e: JsValue| format!("could not read {url}: {}", js_error(&e));
+    JsFuture::from(body.map_err(read_error)?)
         .await
-        .map_err(|e| format!("could not read {url}: {}", js_error(&e)))?;
+        .map_err(read_error)
+}
+
+/// Fetch a file relative to the page (the bundled demo, or `?data=` links) as bytes.
+pub async fn fetch_bytes(url: &str) -> Result<Vec<u8>, String> {
+    let response = fetch_ok(url).await?;
+    let buffer = read_body(url, response.array_buffer()).await?;
     Ok(Uint8Array::new(&buffer).to_vec())
 }
 
 /// Fetch a file relative to the page (the bundled demo, or `?data=` links) as a `Blob`, which
 /// the worker then reads in chunks.
 pub async fn fetch_blob(url: &str) -> Result<web_sys::Blob, String> {
-    let window = web_sys::window().ok_or("no window")?;
-    let response = JsFuture::from(window.fetch_with_str(url))
-        .await
-        .map_err(|e| format!("could not fetch {url}: {}", js_error(&e)))?;
-    let response: web_sys::Response = response
-        .dyn_into()
-        .map_err(|_| format!("could not fetch {url}: not a response"))?;
-    if !response.ok() {
-        return Err(format!("could not fetch {url}: HTTP {}", response.status()));
-    }
-    let blob = response
-        .blob()
-        .map_err(|e| format!("could not read {url}: {}", js_error(&e)))?;
-    JsFuture::from(blob)
-        .await
-        .map_err(|e| format!("could not read {url}: {}", js_error(&e)))?
+    let response = fetch_ok(url).await?;
+    read_body(url, response.blob())
+        .await?
         .dyn_into()
         .map_err(|_| format!("could not read {url}: not a blob"))
 }

@@ -26,6 +26,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Blob, DedicatedWorkerGlobalScope, FileReaderSync, MessageEvent};
 
 use crate::core::analysis::{self, Depth, LoadedFile};
+use crate::core::error::{ErrorKind, PlumbError};
 use crate::core::metrics::threshold::Sweep;
 use crate::core::protocol::{self, FromWorker, Session, ToWorker, WorkPhase};
 use crate::core::report::{ColumnMapping, Settings, WindowSpec};
@@ -83,6 +84,7 @@ fn post(message: &FromWorker, sweep: Option<&Sweep>) {
             id: 0,
             which: None,
             message: e,
+            error_kind: ErrorKind::Other,
         }) {
             Ok(t) => t,
             Err(_) => return,
@@ -133,6 +135,7 @@ fn handle(ev: &MessageEvent) {
                     id: 0,
                     which: None,
                     message,
+                    error_kind: ErrorKind::Other,
                 },
                 None,
             );
@@ -153,7 +156,10 @@ fn handle(ev: &MessageEvent) {
                 .and_then(|b| b.dyn_into::<Blob>().ok());
             let result = match blob {
                 Some(blob) => read(id, &blob, &name, memory_limit).map(|(f, d)| (f, d, blob)),
-                None => Err(format!("{name}: no file was given to read")),
+                None => Err((
+                    format!("{name}: no file was given to read"),
+                    ErrorKind::Other,
+                )),
             };
             match result {
                 // Parsed without a fingerprint: take the browser's digest, then answer.
@@ -168,6 +174,7 @@ fn handle(ev: &MessageEvent) {
                                 id,
                                 which: Some(which),
                                 message: format!("the browser could not read {name}: {e}"),
+                                error_kind: ErrorKind::Other,
                             },
                         };
                         post(&answer, None);
@@ -177,11 +184,12 @@ fn handle(ev: &MessageEvent) {
                     let answer = SESSION.with(|s| s.borrow_mut().loaded(id, which, file));
                     post(&answer, None);
                 }
-                Err(message) => post(
+                Err((message, error_kind)) => post(
                     &FromWorker::Error {
                         id,
                         which: Some(which),
                         message,
+                        error_kind,
                     },
                     None,
                 ),
@@ -257,7 +265,8 @@ fn progress(id: u64, phase: WorkPhase, bytes_read: u64, bytes_total: u64, rows: 
 
 /// Read `blob` into a [`FileLoader`] that knows the file's size (so columns are sized once and
 /// the memory guard projects the need from the first slice on), [`CHUNK_BYTES`] at a time;
-/// errors are words naming the file. For a file of up to [`NATIVE_DIGEST_MAX_BYTES`] the file
+/// errors are words naming the file, with
+/// their kind. For a file of up to [`NATIVE_DIGEST_MAX_BYTES`] the file
 /// is read once, whole (the browser's digest needs it so), the digest is started on it and
 /// returned, the chunks are views of that one buffer, and the file's `sha256` is left empty
 /// for the caller to fill from the digest ([`fingerprint`]). Reading the file a second time in
@@ -268,8 +277,12 @@ fn read(
     blob: &Blob,
     name: &str,
     limit: Option<u64>,
-) -> Result<(LoadedFile, Option<Promise>), String> {
-    let fail = |e: JsValue| format!("the browser could not read {name}: {}", super::js_error(&e));
+) -> Result<(LoadedFile, Option<Promise>), (String, ErrorKind)> {
+    let fail = |e: JsValue| {
+        let message = format!("the browser could not read {name}: {}", super::js_error(&e));
+        (message, ErrorKind::Other)
+    };
+    let named = |e: PlumbError| (format!("{name}: {e}"), e.kind());
     let reader = FileReaderSync::new().map_err(fail)?;
     let total = blob.size();
     let mut loader = FileLoader::with_size(name, total as u64);
@@ -304,7 +317,7 @@ fn read(
         };
         bytes.resize(array.length() as usize, 0);
         array.copy_to(&mut bytes);
-        loader.push(&bytes).map_err(|e| format!("{name}: {e}"))?;
+        loader.push(&bytes).map_err(named)?;
         offset = end;
         progress(
             id,
@@ -322,7 +335,7 @@ fn read(
         total as u64,
         loader.rows(),
     );
-    let file = loader.finish().map_err(|e| format!("{name}: {e}"))?;
+    let file = loader.finish().map_err(named)?;
     Ok((file, digest))
 }
 

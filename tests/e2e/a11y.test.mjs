@@ -7,26 +7,18 @@
 // - every chart has a text alternative: a data table with one row per plotted mark.
 // axe is evaluated through the DevTools protocol (page.evaluate), which the page's CSP does not
 // govern, so the page keeps its real CSP while it is checked.
-import { test, before, after } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { serveDist, launch, newPage, waitForStatus, afterChange, screenshot } from './harness.mjs';
+import { useSite, newPage, waitForStatus, afterChange, screenshot } from './harness.mjs';
 
 const require = createRequire(import.meta.url);
-let server;
-let browser;
+const site = useSite();
 let axeSource;
 
 before(async () => {
-  server = await serveDist();
-  browser = await launch();
   axeSource = await readFile(require.resolve('axe-core/axe.min.js'), 'utf8');
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
 });
 
 const TABS = ['overview', 'calibration', 'thresholds', 'models', 'operations', 'compare', 'quality', 'diagnosis', 'signoff'];
@@ -45,7 +37,7 @@ async function axeViolations(page) {
 }
 
 async function loadDemo(page) {
-  await page.goto(server.url);
+  await page.goto(site.server.url);
   await page.getByTestId('load-demo').waitFor();
   await page.getByTestId('load-demo').click();
   await waitForStatus(page, 'ready', 60000);
@@ -59,8 +51,8 @@ async function openTab(page, tab) {
 
 test('axe-core: no serious or critical violation on the welcome page and on every tab', async () => {
   const errors = [];
-  const page = await newPage(browser, errors);
-  await page.goto(server.url);
+  const page = await newPage(site.browser, errors);
+  await page.goto(site.server.url);
   await page.getByTestId('load-demo').waitFor();
   const found = { welcome: await axeViolations(page) };
   await loadDemo(page);
@@ -105,7 +97,7 @@ function contrast(a, b) {
 
 test('keyboard: Tab reaches every control with a visible focus ring; arrow keys move between tabs', async () => {
   const errors = [];
-  const page = await newPage(browser, errors);
+  const page = await newPage(site.browser, errors);
   await loadDemo(page);
   await openTab(page, 'thresholds');
   const focusable = await page.evaluate(() => [...document.querySelectorAll(
@@ -160,7 +152,7 @@ test('keyboard: Tab reaches every control with a visible focus ring; arrow keys 
 
 test('every chart has a text alternative: a data table of what it plots', async () => {
   const errors = [];
-  const page = await newPage(browser, errors);
+  const page = await newPage(site.browser, errors);
   await loadDemo(page);
   let charts = 0;
   for (const tab of ['overview', 'calibration', 'thresholds']) {

@@ -3,17 +3,14 @@
 // the drop zone (Arrow IPC), and every metric shown equals the CSV's and a plain computation in
 // this test (ROC AUC by the Mann–Whitney rank sum, Brier score, counts). A Parquet file with a
 // nested column shows the warning naming it; a Zstandard file gives an error naming the codec.
-import { test, before, after } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import {
-  serveDist, launch, newPage, waitForStatus, readMetrics, screenshot, FIXTURES,
-} from './harness.mjs';
+import { useSite, newPage, waitForStatus, readMetrics, screenshot, FIXTURES } from './harness.mjs';
 
 const DIR = join(FIXTURES, 'columnar');
-let server;
-let browser;
+const site = useSite();
 /** Independent figures from data.csv. */
 let expected;
 
@@ -48,14 +45,7 @@ function referenceFigures(text) {
 }
 
 before(async () => {
-  server = await serveDist();
-  browser = await launch();
   expected = referenceFigures(await readFile(join(DIR, 'data.csv'), 'utf8'));
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
 });
 
 function close(actual, want, key) {
@@ -65,8 +55,8 @@ function close(actual, want, key) {
 
 test('a Parquet file from the picker and an Arrow IPC file dropped read like the CSV', async () => {
   const errors = [];
-  const page = await newPage(browser, errors);
-  await page.goto(server.url);
+  const page = await newPage(site.browser, errors);
+  await page.goto(site.server.url);
   await page.getByTestId('file-input').waitFor();
   await page.getByTestId('file-input').setInputFiles(join(DIR, 'data.csv'));
   await waitForStatus(page, 'ready');
@@ -99,8 +89,8 @@ test('a Parquet file from the picker and an Arrow IPC file dropped read like the
 
 test('a nested column is left out with a warning; a zstd file is an error naming the codec', async () => {
   const errors = [];
-  const page = await newPage(browser, errors);
-  await page.goto(server.url);
+  const page = await newPage(site.browser, errors);
+  await page.goto(site.server.url);
   await page.getByTestId('file-input').waitFor();
   await page.getByTestId('file-input').setInputFiles(join(DIR, 'nested.parquet'));
   await waitForStatus(page, 'ready');

@@ -1,27 +1,19 @@
 // Comparisons in a real browser: two files (drift against SciPy's goldens), splits of the demo
 // by a column's value and by time (window sizes recomputed here from the CSV), data-quality
 // checks (a fixture that trips one), and the diagnosis of two windows.
-import { test, before, after } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
-  serveDist, launch, newPage, waitForStatus, afterChange, screenshot, goldens, FIXTURES, ROOT,
+  useSite, newPage, waitForStatus, afterChange, screenshot, goldens, FIXTURES, ROOT,
 } from './harness.mjs';
 
-let server;
-let browser;
+const site = useSite();
 let drift;
 
 before(async () => {
-  server = await serveDist();
-  browser = await launch();
   drift = await goldens('drift.json');
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
 });
 
 /** Rows of a simple CSV (no quoted fields) as objects keyed by header. */
@@ -50,8 +42,8 @@ async function windowSizes(page) {
 
 test('two files: drift rows match SciPy goldens and the diagnosis names a verdict', async () => {
   const errors = [];
-  const page = await newPage(browser, errors);
-  await page.goto(server.url);
+  const page = await newPage(site.browser, errors);
+  await page.goto(site.server.url);
   await page.getByTestId('file-input').setInputFiles(join(FIXTURES, 'logs', 'reference.csv'));
   await waitForStatus(page, 'ready');
   await page.getByTestId('file-input-current').setInputFiles(join(FIXTURES, 'logs', 'current.csv'));
@@ -123,8 +115,8 @@ test('two files: drift rows match SciPy goldens and the diagnosis names a verdic
 test('the demo split by model_version and by time: window sizes match the CSV', async () => {
   const rows = (await readCsv(join(ROOT, 'public', 'demo.csv'))).filter(usable);
   const errors = [];
-  const page = await newPage(browser, errors);
-  await page.goto(server.url);
+  const page = await newPage(site.browser, errors);
+  await page.goto(site.server.url);
   await page.getByTestId('load-demo').click();
   await waitForStatus(page, 'ready');
 
@@ -165,8 +157,8 @@ test('the demo split by model_version and by time: window sizes match the CSV', 
 
 test('quality checks: every check has a status; duplicated ids fail; basic.csv has no failure', async () => {
   const errors = [];
-  const page = await newPage(browser, errors);
-  await page.goto(server.url);
+  const page = await newPage(site.browser, errors);
+  await page.goto(site.server.url);
   await page.getByTestId('file-input').setInputFiles(join(FIXTURES, 'logs', 'basic.csv'));
   await waitForStatus(page, 'ready');
   await page.getByTestId('tab-quality').click();
@@ -201,8 +193,8 @@ test('quality checks: every check has a status; duplicated ids fail; basic.csv h
 
 test('the review tabs are reachable by keyboard; a share-of-rows split states its definition', async () => {
   const errors = [];
-  const page = await newPage(browser, errors);
-  await page.goto(server.url);
+  const page = await newPage(site.browser, errors);
+  await page.goto(site.server.url);
   await page.getByTestId('load-demo').click();
   await waitForStatus(page, 'ready');
   // One window: the review tabs explain how to define a comparison instead of failing.
@@ -235,8 +227,8 @@ test('the review tabs are reachable by keyboard; a share-of-rows split states it
 
 test('a log above 100,000 rows turns bootstrap intervals off, with a control to turn them on', async () => {
   const errors = [];
-  const page = await newPage(browser, errors);
-  await page.goto(server.url);
+  const page = await newPage(site.browser, errors);
+  await page.goto(site.server.url);
   // The app mounts after the wasm module loads: wait for the control, then read it.
   await page.getByTestId('bootstrap-input').waitFor();
   assert.equal(await page.getByTestId('bootstrap-input').inputValue(), '200');

@@ -1,6 +1,7 @@
 // Shared set-up for the browser suite: a static server that serves dist/ under a sub-path
 // (the site must work from any sub-path of any static host), and Debian's Chromium driven by
 // playwright-core.
+import { before, after } from 'node:test';
 import { createServer } from 'node:http';
 import { readFile, stat, mkdir } from 'node:fs/promises';
 import { extname, join, normalize, resolve, dirname } from 'node:path';
@@ -74,6 +75,23 @@ export async function launch() {
       '--disable-component-update', '--disable-sync', '--no-first-run',
     ],
   });
+}
+
+/**
+ * The preamble of every test file: serve dist/ and launch Chromium before the file's tests,
+ * close both after them. Returns `{ server, browser }`, filled in once the tests run.
+ */
+export function useSite() {
+  const site = { server: null, browser: null };
+  before(async () => {
+    site.server = await serveDist();
+    site.browser = await launch();
+  });
+  after(async () => {
+    await site.browser?.close();
+    await site.server?.close();
+  });
+  return site;
 }
 
 /** A new page that fails the test on any uncaught page error (a panic in wasm is a bug). */

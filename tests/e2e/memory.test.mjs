@@ -12,18 +12,15 @@ import assert from 'node:assert/strict';
 import { mkdtemp, writeFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { serveDist, launch, newPage, waitForStatus, readMetrics, screenshot } from './harness.mjs';
+import { useSite, newPage, waitForStatus, readMetrics, screenshot } from './harness.mjs';
 
-let server;
-let browser;
+const site = useSite();
 let dir;
 let csv;
 const ROWS = 5000;
 let positives = 0;
 
 before(async () => {
-  server = await serveDist();
-  browser = await launch();
   dir = await mkdtemp(join(tmpdir(), 'plumb-memory-'));
   csv = join(dir, 'log.csv');
   const lines = ['score,label,segment'];
@@ -37,16 +34,14 @@ before(async () => {
 });
 
 after(async () => {
-  await browser?.close();
-  await server?.close();
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
 test('a log above the memory limit is refused with the need, the limit and the way out', async () => {
   const errors = [];
-  const page = await newPage(browser, errors);
+  const page = await newPage(site.browser, errors);
   // 100 kB: the 5000-row log needs about 0.6 MB (rows × (table + analysis bytes per row)).
-  await page.goto(`${server.url}?memory_limit=100000`);
+  await page.goto(`${site.server.url}?memory_limit=100000`);
   const input = page.getByTestId('file-input');
   await input.waitFor({ state: 'attached' });
   await input.setInputFiles(csv);
@@ -66,7 +61,7 @@ test('a log above the memory limit is refused with the need, the limit and the w
   assert.equal(await page.getByTestId('progress').count(), 0);
   await screenshot(page, 'memory-limit.png');
   // The same log loads at the default limit.
-  await page.goto(server.url);
+  await page.goto(site.server.url);
   await page.getByTestId('file-input').waitFor({ state: 'attached' });
   await page.getByTestId('file-input').setInputFiles(csv);
   await waitForStatus(page, 'ready', 60000);
@@ -78,7 +73,7 @@ test('a log above the memory limit is refused with the need, the limit and the w
 
 test('a worker that dies is reported in words, restarted, and Retry loads the file', async () => {
   const errors = [];
-  const page = await newPage(browser, errors);
+  const page = await newPage(site.browser, errors);
   let served = 0;
   await page.context().route('**/plumb-worker_loader.js', async (route) => {
     served += 1;
@@ -89,7 +84,7 @@ test('a worker that dies is reported in words, restarted, and Retry loads the fi
              self.onmessage = () => { throw new WebAssembly.RuntimeError('unreachable'); };`,
     });
   });
-  await page.goto(server.url);
+  await page.goto(site.server.url);
   const input = page.getByTestId('file-input');
   await input.waitFor({ state: 'attached' });
   await input.setInputFiles(csv);

@@ -4,27 +4,19 @@
 // against tests/fixtures/goldens/models.json (scikit-learn, NumPy, an independent fast DeLong);
 // the Thresholds tab's PR legend shows the AP logit interval; unticking the challenger leaves a
 // page that says how to add one.
-import { test, before, after } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import {
-  serveDist, launch, newPage, waitForStatus, afterChange, screenshot, goldens, FIXTURES,
+  useSite, newPage, waitForStatus, afterChange, screenshot, goldens, FIXTURES,
 } from './harness.mjs';
 
-let server;
-let browser;
+const site = useSite();
 let gold;
 
 before(async () => {
-  server = await serveDist();
-  browser = await launch();
   gold = await goldens('models.json');
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
 });
 
 function near(got, want, tol, what) {
@@ -38,8 +30,8 @@ async function num(locator, attr) {
 }
 
 async function loadModels(errors) {
-  const page = await newPage(browser, errors);
-  await page.goto(server.url);
+  const page = await newPage(site.browser, errors);
+  await page.goto(site.server.url);
   const input = page.getByTestId('file-input');
   await input.waitFor({ state: 'attached' });
   await input.setInputFiles(join(FIXTURES, 'logs', 'models.csv'));
@@ -150,8 +142,8 @@ async function percentLog() {
 
 test('a percent challenger: its own transform beside its checkbox, the same metrics, kept by a share link', async () => {
   const errors = [];
-  const page = await newPage(browser, errors);
-  await page.goto(server.url);
+  const page = await newPage(site.browser, errors);
+  await page.goto(site.server.url);
   const input = page.getByTestId('file-input');
   await input.waitFor({ state: 'attached' });
   const file = await percentLog();
@@ -174,7 +166,7 @@ test('a percent challenger: its own transform beside its checkbox, the same metr
   await page.getByTestId('share-link').click();
   const url = await page.getByTestId('share-url').inputValue();
   await page.context().close();
-  const colleague = await newPage(browser, errors);
+  const colleague = await newPage(site.browser, errors);
   await colleague.goto(url);
   const input2 = colleague.getByTestId('file-input');
   await input2.waitFor({ state: 'attached' });

@@ -4,30 +4,19 @@
 // byte-identical to what `plumb alerts` writes when nothing is edited (the committed files in
 // tests/fixtures/export/alerts/, which tests/cli.rs checks the CLI still writes; and the CLI
 // binary itself when it is built) and carry the edited levels when edited.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, mkdtemp } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { serveDist, launch, newPage, waitForStatus, screenshot, FIXTURES, ROOT } from './harness.mjs';
+import { useSite, newPage, waitForStatus, screenshot, FIXTURES, ROOT } from './harness.mjs';
 
 const LOG = join(FIXTURES, 'ops', 'ops_log.csv');
 const GOLDEN = join(FIXTURES, 'export', 'alerts');
 
-let server;
-let browser;
-
-before(async () => {
-  server = await serveDist();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const site = useSite();
 
 /** The fixture's rows (no quoted fields in it): numbers, or NaN for an empty cell. */
 async function readLog() {
@@ -88,8 +77,8 @@ async function download(page, testid) {
 }
 
 async function openOperations(errors) {
-  const page = await newPage(browser, errors);
-  await page.goto(server.url);
+  const page = await newPage(site.browser, errors);
+  await page.goto(site.server.url);
   await page.getByTestId('file-input').waitFor();
   await page.getByTestId('file-input').setInputFiles(LOG);
   await waitForStatus(page, 'ready');
@@ -233,7 +222,7 @@ test('edited alert levels travel in a share link and reach the colleague\'s expo
 
   // A colleague opens the link on the Overview (the tab the link names is Operations; go
   // elsewhere first so the levels wait for the view), loads the same file, then opens Operations.
-  const colleague = await newPage(browser, errors);
+  const colleague = await newPage(site.browser, errors);
   await colleague.goto(url);
   await colleague.getByTestId('file-input').setInputFiles(LOG);
   await waitForStatus(colleague, 'ready');

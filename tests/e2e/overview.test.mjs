@@ -1,28 +1,20 @@
 // The foundation slice in a real browser: load the demo and fixture logs, compare every metric
 // shown with scikit-learn's goldens, change the binning, export the JSON report, and see a
 // malformed file produce a clear error instead of a crash.
-import { test, before, after } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import {
-  serveDist, launch, newPage, waitForStatus, afterChange, readMetrics, screenshot, goldens, FIXTURES,
+  useSite, newPage, waitForStatus, afterChange, readMetrics, screenshot, goldens, FIXTURES,
 } from './harness.mjs';
 
-let server;
-let browser;
+const site = useSite();
 let gold;
 
 before(async () => {
-  server = await serveDist();
-  browser = await launch();
   gold = (await goldens('e2e.json')).logs;
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
 });
 
 /** |a − b| within 1e-9 (relative for large values). */
@@ -38,8 +30,8 @@ function checkMetrics(shown, expected) {
 
 test('the demo loads in one click and every metric matches scikit-learn', async () => {
   const errors = [];
-  const page = await newPage(browser, errors);
-  await page.goto(server.url);
+  const page = await newPage(site.browser, errors);
+  await page.goto(site.server.url);
   await page.getByTestId('load-demo').click();
   const text = await waitForStatus(page, 'ready');
   assert.match(text, /19,995 rows/);
@@ -58,8 +50,8 @@ test('the demo loads in one click and every metric matches scikit-learn', async 
 
 test('a fixture log chosen with the file picker matches the goldens, binning changes redraw', async () => {
   const errors = [];
-  const page = await newPage(browser, errors);
-  await page.goto(server.url);
+  const page = await newPage(site.browser, errors);
+  await page.goto(site.server.url);
   await page.getByTestId('file-input').setInputFiles(join(FIXTURES, 'logs', 'basic.csv'));
   await waitForStatus(page, 'ready');
   const g = gold['basic.csv'];
@@ -84,8 +76,8 @@ test('a fixture log chosen with the file picker matches the goldens, binning cha
 
 test('a gzip-compressed log reads like the plain one', async () => {
   const errors = [];
-  const page = await newPage(browser, errors);
-  await page.goto(server.url);
+  const page = await newPage(site.browser, errors);
+  await page.goto(site.server.url);
   const csv = await readFile(join(FIXTURES, 'logs', 'ties.csv'));
   await page.getByTestId('file-input').setInputFiles({
     name: 'ties.csv.gz', mimeType: 'application/gzip', buffer: gzipSync(csv),
@@ -98,8 +90,8 @@ test('a gzip-compressed log reads like the plain one', async () => {
 
 test('the JSON export is the plumb.report/v1 document the page shows', async () => {
   const errors = [];
-  const page = await newPage(browser, errors);
-  await page.goto(server.url);
+  const page = await newPage(site.browser, errors);
+  await page.goto(site.server.url);
   await page.getByTestId('file-input').setInputFiles(join(FIXTURES, 'logs', 'basic.csv'));
   await waitForStatus(page, 'ready');
   const [download] = await Promise.all([
@@ -126,8 +118,8 @@ test('the JSON export is the plumb.report/v1 document the page shows', async () 
 
 test('a malformed file gives an error state naming the line, and the page stays usable', async () => {
   const errors = [];
-  const page = await newPage(browser, errors);
-  await page.goto(server.url);
+  const page = await newPage(site.browser, errors);
+  await page.goto(site.server.url);
   await page.getByTestId('file-input').setInputFiles({
     name: 'broken.csv', mimeType: 'text/csv',
     buffer: Buffer.from('score,label\n0.1,0\n0.2,1\n"0.3,1\n0.4,0\n'),
@@ -156,8 +148,8 @@ test('a malformed file gives an error state naming the line, and the page stays 
 
 test('a log dropped on the drop zone loads like a chosen one', async () => {
   const errors = [];
-  const page = await newPage(browser, errors);
-  await page.goto(server.url);
+  const page = await newPage(site.browser, errors);
+  await page.goto(site.server.url);
   const csv = (await readFile(join(FIXTURES, 'logs', 'basic.csv'), 'utf8'));
   const dataTransfer = await page.evaluateHandle((text) => {
     const dt = new DataTransfer();
@@ -175,8 +167,8 @@ test('a log dropped on the drop zone loads like a chosen one', async () => {
 
 test('?data=<relative url> loads a log from the same static host', async () => {
   const errors = [];
-  const page = await newPage(browser, errors);
-  await page.goto(`${server.url}?data=demo.csv`);
+  const page = await newPage(site.browser, errors);
+  await page.goto(`${site.server.url}?data=demo.csv`);
   const text = await waitForStatus(page, 'ready');
   assert.match(text, /19,995 rows/);
   checkMetrics(await readMetrics(page), gold['demo.csv'].metrics);

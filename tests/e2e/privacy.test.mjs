@@ -1,29 +1,18 @@
 // No data leaves the browser: during a whole session (load, analyse, every view, exports) the
 // page requests nothing from any origin but its own, and never sends a request body.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { serveDist, launch, newPage, waitForStatus, FIXTURES } from './harness.mjs';
+import { useSite, newPage, waitForStatus, FIXTURES } from './harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await serveDist();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const site = useSite();
 
 test('a full session requests only the site itself, with no uploads', async () => {
   const errors = [];
-  const page = await newPage(browser, errors);
+  const page = await newPage(site.browser, errors);
   const requests = [];
   page.on('request', (r) => requests.push({ url: r.url(), method: r.method(), body: r.postData() }));
-  await page.goto(server.url);
+  await page.goto(site.server.url);
   await page.getByTestId('file-input').setInputFiles(join(FIXTURES, 'logs', 'reference.csv'));
   await waitForStatus(page, 'ready');
   await page.getByTestId('file-input-current').setInputFiles(join(FIXTURES, 'logs', 'current.csv'));
@@ -39,7 +28,7 @@ test('a full session requests only the site itself, with no uploads', async () =
   assert.ok(requests.length > 0);
   for (const r of requests) {
     const url = new URL(r.url);
-    const local = url.origin === server.origin || url.protocol === 'blob:' || url.protocol === 'data:';
+    const local = url.origin === site.server.origin || url.protocol === 'blob:' || url.protocol === 'data:';
     assert.ok(local, `request to another origin: ${r.url}`);
     assert.equal(r.method, 'GET', `${r.method} ${r.url}`);
     assert.ok(!r.body, `a request carried a body: ${r.url}`);

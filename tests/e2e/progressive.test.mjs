@@ -2,22 +2,11 @@
 // provisional (`data-complete="false"`, the pending numbers say "computing…", exports disabled),
 // then the complete report replaces it (`data-complete="true"`) without flashing. Every state is
 // recorded by a MutationObserver, so the provisional one is seen however briefly it lasts.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launch, newPage, waitForStatus, readMetrics } from './harness.mjs';
+import { useSite, newPage, waitForStatus, readMetrics } from './harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await serveDist();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const site = useSite();
 
 /**
  * Record every distinct UI state from now on, at each DOM mutation under the app root:
@@ -55,8 +44,8 @@ const states = (page) => page.evaluate(() => window.__states);
 
 test('the first answer shows at once, provisional, then the complete report replaces it', async () => {
   const errors = [];
-  const page = await newPage(browser, errors);
-  await page.goto(server.url);
+  const page = await newPage(site.browser, errors);
+  await page.goto(site.server.url);
   await record(page);
   await page.getByTestId('load-demo').click();
   await waitForStatus(page, 'ready');
@@ -93,8 +82,8 @@ test('the first answer shows at once, provisional, then the complete report repl
 
 test('a settings change during the complete pass: the stale complete report is ignored', async () => {
   const errors = [];
-  const page = await newPage(browser, errors);
-  await page.goto(server.url);
+  const page = await newPage(site.browser, errors);
+  await page.goto(site.server.url);
   await page.getByTestId('load-demo').click();
   // As soon as the first answer is on screen, change the bins (its complete pass is running).
   await page.waitForFunction(() => document.querySelector('[data-testid="status"]')?.dataset.state === 'ready');

@@ -2,23 +2,12 @@
 // file's fingerprint; a colleague opening it with the same file sees the same view and is told
 // the file matches; a different file is flagged; a malformed link falls back to defaults; a
 // reload restores the review from local storage.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { serveDist, launch, newPage, waitForStatus, afterChange, screenshot, FIXTURES } from './harness.mjs';
+import { useSite, newPage, waitForStatus, afterChange, screenshot, FIXTURES } from './harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await serveDist();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const site = useSite();
 
 const basic = join(FIXTURES, 'logs', 'basic.csv');
 
@@ -34,8 +23,8 @@ async function settingsOf(page) {
 
 test('a share link reproduces the view in a new browser context and checks the file', async () => {
   const errors = [];
-  const page = await newPage(browser, errors);
-  await page.goto(server.url);
+  const page = await newPage(site.browser, errors);
+  await page.goto(site.server.url);
   await page.getByTestId('file-input').setInputFiles(basic);
   await waitForStatus(page, 'ready');
   // The numbers read below are the new report's, not the previous one kept on screen meanwhile.
@@ -60,7 +49,7 @@ test('a share link reproduces the view in a new browser context and checks the f
   await page.context().close();
 
   // A colleague: a fresh context (no local storage), the same file.
-  const colleague = await newPage(browser, errors);
+  const colleague = await newPage(site.browser, errors);
   await colleague.goto(url);
   assert.equal(await colleague.getByTestId('share-notice').getAttribute('data-kind'), 'pending');
   await colleague.getByTestId('file-input').setInputFiles(basic);
@@ -73,7 +62,7 @@ test('a share link reproduces the view in a new browser context and checks the f
   await colleague.context().close();
 
   // Another file under the same link is flagged.
-  const other = await newPage(browser, errors);
+  const other = await newPage(site.browser, errors);
   await other.goto(url);
   await other.getByTestId('file-input').setInputFiles(join(FIXTURES, 'logs', 'ties.csv'));
   await waitForStatus(other, 'ready');
@@ -85,8 +74,8 @@ test('a share link reproduces the view in a new browser context and checks the f
 test('a malformed or oversized link is rejected with a message, and the defaults work', async () => {
   const errors = [];
   for (const fragment of ['#review=!!!not-base64', '#review=e30', `#review=${'A'.repeat(20000)}`, '#review=eyJ2Ijo5fQ']) {
-    const page = await newPage(browser, errors);
-    await page.goto(server.url + fragment);
+    const page = await newPage(site.browser, errors);
+    await page.goto(site.server.url + fragment);
     assert.equal(await page.getByTestId('share-notice').getAttribute('data-kind'), 'error', fragment.slice(0, 30));
     await page.getByTestId('file-input').setInputFiles(basic);
     await waitForStatus(page, 'ready');
@@ -98,8 +87,8 @@ test('a malformed or oversized link is rejected with a message, and the defaults
 
 test('a reload keeps the review in progress (settings only, from local storage)', async () => {
   const errors = [];
-  const page = await newPage(browser, errors);
-  await page.goto(server.url);
+  const page = await newPage(site.browser, errors);
+  await page.goto(site.server.url);
   await page.getByTestId('file-input').setInputFiles(basic);
   await waitForStatus(page, 'ready');
   await page.getByTestId('bins-input').fill('12');

@@ -1,26 +1,15 @@
 // Sign-off in the browser: gates evaluated on the report, the reviewer's decision, and the
 // exports — checked against the native CLI (`plumb audit`, built by `cargo test` before this
 // suite runs), which must write the same JSON for the same input and settings.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { serveDist, launch, newPage, waitForStatus, screenshot, FIXTURES, ROOT } from './harness.mjs';
+import { useSite, newPage, waitForStatus, screenshot, FIXTURES, ROOT } from './harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await serveDist();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const site = useSite();
 
 async function download(page, testid) {
   const [dl] = await Promise.all([page.waitForEvent('download'), page.getByTestId(testid).click()]);
@@ -54,8 +43,8 @@ test('the browser and the CLI write the same JSON report for the same input', as
     return;
   }
   const errors = [];
-  const page = await newPage(browser, errors);
-  await page.goto(server.url);
+  const page = await newPage(site.browser, errors);
+  await page.goto(site.server.url);
   await page.getByTestId('file-input').setInputFiles(join(FIXTURES, 'logs', 'basic.csv'));
   await waitForStatus(page, 'ready');
   const browserReport = JSON.parse(await download(page, 'export-json'));
@@ -70,8 +59,8 @@ test('the browser and the CLI write the same JSON report for the same input', as
 
 test('gates, sign-off and the HTML/Markdown/JSON exports; hostile text stays text', async () => {
   const errors = [];
-  const page = await newPage(browser, errors);
-  await page.goto(server.url);
+  const page = await newPage(site.browser, errors);
+  await page.goto(site.server.url);
   await page.getByTestId('file-input').setInputFiles(join(FIXTURES, 'logs', 'reference.csv'));
   await waitForStatus(page, 'ready');
   await page.getByTestId('file-input-current').setInputFiles(join(FIXTURES, 'logs', 'current.csv'));
@@ -120,8 +109,8 @@ test('gates, sign-off and the HTML/Markdown/JSON exports; hostile text stays tex
 
 test('the HTML report opens in Chromium with its charts; a hostile column name is text everywhere; the sign-off draft survives a reload', async () => {
   const errors = [];
-  const page = await newPage(browser, errors);
-  await page.goto(server.url);
+  const page = await newPage(site.browser, errors);
+  await page.goto(site.server.url);
   const hostile = '<script>alert(1)</script>';
   const csv = (await readFile(join(FIXTURES, 'logs', 'basic.csv'), 'utf8'))
     .replace('x1', hostile.replace(/,/g, ''));
@@ -140,7 +129,7 @@ test('the HTML report opens in Chromium with its charts; a hostile column name i
   assert.ok(!/<script/i.test(html));
 
   // Open the exported report in the browser: it renders its inline SVG charts, runs nothing.
-  const viewer = await newPage(browser, errors);
+  const viewer = await newPage(site.browser, errors);
   await viewer.setContent(html);
   const charts = await viewer.$$eval('svg', (svgs) => svgs.filter((s) => s.getBoundingClientRect().width > 100).length);
   assert.ok(charts >= 3, `${charts} charts rendered`);

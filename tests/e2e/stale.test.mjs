@@ -7,18 +7,15 @@ import assert from 'node:assert/strict';
 import { mkdtemp, writeFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { serveDist, launch, newPage, waitForStatus, reportId, screenshot } from './harness.mjs';
+import { useSite, newPage, waitForStatus, reportId, screenshot } from './harness.mjs';
 
 /** Big enough that an analysis takes long enough to observe its in-flight state. */
 const ROWS = 400_000;
 
-let server;
-let browser;
+const site = useSite();
 let dir;
 
 before(async () => {
-  server = await serveDist();
-  browser = await launch();
   dir = await mkdtemp(join(tmpdir(), 'plumb-stale-'));
   let seed = 7;
   const rand = () => {
@@ -34,15 +31,13 @@ before(async () => {
 });
 
 after(async () => {
-  await browser?.close();
-  await server?.close();
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
 test('an updating view cannot be exported until the new report is drawn', async () => {
   const errors = [];
-  const page = await newPage(browser, errors);
-  await page.goto(server.url);
+  const page = await newPage(site.browser, errors);
+  await page.goto(site.server.url);
   await page.getByTestId('file-input').setInputFiles(join(dir, 'log.csv'));
   await waitForStatus(page, 'ready', 120000);
   await page.getByTestId('export-svg').first().waitFor();

@@ -3,26 +3,18 @@
 // and the Overview, Calibration and Thresholds tabs show what counts determine, checked against
 // scikit-learn on the raw rows (goldens/summary.json): exact metrics to 1e-9, the AUC within the
 // stated bound, the confusion counts at 0.5 exactly.
-import { test, before, after } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import {
-  serveDist, launch, newPage, waitForStatus, readMetrics, screenshot, goldens, FIXTURES,
+  useSite, newPage, waitForStatus, readMetrics, screenshot, goldens, FIXTURES,
 } from './harness.mjs';
 
-let server;
-let browser;
+const site = useSite();
 let gold;
 
 before(async () => {
-  server = await serveDist();
-  browser = await launch();
   gold = (await goldens('summary.json')).logs.bench.windows;
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
 });
 
 function close(actual, expected, key, tol = 1e-9) {
@@ -33,8 +25,8 @@ function close(actual, expected, key, tol = 1e-9) {
 
 test('a DuckDB summary file loads, says it is a summary, and its metrics match the raw rows', async () => {
   const errors = [];
-  const page = await newPage(browser, errors);
-  await page.goto(server.url);
+  const page = await newPage(site.browser, errors);
+  await page.goto(site.server.url);
   const input = page.getByTestId('file-input');
   await input.waitFor({ state: 'attached' });
   await input.setInputFiles(join(FIXTURES, 'summary', 'bench_summary.csv'));
@@ -96,8 +88,8 @@ test('a DuckDB summary file loads, says it is a summary, and its metrics match t
 
 test('a broken summary line is reported with its line and column', async () => {
   const errors = [];
-  const page = await newPage(browser, errors);
-  await page.goto(server.url);
+  const page = await newPage(site.browser, errors);
+  await page.goto(site.server.url);
   const input = page.getByTestId('file-input');
   await input.waitFor({ state: 'attached' });
   const text = 'plumb_summary,buckets,window_name,segment,label,bucket_lo,bucket_hi,row_count,score_sum,score_sq_sum,log_loss_sum\n'

@@ -2,29 +2,21 @@
 // real browser: timeline values against goldens/timeline.json (pandas, scikit-learn, SciPy),
 // drift values under a chosen method against goldens/drift.json (SciPy), and a click on the
 // time histogram that moves the split, with window sizes recounted here from the CSV.
-import { test, before, after } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
-  serveDist, launch, newPage, waitForStatus, afterChange, screenshot, goldens, FIXTURES, ROOT, ARTIFACTS,
+  useSite, newPage, waitForStatus, afterChange, screenshot, goldens, FIXTURES, ROOT, ARTIFACTS,
 } from './harness.mjs';
 
-let server;
-let browser;
+const site = useSite();
 let timeline;
 let drift;
 
 before(async () => {
-  server = await serveDist();
-  browser = await launch();
   timeline = await goldens('timeline.json');
   drift = await goldens('drift.json');
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
 });
 
 function close(actual, expected, what, rel = 1e-9) {
@@ -38,7 +30,7 @@ function close(actual, expected, what, rel = 1e-9) {
 }
 
 async function twoFiles(page) {
-  await page.goto(server.url);
+  await page.goto(site.server.url);
   await page.getByTestId('file-input').setInputFiles(join(FIXTURES, 'logs', 'reference.csv'));
   await waitForStatus(page, 'ready');
   await page.getByTestId('file-input-current').setInputFiles(join(FIXTURES, 'logs', 'current.csv'));
@@ -76,7 +68,7 @@ async function checkTimeline(page, gold) {
 
 test('drift over time: chunks by day and by week match pandas/scikit-learn/SciPy goldens', async () => {
   const errors = [];
-  const page = await newPage(browser, errors);
+  const page = await newPage(site.browser, errors);
   await twoFiles(page);
   const day = timeline.cases.find((c) => c.name === 'auto_day');
   assert.equal(await page.getByTestId('chunk-select').inputValue(), 'auto');
@@ -108,7 +100,7 @@ test('drift over time: chunks by day and by week match pandas/scikit-learn/SciPy
 
 test('drift method per column and for all columns: values follow SciPy goldens', async () => {
   const errors = [];
-  const page = await newPage(browser, errors);
+  const page = await newPage(site.browser, errors);
   await twoFiles(page);
   const x1 = drift.numeric.find((e) => e.name === 'x1' && e.bins === 10);
   const x2 = drift.numeric.find((e) => e.name === 'x2' && e.bins === 10);
@@ -183,8 +175,8 @@ async function demoRows() {
 test('clicking the time histogram moves the split; window sizes match the CSV', async () => {
   const rows = await demoRows();
   const errors = [];
-  const page = await newPage(browser, errors);
-  await page.goto(server.url);
+  const page = await newPage(site.browser, errors);
+  await page.goto(site.server.url);
   const demo = page.getByTestId('load-demo');
   await demo.waitFor();
   await demo.click();

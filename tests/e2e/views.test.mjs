@@ -2,16 +2,15 @@
 // type a threshold and check the confusion matrix against counts computed here from the fixture
 // CSV, drag the threshold on the chart and check the cells follow exactly, use an optimal
 // threshold, edit costs, download SVG/PNG exports, and take screenshots of each view.
-import { test, before, after } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
-  serveDist, launch, newPage, waitForStatus, afterChange, waitForLive, screenshot, FIXTURES,
+  useSite, newPage, waitForStatus, afterChange, waitForLive, screenshot, FIXTURES,
 } from './harness.mjs';
 
-let server;
-let browser;
+const site = useSite();
 let rows;
 
 /** The used rows of a fixture log: score in [0, 1] and label 0/1, as numbers. */
@@ -67,8 +66,8 @@ async function liveThreshold(page) {
 
 /** Open the app with basic.csv loaded and the given tab selected. */
 async function openWith(tab, errors) {
-  const page = await newPage(browser, errors);
-  await page.goto(server.url);
+  const page = await newPage(site.browser, errors);
+  await page.goto(site.server.url);
   await page.getByTestId('file-input').setInputFiles(join(FIXTURES, 'logs', 'basic.csv'));
   await waitForStatus(page, 'ready');
   await page.getByTestId(`tab-${tab}`).click();
@@ -88,15 +87,8 @@ async function waitForCells(page, want) {
 }
 
 before(async () => {
-  server = await serveDist();
-  browser = await launch();
   rows = await readLog('basic.csv');
   assert.equal(rows.length, 600, 'basic.csv has 600 usable rows');
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
 });
 
 test('tabs switch by click and by keyboard, and are labelled', async () => {
@@ -370,8 +362,8 @@ test('every chart downloads a well-formed SVG and a PNG', async () => {
 test('degenerate logs (one class, one row) keep the views usable', async () => {
   for (const name of ['one_class.csv', 'single_row.csv', 'extremes.csv', 'constant.csv']) {
     const errors = [];
-    const page = await newPage(browser, errors);
-    await page.goto(server.url);
+    const page = await newPage(site.browser, errors);
+    await page.goto(site.server.url);
     await page.getByTestId('file-input').setInputFiles(join(FIXTURES, 'logs', name));
     await page.waitForFunction(
       () => ['ready', 'error'].includes(document.querySelector('[data-testid="status"]')?.dataset.state),

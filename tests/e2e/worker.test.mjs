@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import {
-  serveDist, launch, newPage, waitForStatus, waitForLive, readMetrics, screenshot, ARTIFACTS,
+  useSite, newPage, waitForStatus, waitForLive, readMetrics, screenshot, ARTIFACTS,
 } from './harness.mjs';
 
 /** Rows in the generated log. */
@@ -26,8 +26,7 @@ const READING_BOUND_MS = 50;
  */
 const RENDER_BOUND_MS = Number(process.env.PLUMB_RENDER_BOUND_MS || 1000);
 
-let server;
-let browser;
+const site = useSite();
 let dir;
 let bigCsv;
 let bigGz;
@@ -83,8 +82,6 @@ async function generate(path) {
 }
 
 before(async () => {
-  server = await serveDist();
-  browser = await launch();
   dir = await mkdtemp(join(tmpdir(), 'plumb-worker-'));
   bigCsv = join(dir, 'big.csv');
   await generate(bigCsv);
@@ -93,14 +90,12 @@ before(async () => {
 });
 
 after(async () => {
-  await browser?.close();
-  await server?.close();
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
 /** A page that records every main-thread long task from before the app starts. */
 async function observedPage(errors) {
-  const page = await newPage(browser, errors);
+  const page = await newPage(site.browser, errors);
   await page.addInitScript(() => {
     window.__longtasks = [];
     new PerformanceObserver((list) => {
@@ -119,7 +114,7 @@ async function observedPage(errors) {
       }
     }).observe(document, { subtree: true, childList: true, characterData: true, attributes: true });
   });
-  await page.goto(server.url);
+  await page.goto(site.server.url);
   await page.getByTestId('load-demo').waitFor();
   return page;
 }

@@ -8,27 +8,19 @@
 // - in the exported Markdown, rendered by markdown-it (CommonMark + GFM tables, raw HTML
 //   allowed as GitHub allows some: only escaping keeps it inert) and opened in a fresh page;
 // - in the exported SVG, parsed as XML by Chromium's DOMParser.
-import { test, before, after } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import MarkdownIt from 'markdown-it';
-import { serveDist, launch, newPage, waitForStatus, screenshot, FIXTURES } from './harness.mjs';
+import { useSite, newPage, waitForStatus, screenshot, FIXTURES } from './harness.mjs';
 
 const XSS = join(FIXTURES, 'xss');
-let server;
-let browser;
+const site = useSite();
 let payloads;
 
 before(async () => {
-  server = await serveDist();
-  browser = await launch();
   payloads = (await readFile(join(XSS, 'payloads.txt'), 'utf8')).split('\n').filter((l) => l.length > 0);
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
 });
 
 /** Record every dialog (alert, confirm, prompt) a page opens; a payload that runs opens one. */
@@ -71,9 +63,9 @@ async function download(page, locator) {
 test('the XSS corpus stays text in the app, the HTML and Markdown reports and the SVG charts', async () => {
   const errors = [];
   const dialogs = [];
-  const page = await newPage(browser, errors);
+  const page = await newPage(site.browser, errors);
   watchDialogs(page, dialogs);
-  await page.goto(server.url);
+  await page.goto(site.server.url);
   await page.getByTestId('file-input').waitFor();
   const scripts = await page.evaluate(() => document.querySelectorAll('script').length);
 
@@ -144,7 +136,7 @@ test('the XSS corpus stays text in the app, the HTML and Markdown reports and th
   assert.equal(signed.signoff.rationale, payloads.join('\n'), 'the JSON carries the text as data');
 
   // The HTML report in a fresh page (scripts would run here if any were injected).
-  const viewer = await newPage(browser, errors);
+  const viewer = await newPage(site.browser, errors);
   watchDialogs(viewer, dialogs);
   await viewer.setContent(html);
   await viewer.waitForTimeout(300);
@@ -157,7 +149,7 @@ test('the XSS corpus stays text in the app, the HTML and Markdown reports and th
 
   // The Markdown summary rendered by markdown-it, raw HTML enabled.
   const rendered = new MarkdownIt({ html: true, linkify: false }).render(md);
-  const mdPage = await newPage(browser, errors);
+  const mdPage = await newPage(site.browser, errors);
   watchDialogs(mdPage, dialogs);
   await mdPage.setContent(`<!doctype html><html><body>${rendered}</body></html>`);
   await mdPage.waitForTimeout(300);

@@ -154,7 +154,7 @@ fn threshold_dot<DB: DrawingBackend>(
 
 /// Paint operating points — (curve index, (x, y)) in data units — on a ROC or PR chart drawn
 /// by [`roc_curve_chart_base`] / [`pr_curve_chart_base`] with main panel `panel`; returns their
-/// hover marks. Base plus points is the full chart, apart from the legend's threshold value.
+/// hover marks (the points alone, without the legend of [`roc_curve_chart_live`]).
 pub fn operating_points<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     panel: &PanelLayout,
@@ -205,9 +205,9 @@ pub fn roc_curve_chart<DB: DrawingBackend>(
     roc_curve_chart_layer(area, chart, style, false)
 }
 
-/// The ROC chart without its operating points, for a caller that paints them on top with
-/// [`operating_points`] (the cheap layer a threshold drag repaints). The legend still lists the
-/// points, as "Current threshold" (the value changes while the points move).
+/// The ROC chart without its operating points and legend, for a caller that paints them on top
+/// with [`roc_curve_chart_live`] (the cheap layer a threshold drag repaints, so the legend names
+/// the live threshold's value).
 pub fn roc_curve_chart_base<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     chart: &RocChart,
@@ -216,13 +216,25 @@ pub fn roc_curve_chart_base<DB: DrawingBackend>(
     roc_curve_chart_layer(area, chart, style, true)
 }
 
-/// Draw the ROC chart; `points_elsewhere` leaves out the operating points (see
+/// The ROC chart's operating points and legend, painted over [`roc_curve_chart_base`] whose main
+/// panel is `panel`; returns the points' hover marks. Base plus this layer is the full chart.
+pub fn roc_curve_chart_live<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    chart: &RocChart,
+    panel: &PanelLayout,
+    style: &ChartStyle,
+) -> Result<Vec<Mark>, RenderError> {
+    let p = Painter::new(area, style);
+    Ok(roc_points_and_legend(&p, panel, chart)?.0)
+}
+
+/// Draw the ROC chart; `live_elsewhere` leaves out the operating points and the legend (see
 /// [`roc_curve_chart_base`]).
 fn roc_curve_chart_layer<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     chart: &RocChart,
     style: &ChartStyle,
-    points_elsewhere: bool,
+    live_elsewhere: bool,
 ) -> Result<ChartLayout, RenderError> {
     let p = Painter::new(area, style);
     p.background()?;
@@ -233,10 +245,7 @@ fn roc_curve_chart_layer<DB: DrawingBackend>(
         1.0,
         1.0,
     )?;
-    let mut legend = Vec::new();
-    let mut marks = Vec::new();
     let mut any = false;
-    let mut dots = false;
     for (i, c) in chart.curves.iter().enumerate() {
         let color = p.theme.series(i);
         let pts = decimate(pairs(c.fpr, c.tpr).map(|(x, y)| panel.to_px(x, y)));
@@ -245,6 +254,55 @@ fn roc_curve_chart_layer<DB: DrawingBackend>(
             p.circle(pts[0], p.px(2.5), color, 1.0)?;
         }
         p.polyline(pts, color, 1.0, 2.0)?;
+    }
+    if !any {
+        p.message(&panel, "No data")?;
+    }
+    if live_elsewhere {
+        return Ok(finish(p.outer, style, panel, Vec::new(), None));
+    }
+    let (marks, legend_box) = roc_points_and_legend(&p, &panel, chart)?;
+    Ok(finish(p.outer, style, panel, marks, legend_box))
+}
+
+/// The legend row of the current threshold's dots, with its value when it is known.
+fn threshold_item<DB: DrawingBackend>(p: &Painter<'_, DB>, threshold: Option<f64>) -> LegendItem {
+    let label = match threshold.filter(|t| t.is_finite()) {
+        Some(t) => format!("Threshold {t:.2}"),
+        None => "Current threshold".into(),
+    };
+    LegendItem {
+        label,
+        swatch: Swatch::Point(p.theme.muted),
+    }
+}
+
+/// A curve's legend label: its name and `text`, or `Curve n` when both are empty.
+fn curve_label(name: &str, text: String, i: usize) -> String {
+    let label = with_name(name, text);
+    if label.is_empty() {
+        format!("Curve {}", i + 1)
+    } else {
+        label
+    }
+}
+
+/// Paint the ROC chart's operating points and its legend (AUC per curve, chance, threshold);
+/// returns the points' hover marks and the legend's box.
+fn roc_points_and_legend<DB: DrawingBackend>(
+    p: &Painter<'_, DB>,
+    panel: &PanelLayout,
+    chart: &RocChart,
+) -> Result<(Vec<Mark>, Option<PixelRect>), RenderError> {
+    let mut marks = Vec::new();
+    let mut dots = false;
+    for (i, c) in chart.curves.iter().enumerate() {
+        if let Some(at) = c.current {
+            dots |= threshold_dot(p, panel, i, at, &mut marks)?;
+        }
+    }
+    let mut legend = Vec::new();
+    for (i, c) in chart.curves.iter().enumerate() {
         let mut text = String::new();
         if let Some(a) = c.auc.filter(|a| a.is_finite()) {
             text = format!("AUC {a:.3}");
@@ -252,47 +310,20 @@ fn roc_curve_chart_layer<DB: DrawingBackend>(
                 text.push_str(&format!(" [{lo:.2}, {hi:.2}]"));
             }
         }
-        let label = with_name(c.name, text);
         legend.push(LegendItem {
-            label: if label.is_empty() {
-                format!("Curve {}", i + 1)
-            } else {
-                label
-            },
-            swatch: Swatch::Line(color),
+            label: curve_label(c.name, text, i),
+            swatch: Swatch::Line(p.theme.series(i)),
         });
-    }
-    for (i, c) in chart.curves.iter().enumerate() {
-        if let Some(at) = c.current {
-            dots |= if points_elsewhere {
-                at.0.is_finite() && at.1.is_finite()
-            } else {
-                threshold_dot(&p, &panel, i, at, &mut marks)?
-            };
-        }
-    }
-    if !any {
-        p.message(&panel, "No data")?;
     }
     legend.push(LegendItem {
         label: "Chance".into(),
         swatch: Swatch::Dashed(p.theme.guide),
     });
     if dots {
-        let label = match chart
-            .threshold
-            .filter(|t| t.is_finite() && !points_elsewhere)
-        {
-            Some(t) => format!("Threshold {t:.2}"),
-            None => "Current threshold".into(),
-        };
-        legend.push(LegendItem {
-            label,
-            swatch: Swatch::Point(p.theme.muted),
-        });
+        legend.push(threshold_item(p, chart.threshold));
     }
-    let legend_box = p.legend_inside(&panel, &legend, Corner::BottomRight)?;
-    Ok(finish(p.outer, style, panel, marks, legend_box))
+    let legend_box = p.legend_inside(panel, &legend, Corner::BottomRight)?;
+    Ok((marks, legend_box))
 }
 
 /// Draw precision–recall curves with positive-rate baselines and current-threshold dots.
@@ -304,9 +335,9 @@ pub fn pr_curve_chart<DB: DrawingBackend>(
     pr_curve_chart_layer(area, chart, style, false)
 }
 
-/// The PR chart without its operating points, for a caller that paints them on top with
-/// [`operating_points`] (the cheap layer a threshold drag repaints). The legend still lists the
-/// points, as "Current threshold" (the value changes while the points move).
+/// The PR chart without its operating points and legend, for a caller that paints them on top
+/// with [`pr_curve_chart_live`] (the cheap layer a threshold drag repaints, so the legend names
+/// the live threshold's value).
 pub fn pr_curve_chart_base<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     chart: &PrChart,
@@ -315,23 +346,31 @@ pub fn pr_curve_chart_base<DB: DrawingBackend>(
     pr_curve_chart_layer(area, chart, style, true)
 }
 
-/// Draw the PR chart; `points_elsewhere` leaves out the operating points (see
+/// The PR chart's operating points and legend, painted over [`pr_curve_chart_base`] whose main
+/// panel is `panel`; returns the points' hover marks. Base plus this layer is the full chart.
+pub fn pr_curve_chart_live<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    chart: &PrChart,
+    panel: &PanelLayout,
+    style: &ChartStyle,
+) -> Result<Vec<Mark>, RenderError> {
+    let p = Painter::new(area, style);
+    Ok(pr_points_and_legend(&p, panel, chart)?.0)
+}
+
+/// Draw the PR chart; `live_elsewhere` leaves out the operating points and the legend (see
 /// [`pr_curve_chart_base`]).
 fn pr_curve_chart_layer<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     chart: &PrChart,
     style: &ChartStyle,
-    points_elsewhere: bool,
+    live_elsewhere: bool,
 ) -> Result<ChartLayout, RenderError> {
     let p = Painter::new(area, style);
     p.background()?;
     let panel = square_panel(&p, "Recall", "Precision")?;
-    let mut legend = Vec::new();
-    let mut marks = Vec::new();
     let mut any = false;
-    let mut dots = false;
     let single = chart.curves.len() == 1;
-    let mut baseline = false;
     for (i, c) in chart.curves.iter().enumerate() {
         let color = p.theme.series(i);
         if let Some(b) = c.positive_rate.filter(|b| b.is_finite()) {
@@ -343,7 +382,6 @@ fn pr_curve_chart_layer<DB: DrawingBackend>(
                 if single { 1.0 } else { 0.7 },
                 1.0,
             )?;
-            baseline = true;
         }
         let mut pts: Vec<(f64, f64)> = pairs(c.recall, c.precision).collect();
         if pts.len() >= 2 && pts[0].0 > pts[pts.len() - 1].0 {
@@ -365,6 +403,34 @@ fn pr_curve_chart_layer<DB: DrawingBackend>(
             p.circle(line[0], p.px(2.5), color, 1.0)?;
         }
         p.polyline(line, color, 1.0, 2.0)?;
+    }
+    if !any {
+        p.message(&panel, "No data")?;
+    }
+    if live_elsewhere {
+        return Ok(finish(p.outer, style, panel, Vec::new(), None));
+    }
+    let (marks, legend_box) = pr_points_and_legend(&p, &panel, chart)?;
+    Ok(finish(p.outer, style, panel, marks, legend_box))
+}
+
+/// Paint the PR chart's operating points and its legend (AP per curve, positive rate,
+/// threshold); returns the points' hover marks and the legend's box.
+fn pr_points_and_legend<DB: DrawingBackend>(
+    p: &Painter<'_, DB>,
+    panel: &PanelLayout,
+    chart: &PrChart,
+) -> Result<(Vec<Mark>, Option<PixelRect>), RenderError> {
+    let mut marks = Vec::new();
+    let mut dots = false;
+    for (i, c) in chart.curves.iter().enumerate() {
+        if let Some(at) = c.current {
+            dots |= threshold_dot(p, panel, i, at, &mut marks)?;
+        }
+    }
+    let single = chart.curves.len() == 1;
+    let mut legend = Vec::new();
+    for (i, c) in chart.curves.iter().enumerate() {
         let mut text = c
             .average_precision
             .filter(|a| a.is_finite())
@@ -377,28 +443,15 @@ fn pr_curve_chart_layer<DB: DrawingBackend>(
         {
             text.push_str(&format!(" [{lo:.2}, {hi:.2}]"));
         }
-        let label = with_name(c.name, text);
         legend.push(LegendItem {
-            label: if label.is_empty() {
-                format!("Curve {}", i + 1)
-            } else {
-                label
-            },
-            swatch: Swatch::Line(color),
+            label: curve_label(c.name, text, i),
+            swatch: Swatch::Line(p.theme.series(i)),
         });
     }
-    for (i, c) in chart.curves.iter().enumerate() {
-        if let Some(at) = c.current {
-            dots |= if points_elsewhere {
-                at.0.is_finite() && at.1.is_finite()
-            } else {
-                threshold_dot(&p, &panel, i, at, &mut marks)?
-            };
-        }
-    }
-    if !any {
-        p.message(&panel, "No data")?;
-    }
+    let baseline = chart
+        .curves
+        .iter()
+        .any(|c| c.positive_rate.is_some_and(f64::is_finite));
     if baseline {
         let label = match chart
             .curves
@@ -415,20 +468,10 @@ fn pr_curve_chart_layer<DB: DrawingBackend>(
         });
     }
     if dots {
-        let label = match chart
-            .threshold
-            .filter(|t| t.is_finite() && !points_elsewhere)
-        {
-            Some(t) => format!("Threshold {t:.2}"),
-            None => "Current threshold".into(),
-        };
-        legend.push(LegendItem {
-            label,
-            swatch: Swatch::Point(p.theme.muted),
-        });
+        legend.push(threshold_item(p, chart.threshold));
     }
-    let legend_box = p.legend_inside(&panel, &legend, Corner::BottomLeft)?;
-    Ok(finish(p.outer, style, panel, marks, legend_box))
+    let legend_box = p.legend_inside(panel, &legend, Corner::BottomLeft)?;
+    Ok((marks, legend_box))
 }
 
 /// The ROC chart as an SVG document of `style.pixel_size()`.

@@ -35,7 +35,8 @@ use plotters::prelude::{DrawingArea, DrawingAreaErrorKind, IntoDrawingArea, SVGB
 pub use axis::format_timestamp;
 pub use curves::{
     PrChart, PrCurve, RocChart, RocCurve, operating_points, pr_curve_chart, pr_curve_chart_base,
-    pr_curve_chart_svg, roc_curve_chart, roc_curve_chart_base, roc_curve_chart_svg,
+    pr_curve_chart_live, pr_curve_chart_svg, roc_curve_chart, roc_curve_chart_base,
+    roc_curve_chart_live, roc_curve_chart_svg,
 };
 pub use distribution::{
     Distribution, DistributionChart, distribution_chart, distribution_chart_svg,

@@ -158,9 +158,16 @@ fn csv_field(text: &str) -> String {
     }
 }
 
-/// Whether a parsed table is a summary file (its first column is `plumb_summary`).
+/// Whether a parsed table is a summary file: [`is_summary_columns`] on its header.
 pub fn is_summary(table: &Table) -> bool {
-    table.headers.first().map(String::as_str) == Some(FORMAT_COLUMN)
+    is_summary_columns(&table.headers)
+}
+
+/// Whether a file with these column names (in file order) is a summary file: its first column
+/// is `plumb_summary`. The one test, for the loader (on a table's header, [`is_summary`]) and
+/// the page (which holds the names but not the table).
+pub fn is_summary_columns<S: AsRef<str>>(names: &[S]) -> bool {
+    names.first().map(AsRef::as_ref) == Some(FORMAT_COLUMN)
 }
 
 /// A summary-file error at an editor line and column.

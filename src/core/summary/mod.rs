@@ -18,8 +18,6 @@ pub mod metrics;
 pub mod report;
 pub mod sketch;
 
-pub use file::{COLUMNS, SummaryFile, is_summary as is_summary_table, parse};
-pub use report::{
-    SummaryBounds, SummaryInfo, is_summary, is_summary_columns, report_from_summary, summarize,
-};
+pub use file::{COLUMNS, SummaryFile, is_summary as is_summary_table, is_summary_columns, parse};
+pub use report::{SummaryBounds, SummaryInfo, is_summary, report_from_summary, summarize};
 pub use sketch::{Cell, DEFAULT_BUCKETS, ScoreSummary};

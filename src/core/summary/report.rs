@@ -65,12 +65,6 @@ pub fn is_summary(file: &LoadedFile) -> bool {
     file::is_summary(&file.table)
 }
 
-/// Whether a file with these column names (in file order) is a summary file: the same test as
-/// [`is_summary`], for the page, which holds the names but not the table.
-pub fn is_summary_columns<S: AsRef<str>>(names: &[S]) -> bool {
-    names.first().map(AsRef::as_ref) == Some(file::FORMAT_COLUMN)
-}
-
 /// The report of a summary file under `settings` (its windows come from the file:
 /// `settings.window` is replaced).
 pub fn report_from_summary(
