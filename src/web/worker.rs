@@ -265,11 +265,10 @@ fn progress(id: u64, phase: WorkPhase, bytes_read: u64, bytes_total: u64, rows: 
 
 /// Read `blob` into a [`FileLoader`] that knows the file's size (so columns are sized once and
 /// the memory guard projects the need from the first slice on), [`CHUNK_BYTES`] at a time;
-/// errors are words naming the file, with
-/// their kind. For a file of up to [`NATIVE_DIGEST_MAX_BYTES`] the file
-/// is read once, whole (the browser's digest needs it so), the digest is started on it and
-/// returned, the chunks are views of that one buffer, and the file's `sha256` is left empty
-/// for the caller to fill from the digest ([`fingerprint`]). Reading the file a second time in
+/// errors are words naming the file, with their kind. For a file of up to
+/// [`NATIVE_DIGEST_MAX_BYTES`] the file is read once, whole (the browser's digest needs it so),
+/// the digest is started on it and returned, the chunks are views of that one buffer, and the
+/// file's `sha256` is left empty for the caller to fill from the digest ([`fingerprint`]). Reading the file a second time in
 /// slices cost as much again as reading it whole (measured: ~0.35 s of the 95 MB log's reading
 /// phase in headless Chromium). A larger file is read slice by slice and hashed in wasm.
 fn read(
