@@ -102,3 +102,34 @@ test('the work badges never cover a tab or the status, from 1024 to 1920 px wide
   assert.deepEqual(errors, []);
   await page.context().close();
 });
+
+test('the tab groups sit on one line when they fit, and a wrapped Review group has no stray divider', async () => {
+  const errors = [];
+  const page = await newPage(site.browser, errors);
+  await page.goto(site.server.url);
+  await page.getByTestId('load-demo').click();
+  await waitForStatus(page, 'ready');
+  const groups = page.locator('.tab-group');
+  assert.equal(await groups.count(), 2);
+  for (const width of [1024, 1280, 1440, 1920]) {
+    await page.setViewportSize({ width, height: 900 });
+    const [views, review] = [await groups.nth(0).boundingBox(), await groups.nth(1).boundingBox()];
+    const border = await groups.nth(1).evaluate((e) => getComputedStyle(e).borderLeftWidth);
+    const wrapped = review.y >= views.y + views.height - 1;
+    if (wrapped) {
+      // Its own line, starting where the Views group starts, without the divider.
+      assert.equal(border, '0px', `the wrapped Review group has no divider at ${width} px`);
+      assert.ok(Math.abs(review.x - views.x) < 1, `the wrapped Review group starts the line at ${width} px`);
+    } else {
+      assert.equal(border, '1px', `the divider separates the groups at ${width} px`);
+      assert.ok(review.x >= views.x + views.width, `the groups do not overlap at ${width} px`);
+    }
+    // Everything fits in the main area: no tab runs off to the right.
+    const main = await page.locator('.main').boundingBox();
+    assert.ok(review.x + review.width <= main.x + main.width + 0.5, `the tabs fit at ${width} px`);
+    if (width >= 1280) assert.ok(!wrapped, `the groups share one line at ${width} px`);
+    await screenshot(page, `tabs-${width}.png`);
+  }
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});
