@@ -11,6 +11,9 @@
 //! Without `--bench` (as `cargo test --benches` runs it) it is a smoke test on a small
 //! generated log instead: one repetition, the table's shape checked.
 
+// Shared with `benches/core.rs`, of which this bench uses only the log, the csv peer and the
+// median.
+#[allow(dead_code)]
 mod common;
 
 use common::data::{self, CSV_NUMERIC};

@@ -330,7 +330,9 @@ fn fast_decimal(t: &[u8]) -> Option<f64> {
     } else {
         long_decimal(digits)?
     };
-    let v = mantissa as f64 / POW10[scale];
+    // The mantissa is below 10^15 < 2^63: the signed conversion is exact, the same value as
+    // the unsigned one, and one instruction on x86-64 and in wasm engines.
+    let v = mantissa as i64 as f64 / POW10[scale];
     Some(if negative { -v } else { v })
 }
 

@@ -89,6 +89,19 @@ impl<'a> Record<'a> {
         &self.buf[start..self.ends[i]]
     }
 
+    /// The fields in order, as [`Record::field`] gives them, without its per-call offset
+    /// arithmetic.
+    #[inline]
+    pub fn fields(&self) -> impl Iterator<Item = &'a [u8]> + use<'a, '_> {
+        let (buf, gap) = (self.buf, self.gap);
+        let mut start = 0;
+        self.ends.iter().map(move |&end| {
+            let field = &buf[start..end];
+            start = end + gap;
+            field
+        })
+    }
+
     /// Whether the record is a single unquoted field of nothing but spaces (a blank line).
     /// A line holding only `""` is a record with one empty field, not a blank line.
     pub fn is_blank(&self) -> bool {
@@ -505,6 +518,17 @@ mod tests {
         ) {
             let whole = parse(&text, b',', usize::MAX);
             proptest::prop_assert_eq!(parse(&text, b',', chunk), whole);
+            // `fields` gives what `field` gives.
+            let mut p = Parser::new(b',', 0);
+            let mut check = |r: &Record<'_>| {
+                let by_index: Vec<&[u8]> = (0..r.len()).map(|i| r.field(i)).collect();
+                assert_eq!(r.fields().collect::<Vec<_>>(), by_index);
+                Ok(())
+            };
+            for piece in text.chunks(chunk) {
+                let _ = p.feed(piece, &mut check);
+            }
+            let _ = p.finish(&mut check);
         }
     }
 
