@@ -315,16 +315,91 @@ pub fn parse_number(t: &[u8]) -> Option<f64> {
 /// digits form an integer m < 2^53 and the value is m / 10^k with k ≤ 15, both exact in f64,
 /// so one correctly rounded division gives the correctly rounded result, bit for bit what
 /// `str::parse` gives. Anything else returns `None` and goes to `str::parse`.
+///
+/// Cells of at most eight bytes after the sign (`0.081584`, `-45.9655`: most scores and
+/// features) are read a word at a time ([`short_decimal`]); longer ones digit by digit.
 #[inline]
 fn fast_decimal(t: &[u8]) -> Option<f64> {
-    const POW10: [f64; 16] = [
-        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
-    ];
     let (negative, digits) = match t.first()? {
         b'-' => (true, &t[1..]),
         b'+' => (false, &t[1..]),
         _ => (false, t),
     };
+    let (mantissa, scale) = if digits.len() <= 8 {
+        short_decimal(digits)?
+    } else {
+        long_decimal(digits)?
+    };
+    // The mantissa is below 10^15 < 2^63: the signed conversion is exact, the same value as
+    // the unsigned one, and one instruction on x86-64 and in wasm engines.
+    let v = mantissa as i64 as f64 / POW10[scale];
+    Some(if negative { -v } else { v })
+}
+
+/// Exact powers of ten up to 10^15 (every one is an f64 without rounding).
+const POW10: [f64; 16] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+];
+
+/// `0x01` in every byte of a word.
+const ONES: u64 = u64::from_le_bytes([0x01; 8]);
+
+/// Bits set in the zero bytes of `x` (bit 7 of the byte); exact for the lowest zero byte
+/// only (the "has a zero byte" trick: Mycroft, 1987; Anderson, *Bit Twiddling Hacks*).
+#[inline]
+fn zero_bytes(x: u64) -> u64 {
+    x.wrapping_sub(ONES) & !x & (ONES << 7)
+}
+
+/// An unsigned decimal of 1 to 8 bytes (digits and at most one `.`, at least one digit) as
+/// (digits as an integer, digits after the point), read as one little-endian word: the point
+/// is found and squeezed out with word operations, the digits right-aligned behind `0`s and
+/// checked and combined eight at a time (Lemire's `is_made_of_eight_digits_fast` and
+/// `parse_eight_digits_unrolled`, as in fast_float / simdjson), so no loop runs per digit.
+/// The same (mantissa, scale) as [`long_decimal`] for every input of that length.
+#[inline]
+fn short_decimal(digits: &[u8]) -> Option<(u64, usize)> {
+    let n = digits.len();
+    if n == 0 {
+        return None;
+    }
+    let w = load_le(digits);
+    // The lowest `.`, if any: bytes above `n` are 0, never a `.`.
+    let dots = zero_bytes(w ^ (ONES * u64::from(b'.')));
+    let (w, count, scale) = if dots == 0 {
+        (w, n, 0)
+    } else {
+        let p = (dots.trailing_zeros() / 8) as usize;
+        // p < n <= 8, so the shift is at most 56.
+        let below = (1u64 << (8 * p)) - 1;
+        ((w & below) | ((w >> 8) & !below), n - 1, n - 1 - p)
+    };
+    if count == 0 {
+        return None;
+    }
+    // Right-align the `count` digit bytes; the bytes below them become leading `0`s.
+    let shift = 8 * (8 - count) as u32;
+    let zeros = ONES * u64::from(b'0');
+    let pad = zeros & ((1u64 << shift) - 1);
+    let v = (w << shift) | pad;
+    // Every byte in `0`..=`9` (a second `.` or any other byte fails).
+    let high = 0xF0F0_F0F0_F0F0_F0F0u64;
+    if (v & high) | ((v.wrapping_add(ONES * 6) & high) >> 4) != ONES * 0x33 {
+        return None;
+    }
+    let mut v = v - zeros;
+    v = v.wrapping_mul(10).wrapping_add(v >> 8);
+    v = (v & 0x0000_00FF_0000_00FF)
+        .wrapping_mul(100 + (1_000_000 << 32))
+        .wrapping_add(((v >> 16) & 0x0000_00FF_0000_00FF).wrapping_mul(1 + (10_000 << 32)))
+        >> 32;
+    Some((v, scale))
+}
+
+/// An unsigned decimal of up to 16 bytes (at most 15 digits and one `.`) as (digits as an
+/// integer, digits after the point), digit by digit.
+#[inline]
+fn long_decimal(digits: &[u8]) -> Option<(u64, usize)> {
     let n = digits.len();
     if n == 0 || n > 16 {
         return None;
@@ -363,8 +438,7 @@ fn fast_decimal(t: &[u8]) -> Option<f64> {
     if count == 0 || count > 15 {
         return None;
     }
-    let v = mantissa as f64 / POW10[scale];
-    Some(if negative { -v } else { v })
+    Some((mantissa, scale))
 }
 
 /// A small, fast, non-cryptographic hasher (the Fx hash of rustc) for dictionary lookups.
@@ -447,15 +521,24 @@ fn short_key(t: &[u8]) -> Option<(u128, u8)> {
     ))
 }
 
-/// Up to eight bytes as a little-endian integer.
+/// Up to eight bytes as a little-endian integer (byte `i` in bits `8i..8i + 8`, zero above).
+/// Two overlapping loads of 4 (or 2) bytes each, combined, instead of a loop per byte (the
+/// overlapping bytes are the same in both, so `|` keeps them).
 #[inline]
 fn load_le(b: &[u8]) -> u64 {
-    match <[u8; 8]>::try_from(b) {
-        Ok(word) => u64::from_le_bytes(word),
-        Err(_) => b
-            .iter()
-            .enumerate()
-            .fold(0, |v, (i, &x)| v | (u64::from(x) << (8 * i))),
+    let k = b.len();
+    if k >= 8 {
+        u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]])
+    } else if k >= 4 {
+        let lo = u64::from(u32::from_le_bytes([b[0], b[1], b[2], b[3]]));
+        let hi = u64::from(u32::from_le_bytes([b[k - 4], b[k - 3], b[k - 2], b[k - 1]]));
+        lo | (hi << (8 * (k - 4)))
+    } else if k >= 2 {
+        let lo = u64::from(u16::from_le_bytes([b[0], b[1]]));
+        let hi = u64::from(u16::from_le_bytes([b[k - 2], b[k - 1]]));
+        lo | (hi << (8 * (k - 2)))
+    } else {
+        b.first().map_or(0, |&x| u64::from(x))
     }
 }
 
@@ -607,6 +690,18 @@ impl ColumnBuilder {
         self.hash_deferred = false;
     }
 
+    /// Whether the column by now keeps numbers and nothing else a cell could add to: no
+    /// dictionary, timestamps or hashes, and all its examples. A number is then only pushed
+    /// (the short path of [`ColumnBuilder::push`]).
+    #[inline]
+    fn numbers_only(&self) -> bool {
+        !self.numeric.is_empty()
+            && self.dictionary.is_none()
+            && self.timestamps.is_none()
+            && self.hashes.is_none()
+            && self.examples.len() >= EXAMPLES
+    }
+
     /// Add the raw cell of the next row, which starts on editor line `line`.
     pub fn push(&mut self, cell: &[u8], line: u64) {
         let t = cell.trim_ascii();
@@ -614,10 +709,30 @@ impl ColumnBuilder {
             self.push_missing();
             return;
         }
+        if self.numbers_only()
+            && let Some(v) = fast_decimal(t)
+        {
+            // All the general path below would do for this cell.
+            self.rows += 1;
+            self.missing.push(false);
+            self.numeric.push(v);
+            return;
+        }
         let row = self.rows;
         self.rows += 1;
         self.missing.push(false);
-        match parse_number(t) {
+        // A timestamp is never a number: it starts with four digits and a `-`, which no
+        // `f64` literal does (a `-` there follows an `e`); so `parse_number` runs only on cells
+        // that are not timestamps (the property test `timestamps_are_not_numbers` checks it).
+        let stamp = match self.timestamps {
+            Some(_) => parse_iso8601_cached(t, &mut self.date_cache),
+            None => None,
+        };
+        let number = match stamp {
+            Some(_) => None,
+            None => parse_number(t),
+        };
+        match number {
             Some(v) => {
                 if self.numeric.is_empty() {
                     self.start_numbers(row);
@@ -638,7 +753,7 @@ impl ColumnBuilder {
             }
         }
         if let Some(ts) = &mut self.timestamps {
-            match parse_iso8601_cached(t, &mut self.date_cache) {
+            match stamp {
                 Some(secs) => ts.push(secs),
                 None => self.drop_timestamps(t),
             }
@@ -923,6 +1038,172 @@ mod tests {
             for t in [text.as_bytes(), bytes.as_slice()] {
                 proptest::prop_assert_eq!(parse_number(t).map(f64::to_bits), std(t), "{:?}", t);
             }
+        }
+    }
+
+    proptest::proptest! {
+        /// The word-at-a-time reader of short decimals gives exactly what the digit loop gives
+        /// (the digit loop is the reference), on decimal-like and on arbitrary bytes.
+        #[test]
+        fn short_decimals_match_the_digit_loop(
+            text in "[0-9.]{0,8}",
+            odd in "[0-9./+eE:a -]{0,8}",
+            bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..9),
+        ) {
+            for t in [text.as_bytes(), odd.as_bytes(), bytes.as_slice()] {
+                proptest::prop_assert_eq!(short_decimal(t), long_decimal(t), "{:?}", t);
+            }
+        }
+    }
+
+    /// [`ColumnBuilder::push`] as it was before its short paths (numbers-only columns, the
+    /// timestamp tried before the number parser): the reference the property test
+    /// `push_matches_the_reference` compares the real one with.
+    fn push_reference(b: &mut ColumnBuilder, cell: &[u8], line: u64) {
+        let t = cell.trim_ascii();
+        if is_missing_marker(t) {
+            b.push_missing();
+            return;
+        }
+        let row = b.rows;
+        b.rows += 1;
+        b.missing.push(false);
+        match parse_number(t) {
+            Some(v) => {
+                if b.numeric.is_empty() {
+                    b.start_numbers(row);
+                }
+                b.numeric.push(v);
+            }
+            None => {
+                if !b.numeric.is_empty() {
+                    b.numeric.push(f64::NAN);
+                }
+                if let Some(h) = &mut b.hashes {
+                    h.push(text_hash(t));
+                }
+                b.non_numeric_count += 1;
+                if b.non_numeric_lines.len() < NON_NUMERIC_EXAMPLES {
+                    b.non_numeric_lines.push(line);
+                }
+            }
+        }
+        if let Some(ts) = &mut b.timestamps {
+            match parse_iso8601(t) {
+                Some(secs) => ts.push(secs),
+                None => b.drop_timestamps(t),
+            }
+        }
+        let mut new_value = b.examples.len() < EXAMPLES;
+        if let Some(d) = &mut b.dictionary {
+            match d.get(t) {
+                Some(code) => {
+                    d.codes.push(code);
+                    new_value = false;
+                }
+                None if d.values.len() < DICTIONARY_CAP => {
+                    let code = d.values.len() as u16;
+                    d.insert(t, code);
+                    d.codes.push(code);
+                    let text = String::from_utf8_lossy(t);
+                    if matches!(text, std::borrow::Cow::Owned(_)) && b.invalid_utf8_line.is_none() {
+                        b.invalid_utf8_line = Some(line);
+                    }
+                    d.values.push(text.into_owned());
+                    d.value_hashes.push(text_hash(t));
+                }
+                None => b.drop_dictionary(t),
+            }
+        }
+        if new_value && b.examples.len() < EXAMPLES {
+            let text = b.text_of(t, line);
+            if !b.examples.contains(&text) {
+                b.examples.push(text);
+            }
+        }
+    }
+
+    /// A cell of any sort: plain and long decimals, exponents, markers, timestamps (runs of
+    /// one date), codes, stray bytes.
+    fn any_cell() -> impl proptest::strategy::Strategy<Value = Vec<u8>> {
+        use proptest::prelude::*;
+        prop_oneof![
+            "-?[0-9]{1,3}\\.[0-9]{1,6}".prop_map(String::into_bytes),
+            "[0-9]{1,18}(\\.[0-9]{0,4})?".prop_map(String::into_bytes),
+            "[0-9]e-?[0-9]|inf|-inf|NA|nan|\\?| |".prop_map(String::into_bytes),
+            "2026-01-0[1-2]T0[0-9]:[0-5][0-9]:[0-5][0-9](\\.[0-9]{3})?Z?"
+                .prop_map(String::into_bytes),
+            "[a-c ]{1,3}|v[0-9]".prop_map(String::into_bytes),
+            proptest::collection::vec(proptest::num::u8::ANY, 0..10),
+        ]
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
+        /// The column built by `push` equals the reference's, bit for bit, warnings' inputs
+        /// included — from a fresh column and from one past the dictionary cap (all numbers,
+        /// all timestamps, or all texts: the states where the short paths apply).
+        #[test]
+        fn push_matches_the_reference(
+            prefix in 0usize..4,
+            cells in proptest::collection::vec(any_cell(), 0..60),
+        ) {
+            let head: Vec<Vec<u8>> = match prefix {
+                0 => Vec::new(),
+                1 => (0..=DICTIONARY_CAP).map(|i| format!("{}.5", i).into_bytes()).collect(),
+                2 => (0..=DICTIONARY_CAP)
+                    .map(|i| format!("2026-01-01T{:02}:{:02}:{:02}Z", i / 3600, i / 60 % 60, i % 60)
+                        .into_bytes())
+                    .collect(),
+                _ => (0..=DICTIONARY_CAP).map(|i| format!("id{i}").into_bytes()).collect(),
+            };
+            let mut fast = ColumnBuilder::new("c".into());
+            let mut slow = ColumnBuilder::new("c".into());
+            for (i, cell) in head.iter().chain(&cells).enumerate() {
+                fast.push(cell, i as u64 + 2);
+                push_reference(&mut slow, cell, i as u64 + 2);
+            }
+            proptest::prop_assert_eq!(fast.invalid_utf8_line, slow.invalid_utf8_line);
+            let (fast, slow) = (fast.finish(), slow.finish());
+            proptest::prop_assert_eq!(&fast.hashes, &slow.hashes);
+            proptest::prop_assert_eq!(fast, slow);
+        }
+    }
+
+    proptest::proptest! {
+        /// No cell is both a timestamp and a number, so a timestamp cell may skip the number
+        /// parser.
+        #[test]
+        fn timestamps_are_not_numbers(
+            text in "[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]{1,6})?)?(Z|[+-][0-9]{2}(:?[0-9]{2})?)?)?",
+            odd in "[0-9eE+.:TZ -]{10,26}",
+        ) {
+            for t in [text.as_bytes(), odd.as_bytes()] {
+                if parse_iso8601(t).is_some() {
+                    proptest::prop_assert_eq!(parse_number(t), None, "{:?}", t);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn short_decimal_edges() {
+        for s in [
+            "", ".", "..", "0", "9", "1.", ".5", "12345678", "1234.567", "99999999", "9999999.",
+            ".9999999", "0.081584", "1.2.3", "1/2", "12:30", "0.000001", "/", "1.0/", ":",
+        ] {
+            assert_eq!(
+                short_decimal(s.as_bytes()),
+                long_decimal(s.as_bytes()),
+                "{s:?}"
+            );
+        }
+        assert_eq!(short_decimal(b"0.081584"), Some((81_584, 6)));
+        assert_eq!(short_decimal(b"12345678"), Some((12_345_678, 0)));
+        for k in 0..=8 {
+            let t = &b"12345678"[..k];
+            assert_eq!(load_le(t).to_le_bytes()[..k], *t);
+            assert_eq!(load_le(t) >> (8 * k as u32).min(63) >> u32::from(k == 8), 0);
         }
     }
 

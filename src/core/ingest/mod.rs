@@ -119,6 +119,9 @@ struct Accumulator {
     n_rows: usize,
     ragged_lines: Vec<u64>,
     line_breaks: Vec<(usize, u64)>,
+    /// The line the next data row starts on if nothing is skipped: one past the last row's
+    /// (or the header's) line. A row elsewhere is recorded in `line_breaks`.
+    next_line: u64,
     warnings: Vec<String>,
 }
 
@@ -127,6 +130,7 @@ impl Accumulator {
         Self {
             header: None,
             header_line: 1,
+            next_line: 2,
             columns: Vec::new(),
             n_rows: 0,
             ragged_lines: Vec::new(),
@@ -155,6 +159,7 @@ impl Accumulator {
             self.columns = names.iter().cloned().map(ColumnBuilder::new).collect();
             self.header = Some(names);
             self.header_line = r.line;
+            self.next_line = r.line + 1;
             return Ok(());
         }
         if r.len() != self.columns.len() {
@@ -170,16 +175,12 @@ impl Accumulator {
                     .to_string(),
             });
         }
-        let row = self.n_rows;
-        let expected = match self.line_breaks.last() {
-            Some(&(r0, l0)) => l0 + (row - r0) as u64,
-            None => self.header_line + 1 + row as u64,
-        };
-        if r.line != expected {
-            self.line_breaks.push((row, r.line));
+        if r.line != self.next_line {
+            self.line_breaks.push((self.n_rows, r.line));
         }
-        for (i, c) in self.columns.iter_mut().enumerate() {
-            c.push(r.field(i), r.line);
+        self.next_line = r.line + 1;
+        for (c, field) in self.columns.iter_mut().zip(r.fields()) {
+            c.push(field, r.line);
         }
         self.n_rows += 1;
         Ok(())

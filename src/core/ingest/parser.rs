@@ -29,6 +29,15 @@ fn zero_bytes(x: u64) -> u64 {
     x.wrapping_sub(ONES) & !x & HIGHS
 }
 
+/// Bits set in exactly the zero bytes of `x` (bit 7 of the byte), with no false flags above
+/// a zero byte: adding `0x7F` to the low seven bits sets bit 7 of every byte that is not zero
+/// (Anderson, *Bit Twiddling Hacks*, "determine if a word has a zero byte").
+#[inline]
+fn exact_zero_bytes(x: u64) -> u64 {
+    let low = ONES * 0x7F;
+    !(((x & low).wrapping_add(low)) | x | low)
+}
+
 /// Index of the first byte in `input[from..limit]` that is the delimiter, a line break or a
 /// quote, or `limit` if there is none. Reads eight bytes a step (a word compared with all four
 /// at once, SWAR), then the tail byte by byte; gives what the plain byte loop gives.
@@ -87,6 +96,19 @@ impl<'a> Record<'a> {
             self.ends[i - 1] + self.gap
         };
         &self.buf[start..self.ends[i]]
+    }
+
+    /// The fields in order, as [`Record::field`] gives them, without its per-call offset
+    /// arithmetic.
+    #[inline]
+    pub fn fields(&self) -> impl Iterator<Item = &'a [u8]> + use<'a, '_> {
+        let (buf, gap) = (self.buf, self.gap);
+        let mut start = 0;
+        self.ends.iter().map(move |&end| {
+            let field = &buf[start..end];
+            start = end + gap;
+            field
+        })
     }
 
     /// Whether the record is a single unquoted field of nothing but spaces (a blank line).
@@ -222,6 +244,31 @@ impl Parser {
         let limit = input.len().min(start + MAX_RECORD_BYTES);
         self.ends.clear();
         let mut j = start;
+        // Eight bytes a step: the delimiters in a word before its first line break or quote
+        // end fields there and then; the word with that byte hands over to the byte loop.
+        let splat = |b: u8| ONES * u64::from(b);
+        let (dd, lf, cr, q) = (splat(d), splat(b'\n'), splat(b'\r'), splat(b'"'));
+        while j + 8 <= limit {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(&input[j..j + 8]);
+            let w = u64::from_le_bytes(word);
+            let special = zero_bytes(w ^ lf) | zero_bytes(w ^ cr) | zero_bytes(w ^ q);
+            let mut delims = exact_zero_bytes(w ^ dd);
+            if special != 0 {
+                // Only delimiters below the lowest special byte (exact: the lowest flag is).
+                delims &= (special & special.wrapping_neg()) - 1;
+            }
+            while delims != 0 {
+                self.ends
+                    .push(j + (delims.trailing_zeros() / 8) as usize - start);
+                delims &= delims - 1;
+            }
+            if special != 0 {
+                j += (special.trailing_zeros() / 8) as usize;
+                break;
+            }
+            j += 8;
+        }
         while j < limit {
             j = next_special(input, j, limit, d);
             if j == limit {
@@ -505,6 +552,52 @@ mod tests {
         ) {
             let whole = parse(&text, b',', usize::MAX);
             proptest::prop_assert_eq!(parse(&text, b',', chunk), whole);
+            // `fields` gives what `field` gives.
+            let mut p = Parser::new(b',', 0);
+            let mut check = |r: &Record<'_>| {
+                let by_index: Vec<&[u8]> = (0..r.len()).map(|i| r.field(i)).collect();
+                assert_eq!(r.fields().collect::<Vec<_>>(), by_index);
+                Ok(())
+            };
+            for piece in text.chunks(chunk) {
+                let _ = p.feed(piece, &mut check);
+            }
+            let _ = p.finish(&mut check);
+        }
+    }
+
+    proptest::proptest! {
+        /// Long unquoted records (the word-at-a-time field scan) read as the byte-by-byte
+        /// state machine reads them (one-byte chunks never hold a whole record, so they take
+        /// only the state machine: the reference).
+        #[test]
+        fn word_scan_matches_the_state_machine(
+            text in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    b'a', b'b', b'1', b'.', b',', b',', b';', b'a', b'a', b'2', b'"', b'\n',
+                    b'\r', b' ',
+                ]),
+                0..300,
+            ),
+            chunk in proptest::sample::select(vec![1usize, 7, 64, usize::MAX]),
+        ) {
+            for d in [b',', b';'] {
+                proptest::prop_assert_eq!(parse(&text, d, chunk), parse(&text, d, 1));
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// The exact zero-byte flags are the zero bytes, every one of them.
+        #[test]
+        fn exact_zero_bytes_flags_every_zero_byte(word in proptest::prelude::any::<[u8; 8]>()) {
+            let x = u64::from_le_bytes(word);
+            let want = word
+                .iter()
+                .enumerate()
+                .filter(|&(_, &b)| b == 0)
+                .fold(0u64, |m, (i, _)| m | (0x80 << (8 * i)));
+            proptest::prop_assert_eq!(exact_zero_bytes(x), want);
         }
     }
 
