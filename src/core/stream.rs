@@ -221,6 +221,46 @@ impl FileLoader {
         }
     }
 
+    /// A loader for a plain delimited file of `size` bytes whose parsing is split in two
+    /// halves ([`ingest::split`]): `first` (from [`ingest::split::first_half`]) parses the
+    /// bytes pushed here, from byte 0; the second half is merged in with
+    /// [`FileLoader::merge_half`], or pushed here after all if that refuses.
+    pub fn with_first_half(name: &str, size: u64, first: TableBuilder) -> Self {
+        let mut loader = Self::with_size(name, size);
+        loader.body = Body::Text(Box::new(first));
+        loader
+    }
+
+    /// The delimiter and header names a second half is parsed with, once the header is read
+    /// (see [`ingest::split::continuation_of`]).
+    pub fn continuation(&self) -> Option<(u8, Vec<String>)> {
+        match &self.body {
+            Body::Text(builder) => ingest::split::continuation_of(builder),
+            _ => None,
+        }
+    }
+
+    /// Merge the second half of the file (`bytes` long, parsed elsewhere) into the rows read
+    /// so far ([`ingest::split::merge_half`]). Only for a loader whose fingerprint is made
+    /// elsewhere ([`FileLoader::hash_elsewhere`]). On a refusal nothing changed: push the
+    /// second half's bytes instead.
+    pub fn merge_half(
+        &mut self,
+        half: ingest::Table,
+        bytes: u64,
+    ) -> Result<(), ingest::split::Fallback> {
+        // The fingerprint hashed here needs every byte: halves only when it is made elsewhere.
+        if self.failed.is_some() || self.hasher.is_some() {
+            return Err(ingest::split::Fallback::NotText);
+        }
+        let Body::Text(builder) = &mut self.body else {
+            return Err(ingest::split::Fallback::NotText);
+        };
+        ingest::split::merge_half(builder, half)?;
+        self.bytes += bytes;
+        Ok(())
+    }
+
     /// Bytes fed so far.
     pub fn bytes_read(&self) -> u64 {
         self.bytes

@@ -1,0 +1,259 @@
+//! The parse helper: a second Web Worker that parses the second half of a plain delimited
+//! file while the analysis worker parses the first (issue #9: the machine's second core was
+//! idle during the reading phase). See [`crate::core::ingest::split`] for the cut and the
+//! exact merge.
+//!
+//! The analysis worker starts the helper once, when it starts, from its own script URL (a
+//! nested dedicated worker, named [`HELPER_NAME`] so that it answers only "parse range"
+//! requests and starts no helper of its own), and keeps it. A request carries the `File` (a
+//! reference, not a copy), the byte range, the delimiter and the header names; the helper
+//! reads its range with `FileReaderSync`, parses it as a continuation and answers with the
+//! half's binary form in one transferred buffer (no copy on the way back; one copy into the
+//! analysis worker's memory). Any failure — the helper never became ready, a spawn or message
+//! error, a trap, a parse error — resolves the request as "no half", and the analysis worker
+//! parses the second half itself (the single path's result and errors, by construction). The
+//! page cancels by terminating the analysis worker, which ends its nested helper too.
+
+use std::cell::RefCell;
+
+use js_sys::{Array, Function, Object, Promise, Reflect, Uint8Array};
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{Blob, DedicatedWorkerGlobalScope, ErrorEvent, FileReaderSync, MessageEvent, Worker};
+
+use crate::core::ingest::split;
+
+/// The `name` the helper worker is started with, by which it knows it is the helper.
+pub const HELPER_NAME: &str = "plumb-parse-helper";
+
+/// Whether the parallel path is used at all. A page opened with `?parallel=0` also turns it
+/// off for its worker ([`enabled`]), so benchmarks measure both paths with one build.
+pub const PARALLEL_ENABLED: bool = true;
+
+/// Whether this worker may split loads: [`PARALLEL_ENABLED`], and its script URL (which the
+/// page gives its own `?parallel=0` to) does not say otherwise.
+pub fn enabled() -> bool {
+    let search = Reflect::get(&js_sys::global(), &"location".into())
+        .and_then(|l| Reflect::get(&l, &"search".into()))
+        .ok()
+        .and_then(|s| s.as_string())
+        .unwrap_or_default();
+    PARALLEL_ENABLED && !search.contains("parallel=0")
+}
+
+/// The helper as the analysis worker sees it.
+struct Helper {
+    worker: Worker,
+    /// The helper's wasm is loaded and it listens.
+    ready: bool,
+    /// The request waiting for its answer: its job number and the resolver of its promise.
+    pending: Option<(u64, Function)>,
+    next_job: u64,
+}
+
+thread_local! {
+    static HELPER: RefCell<Option<Helper>> = const { RefCell::new(None) };
+}
+
+/// Whether this worker is the parse helper (its `name`).
+pub fn is_helper() -> bool {
+    Reflect::get(&js_sys::global(), &"name".into())
+        .ok()
+        .and_then(|n| n.as_string())
+        .is_some_and(|n| n == HELPER_NAME)
+}
+
+/// Start the helper from this worker's own script (`self.location.href`). Failures leave no
+/// helper: every load then takes the single path.
+pub fn spawn_helper() {
+    if !enabled() {
+        return;
+    }
+    let href = Reflect::get(&js_sys::global(), &"location".into())
+        .and_then(|l| Reflect::get(&l, &"href".into()))
+        .ok()
+        .and_then(|h| h.as_string());
+    let Some(href) = href else { return };
+    let options = Object::new();
+    let _ = Reflect::set(&options, &"name".into(), &HELPER_NAME.into());
+    let Ok(constructor) = Reflect::get(&js_sys::global(), &"Worker".into()) else {
+        return;
+    };
+    let Ok(constructor) = constructor.dyn_into::<Function>() else {
+        return;
+    };
+    let args = Array::of2(&href.into(), &options);
+    let Ok(worker) = Reflect::construct(&constructor, &args).and_then(|w| w.dyn_into::<Worker>())
+    else {
+        return;
+    };
+    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(|ev: MessageEvent| {
+        let data = ev.data();
+        if Reflect::get(&data, &"helperReady".into()).is_ok_and(|v| v.is_truthy()) {
+            HELPER.with(|h| {
+                if let Some(h) = h.borrow_mut().as_mut() {
+                    h.ready = true;
+                }
+            });
+            return;
+        }
+        let job = Reflect::get(&data, &"job".into())
+            .ok()
+            .and_then(|j| j.as_f64());
+        let resolve = HELPER.with(|h| {
+            let mut h = h.borrow_mut();
+            let h = h.as_mut()?;
+            match &h.pending {
+                Some((j, _)) if Some(*j as f64) == job => h.pending.take().map(|p| p.1),
+                _ => None,
+            }
+        });
+        if let Some(resolve) = resolve {
+            let _ = resolve.call1(&JsValue::NULL, &data);
+        }
+    });
+    let on_error = Closure::<dyn FnMut(ErrorEvent)>::new(|ev: ErrorEvent| {
+        // Handled here: not reported on to the page as this worker's crash.
+        ev.prevent_default();
+        fail_helper();
+    });
+    worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+    on_message.forget();
+    on_error.forget();
+    HELPER.with(|h| {
+        *h.borrow_mut() = Some(Helper {
+            worker,
+            ready: false,
+            pending: None,
+            next_job: 1,
+        })
+    });
+}
+
+/// The helper failed: answer its pending request with "no half" and stop using it.
+fn fail_helper() {
+    let helper = HELPER.with(|h| h.borrow_mut().take());
+    if let Some(mut helper) = helper {
+        helper.worker.terminate();
+        if let Some((_, resolve)) = helper.pending.take() {
+            let _ = resolve.call1(&JsValue::NULL, &JsValue::NULL);
+        }
+    }
+}
+
+/// Whether a helper is ready and idle.
+pub fn helper_ready() -> bool {
+    HELPER.with(|h| {
+        h.borrow()
+            .as_ref()
+            .is_some_and(|h| h.ready && h.pending.is_none())
+    })
+}
+
+/// Ask the helper to parse bytes `[start, end)` of `blob` as a continuation (see
+/// [`split::parse_second_half`]). The promise resolves with the answer's data (`half`: the
+/// binary form, or `failed`), or with `null` if the helper failed; `None` if there is no
+/// ready helper or the request could not be posted.
+pub fn request_half(
+    blob: &Blob,
+    start: f64,
+    end: f64,
+    delimiter: u8,
+    headers: &[String],
+) -> Option<Promise> {
+    HELPER.with(|h| {
+        let mut guard = h.borrow_mut();
+        let helper = guard.as_mut()?;
+        if !helper.ready || helper.pending.is_some() {
+            return None;
+        }
+        let job = helper.next_job;
+        helper.next_job += 1;
+        let mut resolver = None;
+        let promise = Promise::new(&mut |resolve, _reject| resolver = Some(resolve));
+        let message = Object::new();
+        let names = Array::new();
+        for n in headers {
+            names.push(&JsValue::from_str(n));
+        }
+        let fields: [(&str, JsValue); 7] = [
+            ("parseRange", JsValue::TRUE),
+            ("job", (job as f64).into()),
+            ("start", start.into()),
+            ("end", end.into()),
+            ("delimiter", f64::from(delimiter).into()),
+            ("headers", names.into()),
+            ("blob", blob.into()),
+        ];
+        for (k, v) in fields {
+            let _ = Reflect::set(&message, &k.into(), &v);
+        }
+        helper.worker.post_message(&message).ok()?;
+        helper.pending = Some((job, resolver?));
+        Some(promise)
+    })
+}
+
+/// The helper's side: answer one "parse range" request (see [`request_half`]).
+pub fn answer(data: &JsValue) {
+    let Ok(scope) = js_sys::global().dyn_into::<DedicatedWorkerGlobalScope>() else {
+        return;
+    };
+    let job = Reflect::get(data, &"job".into()).unwrap_or(JsValue::NULL);
+    let reply = Object::new();
+    let _ = Reflect::set(&reply, &"job".into(), &job);
+    let transfer = Array::new();
+    match parse_range(data) {
+        Ok(bytes) => {
+            let array = Uint8Array::from(bytes.as_slice());
+            drop(bytes);
+            transfer.push(&array.buffer());
+            let _ = Reflect::set(&reply, &"half".into(), &array);
+        }
+        Err(message) => {
+            let _ = Reflect::set(&reply, &"failed".into(), &message.into());
+        }
+    }
+    let _ = scope.post_message_with_transfer(&reply, &transfer);
+}
+
+/// Read and parse the requested range; the half's binary form, or why not.
+fn parse_range(data: &JsValue) -> Result<Vec<u8>, String> {
+    let get = |k: &str| Reflect::get(data, &k.into()).map_err(|e| super::js_error(&e));
+    let number = |k: &str| get(k)?.as_f64().ok_or_else(|| format!("no {k}"));
+    let (start, end) = (number("start")?, number("end")?);
+    let delimiter = u8::try_from(number("delimiter")? as u32).map_err(|e| e.to_string())?;
+    let headers: Vec<String> = Array::from(&get("headers")?)
+        .iter()
+        .map(|v| v.as_string().ok_or("a header is not text"))
+        .collect::<Result<_, _>>()?;
+    let blob: Blob = get("blob")?.dyn_into().map_err(|_| "no file".to_string())?;
+    let reader = FileReaderSync::new().map_err(|e| super::js_error(&e))?;
+    let slice = blob
+        .slice_with_f64_and_f64(start, end)
+        .map_err(|e| super::js_error(&e))?;
+    let buffer = reader
+        .read_as_array_buffer(&slice)
+        .map_err(|e| super::js_error(&e))?;
+    let bytes = Uint8Array::new(&buffer).to_vec();
+    drop(buffer);
+    let half = split::parse_second_half(delimiter, &headers, start as u64, &bytes)
+        .map_err(|e| e.to_string())?;
+    drop(bytes);
+    Ok(split::encode_half(&half))
+}
+
+/// The helper worker's entry: listen for requests, then say it is ready.
+pub fn run_helper() {
+    let Ok(scope) = js_sys::global().dyn_into::<DedicatedWorkerGlobalScope>() else {
+        return;
+    };
+    let handler = Closure::<dyn FnMut(MessageEvent)>::new(|ev: MessageEvent| answer(&ev.data()));
+    scope.set_onmessage(Some(handler.as_ref().unchecked_ref()));
+    handler.forget();
+    let _ = Reflect::set(&scope, &"__plumbWasmMemory".into(), &wasm_bindgen::memory());
+    let ready = Object::new();
+    let _ = Reflect::set(&ready, &"helperReady".into(), &JsValue::TRUE);
+    let _ = scope.post_message(&ready);
+}
