@@ -81,6 +81,9 @@ pub struct FileLoader {
     hasher: Option<Sha256>,
     body: Body,
     failed: Option<PlumbError>,
+    /// The whole file's rows over the rows the text builder is sized for: 1, or the file's
+    /// size over the first half's when the rest is parsed elsewhere.
+    scale: f64,
 }
 
 impl FileLoader {
@@ -96,6 +99,7 @@ impl FileLoader {
             hasher: Some(Sha256::new()),
             body: Body::Undecided(Vec::new()),
             failed: None,
+            scale: 1.0,
         }
     }
 
@@ -135,7 +139,7 @@ impl FileLoader {
         let Body::Text(builder) = &self.body else {
             return None;
         };
-        let rows = builder.projected_rows()?;
+        let rows = (builder.projected_rows()? as f64 * self.scale).ceil() as u64;
         let table_bytes_per_row = builder.bytes_per_row();
         let total = rows as f64 * (table_bytes_per_row + ANALYSIS_BYTES_PER_ROW);
         Some(MemoryProjection {
@@ -225,9 +229,13 @@ impl FileLoader {
     /// halves ([`ingest::split`]): `first` (from [`ingest::split::first_half`]) parses the
     /// bytes pushed here, from byte 0; the second half is merged in with
     /// [`FileLoader::merge_half`], or pushed here after all if that refuses.
-    pub fn with_first_half(name: &str, size: u64, first: TableBuilder) -> Self {
+    /// The first half ends at byte `split`: its columns are sized for its own rows, and the
+    /// memory guard projects the whole file's rows from it (scaled by `size / split`).
+    pub fn with_first_half(name: &str, size: u64, split: u64, mut first: TableBuilder) -> Self {
         let mut loader = Self::with_size(name, size);
+        first.set_size_hint(split.max(1));
         loader.body = Body::Text(Box::new(first));
+        loader.scale = size as f64 / split.max(1) as f64;
         loader
     }
 

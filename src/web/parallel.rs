@@ -195,7 +195,9 @@ pub fn request_half(
     })
 }
 
-/// The helper's side: answer one "parse range" request (see [`request_half`]).
+/// The helper's side: answer one "parse range" request (see [`request_half`]) with the half's
+/// binary form ([`split::encode_half`]): `table`, and `columns`, one buffer per column, all
+/// transferred.
 pub fn answer(data: &JsValue) {
     let Ok(scope) = js_sys::global().dyn_into::<DedicatedWorkerGlobalScope>() else {
         return;
@@ -205,11 +207,17 @@ pub fn answer(data: &JsValue) {
     let _ = Reflect::set(&reply, &"job".into(), &job);
     let transfer = Array::new();
     match parse_range(data) {
-        Ok(bytes) => {
-            let array = Uint8Array::from(bytes.as_slice());
-            drop(bytes);
-            transfer.push(&array.buffer());
-            let _ = Reflect::set(&reply, &"half".into(), &array);
+        Ok(half) => {
+            let columns = Array::new();
+            let table = split::encode_half(half, &mut |bytes| {
+                let array = Uint8Array::from(bytes.as_slice());
+                transfer.push(&array.buffer());
+                columns.push(&array);
+            });
+            let table = Uint8Array::from(table.as_slice());
+            transfer.push(&table.buffer());
+            let _ = Reflect::set(&reply, &"table".into(), &table);
+            let _ = Reflect::set(&reply, &"columns".into(), &columns);
         }
         Err(message) => {
             let _ = Reflect::set(&reply, &"failed".into(), &message.into());
@@ -218,8 +226,12 @@ pub fn answer(data: &JsValue) {
     let _ = scope.post_message_with_transfer(&reply, &transfer);
 }
 
-/// Read and parse the requested range; the half's binary form, or why not.
-fn parse_range(data: &JsValue) -> Result<Vec<u8>, String> {
+/// Bytes copied into wasm memory at a time from the helper's half (4 MiB).
+const CHUNK: u32 = 4 << 20;
+
+/// Read and parse the requested range: the half read once into a JS buffer, parsed
+/// [`CHUNK`] bytes at a time through one wasm buffer.
+fn parse_range(data: &JsValue) -> Result<crate::core::ingest::Table, String> {
     let get = |k: &str| Reflect::get(data, &k.into()).map_err(|e| super::js_error(&e));
     let number = |k: &str| get(k)?.as_f64().ok_or_else(|| format!("no {k}"));
     let (start, end) = (number("start")?, number("end")?);
@@ -236,12 +248,20 @@ fn parse_range(data: &JsValue) -> Result<Vec<u8>, String> {
     let buffer = reader
         .read_as_array_buffer(&slice)
         .map_err(|e| super::js_error(&e))?;
-    let bytes = Uint8Array::new(&buffer).to_vec();
-    drop(buffer);
-    let half = split::parse_second_half(delimiter, &headers, start as u64, &bytes)
-        .map_err(|e| e.to_string())?;
-    drop(bytes);
-    Ok(split::encode_half(&half))
+    let whole = Uint8Array::new(&buffer);
+    let size = whole.length();
+    let mut builder = split::second_half(delimiter, &headers, start as u64, u64::from(size));
+    let mut bytes: Vec<u8> = Vec::new();
+    let mut offset = 0;
+    while offset < size {
+        let next = offset.saturating_add(CHUNK).min(size);
+        let array = whole.subarray(offset, next);
+        bytes.resize(array.length() as usize, 0);
+        array.copy_to(&mut bytes);
+        builder.push(&bytes).map_err(|e| e.to_string())?;
+        offset = next;
+    }
+    builder.finish().map_err(|e| e.to_string())
 }
 
 /// The helper worker's entry: listen for requests, then say it is ready.

@@ -323,6 +323,8 @@ struct Halves {
     total: f64,
     /// The helper's answer ([`parallel::request_half`]).
     half: Promise,
+    /// The bytes the progress bar showed last (an estimate, see [`read`]).
+    shown: u64,
 }
 
 /// Read `blob` into a [`FileLoader`] that knows the file's size (so columns are sized once and
@@ -364,7 +366,7 @@ fn read(id: u64, blob: &Blob, name: &str, limit: Option<u64>) -> Result<Read, (S
     };
     let (mut loader, split) = match plan {
         Some((first, split)) => (
-            FileLoader::with_first_half(name, total as u64, first),
+            FileLoader::with_first_half(name, total as u64, split as u64, first),
             split,
         ),
         None => (FileLoader::with_size(name, total as u64), total),
@@ -431,6 +433,7 @@ fn read(id: u64, blob: &Blob, name: &str, limit: Option<u64>) -> Result<Read, (S
             split,
             total,
             half,
+            shown: total as u64,
         })));
     }
     drop(whole);
@@ -506,30 +509,36 @@ async fn finish_halves(
         split,
         total,
         half,
+        shown,
     } = h;
     let named = |e: PlumbError| (format!("{name}: {e}"), e.kind());
     let data = wasm_bindgen_futures::JsFuture::from(half)
         .await
         .unwrap_or(JsValue::NULL);
-    let encoded = Reflect::get(&data, &"half".into())
+    let table = Reflect::get(&data, &"table".into())
         .ok()
         .and_then(|v| v.dyn_into::<Uint8Array>().ok());
-    let how = match encoded {
-        Some(array) => {
-            let bytes = array.to_vec();
-            drop(array);
-            match split::decode_half(&bytes) {
-                Some(table) => {
-                    drop(bytes);
-                    match loader.merge_half(table, (total - split) as u64) {
-                        Ok(()) => "halves".to_string(),
-                        Err(why) => format!("fallback: {why:?}"),
-                    }
-                }
+    let columns = Reflect::get(&data, &"columns".into())
+        .ok()
+        .filter(Array::is_array)
+        .map(|v| Array::from(&v));
+    let how = match (table, columns) {
+        (Some(table), Some(columns)) => {
+            // One column's bytes in wasm memory at a time.
+            let parts = columns.iter().map(|c| {
+                c.dyn_into::<Uint8Array>()
+                    .map(|a| a.to_vec())
+                    .unwrap_or_default()
+            });
+            match split::decode_half(&table.to_vec(), parts) {
+                Some(half) => match loader.merge_half(half, (total - split) as u64) {
+                    Ok(()) => "halves".to_string(),
+                    Err(why) => format!("fallback: {why:?}"),
+                },
                 None => "fallback: unreadable half".to_string(),
             }
         }
-        None => {
+        _ => {
             let why = Reflect::get(&data, &"failed".into())
                 .ok()
                 .and_then(|v| v.as_string())
@@ -547,10 +556,11 @@ async fn finish_halves(
             array.copy_to(&mut bytes);
             loader.push(&bytes).map_err(named)?;
             offset = end;
+            // Never below what the halves' estimate showed.
             progress(
                 id,
                 WorkPhase::Reading,
-                offset as u64,
+                (offset as u64).max(shown),
                 total as u64,
                 loader.rows(),
             );

@@ -65,9 +65,11 @@ pub fn split_point(bytes: &[u8], from: usize) -> Option<usize> {
 
 /// A builder for the first half of a file whose first bytes are `head` (its first
 /// [`SNIFF_BYTES`], or all of it) and whose size is `total`: plain text, dialect sniffed from
-/// `head` exactly as the single path does, columns sized for the whole file. Feed it the file
-/// from byte 0. `None` for gzip, Parquet, Arrow IPC, a byte-order mark, or text the single
-/// path would reject at once (it then gives that error itself).
+/// `head` exactly as the single path does. Feed it the file from byte 0. `None` for gzip, Parquet, Arrow IPC, a byte-order mark, or text the single
+/// path would reject at once (it then gives that error itself). The caller sets its size hint:
+/// the first half's size, so its columns are sized for the first half's rows (the merge then
+/// grows each column once to the whole, one column at a time, which holds less at once than
+/// columns sized for the whole file next to the second half).
 pub fn first_half(head: &[u8], total: u64) -> Option<TableBuilder> {
     if head.is_empty()
         || head.starts_with(&[0x1f, 0x8b])
@@ -87,7 +89,6 @@ pub fn first_half(head: &[u8], total: u64) -> Option<TableBuilder> {
     builder.stage = Stage::Plain;
     builder.text.parser = Some(Parser::new(delimiter, 0));
     builder.text.delimiter = delimiter;
-    builder.set_size_hint(total);
     Some(builder)
 }
 
@@ -99,14 +100,10 @@ pub fn continuation_of(first: &TableBuilder) -> Option<(u8, Vec<String>)> {
     Some((first.text.delimiter, header.clone()))
 }
 
-/// Parse `bytes`, the second half of a file starting at byte `start_byte`, as records of the
-/// columns `headers` separated by `delimiter`: no header line, lines counted from 1.
-pub fn parse_second_half(
-    delimiter: u8,
-    headers: &[String],
-    start_byte: u64,
-    bytes: &[u8],
-) -> Result<Table, PlumbError> {
+/// A builder for the second half of a file, starting at byte `start_byte` and `size` bytes
+/// long: records of the columns `headers` separated by `delimiter`, no header line, lines
+/// counted from 1. Push the half's bytes to it in any chunks, then finish it.
+pub fn second_half(delimiter: u8, headers: &[String], start_byte: u64, size: u64) -> TableBuilder {
     let mut builder = TableBuilder::new();
     builder.stage = Stage::Plain;
     builder.text.parser = Some(Parser::new(delimiter, start_byte));
@@ -117,7 +114,19 @@ pub fn parse_second_half(
     // Lines count from 1 at the cut: the row after a header on line 0.
     acc.header_line = 0;
     builder.text.acc = acc;
-    builder.set_size_hint(bytes.len() as u64);
+    builder.set_size_hint(size);
+    builder
+}
+
+/// Parse `bytes`, the second half of a file starting at byte `start_byte` (see
+/// [`second_half`]).
+pub fn parse_second_half(
+    delimiter: u8,
+    headers: &[String],
+    start_byte: u64,
+    bytes: &[u8],
+) -> Result<Table, PlumbError> {
+    let mut builder = second_half(delimiter, headers, start_byte, bytes.len() as u64);
     builder.push(bytes)?;
     builder.finish()
 }
@@ -190,17 +199,20 @@ pub fn merge_half(first: &mut TableBuilder, half: Table) -> Result<(), Fallback>
 pub fn parse_halves(bytes: &[u8], split: usize) -> Option<Table> {
     let head = &bytes[..bytes.len().min(SNIFF_BYTES)];
     let mut first = first_half(head, bytes.len() as u64)?;
+    first.set_size_hint(split as u64);
     first.push(bytes.get(..split)?).ok()?;
     let (delimiter, headers) = continuation_of(&first)?;
     let half = parse_second_half(delimiter, &headers, split as u64, &bytes[split..]).ok()?;
-    let half = decode_half(&encode_half(&half))?;
+    let half = round_trip(half)?;
     merge_half(&mut first, half).ok()?;
     first.finish().ok()
 }
 
-/// The binary form of a second half (read back by [`decode_half`]): what one worker hands the
-/// other, as one transferable buffer.
-pub fn encode_half(half: &Table) -> Vec<u8> {
+/// The binary form of a second half (read back by [`decode_half`]), consumed as it is
+/// written: the table's own fields, then each column's form handed to `column` as soon as it
+/// is written (and the column dropped), so one worker can pass them to the other as separate
+/// transferable buffers and neither side holds a second copy of the whole half.
+pub fn encode_half(half: Table, column: &mut dyn FnMut(Vec<u8>)) -> Vec<u8> {
     let mut out = Vec::new();
     write_strings(&mut out, &half.headers);
     write_u64(&mut out, half.n_rows as u64);
@@ -213,15 +225,20 @@ pub fn encode_half(half: &Table) -> Vec<u8> {
     write_u64s(&mut out, &breaks);
     write_strings(&mut out, &half.warnings);
     write_u64(&mut out, half.columns.len() as u64);
-    for c in &half.columns {
-        c.encode(&mut out);
+    for c in half.columns {
+        let mut bytes = Vec::new();
+        c.encode(&mut bytes);
+        drop(c);
+        column(bytes);
     }
     out
 }
 
-/// A second half from its binary form ([`encode_half`]); `None` if the bytes are not one.
-pub fn decode_half(bytes: &[u8]) -> Option<Table> {
-    let mut r = Reader::new(bytes);
+/// A second half from its binary form ([`encode_half`]): the table's part, then each column's
+/// part in order (produced one at a time, so only one is held as bytes). `None` if the bytes
+/// are not one.
+pub fn decode_half(table: &[u8], columns: impl IntoIterator<Item = Vec<u8>>) -> Option<Table> {
+    let mut r = Reader::new(table);
     let headers = r.strings()?;
     let n_rows = usize::try_from(r.u64()?).ok()?;
     let ragged_lines = r.u64s()?;
@@ -232,13 +249,21 @@ pub fn decode_half(bytes: &[u8]) -> Option<Table> {
         .collect::<Option<Vec<_>>>()?;
     let warnings = r.strings()?;
     let n_columns = usize::try_from(r.u64()?).ok()?;
-    let mut columns = Vec::with_capacity(n_columns.min(headers.len()));
-    for _ in 0..n_columns {
-        columns.push(Column::decode(&mut r)?);
+    if !r.done() || n_columns != headers.len() {
+        return None;
     }
-    (r.done() && columns.len() == headers.len()).then_some(Table {
+    let mut decoded = Vec::with_capacity(n_columns);
+    for bytes in columns {
+        let mut r = Reader::new(&bytes);
+        let c = Column::decode(&mut r)?;
+        if !r.done() {
+            return None;
+        }
+        decoded.push(c);
+    }
+    (decoded.len() == n_columns).then_some(Table {
         headers,
-        columns,
+        columns: decoded,
         n_rows,
         dialect: Dialect {
             delimiter: String::new(),
@@ -251,6 +276,13 @@ pub fn decode_half(bytes: &[u8]) -> Option<Table> {
         header_line: 0,
         line_breaks,
     })
+}
+
+/// [`encode_half`] then [`decode_half`], as between workers.
+fn round_trip(half: Table) -> Option<Table> {
+    let mut columns = Vec::new();
+    let table = encode_half(half, &mut |c| columns.push(c));
+    decode_half(&table, columns)
 }
 
 #[cfg(test)]
@@ -418,17 +450,20 @@ mod tests {
     #[test]
     fn corrupt_binary_form_is_refused() {
         let t = read_table(b"a,b\n1,x\n2,y\n").unwrap();
-        let bytes = encode_half(&t);
-        assert_eq!(
-            decode_half(&bytes).map(|d| d.columns),
-            Some(t.columns.clone())
-        );
-        for cut in [0, 5, bytes.len() - 1] {
-            assert!(decode_half(&bytes[..cut]).is_none());
+        let mut columns = Vec::new();
+        let table = encode_half(t.clone(), &mut |c| columns.push(c));
+        let back = decode_half(&table, columns.clone()).map(|d| d.columns);
+        assert_eq!(back, Some(t.columns.clone()));
+        for cut in [0, 5, table.len() - 1] {
+            assert!(decode_half(&table[..cut], columns.clone()).is_none());
         }
-        let mut long = bytes.clone();
-        long.push(0);
-        assert!(decode_half(&long).is_none());
+        let mut long = columns.clone();
+        long[1].push(0);
+        assert!(decode_half(&table, long).is_none());
+        let mut short = columns[0].clone();
+        short.pop();
+        assert!(decode_half(&table, [short, columns[1].clone()]).is_none());
+        assert!(decode_half(&table, [columns[0].clone()]).is_none());
     }
 
     proptest::proptest! {

@@ -135,6 +135,8 @@ impl ColumnBuilder {
     /// know the appended values).
     pub fn append(&mut self, next: Column, plan: AppendPlan, line_shift: u64) {
         let rows = self.rows + next.len;
+        // Vectors grow to the merged length exactly (one reallocation each, not doubling).
+        let grow = |v: &mut Vec<_>| v.reserve_exact(rows.saturating_sub(v.len()));
         // Numbers.
         if !next.numeric.is_empty() {
             if self.numeric.is_empty() {
@@ -142,8 +144,10 @@ impl ColumnBuilder {
                 v.resize(self.rows, f64::NAN);
                 self.numeric = v;
             }
+            grow(&mut self.numeric);
             self.numeric.extend_from_slice(&next.numeric);
         } else if !self.numeric.is_empty() {
+            grow(&mut self.numeric);
             self.numeric.resize(rows, f64::NAN);
         }
         if !next.numeric.is_empty() {
@@ -159,12 +163,16 @@ impl ColumnBuilder {
         }
         // Timestamps.
         match (&mut self.timestamps, &next.timestamps) {
-            (Some(ts), Some(nts)) => ts.extend_from_slice(nts),
+            (Some(ts), Some(nts)) => {
+                ts.reserve_exact(nts.len());
+                ts.extend_from_slice(nts);
+            }
             _ => self.timestamps = None,
         }
         // Dictionary.
         match (plan.dictionary, &mut self.dictionary, next.dictionary) {
             (Some((remap, new_values)), Some(d), Some(nd)) => {
+                d.codes.reserve_exact(nd.codes.len());
                 d.codes.extend(nd.codes.iter().map(|&c| match c {
                     MISSING_CODE => MISSING_CODE,
                     c => remap.get(usize::from(c)).copied().unwrap_or(MISSING_CODE),
@@ -202,6 +210,7 @@ fn first_len(b: &ColumnBuilder) -> usize {
 impl Bits {
     /// Append all of `other`'s bits.
     fn append(&mut self, other: &Bits) {
+        self.words.reserve_exact(other.words.len());
         let shift = self.len % 64;
         if shift == 0 {
             self.words.extend_from_slice(&other.words);
@@ -229,6 +238,12 @@ impl Writer<'_> {
         self.u64(v.len() as u64);
         for x in v {
             self.u64(*x);
+        }
+    }
+    fn u16s(&mut self, v: &[u16]) {
+        self.u64(v.len() as u64);
+        for x in v {
+            self.0.extend_from_slice(&x.to_le_bytes());
         }
     }
     fn f64s(&mut self, v: &[f64]) {
@@ -284,6 +299,15 @@ impl<'a> Reader<'a> {
                 .collect(),
         )
     }
+    fn u16s(&mut self) -> Option<Vec<u16>> {
+        let n = self.len(2)?;
+        let raw = self.take(n * 2)?;
+        Some(
+            raw.chunks_exact(2)
+                .map(|c| u16::from_le_bytes([c[0], c[1]]))
+                .collect(),
+        )
+    }
     fn f64s(&mut self) -> Option<Vec<f64>> {
         Some(self.u64s()?.into_iter().map(f64::from_bits).collect())
     }
@@ -319,7 +343,8 @@ pub fn write_strings(out: &mut Vec<u8>, v: &[String]) {
 }
 
 impl Column {
-    /// Append the column's binary form to `out` (read back by [`Column::decode`]).
+    /// Append the column's binary form to `out` (read back by [`Column::decode`]); the
+    /// dictionary codes take 2 bytes a row, numbers, timestamps and hashes 8.
     pub(crate) fn encode(&self, out: &mut Vec<u8>) {
         let mut w = Writer(out);
         w.strings(std::slice::from_ref(&self.name));
@@ -333,7 +358,7 @@ impl Column {
         match &self.dictionary {
             Some(d) => {
                 w.u64(1);
-                w.u64s(&d.codes.iter().map(|&c| u64::from(c)).collect::<Vec<_>>());
+                w.u16s(&d.codes);
                 w.strings(&d.values);
             }
             None => w.u64(0),
@@ -368,11 +393,7 @@ impl Column {
         let dictionary = match r.u64()? {
             0 => None,
             _ => {
-                let codes = r
-                    .u64s()?
-                    .into_iter()
-                    .map(|c| u16::try_from(c).ok())
-                    .collect::<Option<Vec<u16>>>()?;
+                let codes = r.u16s()?;
                 let values = r.strings()?;
                 Some(Dictionary { codes, values })
             }
