@@ -239,6 +239,16 @@ impl FileLoader {
         loader
     }
 
+    /// The rest of the file will be pushed here after all (a load begun with
+    /// [`FileLoader::with_first_half`] whose second half is not merged): size the columns and
+    /// project the memory need for the whole file again.
+    pub fn parse_alone(&mut self) {
+        if let (Body::Text(builder), Some(size)) = (&mut self.body, self.size) {
+            builder.set_size_hint(size);
+        }
+        self.scale = 1.0;
+    }
+
     /// The delimiter and header names a second half is parsed with, once the header is read
     /// (see [`ingest::split::continuation_of`]).
     pub fn continuation(&self) -> Option<(u8, Vec<String>)> {
@@ -481,6 +491,62 @@ mod tests {
         assert_eq!(file.sha256, "");
         assert_eq!(file.table, hashed.table);
         assert_eq!((file.rows, file.bytes), (hashed.rows, hashed.bytes));
+    }
+
+    /// A load begun in halves gives the single path's file whether the second half is merged
+    /// or pushed after all (the browser's fallback), and merging needs the fingerprint made
+    /// elsewhere.
+    #[test]
+    fn halves_merged_or_not_give_the_single_path_file() {
+        let mut text = String::from("score,label,seg\n");
+        for i in 0..3000 {
+            text.push_str(&format!("0.{},{},\"s, {}\"\n", i % 97, i % 2, i % 5));
+        }
+        let bytes = text.as_bytes();
+        let size = bytes.len() as u64;
+        let mut single = FileLoader::with_size("x.csv", size);
+        single.hash_elsewhere();
+        single.push(bytes).unwrap();
+        let single = single.finish().unwrap();
+        let split = ingest::split::split_point(bytes, bytes.len() / 2).unwrap();
+        let head = &bytes[..bytes.len().min(64 * 1024)];
+        for merge in [true, false] {
+            let first = ingest::split::first_half(head, size).unwrap();
+            let mut loader = FileLoader::with_first_half("x.csv", size, split as u64, first);
+            loader.hash_elsewhere();
+            loader.push(&bytes[..split]).unwrap();
+            let (delimiter, headers) = loader.continuation().unwrap();
+            let half = ingest::split::parse_second_half(
+                delimiter,
+                &headers,
+                split as u64,
+                &bytes[split..],
+            )
+            .unwrap();
+            if merge {
+                loader
+                    .merge_half(half, (bytes.len() - split) as u64)
+                    .unwrap();
+            } else {
+                loader.parse_alone();
+                loader.push(&bytes[split..]).unwrap();
+            }
+            let file = loader.finish().unwrap();
+            assert_eq!(file.table, single.table);
+            assert_eq!((file.rows, file.bytes), (single.rows, single.bytes));
+        }
+        // Hashed here: the second half's bytes must pass through, so no merge.
+        let first = ingest::split::first_half(head, size).unwrap();
+        let mut loader = FileLoader::with_first_half("x.csv", size, split as u64, first);
+        loader.push(&bytes[..split]).unwrap();
+        let half = ingest::split::parse_second_half(
+            b',',
+            &["score".into(), "label".into(), "seg".into()],
+            split as u64,
+            &bytes[split..],
+        )
+        .unwrap();
+        assert!(loader.merge_half(half, 1).is_err());
     }
 
     #[test]

@@ -48,6 +48,9 @@ struct Helper {
     ready: bool,
     /// The request waiting for its answer: its job number and the resolver of its promise.
     pending: Option<(u64, Function)>,
+    /// A request made before the helper was ready, posted when it is (a message posted
+    /// earlier would reach a worker whose wasm has not set its handler yet, and be lost).
+    queued: Option<Object>,
     next_job: u64,
 }
 
@@ -90,11 +93,17 @@ pub fn spawn_helper() {
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(|ev: MessageEvent| {
         let data = ev.data();
         if Reflect::get(&data, &"helperReady".into()).is_ok_and(|v| v.is_truthy()) {
-            HELPER.with(|h| {
-                if let Some(h) = h.borrow_mut().as_mut() {
-                    h.ready = true;
-                }
+            let failed = HELPER.with(|h| {
+                let mut h = h.borrow_mut();
+                let Some(h) = h.as_mut() else { return false };
+                h.ready = true;
+                h.queued
+                    .take()
+                    .is_some_and(|m| h.worker.post_message(&m).is_err())
             });
+            if failed {
+                fail_helper();
+            }
             return;
         }
         let job = Reflect::get(&data, &"job".into())
@@ -126,6 +135,7 @@ pub fn spawn_helper() {
             worker,
             ready: false,
             pending: None,
+            queued: None,
             next_job: 1,
         })
     });
@@ -142,19 +152,32 @@ fn fail_helper() {
     }
 }
 
-/// Whether a helper is ready and idle.
-pub fn helper_ready() -> bool {
+/// Whether there is a helper (ready, or still loading its wasm) with no request in hand.
+pub fn helper_idle() -> bool {
+    HELPER.with(|h| h.borrow().as_ref().is_some_and(|h| h.pending.is_none()))
+}
+
+/// Take back the pending request if the helper never received it (it was not ready yet):
+/// `true` if so — its promise will not resolve, and the caller parses the half itself. A
+/// request the helper received is left to be answered.
+pub fn withdraw_unsent() -> bool {
     HELPER.with(|h| {
-        h.borrow()
-            .as_ref()
-            .is_some_and(|h| h.ready && h.pending.is_none())
+        let mut h = h.borrow_mut();
+        let Some(h) = h.as_mut() else { return false };
+        if h.queued.take().is_some() {
+            h.pending = None;
+            true
+        } else {
+            false
+        }
     })
 }
 
 /// Ask the helper to parse bytes `[start, end)` of `blob` as a continuation (see
 /// [`split::parse_second_half`]). The promise resolves with the answer's data (`half`: the
-/// binary form, or `failed`), or with `null` if the helper failed; `None` if there is no
-/// ready helper or the request could not be posted.
+/// binary form, or `failed`), or with `null` if the helper failed; `None` if there is no idle
+/// helper or the request could not be posted. A helper still loading gets the request when it
+/// is ready (see [`withdraw_unsent`]).
 pub fn request_half(
     blob: &Blob,
     start: f64,
@@ -165,7 +188,7 @@ pub fn request_half(
     HELPER.with(|h| {
         let mut guard = h.borrow_mut();
         let helper = guard.as_mut()?;
-        if !helper.ready || helper.pending.is_some() {
+        if helper.pending.is_some() {
             return None;
         }
         let job = helper.next_job;
@@ -189,8 +212,13 @@ pub fn request_half(
         for (k, v) in fields {
             let _ = Reflect::set(&message, &k.into(), &v);
         }
-        helper.worker.post_message(&message).ok()?;
-        helper.pending = Some((job, resolver?));
+        let resolver = resolver?;
+        if helper.ready {
+            helper.worker.post_message(&message).ok()?;
+        } else {
+            helper.queued = Some(message);
+        }
+        helper.pending = Some((job, resolver));
         Some(promise)
     })
 }

@@ -409,10 +409,12 @@ fn read(id: u64, blob: &Blob, name: &str, limit: Option<u64>) -> Result<Read, (S
                 half = parallel::request_half(blob, split, total, delimiter, &headers);
                 if half.is_none() {
                     stop = total;
+                    loader.parse_alone();
                 }
             } else if offset >= stop {
                 // No header line in the first half: read on alone.
                 stop = total;
+                loader.parse_alone();
             }
         }
         let scale = if half.is_some() { total / split } else { 1.0 };
@@ -448,12 +450,13 @@ const SPLIT_FIRST_CHUNK: f64 = 64.0 * 1024.0;
 /// The first half's builder and where the second half starts, if `whole` (the file, `total`
 /// bytes) is parsed in two halves: plain delimited text of a size in
 /// [`split::PARALLEL_MIN_BYTES`]..=[`split::PARALLEL_MAX_BYTES`], a line feed in the megabyte
-/// after its middle, and a ready parse helper.
+/// after its middle, and an idle parse helper (ready, or still loading: it then gets the
+/// request when ready, unless the first half is done first).
 fn plan_halves(whole: &Uint8Array, total: f64) -> Option<(crate::core::ingest::TableBuilder, f64)> {
     let size = total as u64;
     if !parallel::enabled()
         || !(split::PARALLEL_MIN_BYTES..=split::PARALLEL_MAX_BYTES).contains(&size)
-        || !parallel::helper_ready()
+        || !parallel::helper_idle()
     {
         return None;
     }
@@ -512,9 +515,16 @@ async fn finish_halves(
         shown,
     } = h;
     let named = |e: PlumbError| (format!("{name}: {e}"), e.kind());
-    let data = wasm_bindgen_futures::JsFuture::from(half)
-        .await
-        .unwrap_or(JsValue::NULL);
+    // A helper that never got the request (still loading) is not waited for.
+    let data = if parallel::withdraw_unsent() {
+        let reply = Object::new();
+        let _ = Reflect::set(&reply, &"failed".into(), &"the helper was not ready".into());
+        reply.into()
+    } else {
+        wasm_bindgen_futures::JsFuture::from(half)
+            .await
+            .unwrap_or(JsValue::NULL)
+    };
     let table = Reflect::get(&data, &"table".into())
         .ok()
         .and_then(|v| v.dyn_into::<Uint8Array>().ok());
@@ -547,6 +557,7 @@ async fn finish_halves(
         }
     };
     if how != "halves" {
+        loader.parse_alone();
         let mut bytes: Vec<u8> = Vec::new();
         let mut offset = split;
         while offset < total {
