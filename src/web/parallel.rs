@@ -157,6 +157,11 @@ pub fn helper_idle() -> bool {
     HELPER.with(|h| h.borrow().as_ref().is_some_and(|h| h.pending.is_none()))
 }
 
+/// Whether a request was made that the helper has not received yet (it is still loading).
+pub fn request_unsent() -> bool {
+    HELPER.with(|h| h.borrow().as_ref().is_some_and(|h| h.queued.is_some()))
+}
+
 /// Take back the pending request if the helper never received it (it was not ready yet):
 /// `true` if so — its promise will not resolve, and the caller parses the half itself. A
 /// request the helper received is left to be answered.

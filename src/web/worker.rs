@@ -177,11 +177,12 @@ fn handle(ev: &MessageEvent) {
                 Ok(Read::Done(file, digest)) => answer_load(id, which, name, file, digest, blob),
                 Ok(Read::Halves(halves)) => {
                     wasm_bindgen_futures::spawn_local(async move {
-                        let result = finish_halves(id, *halves).await;
+                        let result = finish_halves(id, seq, *halves).await;
                         // A newer load started meanwhile: this one is stale.
-                        if LOAD_SEQ.with(Cell::get) != seq {
+                        let Some(result) = result.filter(|_| LOAD_SEQ.with(Cell::get) == seq)
+                        else {
                             return;
-                        }
+                        };
                         match result {
                             Ok((file, digest)) => answer_load(id, which, name, file, digest, blob),
                             Err((message, kind)) => {
@@ -307,24 +308,24 @@ fn progress(id: u64, phase: WorkPhase, bytes_read: u64, bytes_total: u64, rows: 
 enum Read {
     /// The whole file parsed (and its digest started, when the browser hashes it).
     Done(LoadedFile, Option<Promise>),
-    /// The first half parsed; the rest is [`finish_halves`]'s.
+    /// The helper was asked for the second half; the rest is [`finish_halves`]'s.
     Halves(Box<Halves>),
 }
 
-/// A load split in two halves ([`crate::core::ingest::split`]), the first one parsed.
+/// A load split in two halves ([`crate::core::ingest::split`]), the helper asked for the
+/// second; the first is parsed up to `offset`.
 struct Halves {
     loader: FileLoader,
     name: String,
     /// The whole file (the second half is parsed from it here if the helper's is refused).
     whole: Uint8Array,
     digest: Option<Promise>,
-    /// Where the second half starts, and the file's size.
+    /// Bytes of the first half read so far, where the second half starts, and the file's size.
+    offset: f64,
     split: f64,
     total: f64,
     /// The helper's answer ([`parallel::request_half`]).
     half: Promise,
-    /// The bytes the progress bar showed last (an estimate, see [`read`]).
-    shown: u64,
 }
 
 /// Read `blob` into a [`FileLoader`] that knows the file's size (so columns are sized once and
@@ -410,6 +411,9 @@ fn read(id: u64, blob: &Blob, name: &str, limit: Option<u64>) -> Result<Read, (S
                 if half.is_none() {
                     stop = total;
                     loader.parse_alone();
+                } else {
+                    // The rest of the first half is read by `finish_halves`.
+                    break;
                 }
             } else if offset >= stop {
                 // No header line in the first half: read on alone.
@@ -432,10 +436,10 @@ fn read(id: u64, blob: &Blob, name: &str, limit: Option<u64>) -> Result<Read, (S
             name: name.to_string(),
             whole,
             digest,
+            offset,
             split,
             total,
             half,
-            shown: total as u64,
         })));
     }
     drop(whole);
@@ -498,22 +502,72 @@ fn finish(
     loader.finish().map_err(named)
 }
 
-/// Wait for the helper's second half and merge it; if there is none or it is refused, parse
-/// the second half here from the held file (the single path's result, errors included).
+/// Parse the rest of the first half, then wait for the helper's second half and merge it; if
+/// there is none or it is refused, parse the second half here from the held file (the single
+/// path's result, errors included). While the helper has not received the request (it is
+/// still loading its wasm), the worker yields to its event loop between chunks, so that it
+/// hears the helper is ready and hands the request over (a nested worker's start needs its
+/// parent's event loop too); once it has, the chunks follow each other without a pause. `None`
+/// if a newer load started meanwhile (this one is dropped).
 async fn finish_halves(
     id: u64,
+    seq: u64,
     h: Halves,
-) -> Result<(LoadedFile, Option<Promise>), (String, ErrorKind)> {
+) -> Option<Result<(LoadedFile, Option<Promise>), (String, ErrorKind)>> {
     let Halves {
         mut loader,
         name,
         whole,
         digest,
+        mut offset,
         split,
         total,
         half,
-        shown,
     } = h;
+    let named = |e: PlumbError| (format!("{name}: {e}"), e.kind());
+    let stale = || LOAD_SEQ.with(Cell::get) != seq;
+    let mut bytes: Vec<u8> = Vec::new();
+    while offset < split {
+        if parallel::request_unsent() {
+            gloo::timers::future::TimeoutFuture::new(0).await;
+            if stale() {
+                return None;
+            }
+        }
+        let end = (offset + CHUNK_BYTES).min(split);
+        let array = whole.subarray(offset as u32, end as u32);
+        bytes.resize(array.length() as usize, 0);
+        array.copy_to(&mut bytes);
+        if let Err(e) = loader.push(&bytes) {
+            return Some(Err(named(e)));
+        }
+        offset = end;
+        // Both halves advance alike: the first half's progress, scaled to the whole file.
+        let scale = total / split;
+        progress(
+            id,
+            WorkPhase::Reading,
+            ((offset * scale) as u64).min(total as u64),
+            total as u64,
+            (loader.rows() as f64 * scale) as u64,
+        );
+    }
+    Some(merge_or_parse(id, loader, &name, whole, digest, split, total, half).await)
+}
+
+/// The end of [`finish_halves`]: the helper's half merged, or the second half parsed here.
+#[allow(clippy::too_many_arguments)]
+async fn merge_or_parse(
+    id: u64,
+    mut loader: FileLoader,
+    name: &str,
+    whole: Uint8Array,
+    digest: Option<Promise>,
+    split: f64,
+    total: f64,
+    half: Promise,
+) -> Result<(LoadedFile, Option<Promise>), (String, ErrorKind)> {
+    let shown = total as u64;
     let named = |e: PlumbError| (format!("{name}: {e}"), e.kind());
     // A helper that never got the request (still loading) is not waited for.
     let data = if parallel::withdraw_unsent() {
