@@ -46,7 +46,8 @@
 // in one piece, for a same-build comparison with the two-halves path). Each run records how the
 // worker parsed the file (`load_path`: `single`, `halves`, `fallback: <why>`) and the wasm
 // memory of each worker the page has (`worker_wasm_memory_each`: the analysis worker, and its
-// parse helper where the browser lists nested workers).
+// parse helper where the browser lists nested workers) and, for a load in halves, `split_times`
+// (ms: the first half after the helper was asked, the wait for the helper, the merge).
 import { readFile, readdir } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -339,6 +340,8 @@ async function oneRun(server, opts) {
       .evaluate(() => self.__plumbWasmMemory?.buffer?.byteLength ?? 0).catch(() => 0)));
     run.load_path = (await Promise.all(page.workers().map((w) => w
       .evaluate(() => self.__plumbLastLoad ?? null).catch(() => null)))).find((x) => x) ?? null;
+    run.split_times = (await Promise.all(page.workers().map((w) => w
+      .evaluate(() => self.__plumbSplitTimes ?? null).catch(() => null)))).find((x) => x) ?? null;
     if (outcome !== 'ready') {
       run.wasm_memory_bytes = await page.evaluate(() => window.__bench.wasmBytes()).catch(() => null);
       run.error = outcome === 'error'

@@ -19,7 +19,7 @@ use std::cell::RefCell;
 use js_sys::{Array, Function, Object, Promise, Reflect, Uint8Array};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{Blob, DedicatedWorkerGlobalScope, ErrorEvent, FileReaderSync, MessageEvent, Worker};
+use web_sys::{DedicatedWorkerGlobalScope, ErrorEvent, MessageEvent, Worker};
 
 use crate::core::ingest::split;
 
@@ -97,9 +97,14 @@ pub fn spawn_helper() {
                 let mut h = h.borrow_mut();
                 let Some(h) = h.as_mut() else { return false };
                 h.ready = true;
-                h.queued
-                    .take()
-                    .is_some_and(|m| h.worker.post_message(&m).is_err())
+                h.queued.take().is_some_and(|m| {
+                    let transfer = Reflect::get(&m, &"bytes".into())
+                        .ok()
+                        .and_then(|b| b.dyn_into::<Uint8Array>().ok())
+                        .map(|b| Array::of1(&b.buffer()))
+                        .unwrap_or_default();
+                    h.worker.post_message_with_transfer(&m, &transfer).is_err()
+                })
             });
             if failed {
                 fail_helper();
@@ -178,13 +183,15 @@ pub fn withdraw_unsent() -> bool {
     })
 }
 
-/// Ask the helper to parse bytes `[start, end)` of `blob` as a continuation (see
+/// Ask the helper to parse bytes `[start, end)` of the file held in `whole` as a continuation
+/// (a copy of those bytes is transferred: reading them from the `File` again in the helper
+/// was slower than the copy; see
 /// [`split::parse_second_half`]). The promise resolves with the answer's data (`half`: the
 /// binary form, or `failed`), or with `null` if the helper failed; `None` if there is no idle
 /// helper or the request could not be posted. A helper still loading gets the request when it
 /// is ready (see [`withdraw_unsent`]).
 pub fn request_half(
-    blob: &Blob,
+    whole: &Uint8Array,
     start: f64,
     end: f64,
     delimiter: u8,
@@ -205,6 +212,8 @@ pub fn request_half(
         for n in headers {
             names.push(&JsValue::from_str(n));
         }
+        // Offsets are below 256 MiB here, so exact as u32.
+        let bytes = whole.slice(start as u32, end as u32);
         let fields: [(&str, JsValue); 7] = [
             ("parseRange", JsValue::TRUE),
             ("job", (job as f64).into()),
@@ -212,14 +221,18 @@ pub fn request_half(
             ("end", end.into()),
             ("delimiter", f64::from(delimiter).into()),
             ("headers", names.into()),
-            ("blob", blob.into()),
+            ("bytes", bytes.clone().into()),
         ];
         for (k, v) in fields {
             let _ = Reflect::set(&message, &k.into(), &v);
         }
         let resolver = resolver?;
         if helper.ready {
-            helper.worker.post_message(&message).ok()?;
+            let transfer = Array::of1(&bytes.buffer());
+            helper
+                .worker
+                .post_message_with_transfer(&message, &transfer)
+                .ok()?;
         } else {
             helper.queued = Some(message);
         }
@@ -262,8 +275,8 @@ pub fn answer(data: &JsValue) {
 /// Bytes copied into wasm memory at a time from the helper's half (4 MiB).
 const CHUNK: u32 = 4 << 20;
 
-/// Read and parse the requested range: the half read once into a JS buffer, parsed
-/// [`CHUNK`] bytes at a time through one wasm buffer.
+/// Parse the requested range, handed over as a JS buffer, [`CHUNK`] bytes at a time through
+/// one wasm buffer.
 fn parse_range(data: &JsValue) -> Result<crate::core::ingest::Table, String> {
     let get = |k: &str| Reflect::get(data, &k.into()).map_err(|e| super::js_error(&e));
     let number = |k: &str| get(k)?.as_f64().ok_or_else(|| format!("no {k}"));
@@ -273,16 +286,13 @@ fn parse_range(data: &JsValue) -> Result<crate::core::ingest::Table, String> {
         .iter()
         .map(|v| v.as_string().ok_or("a header is not text"))
         .collect::<Result<_, _>>()?;
-    let blob: Blob = get("blob")?.dyn_into().map_err(|_| "no file".to_string())?;
-    let reader = FileReaderSync::new().map_err(|e| super::js_error(&e))?;
-    let slice = blob
-        .slice_with_f64_and_f64(start, end)
-        .map_err(|e| super::js_error(&e))?;
-    let buffer = reader
-        .read_as_array_buffer(&slice)
-        .map_err(|e| super::js_error(&e))?;
-    let whole = Uint8Array::new(&buffer);
+    let whole: Uint8Array = get("bytes")?
+        .dyn_into()
+        .map_err(|_| "no bytes".to_string())?;
     let size = whole.length();
+    if f64::from(size) != end - start {
+        return Err(format!("{size} bytes were given for the range {start}..{end}"));
+    }
     let mut builder = split::second_half(delimiter, &headers, start as u64, u64::from(size));
     let mut bytes: Vec<u8> = Vec::new();
     let mut offset = 0;

@@ -407,7 +407,9 @@ fn read(id: u64, blob: &Blob, name: &str, limit: Option<u64>) -> Result<Read, (S
         offset = end;
         if stop < total && half.is_none() {
             if let Some((delimiter, headers)) = loader.continuation() {
-                half = parallel::request_half(blob, split, total, delimiter, &headers);
+                half = whole
+                    .as_ref()
+                    .and_then(|w| parallel::request_half(w, split, total, delimiter, &headers));
                 if half.is_none() {
                     stop = total;
                     loader.parse_alone();
@@ -485,6 +487,22 @@ fn mark_load(how: &str) {
     );
 }
 
+/// Record a duration of the last load parsed in halves on the worker's global
+/// `__plumbSplitTimes` (first half after the request, wait for the helper, merge), for the
+/// benchmark.
+fn note_time(key: &str, ms: f64) {
+    let global = js_sys::global();
+    let times = Reflect::get(&global, &"__plumbSplitTimes".into())
+        .ok()
+        .filter(JsValue::is_object)
+        .unwrap_or_else(|| {
+            let o: JsValue = Object::new().into();
+            let _ = Reflect::set(&global, &"__plumbSplitTimes".into(), &o);
+            o
+        });
+    let _ = Reflect::set(&times, &key.into(), &ms.into());
+}
+
 /// Flush the loader and return the file, with the "finishing" progress.
 fn finish(
     id: u64,
@@ -526,6 +544,7 @@ async fn finish_halves(
     } = h;
     let named = |e: PlumbError| (format!("{name}: {e}"), e.kind());
     let stale = || LOAD_SEQ.with(Cell::get) != seq;
+    let started = js_sys::Date::now();
     let mut bytes: Vec<u8> = Vec::new();
     while offset < split {
         if parallel::request_unsent() {
@@ -552,6 +571,7 @@ async fn finish_halves(
             (loader.rows() as f64 * scale) as u64,
         );
     }
+    note_time("first_half_ms", js_sys::Date::now() - started);
     Some(merge_or_parse(id, loader, &name, whole, digest, split, total, half).await)
 }
 
@@ -569,6 +589,7 @@ async fn merge_or_parse(
 ) -> Result<(LoadedFile, Option<Promise>), (String, ErrorKind)> {
     let shown = total as u64;
     let named = |e: PlumbError| (format!("{name}: {e}"), e.kind());
+    let waited = js_sys::Date::now();
     // A helper that never got the request (still loading) is not waited for.
     let data = if parallel::withdraw_unsent() {
         let reply = Object::new();
@@ -579,6 +600,8 @@ async fn merge_or_parse(
             .await
             .unwrap_or(JsValue::NULL)
     };
+    note_time("wait_ms", js_sys::Date::now() - waited);
+    let merging = js_sys::Date::now();
     let table = Reflect::get(&data, &"table".into())
         .ok()
         .and_then(|v| v.dyn_into::<Uint8Array>().ok());
@@ -610,6 +633,7 @@ async fn merge_or_parse(
             format!("fallback: {why}")
         }
     };
+    note_time("merge_ms", js_sys::Date::now() - merging);
     if how != "halves" {
         loader.parse_alone();
         let mut bytes: Vec<u8> = Vec::new();
