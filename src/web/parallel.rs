@@ -291,7 +291,9 @@ fn parse_range(data: &JsValue) -> Result<crate::core::ingest::Table, String> {
         .map_err(|_| "no bytes".to_string())?;
     let size = whole.length();
     if f64::from(size) != end - start {
-        return Err(format!("{size} bytes were given for the range {start}..{end}"));
+        return Err(format!(
+            "{size} bytes were given for the range {start}..{end}"
+        ));
     }
     let mut builder = split::second_half(delimiter, &headers, start as u64, u64::from(size));
     let mut bytes: Vec<u8> = Vec::new();
