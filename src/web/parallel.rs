@@ -5,12 +5,13 @@
 //!
 //! The analysis worker starts the helper once, when it starts, from its own script URL (a
 //! nested dedicated worker, named [`HELPER_NAME`] so that it answers only "parse range"
-//! requests and starts no helper of its own), and keeps it. A request carries the `File` (a
-//! reference, not a copy), the byte range, the delimiter and the header names; the helper
-//! reads its range with `FileReaderSync`, parses it as a continuation and answers with the
-//! half's binary form in one transferred buffer (no copy on the way back; one copy into the
-//! analysis worker's memory). Any failure — the helper never became ready, a spawn or message
-//! error, a trap, a parse error — resolves the request as "no half", and the analysis worker
+//! requests and starts no helper of its own), and keeps it. A request carries a transferred
+//! copy of the second half's bytes, the byte range, the delimiter and the header names; the
+//! helper parses them as a continuation and answers with the half's binary form, one
+//! transferred buffer per column (no copy on the way back; each copied into the analysis
+//! worker's memory in turn). Any failure — a spawn or message error, a trap, a parse error —
+//! resolves the request as "no half"; a helper still loading when the first half is done is
+//! not waited for. Either way the analysis worker
 //! parses the second half itself (the single path's result and errors, by construction). The
 //! page cancels by terminating the analysis worker, which ends its nested helper too.
 
