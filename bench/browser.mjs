@@ -41,6 +41,13 @@
 // `error`, timeout) is reported with the reason and the run goes on.
 //
 //   node bench/browser.mjs --file bench/data/log_1000000.csv --rows 1000000 --reps 3 --out x.json
+//
+// `--query '?parallel=0'` opens the page with that query (here: the worker parses every file
+// in one piece, for a same-build comparison with the two-halves path). Each run records how the
+// worker parsed the file (`load_path`: `single`, `halves`, `fallback: <why>`) and the wasm
+// memory of each worker the page has (`worker_wasm_memory_each`: the analysis worker, and its
+// parse helper where the browser lists nested workers) and, for a load in halves, `split_times`
+// (ms: the first half after the helper was asked, the wait for the helper, the merge).
 import { readFile, readdir } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -56,6 +63,7 @@ function parseArgs(argv) {
     else if (k === '--timeout') out.timeoutS = Number(v);
     else if (k === '--drag-moves') out.dragMoves = Number(v);
     else if (k === '--out') out.out = v;
+    else if (k === '--query') out.query = v;
     else if (k === '--screenshot') out.shots = v;
     else if (k === '--trace') { out.trace = true; i -= 1; }
     else throw new Error(`unknown argument ${k}`);
@@ -285,7 +293,7 @@ async function oneRun(server, opts) {
     const page = await newPage(browser, errors);
     page.on('crash', () => { crashed = 'renderer process crashed (out of memory?)'; });
     await page.addInitScript(pageProbe);
-    await page.goto(server.url);
+    await page.goto(server.url + (opts.query ?? ''));
     const input = page.getByTestId('file-input');
     await input.waitFor({ state: 'attached' });
     await page.getByTestId('status').waitFor({ state: 'attached' });
@@ -328,6 +336,12 @@ async function oneRun(server, opts) {
     run.peak_renderer_rss_bytes = used.peakRss;
     run.renderer_cpu_s = used.cpuS;
     run.worker_wasm_memory_bytes = await workerWasmBytes(page).catch(() => null);
+    run.worker_wasm_memory_each = await Promise.all(page.workers().map((w) => w
+      .evaluate(() => self.__plumbWasmMemory?.buffer?.byteLength ?? 0).catch(() => 0)));
+    run.load_path = (await Promise.all(page.workers().map((w) => w
+      .evaluate(() => self.__plumbLastLoad ?? null).catch(() => null)))).find((x) => x) ?? null;
+    run.split_times = (await Promise.all(page.workers().map((w) => w
+      .evaluate(() => self.__plumbSplitTimes ?? null).catch(() => null)))).find((x) => x) ?? null;
     if (outcome !== 'ready') {
       run.wasm_memory_bytes = await page.evaluate(() => window.__bench.wasmBytes()).catch(() => null);
       run.error = outcome === 'error'

@@ -81,6 +81,9 @@ pub struct FileLoader {
     hasher: Option<Sha256>,
     body: Body,
     failed: Option<PlumbError>,
+    /// The whole file's rows over the rows the text builder is sized for: 1, or the file's
+    /// size over the first half's when the rest is parsed elsewhere.
+    scale: f64,
 }
 
 impl FileLoader {
@@ -96,6 +99,7 @@ impl FileLoader {
             hasher: Some(Sha256::new()),
             body: Body::Undecided(Vec::new()),
             failed: None,
+            scale: 1.0,
         }
     }
 
@@ -135,7 +139,7 @@ impl FileLoader {
         let Body::Text(builder) = &self.body else {
             return None;
         };
-        let rows = builder.projected_rows()?;
+        let rows = (builder.projected_rows()? as f64 * self.scale).ceil() as u64;
         let table_bytes_per_row = builder.bytes_per_row();
         let total = rows as f64 * (table_bytes_per_row + ANALYSIS_BYTES_PER_ROW);
         Some(MemoryProjection {
@@ -219,6 +223,60 @@ impl FileLoader {
             self.body = Body::Text(Box::new(builder));
             pushed
         }
+    }
+
+    /// A loader for a plain delimited file of `size` bytes whose parsing is split in two
+    /// halves ([`ingest::split`]): `first` (from [`ingest::split::first_half`]) parses the
+    /// bytes pushed here, from byte 0; the second half is merged in with
+    /// [`FileLoader::merge_half`], or pushed here after all if that refuses.
+    /// The first half ends at byte `split`: its columns are sized for its own rows, and the
+    /// memory guard projects the whole file's rows from it (scaled by `size / split`).
+    pub fn with_first_half(name: &str, size: u64, split: u64, mut first: TableBuilder) -> Self {
+        let mut loader = Self::with_size(name, size);
+        first.set_size_hint(split.max(1));
+        loader.body = Body::Text(Box::new(first));
+        loader.scale = size as f64 / split.max(1) as f64;
+        loader
+    }
+
+    /// The rest of the file will be pushed here after all (a load begun with
+    /// [`FileLoader::with_first_half`] whose second half is not merged): size the columns and
+    /// project the memory need for the whole file again.
+    pub fn parse_alone(&mut self) {
+        if let (Body::Text(builder), Some(size)) = (&mut self.body, self.size) {
+            builder.set_size_hint(size);
+        }
+        self.scale = 1.0;
+    }
+
+    /// The delimiter and header names a second half is parsed with, once the header is read
+    /// (see [`ingest::split::continuation_of`]).
+    pub fn continuation(&self) -> Option<(u8, Vec<String>)> {
+        match &self.body {
+            Body::Text(builder) => ingest::split::continuation_of(builder),
+            _ => None,
+        }
+    }
+
+    /// Merge the second half of the file (`bytes` long, parsed elsewhere) into the rows read
+    /// so far ([`ingest::split::merge_half`]). Only for a loader whose fingerprint is made
+    /// elsewhere ([`FileLoader::hash_elsewhere`]). On a refusal nothing changed: push the
+    /// second half's bytes instead.
+    pub fn merge_half(
+        &mut self,
+        half: ingest::Table,
+        bytes: u64,
+    ) -> Result<(), ingest::split::Fallback> {
+        // The fingerprint hashed here needs every byte: halves only when it is made elsewhere.
+        if self.failed.is_some() || self.hasher.is_some() {
+            return Err(ingest::split::Fallback::NotText);
+        }
+        let Body::Text(builder) = &mut self.body else {
+            return Err(ingest::split::Fallback::NotText);
+        };
+        ingest::split::merge_half(builder, half)?;
+        self.bytes += bytes;
+        Ok(())
     }
 
     /// Bytes fed so far.
@@ -433,6 +491,62 @@ mod tests {
         assert_eq!(file.sha256, "");
         assert_eq!(file.table, hashed.table);
         assert_eq!((file.rows, file.bytes), (hashed.rows, hashed.bytes));
+    }
+
+    /// A load begun in halves gives the single path's file whether the second half is merged
+    /// or pushed after all (the browser's fallback), and merging needs the fingerprint made
+    /// elsewhere.
+    #[test]
+    fn halves_merged_or_not_give_the_single_path_file() {
+        let mut text = String::from("score,label,seg\n");
+        for i in 0..3000 {
+            text.push_str(&format!("0.{},{},\"s, {}\"\n", i % 97, i % 2, i % 5));
+        }
+        let bytes = text.as_bytes();
+        let size = bytes.len() as u64;
+        let mut single = FileLoader::with_size("x.csv", size);
+        single.hash_elsewhere();
+        single.push(bytes).unwrap();
+        let single = single.finish().unwrap();
+        let split = ingest::split::split_point(bytes, bytes.len() / 2).unwrap();
+        let head = &bytes[..bytes.len().min(64 * 1024)];
+        for merge in [true, false] {
+            let first = ingest::split::first_half(head, size).unwrap();
+            let mut loader = FileLoader::with_first_half("x.csv", size, split as u64, first);
+            loader.hash_elsewhere();
+            loader.push(&bytes[..split]).unwrap();
+            let (delimiter, headers) = loader.continuation().unwrap();
+            let half = ingest::split::parse_second_half(
+                delimiter,
+                &headers,
+                split as u64,
+                &bytes[split..],
+            )
+            .unwrap();
+            if merge {
+                loader
+                    .merge_half(half, (bytes.len() - split) as u64)
+                    .unwrap();
+            } else {
+                loader.parse_alone();
+                loader.push(&bytes[split..]).unwrap();
+            }
+            let file = loader.finish().unwrap();
+            assert_eq!(file.table, single.table);
+            assert_eq!((file.rows, file.bytes), (single.rows, single.bytes));
+        }
+        // Hashed here: the second half's bytes must pass through, so no merge.
+        let first = ingest::split::first_half(head, size).unwrap();
+        let mut loader = FileLoader::with_first_half("x.csv", size, split as u64, first);
+        loader.push(&bytes[..split]).unwrap();
+        let half = ingest::split::parse_second_half(
+            b',',
+            &["score".into(), "label".into(), "seg".into()],
+            split as u64,
+            &bytes[split..],
+        )
+        .unwrap();
+        assert!(loader.merge_half(half, 1).is_err());
     }
 
     #[test]

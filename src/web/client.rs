@@ -73,8 +73,21 @@ fn deliver(message: FromWorker, sweep: Option<Sweep>) {
     }
 }
 
+/// The worker's URL: [`WORKER_URL`], with `?parallel=0` when the page was opened with it
+/// (the worker then parses every file in one piece: see [`super::parallel::enabled`]).
+fn worker_url() -> String {
+    let search = web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .unwrap_or_default();
+    if search.contains("parallel=0") {
+        format!("{WORKER_URL}?parallel=0")
+    } else {
+        WORKER_URL.to_string()
+    }
+}
+
 fn spawn() {
-    let worker = match Worker::new(WORKER_URL) {
+    let worker = match Worker::new(&worker_url()) {
         Ok(w) => w,
         Err(e) => {
             deliver(

@@ -18,15 +18,17 @@
 //! guard's message ([`FileLoader::with_size`]); if the worker traps anyway, the page hears of
 //! it through the worker's `error` event.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 
 use js_sys::{Array, Float64Array, Function, Object, Promise, Reflect, Uint8Array};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Blob, DedicatedWorkerGlobalScope, FileReaderSync, MessageEvent};
 
+use super::parallel;
 use crate::core::analysis::{self, Depth, LoadedFile};
 use crate::core::error::{ErrorKind, PlumbError};
+use crate::core::ingest::split;
 use crate::core::metrics::threshold::Sweep;
 use crate::core::protocol::{self, FromWorker, Session, ToWorker, WorkPhase};
 use crate::core::report::{ColumnMapping, Settings, WindowSpec};
@@ -54,11 +56,18 @@ thread_local! {
     static SESSION: RefCell<Session> = RefCell::new(Session::new());
     /// The complete pass still to run (replaced by a newer request, cleared by a load).
     static DUE: RefCell<Option<Due>> = const { RefCell::new(None) };
+    /// Loads started so far: a load finished asynchronously (its halves merged) answers only
+    /// if no newer load started meanwhile.
+    static LOAD_SEQ: Cell<u64> = const { Cell::new(0) };
 }
 
 /// Start listening for the page's messages, then say so (`ready`).
 pub fn run() {
     console_error_panic_hook::set_once();
+    if parallel::is_helper() {
+        parallel::run_helper();
+        return;
+    }
     let Ok(scope) = js_sys::global().dyn_into::<DedicatedWorkerGlobalScope>() else {
         return;
     };
@@ -68,6 +77,7 @@ pub fn run() {
     // The instance's linear memory, for the benchmark (bench/browser.mjs reads its size: it
     // never shrinks, so its size is the peak so far).
     let _ = Reflect::set(&scope, &"__plumbWasmMemory".into(), &wasm_bindgen::memory());
+    parallel::spawn_helper();
     post(&FromWorker::Ready, None);
 }
 
@@ -151,48 +161,37 @@ fn handle(ev: &MessageEvent) {
         } => {
             // A new file: whatever analysis was due is of the old one.
             DUE.with(|d| d.borrow_mut().take());
+            let seq = LOAD_SEQ.with(|s| {
+                s.set(s.get() + 1);
+                s.get()
+            });
             let blob = Reflect::get(&data, &"blob".into())
                 .ok()
                 .and_then(|b| b.dyn_into::<Blob>().ok());
-            let result = match blob {
-                Some(blob) => read(id, &blob, &name, memory_limit).map(|(f, d)| (f, d, blob)),
-                None => Err((
-                    format!("{name}: no file was given to read"),
-                    ErrorKind::Other,
-                )),
+            let Some(blob) = blob else {
+                let message = format!("{name}: no file was given to read");
+                post(&load_error(id, which, message, ErrorKind::Other), None);
+                return;
             };
-            match result {
-                // Parsed without a fingerprint: take the browser's digest, then answer.
-                Ok((mut file, digest, blob)) if file.sha256.is_empty() => {
+            match read(id, &blob, &name, memory_limit) {
+                Ok(Read::Done(file, digest)) => answer_load(id, which, name, file, digest, blob),
+                Ok(Read::Halves(halves)) => {
                     wasm_bindgen_futures::spawn_local(async move {
-                        let answer = match fingerprint(digest, &blob).await {
-                            Ok(sha256) => {
-                                file.sha256 = sha256;
-                                SESSION.with(|s| s.borrow_mut().loaded(id, which, file))
-                            }
-                            Err(e) => FromWorker::Error {
-                                id,
-                                which: Some(which),
-                                message: format!("the browser could not read {name}: {e}"),
-                                error_kind: ErrorKind::Other,
-                            },
+                        let result = finish_halves(id, seq, *halves).await;
+                        // A newer load started meanwhile: this one is stale.
+                        let Some(result) = result.filter(|_| LOAD_SEQ.with(Cell::get) == seq)
+                        else {
+                            return;
                         };
-                        post(&answer, None);
+                        match result {
+                            Ok((file, digest)) => answer_load(id, which, name, file, digest, blob),
+                            Err((message, kind)) => {
+                                post(&load_error(id, which, message, kind), None)
+                            }
+                        }
                     });
                 }
-                Ok((file, _, _)) => {
-                    let answer = SESSION.with(|s| s.borrow_mut().loaded(id, which, file));
-                    post(&answer, None);
-                }
-                Err((message, error_kind)) => post(
-                    &FromWorker::Error {
-                        id,
-                        which: Some(which),
-                        message,
-                        error_kind,
-                    },
-                    None,
-                ),
+                Err((message, kind)) => post(&load_error(id, which, message, kind), None),
             }
         }
         ToWorker::Analyze {
@@ -230,6 +229,48 @@ fn handle(ev: &MessageEvent) {
     }
 }
 
+/// A load's failure, as the page hears it.
+fn load_error(id: u64, which: protocol::Which, message: String, kind: ErrorKind) -> FromWorker {
+    FromWorker::Error {
+        id,
+        which: Some(which),
+        message,
+        error_kind: kind,
+    }
+}
+
+/// Answer a load with the parsed `file`: at once if it has its fingerprint, else after the
+/// browser's digest (or SHA-256 in wasm) of `blob`.
+fn answer_load(
+    id: u64,
+    which: protocol::Which,
+    name: String,
+    mut file: LoadedFile,
+    digest: Option<Promise>,
+    blob: Blob,
+) {
+    if !file.sha256.is_empty() {
+        let answer = SESSION.with(|s| s.borrow_mut().loaded(id, which, file));
+        post(&answer, None);
+        return;
+    }
+    wasm_bindgen_futures::spawn_local(async move {
+        let answer = match fingerprint(digest, &blob).await {
+            Ok(sha256) => {
+                file.sha256 = sha256;
+                SESSION.with(|s| s.borrow_mut().loaded(id, which, file))
+            }
+            Err(e) => load_error(
+                id,
+                which,
+                format!("the browser could not read {name}: {e}"),
+                ErrorKind::Other,
+            ),
+        };
+        post(&answer, None);
+    });
+}
+
 /// Compute and post the complete report of the analysis still due, if any.
 fn complete_due() {
     let Some(due) = DUE.with(|d| d.borrow_mut().take()) else {
@@ -263,20 +304,48 @@ fn progress(id: u64, phase: WorkPhase, bytes_read: u64, bytes_total: u64, rows: 
     );
 }
 
+/// What [`read`] gives: a parsed file, or a first half whose second half a helper parses.
+enum Read {
+    /// The whole file parsed (and its digest started, when the browser hashes it).
+    Done(LoadedFile, Option<Promise>),
+    /// The helper was asked for the second half; the rest is [`finish_halves`]'s.
+    Halves(Box<Halves>),
+}
+
+/// A load split in two halves ([`crate::core::ingest::split`]), the helper asked for the
+/// second; the first is parsed up to `offset`.
+struct Halves {
+    loader: FileLoader,
+    name: String,
+    /// The whole file (the second half is parsed from it here if the helper's is refused).
+    whole: Uint8Array,
+    digest: Option<Promise>,
+    /// Bytes of the first half read so far, where the second half starts, and the file's size.
+    offset: f64,
+    split: f64,
+    total: f64,
+    /// The helper's answer ([`parallel::request_half`]).
+    half: Promise,
+}
+
 /// Read `blob` into a [`FileLoader`] that knows the file's size (so columns are sized once and
 /// the memory guard projects the need from the first slice on), [`CHUNK_BYTES`] at a time;
 /// errors are words naming the file, with their kind. For a file of up to
 /// [`NATIVE_DIGEST_MAX_BYTES`] the file is read once, whole (the browser's digest needs it so),
 /// the digest is started on it and returned, the chunks are views of that one buffer, and the
-/// file's `sha256` is left empty for the caller to fill from the digest ([`fingerprint`]). Reading the file a second time in
-/// slices cost as much again as reading it whole (measured: ~0.35 s of the 95 MB log's reading
-/// phase in headless Chromium). A larger file is read slice by slice and hashed in wasm.
-fn read(
-    id: u64,
-    blob: &Blob,
-    name: &str,
-    limit: Option<u64>,
-) -> Result<(LoadedFile, Option<Promise>), (String, ErrorKind)> {
+/// file's `sha256` is left empty for the caller to fill from the digest ([`fingerprint`]).
+/// Reading the file a second time in slices cost as much again as reading it whole (measured:
+/// ~0.35 s of the 95 MB log's reading phase in headless Chromium). A larger file is read slice
+/// by slice and hashed in wasm.
+///
+/// A plain delimited file held whole of [`split::PARALLEL_MIN_BYTES`] to
+/// [`split::PARALLEL_MAX_BYTES`] is parsed in two halves when the parse helper is ready
+/// ([`parallel`]): this worker parses the first half and returns [`Read::Halves`] while the
+/// helper parses the second. Larger files (the 10M-row log: 952 MB) keep the single, streaming
+/// path and its peak memory. While the halves are parsed, progress counts the first half's
+/// bytes and rows scaled to the whole file (the helper's half advances alike; the exact
+/// figures come with the merge).
+fn read(id: u64, blob: &Blob, name: &str, limit: Option<u64>) -> Result<Read, (String, ErrorKind)> {
     let fail = |e: JsValue| {
         let message = format!("the browser could not read {name}: {}", super::js_error(&e));
         (message, ErrorKind::Other)
@@ -284,7 +353,6 @@ fn read(
     let named = |e: PlumbError| (format!("{name}: {e}"), e.kind());
     let reader = FileReaderSync::new().map_err(fail)?;
     let total = blob.size();
-    let mut loader = FileLoader::with_size(name, total as u64);
     let (whole, digest) = if total <= NATIVE_DIGEST_MAX_BYTES {
         match start_digest(&reader, blob) {
             Some((whole, digest)) => (Some(Uint8Array::new(&whole)), Some(digest)),
@@ -293,19 +361,38 @@ fn read(
     } else {
         (None, None)
     };
+    let plan = match &whole {
+        Some(whole) if digest.is_some() => plan_halves(whole, total),
+        _ => None,
+    };
+    let (mut loader, split) = match plan {
+        Some((first, split)) => (
+            FileLoader::with_first_half(name, total as u64, split as u64, first),
+            split,
+        ),
+        None => (FileLoader::with_size(name, total as u64), total),
+    };
     if digest.is_some() {
         loader.hash_elsewhere();
     }
     if let Some(limit) = limit {
         loader.set_memory_limit(limit);
     }
-    let mut offset = 0.0;
     // One buffer in wasm memory for every chunk: each is copied into it from the JS
     // ArrayBuffer, with no allocation per chunk.
     let mut bytes: Vec<u8> = Vec::new();
     progress(id, WorkPhase::Reading, 0, total as u64, 0);
-    while offset < total {
-        let end = (offset + CHUNK_BYTES).min(total);
+    let mut half = None;
+    let mut stop = split;
+    let mut offset = 0.0;
+    while offset < stop {
+        // A short first chunk: the helper starts once the header line is read.
+        let step = if offset == 0.0 && stop < total {
+            SPLIT_FIRST_CHUNK
+        } else {
+            CHUNK_BYTES
+        };
+        let end = (offset + step).min(stop);
         let array = match &whole {
             // Offsets are below 256 MiB here, so exact as u32.
             Some(whole) => whole.subarray(offset as u32, end as u32),
@@ -318,15 +405,111 @@ fn read(
         array.copy_to(&mut bytes);
         loader.push(&bytes).map_err(named)?;
         offset = end;
+        if stop < total && half.is_none() {
+            if let Some((delimiter, headers)) = loader.continuation() {
+                half = whole
+                    .as_ref()
+                    .and_then(|w| parallel::request_half(w, split, total, delimiter, &headers));
+                if half.is_none() {
+                    stop = total;
+                    loader.parse_alone();
+                } else {
+                    // The rest of the first half is read by `finish_halves`.
+                    break;
+                }
+            } else if offset >= stop {
+                // No header line in the first half: read on alone.
+                stop = total;
+                loader.parse_alone();
+            }
+        }
+        let scale = if half.is_some() { total / split } else { 1.0 };
         progress(
             id,
             WorkPhase::Reading,
-            offset as u64,
+            ((offset * scale) as u64).min(total as u64),
             total as u64,
-            loader.rows(),
+            (loader.rows() as f64 * scale) as u64,
         );
     }
+    if let (Some(half), Some(whole)) = (half, whole.clone()) {
+        return Ok(Read::Halves(Box::new(Halves {
+            loader,
+            name: name.to_string(),
+            whole,
+            digest,
+            offset,
+            split,
+            total,
+            half,
+        })));
+    }
     drop(whole);
+    mark_load("single");
+    Ok(Read::Done(finish(id, loader, total, named)?, digest))
+}
+
+/// The first chunk of a load parsed in halves (64 KiB): it holds the header line, after which
+/// the helper is asked for the second half.
+const SPLIT_FIRST_CHUNK: f64 = 64.0 * 1024.0;
+
+/// The first half's builder and where the second half starts, if `whole` (the file, `total`
+/// bytes) is parsed in two halves: plain delimited text of a size in
+/// [`split::PARALLEL_MIN_BYTES`]..=[`split::PARALLEL_MAX_BYTES`], a line feed in the megabyte
+/// after its middle, and an idle parse helper (ready, or still loading: it then gets the
+/// request when ready, unless the first half is done first).
+fn plan_halves(whole: &Uint8Array, total: f64) -> Option<(crate::core::ingest::TableBuilder, f64)> {
+    let size = total as u64;
+    if !parallel::enabled()
+        || !(split::PARALLEL_MIN_BYTES..=split::PARALLEL_MAX_BYTES).contains(&size)
+        || !parallel::helper_idle()
+    {
+        return None;
+    }
+    let head = whole.subarray(0, 64 * 1024).to_vec();
+    let first = split::first_half(&head, size)?;
+    let middle = (total / 2.0).floor();
+    let window = whole
+        .subarray(middle as u32, (middle + 1024.0 * 1024.0).min(total) as u32)
+        .to_vec();
+    let at = split::split_point(&window, 0)?;
+    let split = middle + at as f64;
+    (split < total).then_some((first, split))
+}
+
+/// Record how the last load was parsed (`single`, `halves`, or `fallback: <why>`) on the
+/// worker's global `__plumbLastLoad`, for the end-to-end tests and the benchmark.
+fn mark_load(how: &str) {
+    let _ = Reflect::set(
+        &js_sys::global(),
+        &"__plumbLastLoad".into(),
+        &JsValue::from_str(how),
+    );
+}
+
+/// Record a duration of the last load parsed in halves on the worker's global
+/// `__plumbSplitTimes` (first half after the request, wait for the helper, merge), for the
+/// benchmark.
+fn note_time(key: &str, ms: f64) {
+    let global = js_sys::global();
+    let times = Reflect::get(&global, &"__plumbSplitTimes".into())
+        .ok()
+        .filter(JsValue::is_object)
+        .unwrap_or_else(|| {
+            let o: JsValue = Object::new().into();
+            let _ = Reflect::set(&global, &"__plumbSplitTimes".into(), &o);
+            o
+        });
+    let _ = Reflect::set(&times, &key.into(), &ms.into());
+}
+
+/// Flush the loader and return the file, with the "finishing" progress.
+fn finish(
+    id: u64,
+    loader: FileLoader,
+    total: f64,
+    named: impl Fn(PlumbError) -> (String, ErrorKind),
+) -> Result<LoadedFile, (String, ErrorKind)> {
     progress(
         id,
         WorkPhase::Finishing,
@@ -334,8 +517,147 @@ fn read(
         total as u64,
         loader.rows(),
     );
-    let file = loader.finish().map_err(named)?;
-    Ok((file, digest))
+    loader.finish().map_err(named)
+}
+
+/// Parse the rest of the first half, then wait for the helper's second half and merge it; if
+/// there is none or it is refused, parse the second half here from the held file (the single
+/// path's result, errors included). While the helper has not received the request (it is
+/// still loading its wasm), the worker yields to its event loop between chunks, so that it
+/// hears the helper is ready and hands the request over (a nested worker's start needs its
+/// parent's event loop too); once it has, the chunks follow each other without a pause. `None`
+/// if a newer load started meanwhile (this one is dropped).
+async fn finish_halves(
+    id: u64,
+    seq: u64,
+    h: Halves,
+) -> Option<Result<(LoadedFile, Option<Promise>), (String, ErrorKind)>> {
+    let Halves {
+        mut loader,
+        name,
+        whole,
+        digest,
+        mut offset,
+        split,
+        total,
+        half,
+    } = h;
+    let named = |e: PlumbError| (format!("{name}: {e}"), e.kind());
+    let stale = || LOAD_SEQ.with(Cell::get) != seq;
+    let started = js_sys::Date::now();
+    let mut bytes: Vec<u8> = Vec::new();
+    while offset < split {
+        if parallel::request_unsent() {
+            gloo::timers::future::TimeoutFuture::new(0).await;
+            if stale() {
+                return None;
+            }
+        }
+        let end = (offset + CHUNK_BYTES).min(split);
+        let array = whole.subarray(offset as u32, end as u32);
+        bytes.resize(array.length() as usize, 0);
+        array.copy_to(&mut bytes);
+        if let Err(e) = loader.push(&bytes) {
+            return Some(Err(named(e)));
+        }
+        offset = end;
+        // Both halves advance alike: the first half's progress, scaled to the whole file.
+        let scale = total / split;
+        progress(
+            id,
+            WorkPhase::Reading,
+            ((offset * scale) as u64).min(total as u64),
+            total as u64,
+            (loader.rows() as f64 * scale) as u64,
+        );
+    }
+    note_time("first_half_ms", js_sys::Date::now() - started);
+    Some(merge_or_parse(id, loader, &name, whole, digest, split, total, half).await)
+}
+
+/// The end of [`finish_halves`]: the helper's half merged, or the second half parsed here.
+#[allow(clippy::too_many_arguments)]
+async fn merge_or_parse(
+    id: u64,
+    mut loader: FileLoader,
+    name: &str,
+    whole: Uint8Array,
+    digest: Option<Promise>,
+    split: f64,
+    total: f64,
+    half: Promise,
+) -> Result<(LoadedFile, Option<Promise>), (String, ErrorKind)> {
+    let shown = total as u64;
+    let named = |e: PlumbError| (format!("{name}: {e}"), e.kind());
+    let waited = js_sys::Date::now();
+    // A helper that never got the request (still loading) is not waited for.
+    let data = if parallel::withdraw_unsent() {
+        let reply = Object::new();
+        let _ = Reflect::set(&reply, &"failed".into(), &"the helper was not ready".into());
+        reply.into()
+    } else {
+        wasm_bindgen_futures::JsFuture::from(half)
+            .await
+            .unwrap_or(JsValue::NULL)
+    };
+    note_time("wait_ms", js_sys::Date::now() - waited);
+    let merging = js_sys::Date::now();
+    let table = Reflect::get(&data, &"table".into())
+        .ok()
+        .and_then(|v| v.dyn_into::<Uint8Array>().ok());
+    let columns = Reflect::get(&data, &"columns".into())
+        .ok()
+        .filter(Array::is_array)
+        .map(|v| Array::from(&v));
+    let how = match (table, columns) {
+        (Some(table), Some(columns)) => {
+            // One column's bytes in wasm memory at a time.
+            let parts = columns.iter().map(|c| {
+                c.dyn_into::<Uint8Array>()
+                    .map(|a| a.to_vec())
+                    .unwrap_or_default()
+            });
+            match split::decode_half(&table.to_vec(), parts) {
+                Some(half) => match loader.merge_half(half, (total - split) as u64) {
+                    Ok(()) => "halves".to_string(),
+                    Err(why) => format!("fallback: {why:?}"),
+                },
+                None => "fallback: unreadable half".to_string(),
+            }
+        }
+        _ => {
+            let why = Reflect::get(&data, &"failed".into())
+                .ok()
+                .and_then(|v| v.as_string())
+                .unwrap_or_else(|| "no helper".to_string());
+            format!("fallback: {why}")
+        }
+    };
+    note_time("merge_ms", js_sys::Date::now() - merging);
+    if how != "halves" {
+        loader.parse_alone();
+        let mut bytes: Vec<u8> = Vec::new();
+        let mut offset = split;
+        while offset < total {
+            let end = (offset + CHUNK_BYTES).min(total);
+            let array = whole.subarray(offset as u32, end as u32);
+            bytes.resize(array.length() as usize, 0);
+            array.copy_to(&mut bytes);
+            loader.push(&bytes).map_err(named)?;
+            offset = end;
+            // Never below what the halves' estimate showed.
+            progress(
+                id,
+                WorkPhase::Reading,
+                (offset as u64).max(shown),
+                total as u64,
+                loader.rows(),
+            );
+        }
+    }
+    drop(whole);
+    mark_load(&how);
+    Ok((finish(id, loader, total, named)?, digest))
 }
 
 /// The page's `crypto.subtle`, where there is one (secure contexts only).

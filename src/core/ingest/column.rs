@@ -33,6 +33,9 @@ use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
+mod merge;
+pub(crate) use merge::{Reader, Refusal, write_strings, write_u64, write_u64s};
+
 /// Most distinct values a column's dictionary keeps; beyond it the column is high-cardinality.
 pub const DICTIONARY_CAP: usize = 4096;
 

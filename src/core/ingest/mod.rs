@@ -26,6 +26,7 @@ mod column;
 mod parquet;
 mod parser;
 mod sniff;
+pub mod split;
 mod timestamp;
 
 pub use arrow_ipc::{is_arrow_ipc, read_arrow_ipc};

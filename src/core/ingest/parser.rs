@@ -448,6 +448,20 @@ impl Parser {
     }
 }
 
+impl Parser {
+    /// Whether the bytes fed so far end at a record boundary: not inside a record or a quoted
+    /// field, and not just after a CR (whose LF would not start a line). Text cut there can be
+    /// parsed on from a fresh parser (see `ingest::split`).
+    pub fn at_record_boundary(&self) -> bool {
+        self.state == State::StartRecord && !self.prev_cr
+    }
+
+    /// The 1-based line of the next byte.
+    pub fn next_line(&self) -> u64 {
+        self.line
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,0 +1,325 @@
+//! The parse helper: a second Web Worker that parses the second half of a plain delimited
+//! file while the analysis worker parses the first (issue #9: the machine's second core was
+//! idle during the reading phase). See [`crate::core::ingest::split`] for the cut and the
+//! exact merge.
+//!
+//! The analysis worker starts the helper once, when it starts, from its own script URL (a
+//! nested dedicated worker, named [`HELPER_NAME`] so that it answers only "parse range"
+//! requests and starts no helper of its own), and keeps it. A request carries a transferred
+//! copy of the second half's bytes, the byte range, the delimiter and the header names; the
+//! helper parses them as a continuation and answers with the half's binary form, one
+//! transferred buffer per column (no copy on the way back; each copied into the analysis
+//! worker's memory in turn). Any failure — a spawn or message error, a trap, a parse error —
+//! resolves the request as "no half"; a helper still loading when the first half is done is
+//! not waited for. Either way the analysis worker
+//! parses the second half itself (the single path's result and errors, by construction). The
+//! page cancels by terminating the analysis worker, which ends its nested helper too.
+
+use std::cell::RefCell;
+
+use js_sys::{Array, Function, Object, Promise, Reflect, Uint8Array};
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{DedicatedWorkerGlobalScope, ErrorEvent, MessageEvent, Worker};
+
+use crate::core::ingest::split;
+
+/// The `name` the helper worker is started with, by which it knows it is the helper.
+pub const HELPER_NAME: &str = "plumb-parse-helper";
+
+/// Whether the parallel path is used at all. A page opened with `?parallel=0` also turns it
+/// off for its worker ([`enabled`]), so benchmarks measure both paths with one build.
+pub const PARALLEL_ENABLED: bool = true;
+
+/// Whether this worker may split loads: [`PARALLEL_ENABLED`], and its script URL (which the
+/// page gives its own `?parallel=0` to) does not say otherwise.
+pub fn enabled() -> bool {
+    let search = Reflect::get(&js_sys::global(), &"location".into())
+        .and_then(|l| Reflect::get(&l, &"search".into()))
+        .ok()
+        .and_then(|s| s.as_string())
+        .unwrap_or_default();
+    PARALLEL_ENABLED && !search.contains("parallel=0")
+}
+
+/// The helper as the analysis worker sees it.
+struct Helper {
+    worker: Worker,
+    /// The helper's wasm is loaded and it listens.
+    ready: bool,
+    /// The request waiting for its answer: its job number and the resolver of its promise.
+    pending: Option<(u64, Function)>,
+    /// A request made before the helper was ready, posted when it is (a message posted
+    /// earlier would reach a worker whose wasm has not set its handler yet, and be lost).
+    queued: Option<Object>,
+    next_job: u64,
+}
+
+thread_local! {
+    static HELPER: RefCell<Option<Helper>> = const { RefCell::new(None) };
+}
+
+/// Whether this worker is the parse helper (its `name`).
+pub fn is_helper() -> bool {
+    Reflect::get(&js_sys::global(), &"name".into())
+        .ok()
+        .and_then(|n| n.as_string())
+        .is_some_and(|n| n == HELPER_NAME)
+}
+
+/// Start the helper from this worker's own script (`self.location.href`). Failures leave no
+/// helper: every load then takes the single path.
+pub fn spawn_helper() {
+    if !enabled() {
+        return;
+    }
+    let href = Reflect::get(&js_sys::global(), &"location".into())
+        .and_then(|l| Reflect::get(&l, &"href".into()))
+        .ok()
+        .and_then(|h| h.as_string());
+    let Some(href) = href else { return };
+    let options = Object::new();
+    let _ = Reflect::set(&options, &"name".into(), &HELPER_NAME.into());
+    let Ok(constructor) = Reflect::get(&js_sys::global(), &"Worker".into()) else {
+        return;
+    };
+    let Ok(constructor) = constructor.dyn_into::<Function>() else {
+        return;
+    };
+    let args = Array::of2(&href.into(), &options);
+    let Ok(worker) = Reflect::construct(&constructor, &args).and_then(|w| w.dyn_into::<Worker>())
+    else {
+        return;
+    };
+    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(|ev: MessageEvent| {
+        let data = ev.data();
+        if Reflect::get(&data, &"helperReady".into()).is_ok_and(|v| v.is_truthy()) {
+            let failed = HELPER.with(|h| {
+                let mut h = h.borrow_mut();
+                let Some(h) = h.as_mut() else { return false };
+                h.ready = true;
+                h.queued.take().is_some_and(|m| {
+                    let transfer = Reflect::get(&m, &"bytes".into())
+                        .ok()
+                        .and_then(|b| b.dyn_into::<Uint8Array>().ok())
+                        .map(|b| Array::of1(&b.buffer()))
+                        .unwrap_or_default();
+                    h.worker.post_message_with_transfer(&m, &transfer).is_err()
+                })
+            });
+            if failed {
+                fail_helper();
+            }
+            return;
+        }
+        let job = Reflect::get(&data, &"job".into())
+            .ok()
+            .and_then(|j| j.as_f64());
+        let resolve = HELPER.with(|h| {
+            let mut h = h.borrow_mut();
+            let h = h.as_mut()?;
+            match &h.pending {
+                Some((j, _)) if Some(*j as f64) == job => h.pending.take().map(|p| p.1),
+                _ => None,
+            }
+        });
+        if let Some(resolve) = resolve {
+            let _ = resolve.call1(&JsValue::NULL, &data);
+        }
+    });
+    let on_error = Closure::<dyn FnMut(ErrorEvent)>::new(|ev: ErrorEvent| {
+        // Handled here: not reported on to the page as this worker's crash.
+        ev.prevent_default();
+        fail_helper();
+    });
+    worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+    on_message.forget();
+    on_error.forget();
+    HELPER.with(|h| {
+        *h.borrow_mut() = Some(Helper {
+            worker,
+            ready: false,
+            pending: None,
+            queued: None,
+            next_job: 1,
+        })
+    });
+}
+
+/// The helper failed: answer its pending request with "no half" and stop using it.
+fn fail_helper() {
+    let helper = HELPER.with(|h| h.borrow_mut().take());
+    if let Some(mut helper) = helper {
+        helper.worker.terminate();
+        if let Some((_, resolve)) = helper.pending.take() {
+            let _ = resolve.call1(&JsValue::NULL, &JsValue::NULL);
+        }
+    }
+}
+
+/// Whether there is a helper (ready, or still loading its wasm) with no request in hand.
+pub fn helper_idle() -> bool {
+    HELPER.with(|h| h.borrow().as_ref().is_some_and(|h| h.pending.is_none()))
+}
+
+/// Whether a request was made that the helper has not received yet (it is still loading).
+pub fn request_unsent() -> bool {
+    HELPER.with(|h| h.borrow().as_ref().is_some_and(|h| h.queued.is_some()))
+}
+
+/// Take back the pending request if the helper never received it (it was not ready yet):
+/// `true` if so — its promise will not resolve, and the caller parses the half itself. A
+/// request the helper received is left to be answered.
+pub fn withdraw_unsent() -> bool {
+    HELPER.with(|h| {
+        let mut h = h.borrow_mut();
+        let Some(h) = h.as_mut() else { return false };
+        if h.queued.take().is_some() {
+            h.pending = None;
+            true
+        } else {
+            false
+        }
+    })
+}
+
+/// Ask the helper to parse bytes `[start, end)` of the file held in `whole` as a continuation
+/// (a copy of those bytes is transferred: reading them from the `File` again in the helper
+/// was slower than the copy; see
+/// [`split::parse_second_half`]). The promise resolves with the answer's data (`half`: the
+/// binary form, or `failed`), or with `null` if the helper failed; `None` if there is no idle
+/// helper or the request could not be posted. A helper still loading gets the request when it
+/// is ready (see [`withdraw_unsent`]).
+pub fn request_half(
+    whole: &Uint8Array,
+    start: f64,
+    end: f64,
+    delimiter: u8,
+    headers: &[String],
+) -> Option<Promise> {
+    HELPER.with(|h| {
+        let mut guard = h.borrow_mut();
+        let helper = guard.as_mut()?;
+        if helper.pending.is_some() {
+            return None;
+        }
+        let job = helper.next_job;
+        helper.next_job += 1;
+        let mut resolver = None;
+        let promise = Promise::new(&mut |resolve, _reject| resolver = Some(resolve));
+        let message = Object::new();
+        let names = Array::new();
+        for n in headers {
+            names.push(&JsValue::from_str(n));
+        }
+        // Offsets are below 256 MiB here, so exact as u32.
+        let bytes = whole.slice(start as u32, end as u32);
+        let fields: [(&str, JsValue); 7] = [
+            ("parseRange", JsValue::TRUE),
+            ("job", (job as f64).into()),
+            ("start", start.into()),
+            ("end", end.into()),
+            ("delimiter", f64::from(delimiter).into()),
+            ("headers", names.into()),
+            ("bytes", bytes.clone().into()),
+        ];
+        for (k, v) in fields {
+            let _ = Reflect::set(&message, &k.into(), &v);
+        }
+        let resolver = resolver?;
+        if helper.ready {
+            let transfer = Array::of1(&bytes.buffer());
+            helper
+                .worker
+                .post_message_with_transfer(&message, &transfer)
+                .ok()?;
+        } else {
+            helper.queued = Some(message);
+        }
+        helper.pending = Some((job, resolver));
+        Some(promise)
+    })
+}
+
+/// The helper's side: answer one "parse range" request (see [`request_half`]) with the half's
+/// binary form ([`split::encode_half`]): `table`, and `columns`, one buffer per column, all
+/// transferred.
+pub fn answer(data: &JsValue) {
+    let Ok(scope) = js_sys::global().dyn_into::<DedicatedWorkerGlobalScope>() else {
+        return;
+    };
+    let job = Reflect::get(data, &"job".into()).unwrap_or(JsValue::NULL);
+    let reply = Object::new();
+    let _ = Reflect::set(&reply, &"job".into(), &job);
+    let transfer = Array::new();
+    match parse_range(data) {
+        Ok(half) => {
+            let columns = Array::new();
+            let table = split::encode_half(half, &mut |bytes| {
+                let array = Uint8Array::from(bytes.as_slice());
+                transfer.push(&array.buffer());
+                columns.push(&array);
+            });
+            let table = Uint8Array::from(table.as_slice());
+            transfer.push(&table.buffer());
+            let _ = Reflect::set(&reply, &"table".into(), &table);
+            let _ = Reflect::set(&reply, &"columns".into(), &columns);
+        }
+        Err(message) => {
+            let _ = Reflect::set(&reply, &"failed".into(), &message.into());
+        }
+    }
+    let _ = scope.post_message_with_transfer(&reply, &transfer);
+}
+
+/// Bytes copied into wasm memory at a time from the helper's half (4 MiB).
+const CHUNK: u32 = 4 << 20;
+
+/// Parse the requested range, handed over as a JS buffer, [`CHUNK`] bytes at a time through
+/// one wasm buffer.
+fn parse_range(data: &JsValue) -> Result<crate::core::ingest::Table, String> {
+    let get = |k: &str| Reflect::get(data, &k.into()).map_err(|e| super::js_error(&e));
+    let number = |k: &str| get(k)?.as_f64().ok_or_else(|| format!("no {k}"));
+    let (start, end) = (number("start")?, number("end")?);
+    let delimiter = u8::try_from(number("delimiter")? as u32).map_err(|e| e.to_string())?;
+    let headers: Vec<String> = Array::from(&get("headers")?)
+        .iter()
+        .map(|v| v.as_string().ok_or("a header is not text"))
+        .collect::<Result<_, _>>()?;
+    let whole: Uint8Array = get("bytes")?
+        .dyn_into()
+        .map_err(|_| "no bytes".to_string())?;
+    let size = whole.length();
+    if f64::from(size) != end - start {
+        return Err(format!(
+            "{size} bytes were given for the range {start}..{end}"
+        ));
+    }
+    let mut builder = split::second_half(delimiter, &headers, start as u64, u64::from(size));
+    let mut bytes: Vec<u8> = Vec::new();
+    let mut offset = 0;
+    while offset < size {
+        let next = offset.saturating_add(CHUNK).min(size);
+        let array = whole.subarray(offset, next);
+        bytes.resize(array.length() as usize, 0);
+        array.copy_to(&mut bytes);
+        builder.push(&bytes).map_err(|e| e.to_string())?;
+        offset = next;
+    }
+    builder.finish().map_err(|e| e.to_string())
+}
+
+/// The helper worker's entry: listen for requests, then say it is ready.
+pub fn run_helper() {
+    let Ok(scope) = js_sys::global().dyn_into::<DedicatedWorkerGlobalScope>() else {
+        return;
+    };
+    let handler = Closure::<dyn FnMut(MessageEvent)>::new(|ev: MessageEvent| answer(&ev.data()));
+    scope.set_onmessage(Some(handler.as_ref().unchecked_ref()));
+    handler.forget();
+    let _ = Reflect::set(&scope, &"__plumbWasmMemory".into(), &wasm_bindgen::memory());
+    let ready = Object::new();
+    let _ = Reflect::set(&ready, &"helperReady".into(), &JsValue::TRUE);
+    let _ = scope.post_message(&ready);
+}
