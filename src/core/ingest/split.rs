@@ -113,6 +113,7 @@ pub fn second_half(delimiter: u8, headers: &[String], start_byte: u64, size: u64
     acc.header = Some(headers.to_vec());
     // Lines count from 1 at the cut: the row after a header on line 0.
     acc.header_line = 0;
+    acc.next_line = 1;
     builder.text.acc = acc;
     builder.set_size_hint(size);
     builder
@@ -182,6 +183,8 @@ pub fn merge_half(first: &mut TableBuilder, half: Table) -> Result<(), Fallback>
                 .filter(|&&(r, _)| r > 0)
                 .map(|&(r, l)| (n1 + r, l + shift)),
         );
+        // The line a row after the merged ones would be expected on.
+        acc.next_line = half.line_of_row(half.n_rows - 1) + shift + 1;
     }
     acc.ragged_lines
         .extend(half.ragged_lines.iter().map(|&l| l + shift));
