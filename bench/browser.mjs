@@ -178,6 +178,30 @@ function pageProbe() {
     states: [], phases: [], completeAt: null, changeAt: null, moves: [], frames: [], recording: false,
   };
   window.__bench = probe;
+  // The analysis round trip, seen from the page: when each `analyze` request is posted to the
+  // worker (`sent`), and when each `report` answer reaches the main thread (`arrived`: a
+  // listener added when the worker is created runs before the app's `onmessage`, so before the
+  // page decodes the report). arrived − sent is the worker's pass plus the message's transfer;
+  // ready − arrived is the page's own time from the report to `data-state="ready"`.
+  probe.sent = [];
+  probe.arrived = [];
+  const NativeWorker = window.Worker;
+  window.Worker = class extends NativeWorker {
+    constructor(...a) {
+      super(...a);
+      this.addEventListener('message', (ev) => {
+        const t = performance.now();
+        const msg = ev.data?.msg;
+        if (typeof msg === 'string' && msg.startsWith('{"kind":"report"')) {
+          probe.arrived.push({ t, bytes: msg.length, provisional: msg.includes('"pending":['), sweep: ev.data.sweep != null });
+        }
+      });
+    }
+    postMessage(m, ...rest) {
+      if (typeof m?.msg === 'string' && m.msg.startsWith('{"kind":"analyze"')) probe.sent.push(performance.now());
+      return super.postMessage(m, ...rest);
+    }
+  };
   probe.wasmBytes = () => [...memories].reduce((s, m) => s + m.buffer.byteLength, 0);
   probe.wasmInstances = () => memories.size;
   document.addEventListener('change', (ev) => {
@@ -192,7 +216,15 @@ function pageProbe() {
       const s = el?.dataset.state;
       if (s && s !== last) {
         last = s;
-        probe.states.push({ state: s, t: now, text: el.textContent.trim().slice(0, 200) });
+        const entry = { state: s, t: now, text: el.textContent.trim().slice(0, 200) };
+        probe.states.push(entry);
+        // The first frame after the state changed: its animation-frame callback, then the
+        // next task (after the frame's style, layout and paint).
+        requestAnimationFrame(() => {
+          const ch = new MessageChannel();
+          ch.port1.onmessage = () => { entry.painted = performance.now(); };
+          ch.port2.postMessage(0);
+        });
       }
       const phase = document.querySelector('[data-testid="progress"]')?.dataset.phase ?? null;
       if (phase !== lastPhase) {
@@ -358,6 +390,7 @@ async function oneRun(server, opts) {
     const probe = await page.evaluate(() => ({
       states: window.__bench.states, changeAt: window.__bench.changeAt,
       phases: window.__bench.phases, completeAt: window.__bench.completeAt,
+      sent: window.__bench.sent, arrived: window.__bench.arrived,
       wasm: window.__bench.wasmBytes(), instances: window.__bench.wasmInstances(),
     }));
     const ready = probe.states.find((s) => s.state === 'ready' && s.t >= (probe.changeAt ?? 0));
@@ -373,6 +406,36 @@ async function oneRun(server, opts) {
     });
     run.phase_s = {};
     for (const p of run.phases) run.phase_s[p.phase] = (run.phase_s[p.phase] ?? 0) + p.duration_s;
+    // The analysis round trip of the first answer and of the complete report: the worker's
+    // pass with the message's transfer (`worker_s`: request posted → report at the page) and
+    // the page's time from the report to `data-state="ready"` (`page_s`) and to the first
+    // frame painted after it (`paint_s`).
+    const after = (t) => t >= (probe.changeAt ?? 0);
+    const firstArrival = probe.arrived.find((a) => after(a.t) && a.provisional)
+      ?? probe.arrived.find((a) => after(a.t));
+    const lastArrival = [...probe.arrived].reverse().find((a) => after(a.t) && !a.provisional);
+    const sentBefore = (t) => [...probe.sent].reverse().find((s) => s <= t && after(s));
+    const readyAfter = (t) => probe.states.find((s) => s.state === 'ready' && s.t >= t);
+    const roundTrip = (a) => {
+      if (!a) return null;
+      const sent = sentBefore(a.t);
+      const r = readyAfter(a.t);
+      return {
+        worker_s: sent != null ? (a.t - sent) / 1000 : null,
+        page_s: r ? (r.t - a.t) / 1000 : null,
+        paint_s: r?.painted != null ? (r.painted - a.t) / 1000 : null,
+        message_bytes: a.bytes,
+        sweep_attached: a.sweep,
+      };
+    };
+    run.first_answer = roundTrip(firstArrival);
+    // The complete report replaces the first answer without a state change: its page time is
+    // from its arrival to `data-complete="true"`.
+    run.complete_answer = lastArrival && lastArrival !== firstArrival ? {
+      since_first_s: (lastArrival.t - firstArrival.t) / 1000,
+      page_s: probe.completeAt != null ? (probe.completeAt - lastArrival.t) / 1000 : null,
+      message_bytes: lastArrival.bytes,
+    } : null;
     run.status_text = ready?.text;
     run.states = probe.states
       .filter((s) => s.t >= (probe.changeAt ?? 0))
@@ -549,6 +612,8 @@ async function main() {
       const line = run.ok
         ? `first answer ${run.load_s?.toFixed(3)} s, complete ${run.complete_s?.toFixed(3)} s `
           + `(${Object.entries(run.phase_s ?? {}).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')}), wasm ${(run.wasm_memory_bytes / 2 ** 20).toFixed(0)} MiB `
+          + `[first answer: worker ${run.first_answer?.worker_s?.toFixed(2)} s, page ${run.first_answer?.page_s?.toFixed(3)} s, painted ${run.first_answer?.paint_s?.toFixed(3)} s; `
+          + `complete: +${run.complete_answer?.since_first_s?.toFixed(2)} s, page ${run.complete_answer?.page_s?.toFixed(3)} s] `
           + `(worker ${((run.worker_wasm_memory_bytes ?? 0) / 2 ** 20).toFixed(0)} MiB), `
           + `renderer RSS ${(run.peak_renderer_rss_bytes / 2 ** 20).toFixed(0)} MiB, drag update p95 `
           + `${run.drag?.update_ms?.p95?.toFixed(2)} ms, work/frame median `
@@ -574,6 +639,13 @@ async function main() {
     complete_s: summary(good.map((r) => r.complete_s).filter((x) => x != null)),
     phase_s: Object.fromEntries(['reading', 'finishing', 'analysing'].map((k) => [
       k, summary(good.map((r) => r.phase_s?.[k]).filter((x) => x != null)),
+    ])),
+    // The first answer's and the complete report's round trips (see oneRun).
+    first_answer: Object.fromEntries(['worker_s', 'page_s', 'paint_s'].map((k) => [
+      k, summary(good.map((r) => r.first_answer?.[k]).filter((x) => x != null)),
+    ])),
+    complete_answer: Object.fromEntries(['since_first_s', 'page_s'].map((k) => [
+      k, summary(good.map((r) => r.complete_answer?.[k]).filter((x) => x != null)),
     ])),
     wall_s: summary(good.map((r) => r.wall_s)),
     renderer_cpu_s: summary(good.map((r) => r.renderer_cpu_s)),

@@ -1154,16 +1154,8 @@ fn thin_roc(sweep: &threshold::Sweep) -> Option<CurvePoints> {
     }
     // Sweep row k ≥ 1 is the summary's distinct score k − 1; row 0 is the curve's (0, 0).
     let (tp, fp) = sweep.counts();
-    let m = tp.len() - 1;
-    let keep = |i: usize| -> bool {
-        if m <= 2 || i == 0 || i + 1 == m {
-            return true;
-        }
-        let second = |v: &[u64]| v[i] as i128 - 2 * v[i + 1] as i128 + v[i + 2] as i128;
-        second(fp) != 0 || second(tp) != 0
-    };
     let (p, q) = (p as f64, q as f64);
-    let vertices = || (0..m).filter(|&i| keep(i)).map(|i| i + 1);
+    let vertices = || ranking::roc_vertices(&fp[1..], &tp[1..]).map(|i| i + 1);
     let n = 1 + vertices().count();
     let points =
         std::iter::once((0.0, 0.0)).chain(vertices().map(|k| (fp[k] as f64 / q, tp[k] as f64 / p)));

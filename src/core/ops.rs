@@ -161,6 +161,32 @@ pub fn time_buckets(timestamps: &[f64], granularity: Granularity) -> Vec<TimeBuc
         .collect()
 }
 
+/// The start and row count of each non-empty bucket of [`time_buckets`], in time order, without
+/// listing the rows: the same buckets and counts (`rows.len()`), in O(b) memory instead of one
+/// index a row (8 MB a million rows in the first answer's time histogram). Rows whose timestamp
+/// is not finite belong to no bucket.
+pub fn time_bucket_counts(timestamps: &[f64], granularity: Granularity) -> Vec<(i64, u64)> {
+    let w = granularity.seconds() as f64;
+    let mut map: BTreeMap<i64, u64> = BTreeMap::new();
+    // As in `time_buckets`: rows come in runs of one bucket; a run is counted, then added.
+    let mut run: (i64, u64) = (0, 0);
+    for &t in timestamps {
+        if t.is_finite() {
+            let start = ((t / w).floor() as i64).saturating_mul(granularity.seconds());
+            if start != run.0 && run.1 > 0 {
+                *map.entry(run.0).or_default() += run.1;
+                run.1 = 0;
+            }
+            run.0 = start;
+            run.1 += 1;
+        }
+    }
+    if run.1 > 0 {
+        *map.entry(run.0).or_default() += run.1;
+    }
+    map.into_iter().collect()
+}
+
 /// numpy's default linear-interpolation quantile of `sorted` (ascending, finite) at `q` in
 /// [0, 1]; `None` when empty.
 pub fn quantile_sorted(sorted: &[f64], q: f64) -> Option<f64> {
@@ -692,6 +718,22 @@ mod tests {
                         prop_assert!(bk.start as f64 <= t && t < (bk.start + g.seconds()) as f64);
                     }
                 }
+            }
+        }
+
+        #[test]
+        fn bucket_counts_equal_the_listed_buckets(
+            ts in proptest::collection::vec(prop_oneof![-1e9f64..1e9, Just(f64::NAN), Just(1e300)], 0..200),
+            sorted in any::<bool>(),
+        ) {
+            let mut ts = ts;
+            if sorted {
+                ts.sort_unstable_by(f64::total_cmp);
+            }
+            for g in Granularity::ALL {
+                let listed: Vec<(i64, u64)> =
+                    time_buckets(&ts, g).iter().map(|b| (b.start, b.rows.len() as u64)).collect();
+                prop_assert_eq!(time_bucket_counts(&ts, g), listed);
             }
         }
 

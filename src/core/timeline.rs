@@ -517,13 +517,13 @@ impl TimeHistogram {
     pub fn of(timestamps: &[f64]) -> Option<Self> {
         let g = crate::core::ops::Granularity::auto(timestamps)?;
         let width = g.seconds();
-        let buckets = crate::core::ops::time_buckets(timestamps, g);
-        let (first, last) = (buckets.first()?.start, buckets.last()?.start);
+        let buckets = crate::core::ops::time_bucket_counts(timestamps, g);
+        let (first, last) = (buckets.first()?.0, buckets.last()?.0);
         let len = ((last - first) / width + 1) as usize;
         let mut counts = vec![0u64; len];
-        for b in &buckets {
-            if let Some(c) = counts.get_mut(((b.start - first) / width) as usize) {
-                *c = b.rows.len() as u64;
+        for &(start, rows) in &buckets {
+            if let Some(c) = counts.get_mut(((start - first) / width) as usize) {
+                *c = rows;
             }
         }
         Some(Self {

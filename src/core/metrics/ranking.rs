@@ -306,14 +306,6 @@ impl RankSummary {
             return None;
         }
         let (fps, tps) = self.cumulative_counts();
-        let m = fps.len();
-        let keep = |i: usize| -> bool {
-            if m <= 2 || i == 0 || i + 1 == m {
-                return true;
-            }
-            let second = |v: &[u64]| v[i - 1] as i128 - 2 * v[i] as i128 + v[i + 1] as i128;
-            second(&fps) != 0 || second(&tps) != 0
-        };
         let p = self.total_positives as f64;
         let q = self.total_negatives as f64;
         let mut curve = RocCurve {
@@ -321,7 +313,7 @@ impl RankSummary {
             tpr: vec![0.0],
             thresholds: vec![f64::INFINITY],
         };
-        for i in (0..m).filter(|&i| keep(i)) {
+        for i in roc_vertices(&fps, &tps) {
             curve.fpr.push(fps[i] as f64 / q);
             curve.tpr.push(tps[i] as f64 / p);
             curve.thresholds.push(self.scores[i]);
@@ -548,6 +540,23 @@ pub fn roc_curve(scores: &[f64], labels: &[u8]) -> Result<Option<RocCurve>, Rank
     Ok(RankSummary::new(scores, labels)?.roc_curve())
 }
 
+/// The indices of the ROC vertices that scikit-learn's `roc_curve(drop_intermediate=True)`
+/// keeps, from the cumulative false- and true-positive counts at each distinct score (highest
+/// score first): the first and last, and every point where either count's second difference
+/// `v[i−1] − 2·v[i] + v[i+1]` is not zero (sklearn's `np.diff(fps, 2)` / `np.diff(tps, 2)`
+/// test; a point collinear with both neighbours is dropped). With two or fewer points all are
+/// kept. [`RankSummary::roc_curve`] and the report's thinned ROC read the same iterator.
+///
+/// Why differences rather than the second difference: the counts are cumulative, so
+/// non-decreasing, and the second difference is zero exactly when the two consecutive
+/// increments are equal — a comparison of two `u64` increments, with no widening to `i128`
+/// (which wasm32 emulates in software). `fps` and `tps` must have the same length.
+pub fn roc_vertices<'a>(fps: &'a [u64], tps: &'a [u64]) -> impl Iterator<Item = usize> + 'a {
+    let m = fps.len().min(tps.len());
+    let bends = |v: &[u64], i: usize| v[i].wrapping_sub(v[i - 1]) != v[i + 1].wrapping_sub(v[i]);
+    (0..m).filter(move |&i| m <= 2 || i == 0 || i + 1 == m || bends(fps, i) || bends(tps, i))
+}
+
 /// The precision–recall curve as `sklearn.metrics.precision_recall_curve` (defaults, so no
 /// points dropped), in sklearn's order with the final point (recall 0, precision 1).
 ///
@@ -700,6 +709,42 @@ mod tests {
             }
         }
         (pairs > 0.0).then(|| num / pairs)
+    }
+
+    /// scikit-learn's drop_intermediate rule as written there: keep the ends and every point
+    /// where `np.diff(v, 2)` is non-zero for fps or tps (exact, in i128).
+    fn sklearn_kept(fps: &[u64], tps: &[u64]) -> Vec<usize> {
+        let m = fps.len();
+        let second = |v: &[u64], i: usize| v[i - 1] as i128 - 2 * v[i] as i128 + v[i + 1] as i128;
+        (0..m)
+            .filter(|&i| {
+                m <= 2 || i == 0 || i + 1 == m || second(fps, i) != 0 || second(tps, i) != 0
+            })
+            .collect()
+    }
+
+    #[test]
+    fn roc_vertices_keep_exactly_sklearns_points() {
+        let mut rng = super::super::smooth::SplitMix64::new(11);
+        for case in 0..300 {
+            let m = (rng.next_u64() % 40) as usize;
+            // Small increments (many collinear runs), some huge counts.
+            let base = if case % 5 == 0 { 1u64 << 61 } else { 0 };
+            let (mut fp, mut tp) = (base, base);
+            let (mut fps, mut tps) = (Vec::new(), Vec::new());
+            for _ in 0..m {
+                fp += rng.next_u64() % 3;
+                tp += rng.next_u64() % 3;
+                fps.push(fp);
+                tps.push(tp);
+            }
+            let got: Vec<usize> = roc_vertices(&fps, &tps).collect();
+            assert_eq!(
+                got,
+                sklearn_kept(&fps, &tps),
+                "case {case}: {fps:?} {tps:?}"
+            );
+        }
     }
 
     #[test]

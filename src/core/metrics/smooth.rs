@@ -82,25 +82,24 @@ pub struct BootstrapCi {
 /// all well defined.
 pub fn smooth_ece(scores: &[f64], labels: &[u8]) -> Option<SmoothEce> {
     validate(scores, labels)?;
-    let residual: Vec<f64> = scores
-        .iter()
-        .zip(labels)
-        .map(|(&f, &y)| f - f64::from(y))
-        .collect();
     // The grid size E = max(2000, round(20/σ))/2 + 1 is the same for every σ ≥ 0.01, so the
-    // first steps of the search share their grid values: computed once per E (bit-identical).
-    let mut cached: Option<(usize, Vec<f64>, Vec<f64>)> = None;
+    // steps of the search share their grid values: computed once per E and kept (the search
+    // can leave an E and come back to it, e.g. σ = 0.0078 then 0.0117), bit-identical. A
+    // handful of grids of E ≤ 10⁴ values; the residual f − y is formed per row, not stored.
+    let mut cached: Vec<(usize, [Vec<f64>; 2])> = Vec::new();
     let mut eval = |alpha: f64| {
         let kernel = Kernel::new(alpha);
-        if cached.as_ref().is_none_or(|c| c.0 != kernel.e) {
-            let v1 = kernel.round_to_grid(scores, |i| residual[i]);
-            let v2 = kernel.round_to_grid(scores, |_| 1.0);
-            cached = Some((kernel.e, v1, v2));
-        }
-        match &cached {
-            Some((_, v1, v2)) => smooth_ece_from_grid(&kernel, v1, v2, alpha),
-            None => f64::NAN, // unreachable: filled just above
-        }
+        let at = match cached.iter().position(|c| c.0 == kernel.e) {
+            Some(at) => at,
+            None => {
+                let grids =
+                    kernel.round_to_grids(scores, |i| [scores[i] - f64::from(labels[i]), 1.0]);
+                cached.push((kernel.e, grids));
+                cached.len() - 1
+            }
+        };
+        let [v1, v2] = &cached[at].1;
+        smooth_ece_from_grid(&kernel, v1, v2, alpha)
     };
     // relplot.metrics.search_param(check_smooth_ece, start=1, refine=10).
     let at_one = eval(1.0);
@@ -166,8 +165,16 @@ pub fn smooth_reliability_curve(
     let x = linspace(grid);
     let kernel = Kernel::new(sigma);
     let inv_n = 1.0 / scores.len() as f64;
-    let (num, den) = kernel.apply2(scores, |i| f64::from(labels[i]), |_| 1.0, &x);
-    let (density, _) = kernel.apply2(scores, |_| inv_n, |_| 0.0, &x);
+    // relplot's `smooth(f, y, t)` (label and count weights) and `kde(f, t)` (weight 1/n): three
+    // weightings of the same scores, put on the grid in one pass over the rows.
+    let [labels_grid, count_grid, density_grid] =
+        kernel.round_to_grids(scores, |i| [f64::from(labels[i]), 1.0, inv_n]);
+    let (s1, s2) = kernel.convolve2(&labels_grid, &count_grid);
+    let (num, den) = (kernel.interpolate(&s1, &x), kernel.interpolate(&s2, &x));
+    // convolve2 smooths its two inputs independently: the second copy costs one convolution of
+    // the grid (E values), not a pass over the rows.
+    let (smoothed_density, _) = kernel.convolve2(&density_grid, &density_grid);
+    let density = kernel.interpolate(&smoothed_density, &x);
     let y = num
         .iter()
         .zip(&den)
@@ -342,8 +349,7 @@ fn validate(scores: &[f64], labels: &[u8]) -> Option<()> {
 /// relplot's `smooth_ece(f, y, sigma)` with precomputed residuals f − y.
 fn smooth_ece_residual(scores: &[f64], residual: &[f64], sigma: f64) -> f64 {
     let kernel = Kernel::new(sigma);
-    let v1 = kernel.round_to_grid(scores, |i| residual[i]);
-    let v2 = kernel.round_to_grid(scores, |_| 1.0);
+    let [v1, v2] = kernel.round_to_grids(scores, |i| [residual[i], 1.0]);
     smooth_ece_from_grid(&kernel, &v1, &v2, sigma)
 }
 
@@ -452,7 +458,9 @@ impl Kernel {
         }
     }
 
-    /// Weighted grid values, as relplot's `smooth_round_to_grid(f, w, E)`.
+    /// Weighted grid values, as relplot's `smooth_round_to_grid(f, w, E)`: the one-weight
+    /// reference that [`Kernel::round_to_grids`] is tested against.
+    #[cfg(test)]
     fn round_to_grid(&self, scores: &[f64], weight: impl Fn(usize) -> f64) -> Vec<f64> {
         let mut values = vec![0.0; self.e];
         for (i, &f) in scores.iter().enumerate() {
@@ -462,6 +470,26 @@ impl Kernel {
             values[b + 1] += frac * w;
         }
         values
+    }
+
+    /// [`Kernel::round_to_grid`] for `K` weightings of the same scores in one pass over the
+    /// rows (each row's grid position is computed once). Each grid receives exactly the
+    /// additions, in the same order, that `round_to_grid` with its weight would make, so the
+    /// grids are bit for bit the same.
+    fn round_to_grids<const K: usize>(
+        &self,
+        scores: &[f64],
+        weights: impl Fn(usize) -> [f64; K],
+    ) -> [Vec<f64>; K] {
+        let mut grids: [Vec<f64>; K] = std::array::from_fn(|_| vec![0.0; self.e]);
+        for (i, &f) in scores.iter().enumerate() {
+            let (b, frac) = grid_position(f, self.e);
+            for (values, w) in grids.iter_mut().zip(weights(i)) {
+                values[b] += (1.0 - frac) * w;
+                values[b + 1] += frac * w;
+            }
+        }
+        grids
     }
 
     /// relplot's reflected extension [v_{E−1} … v_1, v_0 … v_{E−1}, v_{E−2} … v_0].
@@ -532,21 +560,6 @@ impl Kernel {
             })
             .collect()
     }
-
-    /// relplot's `GaussianKernel.apply(f, w, t)` (grid, reflect-convolve, interpolate) for two
-    /// weightings of the same scores.
-    fn apply2(
-        &self,
-        scores: &[f64],
-        w1: impl Fn(usize) -> f64,
-        w2: impl Fn(usize) -> f64,
-        t: &[f64],
-    ) -> (Vec<f64>, Vec<f64>) {
-        let v1 = self.round_to_grid(scores, w1);
-        let v2 = self.round_to_grid(scores, w2);
-        let (s1, s2) = self.convolve2(&v1, &v2);
-        (self.interpolate(&s1, t), self.interpolate(&s2, t))
-    }
 }
 
 #[cfg(test)]
@@ -564,6 +577,21 @@ mod tests {
             l.push(u8::from(u < f * f));
         }
         (s, l)
+    }
+
+    #[test]
+    fn grids_in_one_pass_equal_one_grid_per_weight_bit_for_bit() {
+        let (s, y) = synthetic(5000);
+        let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        for sigma in [1.0, 0.05, 0.004] {
+            let kernel = Kernel::new(sigma);
+            let weights = |i: usize| [f64::from(y[i]), 1.0, 1.0 / 5000.0, s[i] - f64::from(y[i])];
+            let grids = kernel.round_to_grids(&s, weights);
+            for (k, grid) in grids.iter().enumerate() {
+                let one = kernel.round_to_grid(&s, |i| weights(i)[k]);
+                assert_eq!(bits(grid), bits(&one), "σ {sigma}, weight {k}");
+            }
+        }
     }
 
     #[test]
