@@ -73,14 +73,17 @@ fn deliver(message: FromWorker, sweep: Option<Sweep>) {
     }
 }
 
-/// The worker's URL: [`WORKER_URL`], with `?parallel=0` when the page was opened with it
-/// (the worker then parses every file in one piece: see [`super::parallel::enabled`]).
+/// The worker's URL: [`WORKER_URL`], with `?parallel=0` or `?parallel=1` when the page was
+/// opened with it (the worker then parses every file in one piece, or splits plain CSVs even
+/// on a machine with few cores: see [`super::parallel::enabled`]).
 fn worker_url() -> String {
     let search = web_sys::window()
         .and_then(|w| w.location().search().ok())
         .unwrap_or_default();
     if search.contains("parallel=0") {
         format!("{WORKER_URL}?parallel=0")
+    } else if search.contains("parallel=1") {
+        format!("{WORKER_URL}?parallel=1")
     } else {
         WORKER_URL.to_string()
     }

@@ -1,4 +1,5 @@
-// A plain CSV of 1 MiB or more is parsed in two halves at once, by the analysis worker and its
+// A plain CSV of 1 MiB or more is parsed in two halves at once (on machines with 4 or more
+// cores, or when the page is opened with `?parallel=1` as here), by the analysis worker and its
 // nested parse helper, then merged (src/core/ingest/split.rs). The page must show exactly what
 // the single path shows: the same file read through gzip (which always takes the single path)
 // gives the same report — rows, metrics, quality checks with their editor line numbers, column
@@ -78,12 +79,14 @@ async function lastLoad(page) {
   return null;
 }
 
-/** Load `file` and return what the page shows of it: rows, metrics, the JSON export without
- * the file's name, size, fingerprint and dialect, and how the worker parsed it. */
-async function shown(file) {
+/** Load `file` in a page opened with `query` (by default `?parallel=1`: split even on a
+ * machine with fewer than 4 cores, where it is off by default) and return what the page shows
+ * of it: rows, metrics, the JSON export without the file's name, size, fingerprint and
+ * dialect, and how the worker parsed it. */
+async function shown(file, query = '?parallel=1') {
   const errors = [];
   const page = await newPage(site.browser, errors);
-  await page.goto(site.server.url);
+  await page.goto(site.server.url + query);
   await page.getByTestId('load-demo').waitFor();
   await page.getByTestId('file-input').setInputFiles(file);
   await waitForStatus(page, 'ready', 120000);
@@ -120,5 +123,11 @@ for (const straddle of [false, true]) {
     assert.deepEqual(plain.report, gz.report);
     // The file's checks name the ragged rows' editor lines, past the cut too.
     assert.ok(JSON.stringify(plain.report.quality ?? {}).length > 2);
+    if (!straddle) {
+      // `?parallel=0` keeps a plain CSV in one piece, with the same report.
+      const alone = await shown({ name: 'halves.csv', mimeType: 'text/csv', buffer: bytes }, '?parallel=0');
+      assert.equal(alone.how, 'single');
+      assert.deepEqual(alone.report, plain.report);
+    }
   });
 }
