@@ -5,9 +5,9 @@
 
 use leptos::prelude::*;
 
-use super::AppState;
 use super::chart::ReliabilityChart;
 use super::empty::{AnalysisError, NoLog};
+use super::{AppState, settings_field};
 use crate::core::catalog::{Format, format_value};
 use crate::core::report::{BinStrategy, IntervalMethod, Report, WindowReport};
 
@@ -62,12 +62,13 @@ fn whisker_note(report: &Report) -> String {
 #[component]
 fn BinControls() -> impl IntoView {
     let settings = expect_context::<AppState>().settings;
+    let bins = settings_field(settings, |s| s.bins.to_string());
     view! {
         <div class="inline-controls" role="group" aria-label="Binning">
             <label class="inline-field">
                 <span>"Bins"</span>
                 <input type="number" min="2" max="100" step="1" data-testid="calibration-bins"
-                    prop:value=move || settings.with(|s| s.bins.to_string())
+                    prop:value=move || bins.get()
                     on:change=move |ev| {
                         if let Ok(b) = event_target_value(&ev).trim().parse::<usize>() {
                             settings.update(|s| s.bins = b.clamp(2, 100));

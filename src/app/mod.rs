@@ -677,3 +677,14 @@ fn StatusPill() -> impl IntoView {
         </div>
     }
 }
+
+/// The text of one field of `settings`, for a number input's `prop:value`. A memo changes only
+/// when that field does: a closure over the whole signal would rewrite every such input on any
+/// change of the settings (another field, or the report's echo), wiping what the user has
+/// typed into one and not yet committed.
+pub(crate) fn settings_field(
+    settings: RwSignal<Settings>,
+    text: impl Fn(&Settings) -> String + Send + Sync + 'static,
+) -> Memo<String> {
+    Memo::new(move |_| settings.with(&text))
+}

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::{AppState, Phase, work};
+use super::{AppState, Phase, settings_field, work};
 use crate::core::catalog::group_thousands;
 use crate::core::error::ErrorKind;
 use crate::core::protocol::Which;
@@ -626,6 +626,9 @@ fn WindowsPanel() -> impl IntoView {
 fn SettingsPanel() -> impl IntoView {
     let state = expect_context::<AppState>();
     let settings = state.settings;
+    let bins = settings_field(settings, |s| s.bins.to_string());
+    let threshold = settings_field(settings, |s| s.threshold.to_string());
+    let bootstrap = settings_field(settings, |s| s.bootstrap.to_string());
     view! {
         <section class="panel">
             <h2>"Settings"</h2>
@@ -634,7 +637,7 @@ fn SettingsPanel() -> impl IntoView {
                     <label for="bins-input">"Bins"</label>
                     <input id="bins-input" type="number" min="2" max="100" step="1"
                         data-testid="bins-input"
-                        prop:value=move || settings.with(|s| s.bins.to_string())
+                        prop:value=move || bins.get()
                         on:change=move |ev| {
                             if let Ok(b) = event_target_value(&ev).trim().parse::<usize>() {
                                 settings.update(|s| s.bins = b.clamp(2, 100));
@@ -658,7 +661,7 @@ fn SettingsPanel() -> impl IntoView {
                     <label for="threshold-input">"Threshold"</label>
                     <input id="threshold-input" type="number" min="0" max="1" step="0.01"
                         data-testid="threshold-input"
-                        prop:value=move || settings.with(|s| s.threshold.to_string())
+                        prop:value=move || threshold.get()
                         on:change=move |ev| {
                             if let Ok(t) = event_target_value(&ev).trim().parse::<f64>()
                                 && t.is_finite()
@@ -683,7 +686,7 @@ fn SettingsPanel() -> impl IntoView {
                 <label for="bootstrap-input">"Bootstrap resamples"</label>
                 <input id="bootstrap-input" type="number" min="0" max="2000" step="50"
                     data-testid="bootstrap-input"
-                    prop:value=move || settings.with(|s| s.bootstrap.to_string())
+                    prop:value=move || bootstrap.get()
                     on:change=move |ev| {
                         if let Ok(b) = event_target_value(&ev).trim().parse::<usize>() {
                             state.bootstrap_auto_off.set(false);

@@ -13,10 +13,10 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
-use super::AppState;
 use super::chart::{self, CanvasArea, ChartSpec, ThresholdDrag};
 use super::curves::CurveCharts;
 use super::empty::{AnalysisError, NoLog};
+use super::{AppState, settings_field};
 use crate::core::analysis;
 use crate::core::catalog::{Format, format_value, group_thousands};
 use crate::core::metrics::threshold::Sweep;
@@ -497,11 +497,12 @@ fn CostCard() -> impl IntoView {
                       get: fn(&CostMatrix) -> f64,
                       set: fn(&mut CostMatrix, f64)| {
         let id = format!("cost-{key}");
+        let value = settings_field(settings, move |s| get(&s.costs).to_string());
         view! {
             <div class="field">
                 <label for=id.clone()>{label}</label>
                 <input type="number" step="any" id=id.clone() data-testid=id
-                    prop:value=move || settings.with(|s| get(&s.costs).to_string())
+                    prop:value=move || value.get()
                     on:change=move |ev| {
                         if let Ok(v) = event_target_value(&ev).trim().parse::<f64>()
                             && v.is_finite()
