@@ -317,9 +317,16 @@ fn single_log_without_gates_leaves_out_what_it_lacks() {
     ] {
         assert!(has_section(&doc, id), "section {id} missing");
     }
-    for id in ["gates", "drift", "label-shift", "signoff"] {
+    for id in ["gates", "drift", "label-shift"] {
         assert!(!has_section(&doc, id), "section {id} present without data");
     }
+    // Unsigned: the header and the sign-off section say so (never left out).
+    assert!(doc.contains("<span class=\"chip warn\">Sign-off: no decision recorded</span>"));
+    let s = section(&doc, "signoff").unwrap();
+    assert!(s.contains(
+        "<p class=\"unsigned\">No decision recorded: no reviewer has signed off this report.</p>"
+    ));
+    assert!(!s.contains("<dt>Reviewer</dt>"));
     assert!(doc.contains("verdict-none"));
     assert!(doc.contains("No acceptance gates were evaluated."));
     let metrics = section(&doc, "metrics").unwrap();
@@ -1015,4 +1022,50 @@ fn models_section_carries_the_reports_numbers_and_charts() {
         )
         .is_none()
     );
+}
+
+/// An unconditional approval despite failing gates names each of them (escaped) in the sign-off
+/// section; an approval with conditions, a rejection, or an approval without failures does not.
+#[test]
+fn approval_over_failing_gates_names_them() {
+    let r = two_file_report();
+    let mut gates = default_gates(true);
+    gates[0].name = "<b>ECE</b> & co".to_string();
+    let result = evaluate(&r, &gates);
+    let failed: Vec<_> = result.gates.iter().filter(|g| !g.passed).collect();
+    assert!(!failed.is_empty(), "the fixture pair fails a default gate");
+    let approve = SignOff {
+        decision: Decision::Approve,
+        ..signoff("x")
+    };
+    let doc = html_report(&r, Some(&result), Some(&approve));
+    assert_safe(&doc, "approval over failing gates");
+    let s = section(&doc, "signoff").unwrap();
+    let n = failed.len();
+    assert!(s.contains(&format!(
+        "<span class=\"badge warn\">WARNING</span> Approved although {n} gate{} failed: ",
+        if n == 1 { "" } else { "s" }
+    )));
+    for g in &failed {
+        assert!(s.contains(&escape_html(&plumb::core::export::describe_failed_gate(g))));
+    }
+    assert!(
+        !result.gates[0].passed,
+        "the current window's ECE fails its default gate"
+    );
+    assert!(
+        s.contains("&lt;b&gt;ECE&lt;/b&gt; &amp; co (current) &#61; 0.1116, limit ≤ 0.02; "),
+        "{s}"
+    );
+    for d in [Decision::ApproveWithConditions, Decision::Reject] {
+        let other = SignOff {
+            decision: d,
+            ..signoff("x")
+        };
+        let doc = html_report(&r, Some(&result), Some(&other));
+        assert!(!doc.contains("Approved although"), "{d:?}");
+    }
+    let passing = evaluate(&r, &[]);
+    let doc = html_report(&r, Some(&passing), Some(&approve));
+    assert!(!doc.contains("Approved although"));
 }

@@ -329,9 +329,45 @@ fn single_window_unknown_reason_and_non_hex_sha() {
     assert!(md.contains("| scores\\_2024\\-06\\.csv | future\\_reason | 2 |"));
     assert!(md.contains("| scores\\_2024\\-06\\.csv | wrong number of fields | 1 |"));
     assert!(md.contains("No acceptance gates were evaluated."));
+    assert!(!md.contains("## Drift") && !md.contains("## Label shift"));
+    // Unsigned: the sign-off section is there and says so, never left out.
+    assert!(md.ends_with(
+        "## Sign-off\n\n⚠️ No decision recorded: no reviewer has signed off this report.\n"
+    ));
+}
+
+/// An unconditional approval despite failing gates names each of them in the sign-off; an
+/// approval with conditions, a rejection, or an approval when every gate passed does not.
+#[test]
+fn approval_over_failing_gates_names_them() {
+    let r = two_window_report();
+    let result = evaluate(&r, &default_gates(true));
+    assert_eq!(result.failed(), 4);
+    let approve = SignOff {
+        decision: Decision::Approve,
+        ..signoff()
+    };
+    let md = markdown_report(&r, Some(&result), Some(&approve));
+    let sign = &md[md.find("## Sign-off").unwrap()..];
+    assert!(sign.contains("- Decision: ✅ Approved\n"));
+    assert!(sign.contains("- ⚠️ Approved although 4 gates failed: "));
     assert!(
-        !md.contains("## Drift") && !md.contains("## Label shift") && !md.contains("## Sign-off")
+        sign.contains("Calibration error \\(ECE\\) \\(current\\) \\= 0\\.0323, limit ≤ 0\\.02")
     );
+    assert!(sign.contains("ROC AUC drop"));
+    for d in [Decision::ApproveWithConditions, Decision::Reject] {
+        let s = SignOff {
+            decision: d,
+            ..signoff()
+        };
+        let md = markdown_report(&r, Some(&result), Some(&s));
+        assert!(!md.contains("Approved although"), "{d:?}");
+    }
+    let passing = evaluate(&r, &[]);
+    let md = markdown_report(&r, Some(&passing), Some(&approve));
+    assert!(!md.contains("Approved although"));
+    let md = markdown_report(&r, None, Some(&approve));
+    assert!(!md.contains("Approved although"));
 }
 
 #[test]

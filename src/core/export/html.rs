@@ -85,7 +85,7 @@ fn is_noncharacter(c: char) -> bool {
 }
 
 /// Writes the self-contained HTML report of `report`, with the gate verdict and the reviewer's
-/// sign-off when given. Never fails: a chart that cannot be drawn is replaced by a note.
+/// sign-off (without one, a sign-off section and chip saying no decision was recorded). Never fails: a chart that cannot be drawn is replaced by a note.
 pub fn html_report(
     report: &Report,
     gates: Option<&GateReport>,
@@ -109,9 +109,7 @@ pub fn html_report(
     write_label_shift(&mut h, report);
     write_models(&mut h, report);
     write_settings(&mut h, report);
-    if let Some(s) = signoff {
-        write_signoff(&mut h, s);
-    }
+    write_signoff(&mut h, signoff, gates);
     write_inputs(&mut h, report);
     h.push_str("</main>\n");
     write_footer(&mut h, report);
@@ -348,14 +346,17 @@ fn write_header(
         };
         let _ = write!(h, "<span class=\"chip {cls}\">{text}</span>");
     }
-    if let Some(s) = signoff {
-        let cls = decision_class(s.decision);
-        let _ = write!(
-            h,
-            "<span class=\"chip {cls}\">Sign-off: {} by {}</span>",
-            s.decision.label(),
-            escape_html(&s.reviewer)
-        );
+    match signoff {
+        Some(s) => {
+            let cls = decision_class(s.decision);
+            let _ = write!(
+                h,
+                "<span class=\"chip {cls}\">Sign-off: {} by {}</span>",
+                s.decision.label(),
+                escape_html(&s.reviewer)
+            );
+        }
+        None => h.push_str("<span class=\"chip warn\">Sign-off: no decision recorded</span>"),
     }
     h.push_str("</div>\n</div>\n</div>\n</header>\n");
 }
@@ -1354,8 +1355,19 @@ fn write_settings(h: &mut String, report: &Report) {
     section_close(h);
 }
 
-fn write_signoff(h: &mut String, s: &SignOff) {
+/// The sign-off section: the reviewer's decision, or that none was recorded (never left out, so
+/// an unsigned export cannot pass for a signed one); an approval over failing gates names them.
+fn write_signoff(h: &mut String, signoff: Option<&SignOff>, gates: Option<&GateReport>) {
     section_open(h, "signoff", "Sign-off");
+    let Some(s) = signoff else {
+        let _ = writeln!(
+            h,
+            "<p class=\"unsigned\">{}</p>",
+            escape_html(crate::core::export::NO_DECISION)
+        );
+        section_close(h);
+        return;
+    };
     let _ = writeln!(
         h,
         "<div class=\"signoff {}\">\n<dl class=\"facts\">\n<dt>Decision</dt><dd>{}</dd>\n\
@@ -1365,6 +1377,21 @@ fn write_signoff(h: &mut String, s: &SignOff) {
         escape_html(&s.reviewer),
         escape_html(&s.timestamp),
     );
+    let overridden = crate::core::export::overridden_gates(s.decision, gates);
+    if !overridden.is_empty() {
+        let list: Vec<String> = overridden
+            .iter()
+            .map(|g| escape_html(&crate::core::export::describe_failed_gate(g)))
+            .collect();
+        let _ = writeln!(
+            h,
+            "<p class=\"override\">{} Approved although {} gate{} failed: {}.</p>",
+            badge("warn", "WARNING"),
+            overridden.len(),
+            plural(overridden.len()),
+            list.join("; ")
+        );
+    }
     h.push_str("<h3>Rationale</h3>\n");
     let rationale = s.rationale.trim();
     if rationale.is_empty() {
@@ -1563,6 +1590,7 @@ blockquote p:last-child { margin-bottom: 0; }
 .signoff.pass blockquote { border-left-color: var(--ok); }
 .signoff.warn blockquote { border-left-color: #e69f00; }
 .signoff.fail blockquote { border-left-color: var(--bad); }
+.unsigned, .override { font-weight: 600; color: var(--warn); }
 code.sha { font-size: 11.5px; word-break: break-all; }
 footer { max-width: 1240px; margin: 0 auto; padding: 0 24px 32px; color: var(--ink-3); font-size: 12px; }
 @media print {

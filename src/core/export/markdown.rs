@@ -4,7 +4,8 @@
 //! input files and their short SHA-256, the gate verdict and table, headline metrics per window
 //! (labels and formats from [`catalog`]), row accounting, drift, label shift, the models compared
 //! (per-model table and paired tests vs the champion, [`super::models`]), settings and the
-//! reviewer's sign-off. Only aggregates appear, never raw rows.
+//! reviewer's sign-off (or that no decision was recorded). Only aggregates appear, never raw
+//! rows.
 //!
 //! Every string that came from the user or the data (file names, column names, category
 //! values, gate names, reviewer text) goes through [`escape_markdown_inline`], which
@@ -160,7 +161,7 @@ fn present_windows(report: &Report) -> Vec<(&'static str, &WindowReport)> {
 }
 
 /// Writes the Markdown summary of `report`, with the gate verdict and the reviewer's sign-off
-/// when given. Sections without data (drift for one log, say) are left out.
+/// (without one, a sign-off section saying no decision was recorded). Sections without data (drift for one log, say) are left out.
 pub fn markdown_report(
     report: &Report,
     gates: Option<&GateReport>,
@@ -177,9 +178,7 @@ pub fn markdown_report(
     write_label_shift(&mut md, report);
     write_models(&mut md, report);
     write_settings(&mut md, report);
-    if let Some(s) = signoff {
-        write_signoff(&mut md, s);
-    }
+    write_signoff(&mut md, signoff, gates);
     md
 }
 
@@ -596,8 +595,14 @@ fn write_settings(md: &mut String, report: &Report) {
     md.push('\n');
 }
 
-fn write_signoff(md: &mut String, s: &SignOff) {
+/// The sign-off section: the reviewer's decision, or that none was recorded (never left out, so
+/// an unsigned summary cannot pass for a signed one); an approval over failing gates names them.
+fn write_signoff(md: &mut String, signoff: Option<&SignOff>, gates: Option<&GateReport>) {
     md.push_str("## Sign-off\n\n");
+    let Some(s) = signoff else {
+        let _ = writeln!(md, "⚠️ {}", crate::core::export::NO_DECISION);
+        return;
+    };
     let _ = writeln!(
         md,
         "- Decision: {} {}",
@@ -606,6 +611,20 @@ fn write_signoff(md: &mut String, s: &SignOff) {
     );
     let _ = writeln!(md, "- Reviewer: {}", escape_markdown_inline(&s.reviewer));
     let _ = writeln!(md, "- Time: {}", escape_markdown_inline(&s.timestamp));
+    let overridden = crate::core::export::overridden_gates(s.decision, gates);
+    if !overridden.is_empty() {
+        let list: Vec<String> = overridden
+            .iter()
+            .map(|g| escape_markdown_inline(&crate::core::export::describe_failed_gate(g)))
+            .collect();
+        let _ = writeln!(
+            md,
+            "- ⚠️ Approved although {} gate{} failed: {}.",
+            overridden.len(),
+            if overridden.len() == 1 { "" } else { "s" },
+            list.join("; ")
+        );
+    }
     md.push_str("- Rationale:\n\n");
     if s.rationale.trim().is_empty() {
         md.push_str("> (no rationale given)\n");
