@@ -1,17 +1,53 @@
 //! Sign-off: acceptance gates evaluated on the report, the reviewer's decision, and the exports
 //! (self-contained HTML, Markdown, JSON) that carry both. Gates are evaluated by
 //! `core::gates`; the reports are written by `core::export` — the same code as `plumb audit`.
+//!
+//! The decision starts unset: the reviewer must choose one. Until a decision is chosen and a
+//! reviewer named, the exports carry no sign-off and say "No decision recorded" (the JSON's
+//! `signoff` is `null`), and the form says so above the buttons. Approving while gates fail is
+//! allowed (a reviewer may know better) but warned about, naming the failing gates, which the
+//! exports name as well.
 
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::AppState;
-use crate::core::export::{Decision, SignOff, html, markdown};
+use crate::core::export::markdown::format_gate_value;
+use crate::core::export::{
+    Decision, SignOff, describe_failed_gate, html, markdown, overridden_gates,
+};
 use crate::core::gates::{self, Verdict};
 use crate::core::report::Report;
 
 /// Local-storage key of the sign-off draft.
-const SIGNOFF_KEY: &str = "plumb.signoff";
+const DRAFT_KEY: &str = "plumb.signoff.draft";
+/// The key of drafts saved before the decision could be unset: their decision may be the old
+/// default ("Approved") that nobody chose, so only the reviewer and rationale are taken over.
+const LEGACY_KEY: &str = "plumb.signoff";
+
+/// The sign-off form as kept in local storage (text the reviewer typed, never data).
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+struct Draft {
+    reviewer: String,
+    /// `None` until the reviewer chooses.
+    decision: Option<Decision>,
+    rationale: String,
+}
+
+/// The saved draft, or the reviewer and rationale of a legacy one (its decision dropped).
+fn restore_draft() -> Draft {
+    if let Some(d) = crate::web::local_get(DRAFT_KEY).and_then(|t| serde_json::from_str(&t).ok()) {
+        return d;
+    }
+    crate::web::local_get(LEGACY_KEY)
+        .and_then(|t| serde_json::from_str::<SignOff>(&t).ok())
+        .map(|s| Draft {
+            reviewer: s.reviewer,
+            decision: None,
+            rationale: s.rationale,
+        })
+        .unwrap_or_default()
+}
 
 /// The sign-off view.
 #[component]
@@ -23,37 +59,30 @@ pub fn SignOffView() -> impl IntoView {
     let gates_error: RwSignal<Option<String>> = RwSignal::new(None);
     // The sign-off in progress survives a reload (local storage; text the reviewer typed,
     // never data).
-    let saved: Option<SignOff> =
-        crate::web::local_get(SIGNOFF_KEY).and_then(|text| serde_json::from_str(&text).ok());
-    let reviewer = RwSignal::new(
-        saved
-            .as_ref()
-            .map(|s| s.reviewer.clone())
-            .unwrap_or_default(),
-    );
-    let decision = RwSignal::new(
-        saved
-            .as_ref()
-            .map(|s| s.decision)
-            .unwrap_or(Decision::Approve),
-    );
-    let rationale = RwSignal::new(
-        saved
-            .as_ref()
-            .map(|s| s.rationale.clone())
-            .unwrap_or_default(),
-    );
+    let saved = restore_draft();
+    let reviewer = RwSignal::new(saved.reviewer);
+    let decision: RwSignal<Option<Decision>> = RwSignal::new(saved.decision);
+    let rationale = RwSignal::new(saved.rationale);
     Effect::new(move |_| {
-        let draft = SignOff {
+        let draft = Draft {
             reviewer: reviewer.get(),
             decision: decision.get(),
             rationale: rationale.get(),
-            timestamp: String::new(),
         };
         if let Ok(text) = serde_json::to_string(&draft) {
-            crate::web::local_set(SIGNOFF_KEY, &text);
+            crate::web::local_set(DRAFT_KEY, &text);
         }
     });
+    // Signed only with a decision and a reviewer's name; otherwise what is missing.
+    let missing = move || -> Option<&'static str> {
+        if decision.get().is_none() {
+            Some("No decision chosen")
+        } else if reviewer.get().trim().is_empty() {
+            Some("No reviewer named")
+        } else {
+            None
+        }
+    };
 
     let active = move |report: &Report| {
         gates
@@ -77,10 +106,12 @@ pub fn SignOffView() -> impl IntoView {
             .unwrap_or_else(|| gates::default_gates(r.windows.current.is_some()));
         r.apply_gates(&g);
         let name = reviewer.get_untracked();
-        if !name.trim().is_empty() {
+        if let Some(d) = decision.get_untracked()
+            && !name.trim().is_empty()
+        {
             r.signoff = Some(SignOff {
                 reviewer: name.trim().to_string(),
-                decision: decision.get_untracked(),
+                decision: d,
                 rationale: rationale.get_untracked(),
                 timestamp: String::from(js_sys::Date::new_0().to_iso_string()),
             });
@@ -154,6 +185,34 @@ pub fn SignOffView() -> impl IntoView {
         }
     };
 
+    // The failing gates an unconditional approval overrides, for people (empty otherwise).
+    let overridden = move || -> Vec<String> {
+        let Some(d) = decision.get() else {
+            return Vec::new();
+        };
+        let Some(Ok(report)) = state.report.get() else {
+            return Vec::new();
+        };
+        let result = gates::evaluate(&report, &active(&report));
+        overridden_gates(d, Some(&result))
+            .into_iter()
+            .map(describe_failed_gate)
+            .collect()
+    };
+    let warning = move || {
+        let failing = overridden();
+        (!failing.is_empty()).then(|| {
+            let n = failing.len();
+            view! {
+                <div class="signoff-warning" role="alert" data-testid="signoff-warning" data-count=n.to_string()>
+                    <strong>{format!("Approving although {n} gate{} fail{}:", if n == 1 { "" } else { "s" }, if n == 1 { "s" } else { "" })}</strong>
+                    <ul>{failing.into_iter().map(|g| view! { <li>{g}</li> }).collect_view()}</ul>
+                    <p>"The exports record this approval with the failing gates named. If the model may ship only once something is done, choose “Approved with conditions” and state the conditions."</p>
+                </div>
+            }
+        })
+    };
+
     let gate_table = move || {
         let Some(Ok(report)) = state.report.get() else {
             return view! { <p class="hint">"Load a prediction log to evaluate gates."</p> }
@@ -166,16 +225,25 @@ pub fn SignOffView() -> impl IntoView {
             Verdict::Fail => "fail",
         };
         let failed = result.failed();
+        let total = result.gates.len();
         let rows = result
             .gates
             .into_iter()
             .enumerate()
             .map(|(i, g)| {
+                // As many decimals as it takes to compare with the limit as the exact value
+                // does (the exports' rule), so a failing 0.020001 never shows as 0.0200.
                 let value = g
                     .value
-                    .map(|v| format!("{v:.4}"))
+                    .map(|v| format_gate_value(v, g.op, g.limit))
                     .unwrap_or_else(|| "—".into());
-                let reason = g.reason.clone().unwrap_or_default();
+                // The value is in its own column: a failure says what it needed; an
+                // unavailable value says why.
+                let reason = match (g.passed, g.value) {
+                    (true, _) => String::new(),
+                    (false, Some(_)) => format!("needs {} {}", g.op.pretty(), g.limit),
+                    (false, None) => g.reason.clone().unwrap_or_default(),
+                };
                 view! {
                     <tr data-testid=format!("gate-{i}") data-passed=g.passed.to_string()>
                         <td>{g.name.clone()}</td>
@@ -214,10 +282,12 @@ pub fn SignOffView() -> impl IntoView {
             .collect_view();
         view! {
             <div class=format!("verdict-banner {verdict}") data-testid="gates-verdict" data-value=verdict>
-                {if verdict == "pass" {
-                    "All gates pass.".to_string()
-                } else {
-                    format!("{failed} gate(s) fail.")
+                {match (verdict, total) {
+                    (_, 0) => "No gates are set: nothing is required.".to_string(),
+                    ("pass", 1) => "The gate passes.".to_string(),
+                    ("pass", _) => format!("All {total} gates pass."),
+                    (_, 1) => "The gate fails.".to_string(),
+                    _ => format!("{failed} of {total} gates fail."),
                 }}
             </div>
             <div class="table-scroll">
@@ -265,13 +335,13 @@ pub fn SignOffView() -> impl IntoView {
                     <div class="field">
                         <label for="signoff-decision">"Decision"</label>
                         <select id="signoff-decision" data-testid="signoff-decision"
+                            aria-invalid=move || decision.get().is_none().to_string()
                             on:change=move |ev| {
                                 let v = event_target_value(&ev);
-                                if let Some(d) = Decision::ALL.into_iter().find(|d| d.key() == v) {
-                                    decision.set(d);
-                                }
+                                decision.set(Decision::ALL.into_iter().find(|d| d.key() == v));
                             }>
-                            {Decision::ALL.into_iter().map(|d| view! { <option value=d.key() selected=d == decision.get_untracked()>{d.label()}</option> }).collect_view()}
+                            <option value="" selected=decision.get_untracked().is_none()>"Choose…"</option>
+                            {Decision::ALL.into_iter().map(|d| view! { <option value=d.key() selected=Some(d) == decision.get_untracked()>{d.label()}</option> }).collect_view()}
                         </select>
                     </div>
                 </div>
@@ -281,11 +351,24 @@ pub fn SignOffView() -> impl IntoView {
                         prop:value=rationale.get_untracked()
                         on:input=move |ev| rationale.set(event_target_value(&ev))></textarea>
                 </div>
+                {warning}
+                <p class="signoff-status" data-testid="signoff-status" data-signed=move || missing().is_none().to_string()>
+                    {move || match missing() {
+                        Some(what) => format!("{what}: the exports will say “No decision recorded” and carry no sign-off."),
+                        None => format!(
+                            "The exports will carry this sign-off: {} by {}.",
+                            decision.get().map(Decision::label).unwrap_or_default(),
+                            reviewer.get().trim()
+                        ),
+                    }}
+                </p>
                 // Disabled while a newer analysis runs: the report on screen is the previous one.
                 <div class="chart-actions">
                     <button class="button primary" data-testid="export-html" disabled=move || !super::work::complete(state) on:click=move |_| export("html")>"Download report (HTML)"</button>
                     <button class="button" data-testid="export-md" disabled=move || !super::work::complete(state) on:click=move |_| export("md")>"Markdown summary"</button>
-                    <button class="button" data-testid="export-json-signed" disabled=move || !super::work::complete(state) on:click=move |_| export("json")>"JSON with gates and sign-off"</button>
+                    <button class="button" data-testid="export-json-signed" disabled=move || !super::work::complete(state) on:click=move |_| export("json")>
+                        {move || if missing().is_none() { "JSON with gates and sign-off" } else { "JSON with gates (unsigned)" }}
+                    </button>
                 </div>
             </section>
         </div>

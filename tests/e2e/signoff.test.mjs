@@ -148,3 +148,76 @@ test('the HTML report opens in Chromium with its charts; a hostile column name i
   assert.deepEqual(errors, []);
   await page.context().close();
 });
+
+test('the decision starts unset; until one is chosen the exports say "No decision recorded"; approving over failing gates warns and names them', async () => {
+  const errors = [];
+  const page = await newPage(site.browser, errors);
+  await page.goto(site.server.url);
+  // A draft saved before the decision could be unset: its "approve" may be the old default
+  // that nobody chose, so only the reviewer and the rationale are taken over.
+  await page.evaluate(() => localStorage.setItem('plumb.signoff', JSON.stringify({
+    reviewer: 'Grace Hopper', decision: 'approve', rationale: 'Looks fine.', timestamp: '',
+  })));
+  await page.reload();
+  await page.getByTestId('file-input').setInputFiles(join(FIXTURES, 'logs', 'reference.csv'));
+  await waitForStatus(page, 'ready');
+  await page.getByTestId('file-input-current').setInputFiles(join(FIXTURES, 'logs', 'current.csv'));
+  await page.waitForFunction(() => document.querySelector('[data-testid="status"]')?.textContent.includes('Compared'));
+  await waitForStatus(page, 'ready');
+  await page.getByTestId('tab-signoff').click();
+  await page.getByTestId('gates-verdict').waitFor();
+  assert.equal(await page.getByTestId('gates-verdict').getAttribute('data-value'), 'fail');
+
+  // Unset by default (the legacy draft's decision dropped, its text kept).
+  assert.equal(await page.getByTestId('signoff-decision').inputValue(), '');
+  assert.equal(await page.getByTestId('signoff-reviewer').inputValue(), 'Grace Hopper');
+  assert.equal(await page.getByTestId('signoff-rationale').inputValue(), 'Looks fine.');
+  assert.equal(await page.getByTestId('signoff-status').getAttribute('data-signed'), 'false');
+  assert.match(await page.getByTestId('signoff-status').textContent(), /No decision chosen/);
+  assert.equal(await page.getByTestId('signoff-warning').count(), 0);
+  assert.match(await page.getByTestId('export-json-signed').textContent(), /unsigned/);
+
+  // Exports without a decision carry no sign-off and say so.
+  const unsigned = JSON.parse(await download(page, 'export-json-signed'));
+  assert.equal(unsigned.signoff, null);
+  assert.equal(unsigned.verdict, 'fail');
+  const unsignedHtml = await download(page, 'export-html');
+  assert.ok(unsignedHtml.includes('Sign-off: no decision recorded'), 'the header chip');
+  assert.ok(unsignedHtml.includes('No decision recorded: no reviewer has signed off this report.'));
+  assert.ok(!unsignedHtml.includes('Grace Hopper'), 'an unsigned export names no reviewer');
+  const unsignedMd = await download(page, 'export-md');
+  assert.ok(unsignedMd.includes('## Sign-off\n\n⚠️ No decision recorded'));
+  assert.ok(!unsignedMd.includes('Grace Hopper'));
+
+  // Approving while gates fail: allowed, with a warning naming each failing gate.
+  const failing = await page.$$eval('tr[data-passed="false"]', (rows) => rows.map((r) => r.querySelector('td').textContent));
+  assert.ok(failing.length >= 1);
+  await page.getByTestId('signoff-decision').selectOption('approve');
+  await page.getByTestId('signoff-warning').waitFor();
+  const warning = await page.getByTestId('signoff-warning').textContent();
+  assert.equal(Number(await page.getByTestId('signoff-warning').getAttribute('data-count')), failing.length);
+  for (const name of failing) assert.ok(warning.includes(name), `the warning names ${name}`);
+  assert.equal(await page.getByTestId('signoff-status').getAttribute('data-signed'), 'true');
+  await screenshot(page, 'signoff-warning.png');
+  const approved = JSON.parse(await download(page, 'export-json-signed'));
+  assert.equal(approved.signoff.decision, 'approve');
+  assert.equal(approved.signoff.reviewer, 'Grace Hopper');
+  const approvedHtml = await download(page, 'export-html');
+  assert.match(approvedHtml, new RegExp(`Approved although ${failing.length} gates? failed`));
+  const approvedMd = await download(page, 'export-md');
+  assert.ok(approvedMd.includes('- ⚠️ Approved although'));
+
+  // Approving with conditions is the way to ship despite a failure: no warning.
+  await page.getByTestId('signoff-decision').selectOption('approve_with_conditions');
+  await page.waitForFunction(() => !document.querySelector('[data-testid="signoff-warning"]'));
+  // Back to "Choose…": unsigned again.
+  await page.getByTestId('signoff-decision').selectOption('');
+  await page.waitForFunction(() => document.querySelector('[data-testid="signoff-status"]')?.dataset.signed === 'false');
+  // A decision without a reviewer's name signs nothing either.
+  await page.getByTestId('signoff-decision').selectOption('reject');
+  await page.getByTestId('signoff-reviewer').fill('  ');
+  await page.waitForFunction(() => document.querySelector('[data-testid="signoff-status"]')?.textContent.includes('No reviewer named'));
+  assert.equal(JSON.parse(await download(page, 'export-json-signed')).signoff, null);
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});
