@@ -11,35 +11,67 @@ use super::{AppState, settings_field};
 use crate::core::catalog::{Format, format_value};
 use crate::core::report::{BinStrategy, IntervalMethod, Report, WindowReport};
 
+/// Which of its three states the tab is in. A memo of it changes only when a log comes or goes
+/// or an analysis fails, not when a new report lands, so the tab's own controls (drawn once per
+/// change of state) keep what the user is typing while the charts and cards follow each report.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Shown {
+    /// No log loaded.
+    Empty,
+    /// The analysis failed.
+    Failed,
+    /// A report to show.
+    Ready,
+}
+
 /// The Calibration tab.
 #[component]
 pub fn Calibration() -> impl IntoView {
     let state = expect_context::<AppState>();
+    let shown = Memo::new(move |_| {
+        state.report.with(|r| match r {
+            None => Shown::Empty,
+            Some(Err(_)) => Shown::Failed,
+            Some(Ok(_)) => Shown::Ready,
+        })
+    });
+    // The report on screen, for the parts drawn from it (each re-drawn when it changes).
+    let report = move || match state.report.get() {
+        Some(Ok(r)) => Some(r),
+        _ => None,
+    };
     move || {
-        match state.report.get() {
-        None => view! { <NoLog hint="Load a prediction log to see its calibration." testid="calibration-empty"/> }.into_any(),
-        Some(Err(msg)) => view! { <AnalysisError heading="This log cannot be analysed yet" message=msg/> }.into_any(),
-        Some(Ok(report)) => {
-            let window = super::primary_window(&report);
-            view! {
-                <div class="view calibration-view" data-testid="calibration-view">
-                    <section class="card chart-card">
-                        <header class="card-head row">
-                            <div>
-                                <h2>"Reliability diagram"</h2>
-                                <p class="hint">{whisker_note(&report)}</p>
-                            </div>
-                            <BinControls/>
-                        </header>
-                        <ReliabilityChart window=window.clone() large=true reference=super::reference_window(&report)/>
-                    </section>
-                    <StatCards window=window
-                        fit_pending=report.is_pending(crate::core::report::pending::CALIBRATION_FIT)
-                        hl_pending=report.is_pending(crate::core::report::pending::HOSMER_LEMESHOW)/>
-                </div>
-            }
-            .into_any()
+        match shown.get() {
+        Shown::Empty => view! { <NoLog hint="Load a prediction log to see its calibration." testid="calibration-empty"/> }.into_any(),
+        Shown::Failed => (move || match state.report.get() {
+            Some(Err(msg)) => Some(view! { <AnalysisError heading="This log cannot be analysed yet" message=msg/> }),
+            _ => None,
+        })
+        .into_any(),
+        Shown::Ready => view! {
+            <div class="view calibration-view" data-testid="calibration-view">
+                <section class="card chart-card">
+                    <header class="card-head row">
+                        <div>
+                            <h2>"Reliability diagram"</h2>
+                            <p class="hint">{move || report().map(|r| whisker_note(&r))}</p>
+                        </div>
+                        // Outside the closures that follow the report: a report landing while
+                        // the user types into these leaves them alone.
+                        <BinControls/>
+                    </header>
+                    {move || report().map(|r| view! {
+                        <ReliabilityChart window=super::primary_window(&r) large=true reference=super::reference_window(&r)/>
+                    })}
+                </section>
+                {move || report().map(|r| view! {
+                    <StatCards window=super::primary_window(&r)
+                        fit_pending=r.is_pending(crate::core::report::pending::CALIBRATION_FIT)
+                        hl_pending=r.is_pending(crate::core::report::pending::HOSMER_LEMESHOW)/>
+                })}
+            </div>
         }
+        .into_any(),
     }
     }
 }
