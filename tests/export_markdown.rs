@@ -471,7 +471,9 @@ fn injected_report(payload: &str) -> (Report, SignOff, Vec<Gate>) {
     }
     let signoff = SignOff {
         reviewer: p.clone(),
-        decision: Decision::Reject,
+        // An approval: the gates below fail, so their (hostile) names are written once more,
+        // in the sign-off's list of the failing gates it overrides.
+        decision: Decision::Approve,
         rationale: format!("{p}\n{p}\n\n    {p}"),
         timestamp: p.clone(),
     };

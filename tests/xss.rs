@@ -94,7 +94,9 @@ fn gates(p: &[String]) -> Vec<Gate> {
 fn signoff(p: &[String]) -> SignOff {
     SignOff {
         reviewer: p[1].clone(),
-        decision: Decision::Reject,
+        // An approval: the hostile gates fail, so their names are written once more, in the
+        // sign-off's list of the failing gates it overrides.
+        decision: Decision::Approve,
         rationale: p.join("\n"),
         timestamp: p[19].clone(),
     }

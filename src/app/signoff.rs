@@ -3,10 +3,10 @@
 //! `core::gates`; the reports are written by `core::export` — the same code as `plumb audit`.
 //!
 //! The decision starts unset: the reviewer must choose one. Until a decision is chosen and a
-//! reviewer named, the exports carry no sign-off and say "No decision recorded" (the JSON's
-//! `signoff` is `null`), and the form says so above the buttons. Approving while gates fail is
-//! allowed (a reviewer may know better) but warned about, naming the failing gates, which the
-//! exports name as well.
+//! reviewer named, the exports carry no sign-off and say "No decision recorded" (the JSON has
+//! no `signoff` and is saved as `*.plumb.unsigned.json`), and the form says so above the
+//! buttons. Approving while gates fail is allowed (a reviewer may know better) but warned
+//! about, naming the failing gates, which the exports name as well.
 
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -140,7 +140,15 @@ pub fn SignOffView() -> impl IntoView {
                 markdown::markdown_report(&r, gate_report.as_ref(), r.signoff.as_ref()),
             ),
             _ => (
-                format!("{}.plumb.signed.json", stem(&r)),
+                format!(
+                    "{}.plumb.{}.json",
+                    stem(&r),
+                    if r.signoff.is_some() {
+                        "signed"
+                    } else {
+                        "unsigned"
+                    }
+                ),
                 "application/json",
                 crate::core::analysis::report_json(&r).unwrap_or_default(),
             ),
@@ -239,16 +247,22 @@ pub fn SignOffView() -> impl IntoView {
                     .unwrap_or_else(|| "—".into());
                 // The value is in its own column: a failure says what it needed; an
                 // unavailable value says why.
+                // A window only for a window's metric (drift, the AUC drop and the quality
+                // count are report-level: `—`, as in the exports).
+                let window = match gates::MetricKey::parse(&g.metric) {
+                    Some(gates::MetricKey::Window(_)) => g.window.key(),
+                    _ => "—",
+                };
                 let reason = match (g.passed, g.value) {
                     (true, _) => String::new(),
-                    (false, Some(_)) => format!("needs {} {}", g.op.pretty(), g.limit),
+                    (false, Some(_)) => format!("needs {}\u{a0}{}", g.op.pretty(), g.limit),
                     (false, None) => g.reason.clone().unwrap_or_default(),
                 };
                 view! {
                     <tr data-testid=format!("gate-{i}") data-passed=g.passed.to_string()>
                         <td>{g.name.clone()}</td>
                         <td class="mono">{g.metric.clone()}</td>
-                        <td>{g.window.key()}</td>
+                        <td>{window}</td>
                         <td class="num">{value}</td>
                         <td class="num">{g.op.pretty()}</td>
                         <td class="num">

@@ -178,8 +178,10 @@ test('the decision starts unset; until one is chosen the exports say "No decisio
   assert.match(await page.getByTestId('export-json-signed').textContent(), /unsigned/);
 
   // Exports without a decision carry no sign-off and say so.
-  const unsigned = JSON.parse(await download(page, 'export-json-signed'));
-  assert.equal(unsigned.signoff, null);
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-json-signed').click()]);
+  assert.match(dl.suggestedFilename(), /\.plumb\.unsigned\.json$/);
+  const unsigned = JSON.parse(await readFile(await dl.path(), 'utf8'));
+  assert.ok(!('signoff' in unsigned), 'no sign-off in an unsigned JSON');
   assert.equal(unsigned.verdict, 'fail');
   const unsignedHtml = await download(page, 'export-html');
   assert.ok(unsignedHtml.includes('Sign-off: no decision recorded'), 'the header chip');
@@ -217,7 +219,7 @@ test('the decision starts unset; until one is chosen the exports say "No decisio
   await page.getByTestId('signoff-decision').selectOption('reject');
   await page.getByTestId('signoff-reviewer').fill('  ');
   await page.waitForFunction(() => document.querySelector('[data-testid="signoff-status"]')?.textContent.includes('No reviewer named'));
-  assert.equal(JSON.parse(await download(page, 'export-json-signed')).signoff, null);
+  assert.ok(!('signoff' in JSON.parse(await download(page, 'export-json-signed'))));
   assert.deepEqual(errors, []);
   await page.context().close();
 });
