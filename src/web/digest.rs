@@ -151,7 +151,9 @@ fn answer_of(worker: Worker, url: String, blob: Option<Blob>) -> Job {
             let part = Reflect::get(&data, &"part".into())
                 .ok()
                 .and_then(|p| p.dyn_into::<Uint8Array>().ok());
-            let at = Reflect::get(&data, &"at".into()).ok().and_then(|a| a.as_f64());
+            let at = Reflect::get(&data, &"at".into())
+                .ok()
+                .and_then(|a| a.as_f64());
             if let (Some(part), Some(at)) = (part, at) {
                 let mut slices = slices.borrow_mut();
                 slices.queue.push_back((at, part));

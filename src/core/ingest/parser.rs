@@ -328,7 +328,15 @@ impl Parser {
         let limit = input.len().min(start + MAX_RECORD_BYTES);
         self.ends.clear();
         #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-        let mut j = scan_blocks(input, start, start, limit, d, &mut self.ends, block_masks_simd);
+        let mut j = scan_blocks(
+            input,
+            start,
+            start,
+            limit,
+            d,
+            &mut self.ends,
+            block_masks_simd,
+        );
         #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
         let mut j = start;
         // Eight bytes a step: the delimiters in a word before its first line break or quote

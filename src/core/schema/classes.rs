@@ -116,7 +116,12 @@ fn sorted_classes(canon: &[String]) -> Vec<&str> {
 pub(crate) fn class_names(column: &Column) -> Option<Vec<String>> {
     let dict = column.dictionary()?;
     let canon: Vec<String> = dict.values.iter().map(|v| canonical_class(v)).collect();
-    Some(sorted_classes(&canon).into_iter().map(str::to_string).collect())
+    Some(
+        sorted_classes(&canon)
+            .into_iter()
+            .map(str::to_string)
+            .collect(),
+    )
 }
 
 /// The positive class by the rules in the module documentation, or `None` if they do not

@@ -67,7 +67,9 @@ struct Facts<'a> {
 
 impl Facts<'_> {
     fn classes(&self) -> Option<&Classes> {
-        self.classes.get_or_init(|| classes_of(self.column)).as_ref()
+        self.classes
+            .get_or_init(|| classes_of(self.column))
+            .as_ref()
     }
 
     fn range(&self) -> Option<(f64, f64)> {
