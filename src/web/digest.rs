@@ -13,11 +13,11 @@
 //! and starts parsing after the first slice.
 //!
 //! A file over the size the browser digests whole (the worker's `NATIVE_DIGEST_MAX_BYTES`:
-//! the 952 MB 10M-row log) is hashed by SHA-256 compiled to wasm (`sha2`), streaming; that
-//! took the analysis worker's thread about as long as parsing. [`start_streaming`] runs it in a
-//! nested worker of the analysis worker's own script instead, named [`HELPER_NAME`] (so that it
-//! only hashes the `Blob` it is given, [`CHUNK_BYTES`] at a time with `FileReaderSync`, and
-//! answers the digest), while the analysis worker parses.
+//! the 952 MB 10M-row log) is still hashed by SHA-256 compiled to wasm as it streams, on the
+//! analysis worker's thread ([`sha256_streaming`] is the same hash over a `Blob`, for when a
+//! digest worker fails). Hashing it in a nested wasm helper instead was measured slower on the
+//! loaded 2-core machine (the helper's hash, reading the file a second time, finished ≈ 20 s
+//! after the parse), so it was not kept.
 
 use std::cell::RefCell;
 use std::collections::VecDeque;
@@ -26,9 +26,7 @@ use std::rc::Rc;
 use js_sys::{Array, Function, Object, Promise, Reflect, Uint8Array};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{
-    Blob, BlobPropertyBag, DedicatedWorkerGlobalScope, FileReaderSync, MessageEvent, Url, Worker,
-};
+use web_sys::{Blob, BlobPropertyBag, FileReaderSync, MessageEvent, Url, Worker};
 
 /// The digest worker's script. It is posted `{blob, chunk}`: it reads the `Blob` — whole when
 /// `chunk` is 0, else `chunk` bytes at a time, each slice copied into one buffer and then
@@ -47,10 +45,7 @@ pub const SOURCE: &str = "onmessage = (e) => { try { \
       .then((d) => postMessage({ digest: d }, [d]), (x) => postMessage({ failed: String(x) })); \
   } catch (x) { postMessage({ failed: String(x) }); } };";
 
-/// The `name` the streaming digest helper is started with, by which it knows it is one.
-pub const HELPER_NAME: &str = "plumb-digest-helper";
-
-/// Bytes the streaming digest helper reads and hashes at a time (4 MiB).
+/// Bytes [`sha256_streaming`] reads and hashes at a time (4 MiB).
 pub const CHUNK_BYTES: f64 = 4.0 * 1024.0 * 1024.0;
 
 /// A digest being computed by a digest worker, and the file's slices it passes on.
@@ -75,6 +70,17 @@ impl Parts {
         if let Some(wake) = self.wake.take() {
             let _ = wake.call0(&JsValue::NULL);
         }
+    }
+}
+
+impl Drop for Job {
+    /// The slices not taken are let go (a load dropped for a newer one), and any the worker
+    /// still posts are not kept.
+    fn drop(&mut self) {
+        let mut parts = self.parts.borrow_mut();
+        parts.ended = true;
+        parts.queue.clear();
+        parts.wake = None;
     }
 }
 
@@ -121,33 +127,18 @@ pub fn start(blob: &Blob, chunk: f64) -> Option<Job> {
         let _ = Url::revoke_object_url(&url);
         return None;
     }
-    Some(answer_of(worker, url, None))
+    Some(answer_of(worker, url))
 }
 
-/// The job of digest `worker` (see [`start`]), which is ended (and the script's `url` freed,
-/// if any) when it answers the digest or fails. With `blob`, the worker first says it is
-/// ready (a wasm helper: a message posted before its wasm has set its handler would be lost),
-/// and is then given the `Blob`.
-fn answer_of(worker: Worker, url: String, blob: Option<Blob>) -> Job {
+/// The job of digest `worker` (see [`start`]), which is ended (and the script's `url` freed)
+/// when it answers the digest or fails.
+fn answer_of(worker: Worker, url: String) -> Job {
     let parts = Rc::new(RefCell::new(Parts::default()));
     let digest = Promise::new(&mut |resolve, reject| {
         let (w, u, ok, no) = (worker.clone(), url.clone(), resolve.clone(), reject.clone());
-        let pending = std::cell::Cell::new(blob.clone());
         let slices = Rc::clone(&parts);
         let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
             let data = ev.data();
-            if Reflect::get(&data, &"helperReady".into()).is_ok_and(|v| v.is_truthy()) {
-                if let Some(blob) = pending.take()
-                    && w.post_message(&blob).is_err()
-                {
-                    end(&w, &u);
-                    slices.borrow_mut().ended = true;
-                    slices.borrow_mut().wake();
-                    let why = JsValue::from_str("the digest helper was not given the file");
-                    let _ = no.call1(&JsValue::NULL, &why);
-                }
-                return;
-            }
             let part = Reflect::get(&data, &"part".into())
                 .ok()
                 .and_then(|p| p.dyn_into::<Uint8Array>().ok());
@@ -156,8 +147,10 @@ fn answer_of(worker: Worker, url: String, blob: Option<Blob>) -> Job {
                 .and_then(|a| a.as_f64());
             if let (Some(part), Some(at)) = (part, at) {
                 let mut slices = slices.borrow_mut();
-                slices.queue.push_back((at, part));
-                slices.wake();
+                if !slices.ended {
+                    slices.queue.push_back((at, part));
+                    slices.wake();
+                }
                 return;
             }
             end(&w, &u);
@@ -197,79 +190,12 @@ fn answer_of(worker: Worker, url: String, blob: Option<Blob>) -> Job {
     Job { digest, parts }
 }
 
-/// Stop a digest worker that answered (or failed) and free its script's URL (if any).
+/// Stop a digest worker that answered (or failed) and free its script's URL.
 fn end(worker: &Worker, url: &str) {
     worker.set_onmessage(None);
     worker.set_onerror(None);
     worker.terminate();
-    if !url.is_empty() {
-        let _ = Url::revoke_object_url(url);
-    }
-}
-
-/// Start the SHA-256 of `blob` in wasm in a nested worker of this worker's own script (see
-/// the module documentation): a promise of the digest's `ArrayBuffer`, rejected if the helper
-/// fails; `None` if it could not be started.
-pub fn start_streaming(blob: &Blob) -> Option<Promise> {
-    let href = Reflect::get(&js_sys::global(), &"location".into())
-        .and_then(|l| Reflect::get(&l, &"href".into()))
-        .ok()?
-        .as_string()?;
-    let options = Object::new();
-    Reflect::set(&options, &"name".into(), &HELPER_NAME.into()).ok()?;
-    let constructor: js_sys::Function = Reflect::get(&js_sys::global(), &"Worker".into())
-        .ok()?
-        .dyn_into()
-        .ok()?;
-    let args = Array::of2(&href.into(), &options);
-    let worker: Worker = Reflect::construct(&constructor, &args)
-        .ok()?
-        .dyn_into()
-        .ok()?;
-    Some(answer_of(worker, String::new(), Some(blob.clone())).digest)
-}
-
-/// Whether this worker is a streaming digest helper (its `name`).
-pub fn is_helper() -> bool {
-    Reflect::get(&js_sys::global(), &"name".into())
-        .ok()
-        .and_then(|n| n.as_string())
-        .is_some_and(|n| n == HELPER_NAME)
-}
-
-/// The streaming digest helper's entry: hash the one `Blob` it is given and answer `{digest}`
-/// (the 32 bytes' `ArrayBuffer`) or `{failed}`; say it is ready first.
-pub fn run_helper() {
-    let Ok(scope) = js_sys::global().dyn_into::<DedicatedWorkerGlobalScope>() else {
-        return;
-    };
-    let handler = Closure::<dyn FnMut(MessageEvent)>::new(|ev: MessageEvent| {
-        let reply = Object::new();
-        let result = ev
-            .data()
-            .dyn_into::<Blob>()
-            .map_err(|_| "no file was given".to_string())
-            .and_then(|blob| sha256_streaming(&blob));
-        let transfer = Array::new();
-        match result {
-            Ok(digest) => {
-                let bytes = Uint8Array::from(digest.as_slice());
-                transfer.push(&bytes.buffer());
-                let _ = Reflect::set(&reply, &"digest".into(), &bytes.buffer());
-            }
-            Err(why) => {
-                let _ = Reflect::set(&reply, &"failed".into(), &why.into());
-            }
-        }
-        if let Ok(scope) = js_sys::global().dyn_into::<DedicatedWorkerGlobalScope>() {
-            let _ = scope.post_message_with_transfer(&reply, &transfer);
-        }
-    });
-    scope.set_onmessage(Some(handler.as_ref().unchecked_ref()));
-    handler.forget();
-    let ready = Object::new();
-    let _ = Reflect::set(&ready, &"helperReady".into(), &JsValue::TRUE);
-    let _ = scope.post_message(&ready);
+    let _ = Url::revoke_object_url(url);
 }
 
 /// SHA-256 (FIPS 180-4, the `sha2` crate) of `blob`, read [`CHUNK_BYTES`] at a time through one

@@ -9,9 +9,8 @@
 //! `crypto.subtle.digest` of the whole file, computed by a digest worker of its own
 //! ([`digest`]: it reads the file and hashes it on another thread while wasm parses; SHA-256
 //! compiled to wasm runs at roughly 100 MB/s in V8); this worker reads the file once, whole,
-//! held outside wasm memory while it is parsed (the chunks are views of it). A larger file is
-//! hashed in wasm as it streams, by a nested helper worker ([`digest::start_streaming`]), and a
-//! page without `crypto.subtle` (not a secure context) hashes in wasm here as it streams. An
+//! held outside wasm memory while it is parsed (the chunks are views of it). A larger file, or
+//! a page without `crypto.subtle` (not a secure context), is hashed in wasm as it streams. An
 //! `analyze` runs [`Session::analyze_at`] twice: it posts the first, provisional report at
 //! once (with the exact sweep's arrays transferred, not copied, when the page does not hold
 //! them yet), then computes the complete one in a later task, so a newer request that arrived
@@ -51,8 +50,7 @@ struct Due {
 }
 
 /// Largest file fingerprinted by `crypto.subtle.digest` (256 MiB), which needs the whole file
-/// as one buffer next to the loaded table; a larger one is hashed in wasm as it streams, by a
-/// helper worker ([`digest::start_streaming`]).
+/// as one buffer next to the loaded table; a larger one is hashed in wasm as it streams.
 pub const NATIVE_DIGEST_MAX_BYTES: f64 = 256.0 * 1024.0 * 1024.0;
 
 thread_local! {
@@ -69,10 +67,6 @@ pub fn run() {
     console_error_panic_hook::set_once();
     if parallel::is_helper() {
         parallel::run_helper();
-        return;
-    }
-    if digest::is_helper() {
-        digest::run_helper();
         return;
     }
     let Ok(scope) = js_sys::global().dyn_into::<DedicatedWorkerGlobalScope>() else {
@@ -421,7 +415,9 @@ async fn read_streamed(
         report_reading(id, offset, 1.0, total, loader.rows());
     }
     mark_load("single");
-    Some(finish(id, loader, total, named).map(|file| (file, Some(job.digest))))
+    let digest = job.digest.clone();
+    drop(job);
+    Some(finish(id, loader, total, named).map(|file| (file, Some(digest))))
 }
 
 /// A load split in two halves ([`crate::core::ingest::split`]), the helper asked for the
@@ -452,8 +448,7 @@ struct Halves {
 /// buffer.
 /// Where no digest worker starts, the digest is started here on the whole buffer
 /// ([`start_digest`]: its copy of the file then runs on this thread). A larger file is read
-/// slice by slice, and hashed in wasm by a helper worker ([`digest::start_streaming`]), or
-/// here as it streams if that helper does not start.
+/// slice by slice and hashed in wasm as it streams.
 ///
 /// A plain delimited file held whole of [`split::PARALLEL_MIN_BYTES`] to
 /// [`split::PARALLEL_MAX_BYTES`] is parsed in two halves when the parse helper is ready
@@ -490,7 +485,7 @@ fn read(id: u64, blob: &Blob, name: &str, limit: Option<u64>) -> Result<Read, (S
         match digest::start(blob, 0.0) {
             Some(job) => {
                 let whole = reader.read_as_array_buffer(blob).map_err(fail)?;
-                (Some(Uint8Array::new(&whole)), Some(job.digest))
+                (Some(Uint8Array::new(&whole)), Some(job.digest.clone()))
             }
             None => match start_digest(&reader, blob) {
                 Some((whole, digest)) => (Some(Uint8Array::new(&whole)), Some(digest)),
@@ -498,8 +493,7 @@ fn read(id: u64, blob: &Blob, name: &str, limit: Option<u64>) -> Result<Read, (S
             },
         }
     } else {
-        // Too large to digest whole: SHA-256 in wasm, streaming, in a helper of its own.
-        (None, digest::start_streaming(blob))
+        (None, None)
     };
     let plan = match &whole {
         Some(whole) if digest.is_some() => plan_halves(whole, total),
