@@ -7,6 +7,13 @@
 //
 //   node bench/worker_profile.mjs --file bench/data/log_1000000.csv --out /tmp/p [--top 40]
 //        [--under Session::analyze_at [--pass 1]] [--page-under on_answer] [--interval 200 (µs)]
+//        [--load 1]
+//
+// With `--load 1` the worker's table covers only the load (its samples before the first
+// `Session::analyze_at`: reading, parsing, finishing, the file's summary), and a second table
+// gives inclusive times (a function and everything it calls) of that window, which is where
+// the reading phase's breakdown (FileReaderSync, digest, copies into wasm, the parser, the
+// column builders, progress posts) is read from.
 import { writeFile } from 'node:fs/promises';
 import { serveDist, launch, newPage } from '../tests/e2e/harness.mjs';
 
@@ -19,7 +26,7 @@ const top = Number(args.top ?? 40);
  * Self time per function name (ms) of a CDP Profiler profile, heaviest first; with `under`,
  * only samples with a caller whose name contains it (e.g. `analyze_with_sweep`).
  */
-function selfTimes(profile, under, pass) {
+function selfTimes(profile, under, pass, loadOnly) {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
@@ -35,17 +42,38 @@ function selfTimes(profile, under, pass) {
   // first and the complete pass are two calls of Session::analyze_at).
   let run = 0;
   let was = false;
+  const inclusive = new Map();
+  const nameOf = (node) => node?.callFrame.functionName || `(anonymous ${node?.callFrame.url.split('/').pop()})`;
   for (let i = 0; i < profile.samples.length; i += 1) {
+    if (loadOnly) {
+      let analysing = false;
+      for (let at = profile.samples[i]; at != null; at = parent.get(at)) {
+        if (byId.get(at)?.callFrame.functionName.includes('Session::analyze_at')) analysing = true;
+      }
+      if (analysing) break;
+      const seen = new Set();
+      for (let at = profile.samples[i]; at != null; at = parent.get(at)) {
+        const name = nameOf(byId.get(at));
+        if (seen.has(name) || name === '(root)' || name === '(idle)') continue;
+        seen.add(name);
+        inclusive.set(name, (inclusive.get(name) ?? 0) + (dt[i + 1] ?? 0) / 1000);
+      }
+    }
     const now = under ? inside(profile.samples[i]) : true;
     if (now && !was) run += 1;
     was = now;
     if (!now || (pass && run !== pass)) continue;
-    const node = byId.get(profile.samples[i]);
-    const name = node?.callFrame.functionName || `(anonymous ${node?.callFrame.url.split('/').pop()})`;
+    const name = nameOf(byId.get(profile.samples[i]));
     self.set(name, (self.get(name) ?? 0) + (dt[i + 1] ?? 0) / 1000);
   }
+  // The load's busy time: waiting (for the file, the digest, the page) is not work.
+  if (loadOnly) self.delete('(idle)');
   const total = [...self.values()].reduce((a, b) => a + b, 0);
-  return { total, rows: [...self.entries()].sort((a, b) => b[1] - a[1]) };
+  return {
+    total,
+    rows: [...self.entries()].sort((a, b) => b[1] - a[1]),
+    inclusive: [...inclusive.entries()].sort((a, b) => b[1] - a[1]),
+  };
 }
 
 const server = await serveDist();
@@ -99,10 +127,18 @@ try {
   for (const [name, s] of [['worker', worker], ['page', cdp]]) {
     const { profile } = await s.send('Profiler.stop');
     if (args.out) await writeFile(`${args.out}.${name}.cpuprofile`, JSON.stringify(profile));
-    const { total, rows } = selfTimes(profile, name === 'worker' ? args.under : args['page-under'], Number(args.pass ?? 0));
-    console.log(`\n== ${name}${args.under && name === 'worker' ? ` under ${args.under}` : ''}: ${(total / 1000).toFixed(2)} s sampled`);
+    const loadOnly = name === 'worker' && Boolean(args.load);
+    const { total, rows, inclusive } = selfTimes(profile, name === 'worker' ? args.under : args['page-under'], Number(args.pass ?? 0), loadOnly);
+    const what = loadOnly ? ' during the load' : (args.under && name === 'worker' ? ` under ${args.under}` : '');
+    console.log(`\n== ${name}${what}: ${(total / 1000).toFixed(2)} s sampled${loadOnly ? ' (busy)' : ''}`);
     for (const [fn, ms] of rows.slice(0, top)) {
       console.log(`${ms.toFixed(1).padStart(9)} ms ${(100 * ms / total).toFixed(1).padStart(5)} %  ${fn.slice(0, 140)}`);
+    }
+    if (loadOnly) {
+      console.log(`\n== worker during the load, inclusive`);
+      for (const [fn, ms] of inclusive.slice(0, top)) {
+        console.log(`${ms.toFixed(1).padStart(9)} ms ${(100 * ms / total).toFixed(1).padStart(5)} %  ${fn.slice(0, 140)}`);
+      }
     }
   }
 } finally {

@@ -3,6 +3,7 @@
 //! parsed and analysed in a Web Worker: [`worker`] is its side, [`client`] the page's.
 
 pub mod client;
+pub mod digest;
 pub mod parallel;
 pub mod worker;
 

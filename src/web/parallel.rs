@@ -3,7 +3,8 @@
 //! idle during the reading phase). See [`crate::core::ingest::split`] for the cut and the
 //! exact merge.
 //!
-//! The analysis worker starts the helper once, when it starts, from its own script URL (a
+//! The analysis worker starts the helper once, at its first load of a file that would be
+//! parsed in halves (so a session of small files starts none), from its own script URL (a
 //! nested dedicated worker, named [`HELPER_NAME`] so that it answers only "parse range"
 //! requests and starts no helper of its own), and keeps it. A request carries a transferred
 //! copy of the second half's bytes, the byte range, the delimiter and the header names; the
@@ -84,10 +85,11 @@ pub fn is_helper() -> bool {
         .is_some_and(|n| n == HELPER_NAME)
 }
 
-/// Start the helper from this worker's own script (`self.location.href`). Failures leave no
-/// helper: every load then takes the single path.
+/// Start the helper from this worker's own script (`self.location.href`), unless there is
+/// one already. Failures leave no helper: that load takes the single path (the next one tries
+/// again).
 pub fn spawn_helper() {
-    if !enabled() {
+    if !enabled() || HELPER.with(|h| h.borrow().is_some()) {
         return;
     }
     let href = Reflect::get(&js_sys::global(), &"location".into())

@@ -6,10 +6,11 @@
 //! it in [`CHUNK_BYTES`] chunks to a [`FileLoader`] (the push parser, gzip included), posting
 //! progress after every chunk; the whole file is never held in wasm memory. The fingerprint
 //! (SHA-256) of a file of up to [`NATIVE_DIGEST_MAX_BYTES`] is the browser's own
-//! `crypto.subtle.digest` of the whole file (read once, held outside wasm memory while it is
-//! parsed; the chunks are views of it), started before parsing so that the browser can
-//! compute it on another thread while wasm parses (SHA-256 compiled to wasm runs at roughly 100 MB/s in V8); a larger file, or a page
-//! without `crypto.subtle` (not a secure context), is hashed in wasm as it streams. An
+//! `crypto.subtle.digest` of the whole file, computed by a digest worker of its own
+//! ([`digest`]: it reads the file and hashes it on another thread while wasm parses; SHA-256
+//! compiled to wasm runs at roughly 100 MB/s in V8); this worker reads the file once, whole,
+//! held outside wasm memory while it is parsed (the chunks are views of it). A larger file, or
+//! a page without `crypto.subtle` (not a secure context), is hashed in wasm as it streams. An
 //! `analyze` runs [`Session::analyze_at`] twice: it posts the first, provisional report at
 //! once (with the exact sweep's arrays transferred, not copied, when the page does not hold
 //! them yet), then computes the complete one in a later task, so a newer request that arrived
@@ -25,7 +26,7 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Blob, DedicatedWorkerGlobalScope, FileReaderSync, MessageEvent};
 
-use super::parallel;
+use super::{digest, parallel};
 use crate::core::analysis::{self, Depth, LoadedFile};
 use crate::core::error::{ErrorKind, PlumbError};
 use crate::core::ingest::split;
@@ -77,7 +78,6 @@ pub fn run() {
     // The instance's linear memory, for the benchmark (bench/browser.mjs reads its size: it
     // never shrinks, so its size is the peak so far).
     let _ = Reflect::set(&scope, &"__plumbWasmMemory".into(), &wasm_bindgen::memory());
-    parallel::spawn_helper();
     post(&FromWorker::Ready, None);
 }
 
@@ -178,6 +178,22 @@ fn handle(ev: &MessageEvent) {
                 Ok(Read::Halves(halves)) => {
                     wasm_bindgen_futures::spawn_local(async move {
                         let result = finish_halves(id, seq, *halves).await;
+                        // A newer load started meanwhile: this one is stale.
+                        let Some(result) = result.filter(|_| LOAD_SEQ.with(Cell::get) == seq)
+                        else {
+                            return;
+                        };
+                        match result {
+                            Ok((file, digest)) => answer_load(id, which, name, file, digest, blob),
+                            Err((message, kind)) => {
+                                post(&load_error(id, which, message, kind), None)
+                            }
+                        }
+                    });
+                }
+                Ok(Read::Streamed(streamed)) => {
+                    wasm_bindgen_futures::spawn_local(async move {
+                        let result = read_streamed(id, seq, *streamed, &blob, &name).await;
                         // A newer load started meanwhile: this one is stale.
                         let Some(result) = result.filter(|_| LOAD_SEQ.with(Cell::get) == seq)
                         else {
@@ -304,12 +320,104 @@ fn progress(id: u64, phase: WorkPhase, bytes_read: u64, bytes_total: u64, rows: 
     );
 }
 
+/// Post "reading" progress: `offset` bytes of the file's `total` and `rows` rows read here,
+/// both scaled by `scale` (1, or the whole file over the first half while the helper parses
+/// the second: both halves advance alike), the bytes never past `total`.
+fn report_reading(id: u64, offset: f64, scale: f64, total: f64, rows: u64) {
+    progress(
+        id,
+        WorkPhase::Reading,
+        ((offset * scale) as u64).min(total as u64),
+        total as u64,
+        (rows as f64 * scale) as u64,
+    );
+}
+
 /// What [`read`] gives: a parsed file, or a first half whose second half a helper parses.
 enum Read {
     /// The whole file parsed (and its digest started, when the browser hashes it).
     Done(LoadedFile, Option<Promise>),
     /// The helper was asked for the second half; the rest is [`finish_halves`]'s.
     Halves(Box<Halves>),
+    /// The digest worker reads the file and passes it on in slices; the parsing is
+    /// [`read_streamed`]'s.
+    Streamed(Box<Streamed>),
+}
+
+/// A load whose file the digest worker reads and passes on in [`CHUNK_BYTES`] slices while it
+/// digests it ([`digest::start`]), so that this worker spends no time reading.
+struct Streamed {
+    loader: FileLoader,
+    job: digest::Job,
+    total: f64,
+}
+
+/// Parse the slices the digest worker passes on, in order, with the "reading" progress after
+/// each; if it stops passing them on (it failed), read the rest here with `FileReaderSync`.
+/// The file and its digest's promise, or the error; `None` if a newer load started meanwhile
+/// (this one is dropped).
+async fn read_streamed(
+    id: u64,
+    seq: u64,
+    streamed: Streamed,
+    blob: &Blob,
+    name: &str,
+) -> Option<Result<(LoadedFile, Option<Promise>), (String, ErrorKind)>> {
+    let Streamed {
+        mut loader,
+        job,
+        total,
+    } = streamed;
+    let named = |e: PlumbError| (format!("{name}: {e}"), e.kind());
+    let fail = |e: JsValue| {
+        let message = format!("the browser could not read {name}: {}", super::js_error(&e));
+        (message, ErrorKind::Other)
+    };
+    let mut bytes: Vec<u8> = Vec::new();
+    let mut offset = 0.0;
+    let mut reader: Option<FileReaderSync> = None;
+    while offset < total {
+        let given = match reader {
+            None => job.next_part().await,
+            Some(_) => None,
+        };
+        if LOAD_SEQ.with(Cell::get) != seq {
+            return None;
+        }
+        let array = match given {
+            Some((at, part)) if at == offset && part.length() > 0 => part,
+            _ => {
+                // No more slices (or one out of order): read the rest here.
+                let here = match reader.take() {
+                    Some(r) => r,
+                    None => match FileReaderSync::new() {
+                        Ok(r) => r,
+                        Err(e) => return Some(Err(fail(e))),
+                    },
+                };
+                let end = (offset + CHUNK_BYTES).min(total);
+                let read = blob
+                    .slice_with_f64_and_f64(offset, end)
+                    .and_then(|slice| here.read_as_array_buffer(&slice));
+                reader = Some(here);
+                match read {
+                    Ok(buffer) => Uint8Array::new(&buffer),
+                    Err(e) => return Some(Err(fail(e))),
+                }
+            }
+        };
+        bytes.resize(array.length() as usize, 0);
+        array.copy_to(&mut bytes);
+        if let Err(e) = loader.push(&bytes) {
+            return Some(Err(named(e)));
+        }
+        offset += f64::from(array.length());
+        report_reading(id, offset, 1.0, total, loader.rows());
+    }
+    mark_load("single");
+    let digest = job.digest.clone();
+    drop(job);
+    Some(finish(id, loader, total, named).map(|file| (file, Some(digest))))
 }
 
 /// A load split in two halves ([`crate::core::ingest::split`]), the helper asked for the
@@ -331,12 +439,16 @@ struct Halves {
 /// Read `blob` into a [`FileLoader`] that knows the file's size (so columns are sized once and
 /// the memory guard projects the need from the first slice on), [`CHUNK_BYTES`] at a time;
 /// errors are words naming the file, with their kind. For a file of up to
-/// [`NATIVE_DIGEST_MAX_BYTES`] the file is read once, whole (the browser's digest needs it so),
-/// the digest is started on it and returned, the chunks are views of that one buffer, and the
-/// file's `sha256` is left empty for the caller to fill from the digest ([`fingerprint`]).
-/// Reading the file a second time in slices cost as much again as reading it whole (measured:
-/// ~0.35 s of the 95 MB log's reading phase in headless Chromium). A larger file is read slice
-/// by slice and hashed in wasm.
+/// [`NATIVE_DIGEST_MAX_BYTES`] the digest is started in a digest worker ([`digest::start`]) and
+/// returned, and the file's `sha256` is left empty for the caller to fill from the digest
+/// ([`fingerprint`]). Unless the file may be parsed in halves, that worker also reads the file
+/// and passes it on in slices: [`Read::Streamed`], parsed by [`read_streamed`] (reading the
+/// 95 MB log whole with `FileReaderSync` took this worker ≈ 0.2 s before it could parse a
+/// byte). Otherwise the file is read here once, whole, and the chunks are views of that one
+/// buffer.
+/// Where no digest worker starts, the digest is started here on the whole buffer
+/// ([`start_digest`]: its copy of the file then runs on this thread). A larger file is read
+/// slice by slice and hashed in wasm as it streams.
 ///
 /// A plain delimited file held whole of [`split::PARALLEL_MIN_BYTES`] to
 /// [`split::PARALLEL_MAX_BYTES`] is parsed in two halves when the parse helper is ready
@@ -353,10 +465,32 @@ fn read(id: u64, blob: &Blob, name: &str, limit: Option<u64>) -> Result<Read, (S
     let named = |e: PlumbError| (format!("{name}: {e}"), e.kind());
     let reader = FileReaderSync::new().map_err(fail)?;
     let total = blob.size();
-    let (whole, digest) = if total <= NATIVE_DIGEST_MAX_BYTES {
-        match start_digest(&reader, blob) {
-            Some((whole, digest)) => (Some(Uint8Array::new(&whole)), Some(digest)),
-            None => (None, None),
+    let native = total <= NATIVE_DIGEST_MAX_BYTES && subtle_crypto().is_some();
+    // Halves need the whole file here; otherwise the digest worker passes it on in slices.
+    let may_split = parallel::enabled()
+        && (split::PARALLEL_MIN_BYTES..=split::PARALLEL_MAX_BYTES).contains(&(total as u64));
+    if native
+        && !may_split
+        && let Some(job) = digest::start(blob, CHUNK_BYTES)
+    {
+        let mut loader = FileLoader::with_size(name, total as u64);
+        loader.hash_elsewhere();
+        if let Some(limit) = limit {
+            loader.set_memory_limit(limit);
+        }
+        progress(id, WorkPhase::Reading, 0, total as u64, 0);
+        return Ok(Read::Streamed(Box::new(Streamed { loader, job, total })));
+    }
+    let (whole, digest) = if native {
+        match digest::start(blob, 0.0) {
+            Some(job) => {
+                let whole = reader.read_as_array_buffer(blob).map_err(fail)?;
+                (Some(Uint8Array::new(&whole)), Some(job.digest.clone()))
+            }
+            None => match start_digest(&reader, blob) {
+                Some((whole, digest)) => (Some(Uint8Array::new(&whole)), Some(digest)),
+                None => (None, None),
+            },
         }
     } else {
         (None, None)
@@ -424,13 +558,7 @@ fn read(id: u64, blob: &Blob, name: &str, limit: Option<u64>) -> Result<Read, (S
             }
         }
         let scale = if half.is_some() { total / split } else { 1.0 };
-        progress(
-            id,
-            WorkPhase::Reading,
-            ((offset * scale) as u64).min(total as u64),
-            total as u64,
-            (loader.rows() as f64 * scale) as u64,
-        );
+        report_reading(id, offset, scale, total, loader.rows());
     }
     if let (Some(half), Some(whole)) = (half, whole.clone()) {
         return Ok(Read::Halves(Box::new(Halves {
@@ -457,17 +585,21 @@ const SPLIT_FIRST_CHUNK: f64 = 64.0 * 1024.0;
 /// bytes) is parsed in two halves: plain delimited text of a size in
 /// [`split::PARALLEL_MIN_BYTES`]..=[`split::PARALLEL_MAX_BYTES`], a line feed in the megabyte
 /// after its middle, and an idle parse helper (ready, or still loading: it then gets the
-/// request when ready, unless the first half is done first).
+/// request when ready, unless the first half is done first). The helper is started here, for
+/// the first such file (a worker that only ever loads small files starts none).
 fn plan_halves(whole: &Uint8Array, total: f64) -> Option<(crate::core::ingest::TableBuilder, f64)> {
     let size = total as u64;
     if !parallel::enabled()
         || !(split::PARALLEL_MIN_BYTES..=split::PARALLEL_MAX_BYTES).contains(&size)
-        || !parallel::helper_idle()
     {
         return None;
     }
     let head = whole.subarray(0, 64 * 1024).to_vec();
     let first = split::first_half(&head, size)?;
+    parallel::spawn_helper();
+    if !parallel::helper_idle() {
+        return None;
+    }
     let middle = (total / 2.0).floor();
     let window = whole
         .subarray(middle as u32, (middle + 1024.0 * 1024.0).min(total) as u32)
@@ -562,14 +694,7 @@ async fn finish_halves(
         }
         offset = end;
         // Both halves advance alike: the first half's progress, scaled to the whole file.
-        let scale = total / split;
-        progress(
-            id,
-            WorkPhase::Reading,
-            ((offset * scale) as u64).min(total as u64),
-            total as u64,
-            (loader.rows() as f64 * scale) as u64,
-        );
+        report_reading(id, offset, total / split, total, loader.rows());
     }
     note_time("first_half_ms", js_sys::Date::now() - started);
     Some(merge_or_parse(id, loader, &name, whole, digest, split, total, half).await)
@@ -667,11 +792,12 @@ fn subtle_crypto() -> Option<JsValue> {
     (!subtle.is_undefined() && !subtle.is_null()).then_some(subtle)
 }
 
-/// Lower-case hex SHA-256 (FIPS 180-4) of `blob`: the browser's digest started by [`read`],
-/// or — if there is none or it failed — SHA-256 in wasm over [`CHUNK_BYTES`] slices. Both give
-/// the same digest (the e2e overview test checks it against Node's `crypto`).
-async fn fingerprint(digest: Option<Promise>, blob: &Blob) -> Result<String, String> {
-    if let Some(promise) = digest
+/// Lower-case hex SHA-256 (FIPS 180-4) of `blob`: the digest worker's answer, started by
+/// [`read`] ([`digest`]), or — if there is none or it failed — SHA-256 in wasm over
+/// [`digest::CHUNK_BYTES`] slices, here. All give the same digest (the e2e overview test checks
+/// it against Node's `crypto`).
+async fn fingerprint(pending: Option<Promise>, blob: &Blob) -> Result<String, String> {
+    if let Some(promise) = pending
         && let Ok(out) = wasm_bindgen_futures::JsFuture::from(promise).await
     {
         let bytes = Uint8Array::new(&out).to_vec();
@@ -679,25 +805,7 @@ async fn fingerprint(digest: Option<Promise>, blob: &Blob) -> Result<String, Str
             return Ok(analysis::hex(&bytes));
         }
     }
-    let reader = FileReaderSync::new().map_err(|e| super::js_error(&e))?;
-    let mut hasher = <sha2::Sha256 as sha2::Digest>::new();
-    let (total, mut offset) = (blob.size(), 0.0);
-    let mut bytes: Vec<u8> = Vec::new();
-    while offset < total {
-        let end = (offset + CHUNK_BYTES).min(total);
-        let slice = blob
-            .slice_with_f64_and_f64(offset, end)
-            .map_err(|e| super::js_error(&e))?;
-        let buffer = reader
-            .read_as_array_buffer(&slice)
-            .map_err(|e| super::js_error(&e))?;
-        let array = Uint8Array::new(&buffer);
-        bytes.resize(array.length() as usize, 0);
-        array.copy_to(&mut bytes);
-        sha2::Digest::update(&mut hasher, &bytes);
-        offset = end;
-    }
-    Ok(analysis::hex(&sha2::Digest::finalize(hasher)))
+    Ok(analysis::hex(&digest::sha256_streaming(blob)?))
 }
 
 /// Read the whole `blob` once and start `crypto.subtle.digest("SHA-256", …)` of it (the

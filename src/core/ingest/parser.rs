@@ -66,6 +66,90 @@ fn next_special(input: &[u8], from: usize, limit: usize, delimiter: u8) -> usize
     limit
 }
 
+/// Bytes looked at per step by [`scan_blocks`].
+const BLOCK: usize = 16;
+
+/// Bit masks of the [`BLOCK`] bytes at `input[at..at + 16]` (which must be in bounds): bit `i`
+/// of the first is set where byte `at + i` is `delimiter`, of the second where it is a line
+/// break or a quote. The portable definition, byte by byte: the reference the wasm SIMD
+/// version ([`block_masks_simd`]) is the same function as, and the mask function of the
+/// native tests of [`scan_blocks`].
+#[cfg(test)]
+fn block_masks_portable(input: &[u8], at: usize, delimiter: u8) -> (u32, u32) {
+    let (mut delims, mut special) = (0u32, 0u32);
+    for (i, &b) in input[at..at + BLOCK].iter().enumerate() {
+        delims |= u32::from(b == delimiter) << i;
+        special |= u32::from(b == b'\n' || b == b'\r' || b == b'"') << i;
+    }
+    (delims, special)
+}
+
+/// [`block_masks_portable`] with wasm SIMD (the crate is built with `+simd128` for the
+/// browser): the 16 bytes compared with each byte sought at once (`i8x16.eq`) and each
+/// comparison's lanes gathered into a mask (`i8x16.bitmask`).
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+#[inline]
+fn block_masks_simd(input: &[u8], at: usize, delimiter: u8) -> (u32, u32) {
+    use core::arch::wasm32::{u8x16, u8x16_bitmask, u8x16_eq, u8x16_splat, v128_or};
+    let mut b = [0u8; BLOCK];
+    b.copy_from_slice(&input[at..at + BLOCK]);
+    let v = u8x16(
+        b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13],
+        b[14], b[15],
+    );
+    let delims = u8x16_eq(v, u8x16_splat(delimiter));
+    let special = v128_or(
+        v128_or(
+            u8x16_eq(v, u8x16_splat(b'\n')),
+            u8x16_eq(v, u8x16_splat(b'\r')),
+        ),
+        u8x16_eq(v, u8x16_splat(b'"')),
+    );
+    (
+        u32::from(u8x16_bitmask(delims)),
+        u32::from(u8x16_bitmask(special)),
+    )
+}
+
+/// The block step of [`Parser::fast_record`] in wasm: from `j`, [`BLOCK`] bytes at a time while
+/// a whole block lies below `limit`, push (relative to `start`) the end of every field that a
+/// delimiter before the block's first line break or quote ends; stop at that byte. Returns
+/// where the scan stopped: that byte's index, or the first byte of the incomplete last block
+/// (the byte loop goes on from there). `masks` is [`block_masks_simd`] in the browser and
+/// [`block_masks_portable`] in the native tests, which check that this gives what the word
+/// loop gives.
+#[cfg_attr(
+    not(all(target_arch = "wasm32", target_feature = "simd128")),
+    allow(dead_code)
+)]
+#[inline]
+fn scan_blocks(
+    input: &[u8],
+    start: usize,
+    mut j: usize,
+    limit: usize,
+    delimiter: u8,
+    ends: &mut Vec<usize>,
+    masks: impl Fn(&[u8], usize, u8) -> (u32, u32),
+) -> usize {
+    while j + BLOCK <= limit {
+        let (mut delims, special) = masks(input, j, delimiter);
+        if special != 0 {
+            // Only delimiters below the lowest special byte.
+            delims &= (special & special.wrapping_neg()) - 1;
+        }
+        while delims != 0 {
+            ends.push(j + delims.trailing_zeros() as usize - start);
+            delims &= delims - 1;
+        }
+        if special != 0 {
+            return j + special.trailing_zeros() as usize;
+        }
+        j += BLOCK;
+    }
+    j
+}
+
 /// One parsed record, borrowed from the parser's buffers (or straight from the input, for
 /// unquoted records that lie within one chunk).
 pub(crate) struct Record<'a> {
@@ -243,6 +327,17 @@ impl Parser {
         let d = self.delimiter;
         let limit = input.len().min(start + MAX_RECORD_BYTES);
         self.ends.clear();
+        #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+        let mut j = scan_blocks(
+            input,
+            start,
+            start,
+            limit,
+            d,
+            &mut self.ends,
+            block_masks_simd,
+        );
+        #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
         let mut j = start;
         // Eight bytes a step: the delimiters in a word before its first line break or quote
         // end fields there and then; the word with that byte hands over to the byte loop.
@@ -635,6 +730,60 @@ mod tests {
                 proptest::prop_assert_eq!(next_special(&text, from, limit, d), want);
             }
         }
+    }
+
+    proptest::proptest! {
+        /// The block scan (with the portable masks, the same function as the wasm SIMD ones),
+        /// continued byte by byte from where it stops, ends the same fields at the same
+        /// special byte as a byte loop from the start: the contract `fast_record` relies on.
+        #[test]
+        fn block_scan_matches_a_byte_loop(
+            text in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    b'a', b'1', b'.', b',', b',', b';', b'a', b'"', b'\n', b'\r', b' ', 0, 0x80,
+                ]),
+                0..120,
+            ),
+            from in 0usize..120,
+            cut in 0usize..120,
+        ) {
+            let limit = text.len().saturating_sub(cut);
+            let start = from.min(limit);
+            let special = |b: u8| matches!(b, b'\n' | b'\r' | b'"');
+            for d in [b',', b';'] {
+                let (mut want, mut stop) = (Vec::new(), limit);
+                for (k, &b) in text.iter().enumerate().take(limit).skip(start) {
+                    if special(b) {
+                        stop = k;
+                        break;
+                    }
+                    if b == d {
+                        want.push(k - start);
+                    }
+                }
+                let mut got = Vec::new();
+                let mut j =
+                    scan_blocks(&text, start, start, limit, d, &mut got, block_masks_portable);
+                proptest::prop_assert!(j <= limit);
+                while j < limit && !special(text[j]) {
+                    if text[j] == d {
+                        got.push(j - start);
+                    }
+                    j += 1;
+                }
+                proptest::prop_assert_eq!(got, want);
+                proptest::prop_assert_eq!(j, stop);
+            }
+        }
+    }
+
+    #[test]
+    fn block_masks_mark_each_byte() {
+        let text = b"ab,\n\"cd;,\r..,,x\"yz";
+        let (delims, special) = block_masks_portable(text, 1, b',');
+        // Bytes 1..17: b , \n " c d ; , \r . . , , x " y
+        assert_eq!(delims, 0b0001_1000_1000_0010);
+        assert_eq!(special, 0b0100_0001_0000_1100);
     }
 
     #[test]

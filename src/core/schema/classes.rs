@@ -88,9 +88,7 @@ pub(crate) fn classes_of(column: &Column) -> Option<Classes> {
         }
     }
     let canon: Vec<String> = dict.values.iter().map(|v| canonical_class(v)).collect();
-    let mut names: Vec<&str> = canon.iter().map(String::as_str).collect();
-    names.sort_by(|a, b| class_order(a, b));
-    names.dedup();
+    let names = sorted_classes(&canon);
     let mut values: Vec<(String, u64)> = names.iter().map(|n| (n.to_string(), 0)).collect();
     let mut of_code = Vec::with_capacity(canon.len());
     for (code, c) in canon.iter().enumerate() {
@@ -101,6 +99,29 @@ pub(crate) fn classes_of(column: &Column) -> Option<Classes> {
         of_code.push(i);
     }
     Some(Classes { values, of_code })
+}
+
+/// The distinct values of `canon` (canonical class texts), sorted as classes are
+/// ([`class_order`]).
+fn sorted_classes(canon: &[String]) -> Vec<&str> {
+    let mut names: Vec<&str> = canon.iter().map(String::as_str).collect();
+    names.sort_by(|a, b| class_order(a, b));
+    names.dedup();
+    names
+}
+
+/// The class names of `column`, as [`classes_of`] gives them, without counting the rows of
+/// each (a pass over every row that the sidebar's pickers do not need); `None` if it has too
+/// many distinct values to keep them.
+pub(crate) fn class_names(column: &Column) -> Option<Vec<String>> {
+    let dict = column.dictionary()?;
+    let canon: Vec<String> = dict.values.iter().map(|v| canonical_class(v)).collect();
+    Some(
+        sorted_classes(&canon)
+            .into_iter()
+            .map(str::to_string)
+            .collect(),
+    )
 }
 
 /// The positive class by the rules in the module documentation, or `None` if they do not
@@ -124,8 +145,7 @@ pub(crate) fn pick_positive(classes: &Classes) -> Option<String> {
 /// value, then text), for choosing the positive class.
 pub fn label_classes(table: &Table, column: &str) -> Result<Vec<String>, PlumbError> {
     let col = table.require_column(column)?;
-    let classes = classes_of(col).ok_or_else(|| too_many(column))?;
-    Ok(classes.values.into_iter().map(|(v, _)| v).collect())
+    class_names(col).ok_or_else(|| too_many(column))
 }
 
 /// Per row of `column`: 1 for the positive class, 0 for the negative one, `None` for missing
@@ -261,6 +281,30 @@ mod tests {
         assert_eq!(canonical_class("0.5"), "0.5");
         assert_eq!(canonical_class(" True "), "true");
         assert_eq!(canonical_class("Fraud"), "fraud");
+    }
+
+    proptest::proptest! {
+        /// The names without the row counts are the names `classes_of` gives.
+        #[test]
+        fn class_names_are_the_classes_names(
+            cells in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "1", "1.0", "0", "-0", "+1", "1e0", "NA", "a", "A", " b", "10", "9", "true",
+                    "True", "x,y", "",
+                ]),
+                1..30,
+            ),
+        ) {
+            let text = cells
+                .iter()
+                .map(|c| format!("\"{c}\""))
+                .collect::<Vec<_>>()
+                .join("\n");
+            let table = read_table(format!("c\n{text}\n").as_bytes()).unwrap();
+            let column = &table.columns[0];
+            let want = classes_of(column).map(|c| c.values.into_iter().map(|(v, _)| v).collect());
+            proptest::prop_assert_eq!(class_names(column), want);
+        }
     }
 
     #[test]

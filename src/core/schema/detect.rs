@@ -42,6 +42,8 @@
 //! `country` a feature (monitored for drift); without a `segment`-like column, `country` would
 //! be a segment.
 
+use std::cell::OnceCell;
+
 use super::classes::{Classes, classes_of, pick_positive};
 use super::names::Name;
 use super::profile::{epoch_seconds, finite_range};
@@ -56,13 +58,28 @@ struct Facts<'a> {
     column: &'a Column,
     name: Name,
     kind: ColumnKind,
-    classes: Option<Classes>,
-    range: Option<(f64, f64)>,
+    /// [`classes_of`], computed when first asked for ([`Facts::classes`]): most columns are
+    /// decided by their names, and counting a column's classes reads every row.
+    classes: OnceCell<Option<Classes>>,
+    /// [`finite_range`] of the numbers, computed when first asked for ([`Facts::range`]).
+    range: OnceCell<Option<(f64, f64)>>,
 }
 
 impl Facts<'_> {
+    fn classes(&self) -> Option<&Classes> {
+        self.classes
+            .get_or_init(|| classes_of(self.column))
+            .as_ref()
+    }
+
+    fn range(&self) -> Option<(f64, f64)> {
+        *self
+            .range
+            .get_or_init(|| finite_range(self.column.numeric()))
+    }
+
     fn n_classes(&self) -> Option<usize> {
-        self.classes.as_ref().map(|c| c.values.len())
+        self.classes().map(|c| c.values.len())
     }
 
     fn has_classes(&self, lo: usize, hi: usize) -> bool {
@@ -70,7 +87,7 @@ impl Facts<'_> {
     }
 
     fn is_binary_01(&self) -> bool {
-        self.classes.as_ref().is_some_and(|c| {
+        self.classes().is_some_and(|c| {
             c.values.iter().all(|(v, _)| v == "0" || v == "1") && !c.values.is_empty()
         })
     }
@@ -88,7 +105,7 @@ impl Facts<'_> {
 
     /// Whether the column looks like probabilities without any help from its name.
     fn looks_like_probabilities(&self) -> bool {
-        let Some((lo, hi)) = self.range else {
+        let Some((lo, hi)) = self.range() else {
             return false;
         };
         let many = self.column.distinct_count().is_none_or(|d| d >= 10);
@@ -148,9 +165,11 @@ impl Facts<'_> {
         let (n, outside) = finite.fold((0u64, 0u64), |(n, out), v| {
             (n + 1, out + u64::from(!(0.0..=1.0).contains(v)))
         });
-        match self.range {
-            // Mostly probabilities: the few values outside [0, 1] are reported as out of range.
-            _ if outside * 2 < n => ScoreTransform::Identity,
+        // Mostly probabilities: the few values outside [0, 1] are reported as out of range.
+        if outside * 2 < n {
+            return ScoreTransform::Identity;
+        }
+        match self.range() {
             Some((lo, hi)) if lo >= 0.0 && hi <= 100.0 => ScoreTransform::Percent,
             Some(_) => ScoreTransform::Logit,
             None => ScoreTransform::Identity,
@@ -194,8 +213,8 @@ pub fn detect_mapping(table: &Table) -> ColumnMapping {
                 column,
                 name: Name::new(&column.name),
                 kind,
-                classes: classes_of(column),
-                range: finite_range(column.numeric()),
+                classes: OnceCell::new(),
+                range: OnceCell::new(),
             }
         })
         .collect();
@@ -218,7 +237,7 @@ pub fn detect_mapping(table: &Table) -> ColumnMapping {
         &|f| f.name.label_tier() == Some(0) && f.has_classes(1, MAX_GROUPS),
         &|f| f.name.label_tier() == Some(1) && f.has_classes(1, 2),
         &|f| {
-            f.classes.as_ref().is_some_and(Classes::is_boolean_pair)
+            f.classes().is_some_and(Classes::is_boolean_pair)
                 && !f.name.is_decision()
                 && f.name.score_tier().is_none()
                 && !f.name.is_id()
@@ -226,7 +245,7 @@ pub fn detect_mapping(table: &Table) -> ColumnMapping {
     ]);
     if let Some(i) = label {
         m.label = Some(p.name(i));
-        m.positive_label = p.facts[i].classes.as_ref().and_then(pick_positive);
+        m.positive_label = p.facts[i].classes().and_then(pick_positive);
     }
 
     let score = p.pick(&[
