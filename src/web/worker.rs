@@ -79,6 +79,9 @@ pub fn run() {
     let _ = Reflect::set(&scope, &"__plumbWasmMemory".into(), &wasm_bindgen::memory());
     parallel::spawn_helper();
     post(&FromWorker::Ready, None);
+    // While the page waits for a file: have the browser optimise the first pass's code
+    // (`core::warm_up`); a request sent meanwhile is handled right after.
+    let _ = crate::core::warm_up::warm_up();
 }
 
 fn scope() -> Option<DedicatedWorkerGlobalScope> {
