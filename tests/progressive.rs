@@ -409,15 +409,8 @@ fn the_pages_report_decoder_equals_the_generic_decoder() {
         bytes_total: 0,
         rows: 0,
     });
-    let (error, _) = Session::new().analyze_at(
-        9,
-        &mapping,
-        &s,
-        &WindowSpec::All,
-        None,
-        None,
-        Depth::First,
-    );
+    let (error, _) =
+        Session::new().analyze_at(9, &mapping, &s, &WindowSpec::All, None, None, Depth::First);
     messages.push(error);
     for m in messages {
         let text = protocol::encode(&m).unwrap();

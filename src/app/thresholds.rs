@@ -22,11 +22,11 @@ use super::{AppState, settings_field};
 use crate::core::analysis;
 use crate::core::catalog::{Format, format_value, group_thousands};
 use crate::core::metrics::threshold::Sweep;
-use crate::web::client::SweepParts;
 use crate::core::render::{
     self, ChartLayout, ChartStyle, MarkKind, Series, ThresholdChart, ThresholdMarker,
 };
 use crate::core::report::{CostMatrix, OptimalThresholdReport, ThresholdPoint, WindowReport};
+use crate::web::client::SweepParts;
 
 /// An exact sweep shared by reference; equal only to itself, so memos compare in O(1).
 /// Decoded from the worker's arrays the first time a view reads it ([`ExactSweep::get`]), so a

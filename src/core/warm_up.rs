@@ -95,6 +95,9 @@ mod tests {
         assert!(!report.pending.is_empty(), "a first pass");
         let json = analysis::report_json(&report).unwrap();
         assert!(json.len() > 10_000);
-        assert_eq!(warm_up().unwrap(), json.len() - "test".len() + "plumb-warm-up".len());
+        assert_eq!(
+            warm_up().unwrap(),
+            json.len() - "test".len() + "plumb-warm-up".len()
+        );
     }
 }

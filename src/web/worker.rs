@@ -113,7 +113,11 @@ fn post(message: &FromWorker, sweep: Option<&Sweep>) {
         let (tp, fp) = (BigUint64Array::from(tp), BigUint64Array::from(fp));
         let parts = Object::new();
         for (key, array, buffer) in [
-            ("thresholds", JsValue::from(&thresholds), thresholds.buffer()),
+            (
+                "thresholds",
+                JsValue::from(&thresholds),
+                thresholds.buffer(),
+            ),
             ("tp", JsValue::from(&tp), tp.buffer()),
             ("fp", JsValue::from(&fp), fp.buffer()),
         ] {

@@ -768,9 +768,24 @@ mod tests {
     #[test]
     fn f32_keys_give_the_f64_paths_summary() {
         let mut rng = crate::core::metrics::smooth::SplitMix64::new(11);
-        let specials = [0.0f32, -0.0, 1.0, 0.5, f32::MIN_POSITIVE, f32::from_bits(1), 3e38]
-            .map(f64::from);
-        for (n, levels) in [(0, 1), (1, 1), (7, 3), (300, 5), (5000, 40), (20_000, 1 << 20)] {
+        let specials = [
+            0.0f32,
+            -0.0,
+            1.0,
+            0.5,
+            f32::MIN_POSITIVE,
+            f32::from_bits(1),
+            3e38,
+        ]
+        .map(f64::from);
+        for (n, levels) in [
+            (0, 1),
+            (1, 1),
+            (7, 3),
+            (300, 5),
+            (5000, 40),
+            (20_000, 1 << 20),
+        ] {
             let rows: Vec<(f64, u8)> = (0..n)
                 .map(|i| {
                     let s = if i % 11 == 0 {
@@ -791,7 +806,8 @@ mod tests {
                 if !rows.is_empty() {
                     assert_eq!(RankSummary::from_f32_keys(keys, n_pos as u64), general);
                 }
-                let bits = |s: &RankSummary| s.scores.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+                let bits =
+                    |s: &RankSummary| s.scores.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
                 assert_eq!(fast, general, "{n} rows, {levels} levels");
                 assert_eq!(bits(&fast), bits(&general));
             }

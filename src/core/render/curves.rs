@@ -306,7 +306,11 @@ fn roc_points_and_legend<DB: DrawingBackend>(
     chart: &RocChart,
 ) -> Result<(Vec<Mark>, Option<PixelRect>), RenderError> {
     let currents = chart.curves.iter().enumerate();
-    let marks = threshold_dots(p, panel, currents.filter_map(|(i, c)| Some((i, c.current?))))?;
+    let marks = threshold_dots(
+        p,
+        panel,
+        currents.filter_map(|(i, c)| Some((i, c.current?))),
+    )?;
     let mut legend = Vec::new();
     for (i, c) in chart.curves.iter().enumerate() {
         let mut text = String::new();
@@ -428,7 +432,11 @@ fn pr_points_and_legend<DB: DrawingBackend>(
     chart: &PrChart,
 ) -> Result<(Vec<Mark>, Option<PixelRect>), RenderError> {
     let currents = chart.curves.iter().enumerate();
-    let marks = threshold_dots(p, panel, currents.filter_map(|(i, c)| Some((i, c.current?))))?;
+    let marks = threshold_dots(
+        p,
+        panel,
+        currents.filter_map(|(i, c)| Some((i, c.current?))),
+    )?;
     let single = chart.curves.len() == 1;
     let mut legend = Vec::new();
     for (i, c) in chart.curves.iter().enumerate() {
