@@ -42,6 +42,9 @@
 //
 //   node bench/browser.mjs --file bench/data/log_1000000.csv --rows 1000000 --reps 3 --out x.json
 //
+// `--dist DIR` serves another release build than this checkout's dist/ (e.g. a base build, to
+// alternate base and candidate runs in one session).
+//
 // `--query '?parallel=0'` opens the page with that query (here: the worker parses every file
 // in one piece, for a same-build comparison with the two-halves path). Each run records how the
 // worker parsed the file (`load_path`: `single`, `halves`, `fallback: <why>`) and the wasm
@@ -50,7 +53,7 @@
 // (ms: the first half after the helper was asked, the wait for the helper, the merge).
 import { readFile, readdir } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { serveDist, launch, newPage, readMetrics, DIST } from '../tests/e2e/harness.mjs';
 
 function parseArgs(argv) {
@@ -64,6 +67,7 @@ function parseArgs(argv) {
     else if (k === '--drag-moves') out.dragMoves = Number(v);
     else if (k === '--out') out.out = v;
     else if (k === '--query') out.query = v;
+    else if (k === '--dist') out.dist = resolve(v);
     else if (k === '--screenshot') out.shots = v;
     else if (k === '--trace') { out.trace = true; i -= 1; }
     else throw new Error(`unknown argument ${k}`);
@@ -603,8 +607,9 @@ async function drag(page, opts, browser) {
 
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
-  if (!existsSync(join(DIST, 'index.html'))) throw new Error(`no release build in ${DIST}: run trunk build --release`);
-  const server = await serveDist();
+  const dist = opts.dist ?? DIST;
+  if (!existsSync(join(dist, 'index.html'))) throw new Error(`no release build in ${dist}: run trunk build --release`);
+  const server = await serveDist(dist);
   const runs = [];
   try {
     for (let r = 0; r < opts.reps; r += 1) {

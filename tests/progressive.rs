@@ -382,3 +382,41 @@ fn errors_and_summaries_are_never_provisional() {
         "a summary file's report is complete at once"
     );
 }
+
+/// The page's decoder of worker messages reads every answer as the generic decoder does: both
+/// reports (first and complete, with and without a sweep key), errors, and the other messages.
+#[test]
+fn the_pages_report_decoder_equals_the_generic_decoder() {
+    use plumb::core::protocol::{self, WorkPhase};
+    let file = log("reference.csv");
+    let mapping = detect_mapping(&file);
+    let s = settings();
+    let mut session = Session::new();
+    session.loaded(1, plumb::core::protocol::Which::Reference, file);
+    let mut messages = Vec::new();
+    for depth in [Depth::First, Depth::Complete] {
+        for window in [WindowSpec::All, WindowSpec::SplitFraction { fraction: 0.5 }] {
+            let (answer, _) = session.analyze_at(7, &mapping, &s, &window, None, None, depth);
+            assert!(matches!(answer, FromWorker::Report { .. }));
+            messages.push(answer);
+        }
+    }
+    messages.push(FromWorker::Ready);
+    messages.push(FromWorker::Progress {
+        id: 3,
+        phase: WorkPhase::Analysing,
+        bytes_read: 0,
+        bytes_total: 0,
+        rows: 0,
+    });
+    let (error, _) =
+        Session::new().analyze_at(9, &mapping, &s, &WindowSpec::All, None, None, Depth::First);
+    messages.push(error);
+    for m in messages {
+        let text = protocol::encode(&m).unwrap();
+        let generic: FromWorker = protocol::decode(&text).unwrap();
+        let fast = protocol::decode_from_worker(&text).unwrap();
+        assert_eq!(fast, generic);
+    }
+    assert!(protocol::decode_from_worker(r#"{"kind":"report","id":1}"#).is_err());
+}

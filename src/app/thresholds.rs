@@ -9,9 +9,11 @@
 //! file and column mapping in the worker and kept on the page (O(log n) per lookup). The threshold is written to the settings —
 //! and the report recomputed — once, on release.
 
-use std::sync::Arc;
+use std::cell::RefCell;
+use std::sync::{Arc, OnceLock};
 
 use leptos::prelude::*;
+use send_wrapper::SendWrapper;
 
 use super::chart::{self, CanvasArea, ChartSpec, ThresholdDrag};
 use super::curves::CurveCharts;
@@ -24,10 +26,39 @@ use crate::core::render::{
     self, ChartLayout, ChartStyle, MarkKind, Series, ThresholdChart, ThresholdMarker,
 };
 use crate::core::report::{CostMatrix, OptimalThresholdReport, ThresholdPoint, WindowReport};
+use crate::web::client::SweepParts;
 
 /// An exact sweep shared by reference; equal only to itself, so memos compare in O(1).
+/// Decoded from the worker's arrays the first time a view reads it ([`ExactSweep::get`]), so a
+/// first answer is shown without copying a value per distinct score.
 #[derive(Clone)]
-pub struct ExactSweep(pub Arc<Sweep>);
+pub struct ExactSweep(Arc<LazySweep>);
+
+/// The arrays until first read (the page is one thread: `SendWrapper` only lets them sit in
+/// a signal), then the sweep decoded from them.
+struct LazySweep {
+    parts: SendWrapper<RefCell<Option<SweepParts>>>,
+    sweep: OnceLock<Option<Sweep>>,
+}
+
+impl ExactSweep {
+    /// The sweep of arrays that came with a report, not decoded yet.
+    pub fn new(parts: SweepParts) -> Self {
+        Self(Arc::new(LazySweep {
+            parts: SendWrapper::new(RefCell::new(Some(parts))),
+            sweep: OnceLock::new(),
+        }))
+    }
+
+    /// The sweep (decoded on the first call, the arrays then dropped); `None` if the arrays
+    /// were not a valid sweep.
+    pub fn get(&self) -> Option<&Sweep> {
+        let lazy = &self.0;
+        lazy.sweep
+            .get_or_init(|| lazy.parts.borrow_mut().take().and_then(|p| p.decode()))
+            .as_ref()
+    }
+}
 
 impl PartialEq for ExactSweep {
     fn eq(&self, other: &Self) -> bool {
@@ -175,7 +206,8 @@ fn ThresholdWorkbench() -> impl IntoView {
         sweep
             .with(|s| {
                 s.as_ref()
-                    .map(|s| analysis::threshold_point(&s.0, t, &costs))
+                    .and_then(ExactSweep::get)
+                    .map(|s| analysis::threshold_point(s, t, &costs))
             })
             .or_else(|| window.with(|w| w.as_ref()?.at_threshold.clone()))
     });
@@ -351,7 +383,8 @@ fn threshold_chart(
         let costs = drag.settings.with_untracked(analysis::costs_of);
         let p = sweep.with_untracked(|s| {
             s.as_ref()
-                .map(|s| analysis::threshold_point(&s.0, t, &costs))
+                .and_then(ExactSweep::get)
+                .map(|s| analysis::threshold_point(s, t, &costs))
         })?;
         Some(format!(
             "t = {t:.3}\nPrecision {}\nRecall {}\nF1 {}\nFlagged {} of {}",

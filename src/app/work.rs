@@ -29,11 +29,10 @@ use super::thresholds::ExactSweep;
 use super::{AnalyzeParams, AppState, Phase};
 use crate::core::catalog::group_thousands;
 use crate::core::error::ErrorKind;
-use crate::core::metrics::threshold::Sweep;
 use crate::core::protocol::{FromWorker, ToWorker, Which, WorkPhase};
 use crate::core::report::{ColumnMapping, Report, Settings, WindowSpec};
 use crate::core::stream::FileSummary;
-use crate::web::client;
+use crate::web::client::{self, SweepParts};
 
 /// What the worker last said about the request in flight.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -225,7 +224,7 @@ pub fn load_url(state: AppState, url: String, name: String) {
     });
 }
 
-fn on_answer(state: AppState, message: FromWorker, sweep: Option<Sweep>) {
+fn on_answer(state: AppState, message: FromWorker, sweep: Option<SweepParts>) {
     let latest = LATEST.with(|l| l.borrow().clone());
     let loading = state.loading.get_untracked();
     match message {
@@ -265,7 +264,7 @@ fn on_answer(state: AppState, message: FromWorker, sweep: Option<Sweep>) {
                 return;
             };
             match (sweep_key, sweep) {
-                (Some(key), Some(s)) => state.sweep.set(Some((key, ExactSweep(Arc::new(s))))),
+                (Some(key), Some(s)) => state.sweep.set(Some((key, ExactSweep::new(s)))),
                 (Some(key), None)
                     if state
                         .sweep

@@ -39,3 +39,4 @@ pub mod simulate;
 pub mod stream;
 pub mod summary;
 pub mod timeline;
+pub mod warm_up;

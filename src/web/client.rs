@@ -7,7 +7,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use js_sys::{Float64Array, Object, Reflect};
+use js_sys::{BigUint64Array, Float64Array, Object, Reflect};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Blob, ErrorEvent, MessageEvent, Worker};
@@ -20,8 +20,35 @@ use crate::core::protocol::{self, FromWorker, ToWorker};
 /// works from any sub-path).
 pub const WORKER_URL: &str = "./plumb-worker_loader.js";
 
-/// What the page does with each answer: the message, and the sweep when one came with it.
-pub type Handler = Rc<dyn Fn(FromWorker, Option<Sweep>)>;
+/// What the page does with each answer: the message, and the sweep's arrays when they came
+/// with it (decoded only when a view needs the exact sweep: [`SweepParts::decode`]).
+pub type Handler = Rc<dyn Fn(FromWorker, Option<SweepParts>)>;
+
+/// An exact sweep as it arrived from the worker: its JavaScript arrays (transferred, so not
+/// copied yet) and class totals. Copying them into WebAssembly memory and checking them costs
+/// tens of milliseconds at a million rows: the page does it when the threshold views first
+/// need the sweep, not before showing the first answer.
+pub struct SweepParts {
+    thresholds: Float64Array,
+    tp: BigUint64Array,
+    fp: BigUint64Array,
+    positives: u64,
+    negatives: u64,
+}
+
+impl SweepParts {
+    /// The sweep, copied into WebAssembly memory (one copy of each array; the counts arrive
+    /// as 64-bit integers, so nothing is converted); `None` if it is not a valid sweep.
+    pub fn decode(&self) -> Option<Sweep> {
+        Sweep::from_parts(
+            self.thresholds.to_vec(),
+            self.tp.to_vec(),
+            self.fp.to_vec(),
+            self.positives,
+            self.negatives,
+        )
+    }
+}
 
 /// What the page does when the worker dies (its `error` event: a wasm trap such as running
 /// out of memory, or an uncaught exception): called with the browser's words for it. The dead
@@ -66,7 +93,7 @@ pub fn restart() {
     spawn();
 }
 
-fn deliver(message: FromWorker, sweep: Option<Sweep>) {
+fn deliver(message: FromWorker, sweep: Option<SweepParts>) {
     let handler = CLIENT.with(|c| c.borrow().handler.clone());
     if let Some(h) = handler {
         h(message, sweep);
@@ -120,7 +147,7 @@ fn spawn() {
             .ok()
             .and_then(|v| v.as_string())
             .unwrap_or_default();
-        match protocol::decode::<FromWorker>(&text) {
+        match protocol::decode_from_worker(&text) {
             Ok(FromWorker::Ready) => flush(),
             Ok(message) => deliver(message, sweep_of(&data)),
             Err(message) => deliver(
@@ -202,26 +229,20 @@ pub fn send(message: &ToWorker, blob: Option<&Blob>) -> Result<(), String> {
     })
 }
 
-/// The exact sweep carried by an answer's envelope, if any (and if it is a valid sweep).
-fn sweep_of(data: &JsValue) -> Option<Sweep> {
+/// The exact sweep's arrays carried by an answer's envelope, if any.
+fn sweep_of(data: &JsValue) -> Option<SweepParts> {
     let parts = Reflect::get(data, &"sweep".into()).ok()?;
     if parts.is_undefined() || parts.is_null() {
         return None;
     }
-    let array = |key: &str| -> Option<Vec<f64>> {
-        Reflect::get(&parts, &key.into())
-            .ok()?
-            .dyn_into::<Float64Array>()
-            .ok()
-            .map(|a| a.to_vec())
-    };
-    let count = |key: &str| Reflect::get(&parts, &key.into()).ok()?.as_f64();
-    let to_u64 = |v: Vec<f64>| v.into_iter().map(|x| x as u64).collect::<Vec<u64>>();
-    Sweep::from_parts(
-        array("thresholds")?,
-        to_u64(array("tp")?),
-        to_u64(array("fp")?),
-        count("positives")? as u64,
-        count("negatives")? as u64,
-    )
+    let part = |key: &str| Reflect::get(&parts, &key.into()).ok();
+    let counts = |key: &str| part(key)?.dyn_into::<BigUint64Array>().ok();
+    let total = |key: &str| Some(part(key)?.as_f64()? as u64);
+    Some(SweepParts {
+        thresholds: part("thresholds")?.dyn_into::<Float64Array>().ok()?,
+        tp: counts("tp")?,
+        fp: counts("fp")?,
+        positives: total("positives")?,
+        negatives: total("negatives")?,
+    })
 }

@@ -21,7 +21,7 @@
 
 use std::cell::{Cell, RefCell};
 
-use js_sys::{Array, Float64Array, Function, Object, Promise, Reflect, Uint8Array};
+use js_sys::{Array, BigUint64Array, Float64Array, Function, Object, Promise, Reflect, Uint8Array};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Blob, DedicatedWorkerGlobalScope, FileReaderSync, MessageEvent};
@@ -79,6 +79,9 @@ pub fn run() {
     // never shrinks, so its size is the peak so far).
     let _ = Reflect::set(&scope, &"__plumbWasmMemory".into(), &wasm_bindgen::memory());
     post(&FromWorker::Ready, None);
+    // While the page waits for a file: have the browser optimise the first pass's code
+    // (`core::warm_up`); a request sent meanwhile is handled right after.
+    let _ = crate::core::warm_up::warm_up();
 }
 
 fn scope() -> Option<DedicatedWorkerGlobalScope> {
@@ -104,16 +107,21 @@ fn post(message: &FromWorker, sweep: Option<&Sweep>) {
     let _ = Reflect::set(&envelope, &"msg".into(), &JsValue::from_str(&text));
     let transfer = Array::new();
     if let Some(sweep) = sweep {
+        // The counts as 64-bit integers: one copy each, none converted on either side.
         let (tp, fp) = sweep.counts();
-        let as_f64 = |v: &[u64]| v.iter().map(|&x| x as f64).collect::<Vec<f64>>();
-        let arrays = [
-            ("thresholds", Float64Array::from(sweep.thresholds())),
-            ("tp", Float64Array::from(as_f64(tp).as_slice())),
-            ("fp", Float64Array::from(as_f64(fp).as_slice())),
-        ];
+        let thresholds = Float64Array::from(sweep.thresholds());
+        let (tp, fp) = (BigUint64Array::from(tp), BigUint64Array::from(fp));
         let parts = Object::new();
-        for (key, array) in arrays {
-            transfer.push(&array.buffer());
+        for (key, array, buffer) in [
+            (
+                "thresholds",
+                JsValue::from(&thresholds),
+                thresholds.buffer(),
+            ),
+            ("tp", JsValue::from(&tp), tp.buffer()),
+            ("fp", JsValue::from(&fp), fp.buffer()),
+        ] {
+            transfer.push(&buffer);
             let _ = Reflect::set(&parts, &key.into(), &array);
         }
         let _ = Reflect::set(

@@ -29,8 +29,9 @@ const MIME = {
   '.png': 'image/png',
 };
 
-/** Serve dist/ under BASE_PATH on a free loopback port. Returns { url, close, requests }. */
-export async function serveDist() {
+/** Serve dist/ (or another build's `dir`) under BASE_PATH on a free loopback port. Returns
+ * { url, close, requests }. */
+export async function serveDist(dir = DIST) {
   const requests = [];
   const server = createServer(async (req, res) => {
     requests.push(req.url);
@@ -41,8 +42,8 @@ export async function serveDist() {
         return;
       }
       let rel = decodeURIComponent(url.pathname.slice(BASE_PATH.length)) || 'index.html';
-      const file = normalize(join(DIST, rel));
-      if (!file.startsWith(DIST)) {
+      const file = normalize(join(dir, rel));
+      if (!file.startsWith(dir)) {
         res.writeHead(403).end();
         return;
       }

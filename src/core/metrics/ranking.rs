@@ -96,6 +96,16 @@ pub struct RankSummary {
     total_negatives: u64,
 }
 
+/// A row's 4-byte sort key when its score (−0.0 read as +0.0) is exactly a non-negative
+/// single-precision number: the f32's bits shifted left by one, the label in the lowest bit.
+/// Non-negative f32 bit patterns order as their values and have the top bit clear, so the
+/// keys order as (score, label) and lose nothing; `None` otherwise (the f64 path is used).
+fn f32_key(score: f64, label: u8) -> Option<u32> {
+    let s = score + 0.0;
+    let f = s as f32;
+    (f64::from(f) == s && f.is_sign_positive()).then(|| (f.to_bits() << 1) | u32::from(label))
+}
+
 /// Distinct values in the union of two descending slices.
 fn count_distinct_merged(a: &[f64], b: &[f64]) -> usize {
     let (mut i, mut j, mut count) = (0, 0, 0);
@@ -133,9 +143,21 @@ impl RankSummary {
     /// a caller that filters rows saves a copy of its scores and labels. Every score must be
     /// finite and every label 0 or 1 (checked by the caller, as [`validate`] does).
     pub fn from_valid_rows(rows: impl Iterator<Item = (f64, u8)> + Clone) -> Self {
-        let (n_pos, n) = rows
-            .clone()
-            .fold((0, 0), |(p, n), (_, y)| (p + usize::from(y == 1), n + 1));
+        let (n_pos, n, all_f32) = rows.clone().fold((0, 0, true), |(p, n, f), (s, y)| {
+            (p + usize::from(y == 1), n + 1, f && f32_key(s, y).is_some())
+        });
+        if all_f32 && n > 0 {
+            // Scores read from a single-precision column (the usual log): one sort of 4-byte
+            // keys carrying the label, then one pass, instead of two sorts and two merges.
+            let keys = rows.filter_map(|(s, y)| f32_key(s, y)).collect();
+            return Self::from_f32_keys(keys, n_pos as u64);
+        }
+        Self::from_f64_rows(rows, n_pos, n)
+    }
+
+    /// The general path of [`RankSummary::from_valid_rows`] (`n` rows, `n_pos` with label 1):
+    /// each class's scores sorted descending, then merged.
+    fn from_f64_rows(rows: impl Iterator<Item = (f64, u8)>, n_pos: usize, n: usize) -> Self {
         let mut pos = Vec::with_capacity(n_pos);
         let mut neg = Vec::with_capacity(n - n_pos);
         for (s, y) in rows {
@@ -185,6 +207,37 @@ impl RankSummary {
             out.scores.push(s);
             out.positives.push((i - i0) as u64);
             out.negatives.push((j - j0) as u64);
+        }
+        out
+    }
+
+    /// The summary of rows given as [`f32_key`]s (every row's), `positives` of them with label
+    /// 1: the keys sorted ascending by a radix sort, then read once from the end, so distinct
+    /// scores come out descending, each with the number of its keys with label 1 and 0. The
+    /// same summary as the general path: the same distinct scores (each key's f32 widens back
+    /// to exactly the row's score) and counts.
+    fn from_f32_keys(mut keys: Vec<u32>, positives: u64) -> Self {
+        super::sort::sort_u32(&mut keys);
+        let distinct = 1 + keys.windows(2).filter(|w| w[0] >> 1 != w[1] >> 1).count();
+        let mut out = Self {
+            scores: Vec::with_capacity(distinct),
+            positives: Vec::with_capacity(distinct),
+            negatives: Vec::with_capacity(distinct),
+            total_positives: positives,
+            total_negatives: keys.len() as u64 - positives,
+        };
+        let mut i = keys.len();
+        while i > 0 {
+            let score = keys[i - 1] >> 1;
+            let (mut rows, mut ones) = (0u64, 0u64);
+            while i > 0 && keys[i - 1] >> 1 == score {
+                i -= 1;
+                rows += 1;
+                ones += u64::from(keys[i] & 1);
+            }
+            out.scores.push(f64::from(f32::from_bits(score)));
+            out.positives.push(ones);
+            out.negatives.push(rows - ones);
         }
         out
     }
@@ -289,13 +342,26 @@ impl RankSummary {
         if !self.has_both_classes() {
             return None;
         }
-        // 2·U = Σ_g p_g·(2·neg_below_g + n_g), exact in u128.
-        let mut neg_below = self.total_negatives;
-        let mut twice_u: u128 = 0;
-        for (&p, &q) in self.positives.iter().zip(&self.negatives) {
-            neg_below -= q;
-            twice_u += p as u128 * (2 * neg_below as u128 + q as u128);
-        }
+        // 2·U = Σ_g p_g·(2·neg_below_g + n_g) ≤ 2·P·N, exact in u128; in u64 (native on
+        // wasm32, where u128 products are emulated) when 2·P·N fits: the same integer.
+        let bound = 2 * u128::from(self.total_positives) * u128::from(self.total_negatives);
+        let twice_u = if bound <= u128::from(u64::MAX) {
+            let mut neg_below = self.total_negatives;
+            let mut twice_u: u64 = 0;
+            for (&p, &q) in self.positives.iter().zip(&self.negatives) {
+                neg_below -= q;
+                twice_u += p * (2 * neg_below + q);
+            }
+            u128::from(twice_u)
+        } else {
+            let mut neg_below = self.total_negatives;
+            let mut twice_u: u128 = 0;
+            for (&p, &q) in self.positives.iter().zip(&self.negatives) {
+                neg_below -= q;
+                twice_u += p as u128 * (2 * neg_below as u128 + q as u128);
+            }
+            twice_u
+        };
         let denom = 2.0 * self.total_positives as f64 * self.total_negatives as f64;
         Some(twice_u as f64 / denom)
     }
@@ -390,17 +456,24 @@ impl RankSummary {
             return None;
         }
         let auc = self.roc_auc()?;
-        let (v10, v01) = self.components();
-        let mut s10 = 0.0;
-        let mut s01 = 0.0;
-        for g in 0..self.len() {
-            let d10 = v10[g] - auc;
-            let d01 = v01[g] - auc;
-            s10 += self.positives[g] as f64 * d10 * d10;
-            s01 += self.negatives[g] as f64 * d01 * d01;
-        }
         let p = self.total_positives as f64;
         let q = self.total_negatives as f64;
+        // The structural components of [`RankSummary::components`], computed as they are used
+        // (the same expressions in the same order, without two vectors of a value a score).
+        let mut s10 = 0.0;
+        let mut s01 = 0.0;
+        let mut neg_below = self.total_negatives;
+        let mut pos_above = 0u64;
+        for (&pi, &qi) in self.positives.iter().zip(&self.negatives) {
+            neg_below -= qi;
+            let v10 = (neg_below as f64 + 0.5 * qi as f64) / q;
+            let v01 = (pos_above as f64 + 0.5 * pi as f64) / p;
+            pos_above += pi;
+            let d10 = v10 - auc;
+            let d01 = v01 - auc;
+            s10 += pi as f64 * d10 * d10;
+            s01 += qi as f64 * d01 * d01;
+        }
         let variance = s10 / (p - 1.0) / p + s01 / (q - 1.0) / q;
         Some(DeLong {
             auc,
@@ -690,6 +763,68 @@ pub fn ks_separation(scores: &[f64], labels: &[u8]) -> Result<Option<f64>, Ranki
 
 #[cfg(test)]
 mod tests {
+    /// The f32 path gives the general path's summary, bit for bit: ties within and across
+    /// classes, both zeros, 1, tiny and huge single-precision values, one class only.
+    #[test]
+    fn f32_keys_give_the_f64_paths_summary() {
+        let mut rng = crate::core::metrics::smooth::SplitMix64::new(11);
+        let specials = [
+            0.0f32,
+            -0.0,
+            1.0,
+            0.5,
+            f32::MIN_POSITIVE,
+            f32::from_bits(1),
+            3e38,
+        ]
+        .map(f64::from);
+        for (n, levels) in [
+            (0, 1),
+            (1, 1),
+            (7, 3),
+            (300, 5),
+            (5000, 40),
+            (20_000, 1 << 20),
+        ] {
+            let rows: Vec<(f64, u8)> = (0..n)
+                .map(|i| {
+                    let s = if i % 11 == 0 {
+                        specials[(rng.next_u64() % specials.len() as u64) as usize]
+                    } else {
+                        f64::from((rng.next_u64() % levels) as f32 / levels as f32)
+                    };
+                    (s, (rng.next_u64() % 3 == 0) as u8)
+                })
+                .collect();
+            for only in [None, Some(0u8), Some(1u8)] {
+                let rows: Vec<(f64, u8)> =
+                    rows.iter().map(|&(s, y)| (s, only.unwrap_or(y))).collect();
+                let n_pos = rows.iter().filter(|r| r.1 == 1).count();
+                let keys: Vec<u32> = rows.iter().map(|&(s, y)| f32_key(s, y).unwrap()).collect();
+                let general = RankSummary::from_f64_rows(rows.iter().copied(), n_pos, rows.len());
+                let fast = RankSummary::from_valid_rows(rows.iter().copied());
+                if !rows.is_empty() {
+                    assert_eq!(RankSummary::from_f32_keys(keys, n_pos as u64), general);
+                }
+                let bits =
+                    |s: &RankSummary| s.scores.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+                assert_eq!(fast, general, "{n} rows, {levels} levels");
+                assert_eq!(bits(&fast), bits(&general));
+            }
+        }
+        // Scores that are not single-precision (or negative) take the general path.
+        assert_eq!(f32_key(0.1, 1), None);
+        assert_eq!(f32_key(-0.5, 0), None);
+        assert_eq!(f32_key(-0.0, 1), Some(1));
+        assert_eq!(f32_key(1e-50, 0), None);
+        let mixed = [(0.1, 1), (0.5, 0), (0.1, 0), (-0.25, 1)];
+        let n_pos = 2;
+        assert_eq!(
+            RankSummary::from_valid_rows(mixed.iter().copied()),
+            RankSummary::from_f64_rows(mixed.iter().copied(), n_pos, mixed.len())
+        );
+    }
+
     use super::*;
     use std::cmp::Ordering;
 

@@ -22,6 +22,16 @@ pub fn sort_ascending(values: &mut [f64]) {
     }
 }
 
+/// Sorts `keys` ascending (the same order as `sort_unstable`), by a radix sort for long
+/// slices: for 4-byte keys that pack a value and a flag ([`super::ranking`]'s f32 path).
+pub fn sort_u32(keys: &mut [u32]) {
+    if keys.len() < RADIX_MIN_LEN {
+        keys.sort_unstable();
+    } else {
+        radsort::sort(keys);
+    }
+}
+
 /// Sorts `values` descending in total order, exactly as `values.sort_unstable_by(|a, b|
 /// b.total_cmp(a))` would leave them.
 pub fn sort_descending(values: &mut [f64]) {

@@ -478,9 +478,17 @@ pub fn optimal_threshold(sweep: &Sweep, rule: OptimalRule) -> Option<OptimalThre
             if p == 0 || q == 0 {
                 return None;
             }
-            // J·P·N = TP·N − FP·P, exact in i128.
+            // J·P·N = TP·N − FP·P, exact in i128; in i64 (native on wasm32, where i128
+            // products are emulated) when P·N fits, as both terms are at most P·N: the same
+            // integers, so the same row and value.
             let key = |c: &Confusion| c.tp as i128 * q as i128 - c.fp as i128 * p as i128;
-            let (i, c) = best_row(sweep, |c| Some(key(c)))?;
+            let i = if u128::from(p) * u128::from(q) <= i64::MAX as u128 {
+                let (p, q) = (p as i64, q as i64);
+                best_row(sweep, |c| Some(c.tp as i64 * q - c.fp as i64 * p))?.0
+            } else {
+                best_row(sweep, |c| Some(key(c)))?.0
+            };
+            let c = sweep.confusion(i)?;
             (i, key(&c) as f64 / (p as f64 * q as f64))
         }
         OptimalRule::MinExpectedCost(costs) => {

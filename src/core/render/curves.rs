@@ -131,9 +131,9 @@ fn threshold_dot<DB: DrawingBackend>(
     series: usize,
     at: (f64, f64),
     marks: &mut Vec<Mark>,
-) -> Result<bool, RenderError> {
+) -> Result<(), RenderError> {
     if !(at.0.is_finite() && at.1.is_finite()) {
-        return Ok(false);
+        return Ok(());
     }
     let c = panel.to_px(clamp(at.0), clamp(at.1));
     let r = p.px(4.5).max(2);
@@ -149,7 +149,7 @@ fn threshold_dot<DB: DrawingBackend>(
         center: c,
         rect: PixelRect::from_corners((c.0 - r, c.1 - r), (c.0 + r, c.1 + r)),
     });
-    Ok(true)
+    Ok(())
 }
 
 /// Paint operating points — (curve index, (x, y)) in data units — on a ROC or PR chart drawn
@@ -162,9 +162,20 @@ pub fn operating_points<DB: DrawingBackend>(
     style: &ChartStyle,
 ) -> Result<Vec<Mark>, RenderError> {
     let p = Painter::new(area, style);
+    threshold_dots(&p, panel, points.iter().copied())
+}
+
+/// Paint the current-threshold dot of each `(series, (x, y))` with [`threshold_dot`] (points
+/// not finite are skipped); returns their hover marks, one per dot drawn — shared by the ROC and
+/// PR charts and [`operating_points`], so the three draw the same dots.
+fn threshold_dots<DB: DrawingBackend>(
+    p: &Painter<'_, DB>,
+    panel: &PanelLayout,
+    points: impl IntoIterator<Item = (usize, (f64, f64))>,
+) -> Result<Vec<Mark>, RenderError> {
     let mut marks = Vec::new();
-    for &(series, at) in points {
-        threshold_dot(&p, panel, series, at, &mut marks)?;
+    for (series, at) in points {
+        threshold_dot(p, panel, series, at, &mut marks)?;
     }
     Ok(marks)
 }
@@ -294,13 +305,12 @@ fn roc_points_and_legend<DB: DrawingBackend>(
     panel: &PanelLayout,
     chart: &RocChart,
 ) -> Result<(Vec<Mark>, Option<PixelRect>), RenderError> {
-    let mut marks = Vec::new();
-    let mut dots = false;
-    for (i, c) in chart.curves.iter().enumerate() {
-        if let Some(at) = c.current {
-            dots |= threshold_dot(p, panel, i, at, &mut marks)?;
-        }
-    }
+    let currents = chart.curves.iter().enumerate();
+    let marks = threshold_dots(
+        p,
+        panel,
+        currents.filter_map(|(i, c)| Some((i, c.current?))),
+    )?;
     let mut legend = Vec::new();
     for (i, c) in chart.curves.iter().enumerate() {
         let mut text = String::new();
@@ -319,7 +329,7 @@ fn roc_points_and_legend<DB: DrawingBackend>(
         label: "Chance".into(),
         swatch: Swatch::Dashed(p.theme.guide),
     });
-    if dots {
+    if !marks.is_empty() {
         legend.push(threshold_item(p, chart.threshold));
     }
     let legend_box = p.legend_inside(panel, &legend, Corner::BottomRight)?;
@@ -421,13 +431,12 @@ fn pr_points_and_legend<DB: DrawingBackend>(
     panel: &PanelLayout,
     chart: &PrChart,
 ) -> Result<(Vec<Mark>, Option<PixelRect>), RenderError> {
-    let mut marks = Vec::new();
-    let mut dots = false;
-    for (i, c) in chart.curves.iter().enumerate() {
-        if let Some(at) = c.current {
-            dots |= threshold_dot(p, panel, i, at, &mut marks)?;
-        }
-    }
+    let currents = chart.curves.iter().enumerate();
+    let marks = threshold_dots(
+        p,
+        panel,
+        currents.filter_map(|(i, c)| Some((i, c.current?))),
+    )?;
     let single = chart.curves.len() == 1;
     let mut legend = Vec::new();
     for (i, c) in chart.curves.iter().enumerate() {
@@ -467,7 +476,7 @@ fn pr_points_and_legend<DB: DrawingBackend>(
             swatch: Swatch::Dashed(p.theme.guide),
         });
     }
-    if dots {
+    if !marks.is_empty() {
         legend.push(threshold_item(p, chart.threshold));
     }
     let legend_box = p.legend_inside(panel, &legend, Corner::BottomLeft)?;

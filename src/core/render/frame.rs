@@ -22,6 +22,22 @@ pub(crate) const LABEL_TEXT: f64 = 1.0;
 pub(crate) const LEGEND_TEXT: f64 = 0.92;
 pub(crate) const TITLE_TEXT: f64 = 1.1;
 
+/// A measured text: font family, font size (its bits) and the text.
+type TextKey = (String, u64, String);
+
+/// Most text sizes [`MEASURED`] keeps (it starts again when full).
+const MEASURED_MAX: usize = 4096;
+
+thread_local! {
+    /// Text sizes measured so far, by (font family, font size bits, text). The browser's
+    /// plotters measures text by putting it in a DOM element and reading its size, which makes
+    /// the browser lay out the page: a few milliseconds a label, paid again for every chart
+    /// drawn. A text's size depends only on its font, size and characters (fonts are the
+    /// system's, loaded with the page), so the first measurement stands.
+    static MEASURED: std::cell::RefCell<std::collections::HashMap<TextKey, (i32, i32)>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+}
+
 /// Draws on a backend in absolute pixel coordinates with a chart style.
 pub(crate) struct Painter<'s, DB: DrawingBackend> {
     pub area: DrawingArea<DB, Shift>,
@@ -182,8 +198,17 @@ impl<'s, DB: DrawingBackend> Painter<'s, DB> {
         }
     }
 
-    /// Width and height in backend pixels of text at relative size `rel`.
+    /// Width and height in backend pixels of text at relative size `rel`. Measured once per
+    /// font, size and text ([`MEASURED`]).
     pub fn measure(&self, text: &str, rel: f64) -> (i32, i32) {
+        let key = (
+            self.style.font_family.clone(),
+            self.style.font_size(rel).to_bits(),
+            text.to_string(),
+        );
+        if let Some(size) = MEASURED.with(|m| m.borrow().get(&key).copied()) {
+            return size;
+        }
         let style = self.text_style(
             rel,
             self.theme.text,
@@ -192,7 +217,17 @@ impl<'s, DB: DrawingBackend> Painter<'s, DB> {
             false,
         );
         match self.area.estimate_text_size(text, &style) {
-            Ok((w, h)) => (w as i32, h as i32),
+            Ok((w, h)) => {
+                let size = (w as i32, h as i32);
+                MEASURED.with(|m| {
+                    let mut m = m.borrow_mut();
+                    if m.len() >= MEASURED_MAX {
+                        m.clear();
+                    }
+                    m.insert(key, size);
+                });
+                size
+            }
             Err(_) => {
                 let size = self.style.font_size(rel);
                 (
