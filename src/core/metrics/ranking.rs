@@ -779,7 +779,7 @@ mod tests {
         ]
         .map(f64::from);
         for (n, levels) in [
-            (0, 1),
+            (0usize, 1),
             (1, 1),
             (7, 3),
             (300, 5),
@@ -788,12 +788,12 @@ mod tests {
         ] {
             let rows: Vec<(f64, u8)> = (0..n)
                 .map(|i| {
-                    let s = if i % 11 == 0 {
+                    let s = if i.is_multiple_of(11) {
                         specials[(rng.next_u64() % specials.len() as u64) as usize]
                     } else {
                         f64::from((rng.next_u64() % levels) as f32 / levels as f32)
                     };
-                    (s, (rng.next_u64() % 3 == 0) as u8)
+                    (s, u8::from(rng.next_u64().is_multiple_of(3)))
                 })
                 .collect();
             for only in [None, Some(0u8), Some(1u8)] {
