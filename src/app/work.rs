@@ -568,61 +568,85 @@ fn human_bytes(bytes: u64) -> String {
     }
 }
 
+/// What the progress panel says at one moment (recomputed on each progress message).
+#[derive(Debug, Clone, PartialEq)]
+struct ProgressWords {
+    phase: &'static str,
+    progress: Progress,
+    percent: Option<f64>,
+    words: String,
+}
+
+fn progress_words(state: AppState) -> ProgressWords {
+    let loading = matches!(state.phase.get(), Phase::Loading(_));
+    let p = state.progress.get();
+    let phase = match (p, loading) {
+        (Some(p), _) => p.phase.key(),
+        (None, true) => "fetching",
+        (None, false) => "analysing",
+    };
+    let p = p.unwrap_or(Progress {
+        phase: WorkPhase::Analysing,
+        bytes_read: 0,
+        bytes_total: 0,
+        rows: 0,
+    });
+    let percent = (p.bytes_total > 0).then(|| {
+        (100.0 * p.bytes_read as f64 / p.bytes_total as f64)
+            .round()
+            .clamp(0.0, 100.0)
+    });
+    let words = match phase {
+        "fetching" => "Fetching the file…".to_string(),
+        "reading" => format!(
+            "Reading {} of {} · {} rows",
+            human_bytes(p.bytes_read),
+            human_bytes(p.bytes_total),
+            group_thousands(p.rows as i64)
+        ),
+        "finishing" => format!("Typing columns of {} rows…", group_thousands(p.rows as i64)),
+        _ => "Computing the report…".to_string(),
+    };
+    ProgressWords {
+        phase,
+        progress: p,
+        percent,
+        words,
+    }
+}
+
 /// The progress bar and Cancel button, shown while work is in flight (after a short delay in
-/// CSS, so quick work does not flash it).
+/// CSS, so quick work does not flash it). The panel is built once per piece of work and only
+/// its words and bar follow the progress messages: rebuilt on every message, its Cancel button
+/// was replaced under the pointer many times a second and a click could miss it.
 #[component]
 pub fn ProgressPanel() -> impl IntoView {
     let state = expect_context::<AppState>();
+    let shown = Memo::new(move |_| busy(state));
+    let now = Memo::new(move |_| progress_words(state));
     move || {
-        if !busy(state) {
-            return None;
-        }
-        let loading = matches!(state.phase.get(), Phase::Loading(_));
-        let p = state.progress.get();
-        let phase = match (p, loading) {
-            (Some(p), _) => p.phase.key(),
-            (None, true) => "fetching",
-            (None, false) => "analysing",
-        };
-        let p = p.unwrap_or(Progress {
-            phase: WorkPhase::Analysing,
-            bytes_read: 0,
-            bytes_total: 0,
-            rows: 0,
-        });
-        let percent = (p.bytes_total > 0).then(|| {
-            (100.0 * p.bytes_read as f64 / p.bytes_total as f64)
-                .round()
-                .clamp(0.0, 100.0)
-        });
-        let words = match phase {
-            "fetching" => "Fetching the file…".to_string(),
-            "reading" => format!(
-                "Reading {} of {} · {} rows",
-                human_bytes(p.bytes_read),
-                human_bytes(p.bytes_total),
-                group_thousands(p.rows as i64)
-            ),
-            "finishing" => format!("Typing columns of {} rows…", group_thousands(p.rows as i64)),
-            _ => "Computing the report…".to_string(),
-        };
-        Some(view! {
-            <div class="progress" data-testid="progress" data-phase=phase
-                data-bytes=p.bytes_read.to_string() data-total=p.bytes_total.to_string()
-                data-rows=p.rows.to_string()>
-                <div class="progress-track" role="progressbar" aria-label="Work in progress"
-                    aria-valuemin="0" aria-valuemax="100"
-                    aria-valuenow=percent.map(|v| v.to_string())
-                    aria-valuetext=words.clone()>
-                    <div class="progress-fill" class:indeterminate=percent.is_none()
-                        style=format!("width: {}%", percent.unwrap_or(100.0))></div>
+        shown.get().then(|| {
+            view! {
+                <div class="progress" data-testid="progress"
+                    data-phase=move || now.with(|n| n.phase)
+                    data-bytes=move || now.with(|n| n.progress.bytes_read.to_string())
+                    data-total=move || now.with(|n| n.progress.bytes_total.to_string())
+                    data-rows=move || now.with(|n| n.progress.rows.to_string())>
+                    <div class="progress-track" role="progressbar" aria-label="Work in progress"
+                        aria-valuemin="0" aria-valuemax="100"
+                        aria-valuenow=move || now.with(|n| n.percent.map(|v| v.to_string()))
+                        aria-valuetext=move || now.with(|n| n.words.clone())>
+                        <div class="progress-fill"
+                            class:indeterminate=move || now.with(|n| n.percent.is_none())
+                            style=move || now.with(|n| format!("width: {}%", n.percent.unwrap_or(100.0)))></div>
+                    </div>
+                    <span class="progress-text">{move || now.with(|n| n.words.clone())}</span>
+                    <button class="button small" type="button" data-testid="cancel"
+                        on:click=move |_| cancel(state)>
+                        "Cancel"
+                    </button>
                 </div>
-                <span class="progress-text">{words}</span>
-                <button class="button small" type="button" data-testid="cancel"
-                    on:click=move |_| cancel(state)>
-                    "Cancel"
-                </button>
-            </div>
+            }
         })
     }
 }

@@ -20,6 +20,7 @@
 //! it through the worker's `error` event.
 
 use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
 
 use js_sys::{Array, BigUint64Array, Float64Array, Function, Object, Promise, Reflect, Uint8Array};
 use wasm_bindgen::closure::Closure;
@@ -60,6 +61,13 @@ thread_local! {
     /// Loads started so far: a load finished asynchronously (its halves merged) answers only
     /// if no newer load started meanwhile.
     static LOAD_SEQ: Cell<u64> = const { Cell::new(0) };
+    /// The file a load is still reading, hashing or merging asynchronously, if any: messages
+    /// that arrive meanwhile wait in [`WAITING`], so a request sent after a load is handled
+    /// after that load's answer (the page may send a load and an analysis back to back, as
+    /// after Cancel restores the previous log in a restarted worker).
+    static LOADING: Cell<Option<protocol::Which>> = const { Cell::new(None) };
+    /// Messages that arrived while a load was in flight, in arrival order.
+    static WAITING: RefCell<VecDeque<MessageEvent>> = const { RefCell::new(VecDeque::new()) };
 }
 
 /// Start listening for the page's messages, then say so (`ready`).
@@ -72,7 +80,7 @@ pub fn run() {
     let Ok(scope) = js_sys::global().dyn_into::<DedicatedWorkerGlobalScope>() else {
         return;
     };
-    let handler = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| handle(&ev));
+    let handler = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| receive(ev));
     scope.set_onmessage(Some(handler.as_ref().unchecked_ref()));
     handler.forget();
     // The instance's linear memory, for the benchmark (bench/browser.mjs reads its size: it
@@ -139,6 +147,38 @@ fn post(message: &FromWorker, sweep: Option<&Sweep>) {
     let _ = scope.post_message_with_transfer(&envelope, &transfer);
 }
 
+/// Handle a message now, or queue it behind a load still in flight. A newer load of the same
+/// file slot supersedes the one in flight at once (it stops at its next slice and answers
+/// nothing), as a load handled straight away would.
+fn receive(ev: MessageEvent) {
+    let Some(in_flight) = LOADING.with(Cell::get) else {
+        handle(&ev);
+        return;
+    };
+    let text = Reflect::get(&ev.data(), &"msg".into())
+        .ok()
+        .and_then(|v| v.as_string())
+        .unwrap_or_default();
+    if let Ok(ToWorker::Load { which, .. }) = protocol::decode(&text)
+        && which == in_flight
+    {
+        LOAD_SEQ.with(|s| s.set(s.get() + 1));
+    }
+    WAITING.with(|w| w.borrow_mut().push_back(ev));
+}
+
+/// The load in flight has answered (or was superseded): handle the messages that waited for
+/// it, in order, until one starts another asynchronous load.
+fn settle() {
+    LOADING.with(|l| l.set(None));
+    while LOADING.with(Cell::get).is_none() {
+        let Some(ev) = WAITING.with(|w| w.borrow_mut().pop_front()) else {
+            return;
+        };
+        handle(&ev);
+    }
+}
+
 fn handle(ev: &MessageEvent) {
     let data = ev.data();
     let text = Reflect::get(&data, &"msg".into())
@@ -169,6 +209,8 @@ fn handle(ev: &MessageEvent) {
         } => {
             // A new file: whatever analysis was due is of the old one.
             DUE.with(|d| d.borrow_mut().take());
+            // Until its answer is posted (`settle`), later messages wait.
+            LOADING.with(|l| l.set(Some(which)));
             let seq = LOAD_SEQ.with(|s| {
                 s.set(s.get() + 1);
                 s.get()
@@ -179,6 +221,7 @@ fn handle(ev: &MessageEvent) {
             let Some(blob) = blob else {
                 let message = format!("{name}: no file was given to read");
                 post(&load_error(id, which, message, ErrorKind::Other), None);
+                settle();
                 return;
             };
             match read(id, &blob, &name, memory_limit) {
@@ -189,12 +232,14 @@ fn handle(ev: &MessageEvent) {
                         // A newer load started meanwhile: this one is stale.
                         let Some(result) = result.filter(|_| LOAD_SEQ.with(Cell::get) == seq)
                         else {
+                            settle();
                             return;
                         };
                         match result {
                             Ok((file, digest)) => answer_load(id, which, name, file, digest, blob),
                             Err((message, kind)) => {
-                                post(&load_error(id, which, message, kind), None)
+                                post(&load_error(id, which, message, kind), None);
+                                settle();
                             }
                         }
                     });
@@ -205,17 +250,22 @@ fn handle(ev: &MessageEvent) {
                         // A newer load started meanwhile: this one is stale.
                         let Some(result) = result.filter(|_| LOAD_SEQ.with(Cell::get) == seq)
                         else {
+                            settle();
                             return;
                         };
                         match result {
                             Ok((file, digest)) => answer_load(id, which, name, file, digest, blob),
                             Err((message, kind)) => {
-                                post(&load_error(id, which, message, kind), None)
+                                post(&load_error(id, which, message, kind), None);
+                                settle();
                             }
                         }
                     });
                 }
-                Err((message, kind)) => post(&load_error(id, which, message, kind), None),
+                Err((message, kind)) => {
+                    post(&load_error(id, which, message, kind), None);
+                    settle();
+                }
             }
         }
         ToWorker::Analyze {
@@ -264,7 +314,7 @@ fn load_error(id: u64, which: protocol::Which, message: String, kind: ErrorKind)
 }
 
 /// Answer a load with the parsed `file`: at once if it has its fingerprint, else after the
-/// browser's digest (or SHA-256 in wasm) of `blob`.
+/// browser's digest (or SHA-256 in wasm) of `blob`; then the messages that waited for it.
 fn answer_load(
     id: u64,
     which: protocol::Which,
@@ -276,6 +326,7 @@ fn answer_load(
     if !file.sha256.is_empty() {
         let answer = SESSION.with(|s| s.borrow_mut().loaded(id, which, file));
         post(&answer, None);
+        settle();
         return;
     }
     wasm_bindgen_futures::spawn_local(async move {
@@ -292,6 +343,7 @@ fn answer_load(
             ),
         };
         post(&answer, None);
+        settle();
     });
 }
 
