@@ -237,16 +237,22 @@ fn Operations(ops: OperationsReport) -> impl IntoView {
                         <OpsChart testid="ops-chart-requests" title="Request rate" y_label="Per second" stem="operations-requests"
                             series=vec![("requests/s".into(), points(&o, |b| Some(b.rate_per_s)))]
                             levels_of=Some(("request_rate", "")) proposed=proposed.clone()/>
-                        <OpsChart testid="ops-chart-latency" title="Latency" y_label="Milliseconds" stem="operations-latency"
-                            series=vec![
-                                ("p50".into(), points(&o, |b| b.latency_p50)),
-                                ("p95".into(), points(&o, |b| b.latency_p95)),
-                                ("p99".into(), points(&o, |b| b.latency_p99)),
-                            ]
-                            levels_of=Some(("latency_p95", "p95 ")) proposed=proposed.clone()/>
-                        <OpsChart testid="ops-chart-errors" title="Error rate" y_label="Share of requests" stem="operations-errors"
-                            series=vec![("error rate".into(), points(&o, |b| b.error_rate))]
-                            levels_of=Some(("error_rate", "")) proposed=proposed.clone()/>
+                        // A chart of a role that is not mapped would be empty axes; the note
+                        // above the charts says what to map instead.
+                        {has_latency.then(|| view! {
+                            <OpsChart testid="ops-chart-latency" title="Latency" y_label="Milliseconds" stem="operations-latency"
+                                series=vec![
+                                    ("p50".into(), points(&o, |b| b.latency_p50)),
+                                    ("p95".into(), points(&o, |b| b.latency_p95)),
+                                    ("p99".into(), points(&o, |b| b.latency_p99)),
+                                ]
+                                levels_of=Some(("latency_p95", "p95 ")) proposed=proposed.clone()/>
+                        })}
+                        {has_status.then(|| view! {
+                            <OpsChart testid="ops-chart-errors" title="Error rate" y_label="Share of requests" stem="operations-errors"
+                                series=vec![("error rate".into(), points(&o, |b| b.error_rate))]
+                                levels_of=Some(("error_rate", "")) proposed=proposed.clone()/>
+                        })}
                         <OpsChart testid="ops-chart-scores" title="Predictions" y_label="Score / share" stem="operations-scores"
                             series=vec![
                                 ("score p10".into(), points(&o, |b| b.score_p10)),

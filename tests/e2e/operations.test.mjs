@@ -258,6 +258,9 @@ test('the bucket width switches to days; without a timestamp the view says what 
   await page.getByTestId('ops-missing-roles').waitFor();
   assert.match(await page.getByTestId('ops-missing-roles').textContent(), /status/i);
   assert.equal(await page.getByTestId('alert-error_rate').count(), 0);
+  // Its chart is not drawn as empty axes; the latency chart still is.
+  assert.equal(await page.getByTestId('ops-chart-errors').count(), 0);
+  assert.equal(await page.getByTestId('ops-chart-latency').count(), 1);
 
   await page.getByTestId('role-timestamp').selectOption('');
   await page.getByTestId('operations-empty').waitFor();
