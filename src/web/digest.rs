@@ -7,10 +7,10 @@
 //! it. A tiny worker made from [`SOURCE`] (plain JavaScript, no wasm to load) is given the
 //! file's `Blob` (posting a `Blob` shares it, nothing is copied), reads it whole and digests
 //! it, all on its own thread, while the analysis worker parses. One such worker per load; it
-//! ends when it answers. Unless the analysis worker needs the whole file (to parse it in
-//! halves), the digest worker reads it in slices and passes each on (transferred, not copied)
-//! as it goes ([`Job::next_part`]), so that the analysis worker does not read the file at all
-//! and starts parsing after the first slice.
+//! ends when it answers. The digest worker reads it in slices and passes each on (transferred,
+//! not copied) as it goes ([`Job::next_part`]), so that the analysis worker does not read the
+//! file at all and starts parsing after the first slice; of a file parsed in halves, only the
+//! first half's slices (the parse helper reads the second half itself).
 //!
 //! A file over the size the browser digests whole (the worker's `NATIVE_DIGEST_MAX_BYTES`:
 //! the 952 MB 10M-row log) is still hashed by SHA-256 compiled to wasm as it streams, on the
@@ -28,18 +28,21 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Blob, BlobPropertyBag, FileReaderSync, MessageEvent, Url, Worker};
 
-/// The digest worker's script. It is posted `{blob, chunk}`: it reads the `Blob` — whole when
-/// `chunk` is 0, else `chunk` bytes at a time, each slice copied into one buffer and then
-/// posted on as `{at, part}` (transferred: the analysis worker parses it) — digests the whole
-/// with `crypto.subtle.digest`, and answers `{digest}` (the 32 bytes' `ArrayBuffer`,
-/// transferred) or, on any failure, `{failed}` (the error's text).
+/// The digest worker's script. It is posted `{blob, chunk, stop}`: it reads the `Blob` — whole
+/// when `chunk` is 0, else `chunk` bytes at a time up to byte `stop`, each slice copied into
+/// one buffer and then posted on as `{at, part}` (transferred: the analysis worker parses it),
+/// and the rest after `stop` in one slice, not posted (the second half of a file parsed in
+/// halves, which the parse helper reads itself) — digests the whole with
+/// `crypto.subtle.digest`, and answers `{digest}` (the 32 bytes' `ArrayBuffer`, transferred)
+/// or, on any failure, `{failed}` (the error's text).
 pub const SOURCE: &str = "onmessage = (e) => { try { \
-    const { blob, chunk } = e.data; const size = blob.size; const reader = new FileReaderSync(); \
+    const { blob, chunk, stop } = e.data; const size = blob.size; const reader = new FileReaderSync(); \
     let whole; \
-    if (chunk > 0) { whole = new Uint8Array(size); \
-      for (let at = 0; at < size; at += chunk) { \
-        const part = new Uint8Array(reader.readAsArrayBuffer(blob.slice(at, Math.min(at + chunk, size)))); \
-        whole.set(part, at); postMessage({ at, part }, [part.buffer]); } \
+    if (chunk > 0) { whole = new Uint8Array(size); const end = Math.min(stop, size); \
+      for (let at = 0; at < size;) { \
+        const next = at < end ? Math.min(at + chunk, end) : size; \
+        const part = new Uint8Array(reader.readAsArrayBuffer(blob.slice(at, next))); \
+        whole.set(part, at); if (at < end) postMessage({ at, part }, [part.buffer]); at = next; } \
     } else { whole = reader.readAsArrayBuffer(blob); } \
     crypto.subtle.digest('SHA-256', whole) \
       .then((d) => postMessage({ digest: d }, [d]), (x) => postMessage({ failed: String(x) })); \
@@ -107,9 +110,9 @@ impl Job {
 }
 
 /// Start the SHA-256 of `blob` in a new digest worker ([`SOURCE`]), which also posts the file
-/// on in slices of `chunk` bytes when `chunk` is not 0 ([`Job::next_part`]); `None` if no
-/// worker could be started (the caller then reads and digests another way).
-pub fn start(blob: &Blob, chunk: f64) -> Option<Job> {
+/// on in slices of `chunk` bytes up to byte `stop` when `chunk` is not 0 ([`Job::next_part`]);
+/// `None` if no worker could be started (the caller then reads and digests another way).
+pub fn start(blob: &Blob, chunk: f64, stop: f64) -> Option<Job> {
     let parts = Array::of1(&JsValue::from_str(SOURCE));
     let options = BlobPropertyBag::new();
     options.set_type("text/javascript");
@@ -122,6 +125,7 @@ pub fn start(blob: &Blob, chunk: f64) -> Option<Job> {
     let request = Object::new();
     let _ = Reflect::set(&request, &"blob".into(), blob);
     let _ = Reflect::set(&request, &"chunk".into(), &chunk.into());
+    let _ = Reflect::set(&request, &"stop".into(), &stop.into());
     if worker.post_message(&request).is_err() {
         worker.terminate();
         let _ = Url::revoke_object_url(&url);

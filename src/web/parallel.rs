@@ -3,25 +3,27 @@
 //! idle during the reading phase). See [`crate::core::ingest::split`] for the cut and the
 //! exact merge.
 //!
-//! The analysis worker starts the helper once, at its first load of a file that would be
-//! parsed in halves (so a session of small files starts none), from its own script URL (a
-//! nested dedicated worker, named [`HELPER_NAME`] so that it answers only "parse range"
-//! requests and starts no helper of its own), and keeps it. A request carries a transferred
-//! copy of the second half's bytes, the byte range, the delimiter and the header names; the
-//! helper parses them as a continuation and answers with the half's binary form, one
-//! transferred buffer per column (no copy on the way back; each copied into the analysis
-//! worker's memory in turn). Any failure — a spawn or message error, a trap, a parse error —
-//! resolves the request as "no half"; a helper still loading when the first half is done is
-//! not waited for. Either way the analysis worker
-//! parses the second half itself (the single path's result and errors, by construction). The
-//! page cancels by terminating the analysis worker, which ends its nested helper too.
+//! The analysis worker starts the helper once — after its warm-up, where loads may be split,
+//! or else at its first load of a file that would be parsed in halves (so a session of small
+//! files on a machine that does not split starts none) — from its own script URL (a nested
+//! dedicated worker, named [`HELPER_NAME`] so that it answers only "parse range" requests and
+//! starts no helper of its own), and keeps it. A request carries the file's `Blob` (shared,
+//! not copied), the byte range, the delimiter and the header names; the helper reads the
+//! range itself in slices (`Blob.slice` + `FileReaderSync`, as the digest worker reads the
+//! first half for the analysis worker), parses it as a continuation and answers with the
+//! half's binary form, one transferred buffer per column (no copy on the way back; each copied
+//! into the analysis worker's memory in turn). Any failure — a spawn or message error, a trap,
+//! a read or parse error — resolves the request as "no half"; a helper still loading when the
+//! first half is done is not waited for. Either way the analysis worker reads and parses the
+//! second half itself (the single path's result and errors, by construction). The page
+//! cancels by terminating the analysis worker, which ends its nested helper too.
 
 use std::cell::RefCell;
 
 use js_sys::{Array, Function, Object, Promise, Reflect, Uint8Array};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{DedicatedWorkerGlobalScope, ErrorEvent, MessageEvent, Worker};
+use web_sys::{Blob, DedicatedWorkerGlobalScope, ErrorEvent, FileReaderSync, MessageEvent, Worker};
 
 use crate::core::ingest::split;
 
@@ -30,11 +32,13 @@ pub const HELPER_NAME: &str = "plumb-parse-helper";
 
 /// Fewest logical cores (`navigator.hardwareConcurrency`) on which loads are split by default.
 ///
-/// Measured on the 2-core benchmark machine (1M-row log, quiet, alternating runs of one
-/// build): reading took 1.32–1.65 s in halves against 1.15–1.40 s in one piece, and the two
-/// workers held 209 MiB against 157. The second core is not idle there: the browser hashes
-/// the file (SHA-256) on it while the worker parses, so the halves only add the merge
-/// (≈ 0.2 s). With four cores or more the digest, both halves and the page each have one.
+/// Measured on the 2-core benchmark machine (1M-row log, alternating runs of one build, each
+/// worker reading its own half from the `Blob`; the machine shared, load average 4.6–5.8):
+/// reading took 1.36, 1.84 and 1.99 s in halves against 1.16, 1.73 and 1.33 s in one piece,
+/// the helper's half arriving 0.24–0.43 s after the first half was done and the merge taking
+/// 0.15–0.22 s; the two workers held 206 MiB against 153. Two parsers only help with a core
+/// free for each (an earlier design, the whole file read here and the second half copied to
+/// the helper, measured 1.32–1.65 s against 1.15–1.40 s on a quiet machine).
 pub const MIN_CORES: f64 = 4.0;
 
 /// Whether this worker may split loads. Its script URL (to which the page passes its own
@@ -117,14 +121,9 @@ pub fn spawn_helper() {
                 let mut h = h.borrow_mut();
                 let Some(h) = h.as_mut() else { return false };
                 h.ready = true;
-                h.queued.take().is_some_and(|m| {
-                    let transfer = Reflect::get(&m, &"bytes".into())
-                        .ok()
-                        .and_then(|b| b.dyn_into::<Uint8Array>().ok())
-                        .map(|b| Array::of1(&b.buffer()))
-                        .unwrap_or_default();
-                    h.worker.post_message_with_transfer(&m, &transfer).is_err()
-                })
+                h.queued
+                    .take()
+                    .is_some_and(|m| h.worker.post_message(&m).is_err())
             });
             if failed {
                 fail_helper();
@@ -203,15 +202,14 @@ pub fn withdraw_unsent() -> bool {
     })
 }
 
-/// Ask the helper to parse bytes `[start, end)` of the file held in `whole` as a continuation
-/// (a copy of those bytes is transferred: reading them from the `File` again in the helper
-/// was slower than the copy; see
-/// [`split::parse_second_half`]). The promise resolves with the answer's data (`half`: the
-/// binary form, or `failed`), or with `null` if the helper failed; `None` if there is no idle
-/// helper or the request could not be posted. A helper still loading gets the request when it
-/// is ready (see [`withdraw_unsent`]).
+/// Ask the helper to parse bytes `[start, end)` of the file `blob` as a continuation: it
+/// reads them itself, in [`CHUNK`] slices (posting a `Blob` shares it; nothing is copied here,
+/// and this worker never holds the second half). The promise resolves with the answer's data
+/// (`half`: the binary form, or `failed`), or with `null` if the helper failed; `None` if there
+/// is no idle helper or the request could not be posted. A helper still loading gets the
+/// request when it is ready (see [`withdraw_unsent`]).
 pub fn request_half(
-    whole: &Uint8Array,
+    blob: &Blob,
     start: f64,
     end: f64,
     delimiter: u8,
@@ -232,8 +230,6 @@ pub fn request_half(
         for n in headers {
             names.push(&JsValue::from_str(n));
         }
-        // Offsets are below 256 MiB here, so exact as u32.
-        let bytes = whole.slice(start as u32, end as u32);
         let fields: [(&str, JsValue); 7] = [
             ("parseRange", JsValue::TRUE),
             ("job", (job as f64).into()),
@@ -241,18 +237,14 @@ pub fn request_half(
             ("end", end.into()),
             ("delimiter", f64::from(delimiter).into()),
             ("headers", names.into()),
-            ("bytes", bytes.clone().into()),
+            ("blob", blob.into()),
         ];
         for (k, v) in fields {
             let _ = Reflect::set(&message, &k.into(), &v);
         }
         let resolver = resolver?;
         if helper.ready {
-            let transfer = Array::of1(&bytes.buffer());
-            helper
-                .worker
-                .post_message_with_transfer(&message, &transfer)
-                .ok()?;
+            helper.worker.post_message(&message).ok()?;
         } else {
             helper.queued = Some(message);
         }
@@ -292,11 +284,11 @@ pub fn answer(data: &JsValue) {
     let _ = scope.post_message_with_transfer(&reply, &transfer);
 }
 
-/// Bytes copied into wasm memory at a time from the helper's half (4 MiB).
-const CHUNK: u32 = 4 << 20;
+/// Bytes the helper reads from the file and copies into wasm memory at a time (4 MiB).
+const CHUNK: f64 = 4.0 * 1024.0 * 1024.0;
 
-/// Parse the requested range, handed over as a JS buffer, [`CHUNK`] bytes at a time through
-/// one wasm buffer.
+/// Parse the requested range of the file's `Blob`, read [`CHUNK`] bytes at a time with
+/// `FileReaderSync` and copied through one wasm buffer.
 fn parse_range(data: &JsValue) -> Result<crate::core::ingest::Table, String> {
     let get = |k: &str| Reflect::get(data, &k.into()).map_err(|e| super::js_error(&e));
     let number = |k: &str| get(k)?.as_f64().ok_or_else(|| format!("no {k}"));
@@ -306,21 +298,28 @@ fn parse_range(data: &JsValue) -> Result<crate::core::ingest::Table, String> {
         .iter()
         .map(|v| v.as_string().ok_or("a header is not text"))
         .collect::<Result<_, _>>()?;
-    let whole: Uint8Array = get("bytes")?
-        .dyn_into()
-        .map_err(|_| "no bytes".to_string())?;
-    let size = whole.length();
-    if f64::from(size) != end - start {
+    let blob: Blob = get("blob")?.dyn_into().map_err(|_| "no file".to_string())?;
+    if !(0.0 <= start && start <= end && end <= blob.size()) {
         return Err(format!(
-            "{size} bytes were given for the range {start}..{end}"
+            "the range {start}..{end} is not inside the file of {} bytes",
+            blob.size()
         ));
     }
-    let mut builder = split::second_half(delimiter, &headers, start as u64, u64::from(size));
+    let reader = FileReaderSync::new().map_err(|e| super::js_error(&e))?;
+    let mut builder = split::second_half(delimiter, &headers, start as u64, (end - start) as u64);
     let mut bytes: Vec<u8> = Vec::new();
-    let mut offset = 0;
-    while offset < size {
-        let next = offset.saturating_add(CHUNK).min(size);
-        let array = whole.subarray(offset, next);
+    let mut offset = start;
+    while offset < end {
+        let next = (offset + CHUNK).min(end);
+        let slice = blob
+            .slice_with_f64_and_f64(offset, next)
+            .map_err(|e| super::js_error(&e))?;
+        let array = Uint8Array::new(
+            &reader
+                .read_as_array_buffer(&slice)
+                .map_err(|e| super::js_error(&e))?
+                .into(),
+        );
         bytes.resize(array.length() as usize, 0);
         array.copy_to(&mut bytes);
         builder.push(&bytes).map_err(|e| e.to_string())?;

@@ -7,9 +7,10 @@
 //! progress after every chunk; the whole file is never held in wasm memory. The fingerprint
 //! (SHA-256) of a file of up to [`NATIVE_DIGEST_MAX_BYTES`] is the browser's own
 //! `crypto.subtle.digest` of the whole file, computed by a digest worker of its own
-//! ([`digest`]: it reads the file and hashes it on another thread while wasm parses; SHA-256
-//! compiled to wasm runs at roughly 100 MB/s in V8); this worker reads the file once, whole,
-//! held outside wasm memory while it is parsed (the chunks are views of it). A larger file, or
+//! ([`digest`]: it reads the file and hashes it on another thread while wasm parses, and passes
+//! the file on in slices, so this worker does not read it; SHA-256 compiled to wasm runs at
+//! roughly 100 MB/s in V8). A file may be parsed in two halves, the second by a parse helper
+//! that reads it itself ([`parallel`], where loads may be split). A larger file, or
 //! a page without `crypto.subtle` (not a secure context), is hashed in wasm as it streams. An
 //! `analyze` runs [`Session::analyze_at`] twice: it posts the first, provisional report at
 //! once (with the exact sweep's arrays transferred, not copied, when the page does not hold
@@ -66,6 +67,8 @@ thread_local! {
     /// after that load's answer (the page may send a load and an analysis back to back, as
     /// after Cancel restores the previous log in a restarted worker).
     static LOADING: Cell<Option<protocol::Which>> = const { Cell::new(None) };
+    /// Whether any message has arrived from the page (the warm-up is then skipped).
+    static MESSAGED: Cell<bool> = const { Cell::new(false) };
     /// Messages that arrived while a load was in flight, in arrival order.
     static WAITING: RefCell<VecDeque<MessageEvent>> = const { RefCell::new(VecDeque::new()) };
 }
@@ -86,10 +89,26 @@ pub fn run() {
     // The instance's linear memory, for the benchmark (bench/browser.mjs reads its size: it
     // never shrinks, so its size is the peak so far).
     let _ = Reflect::set(&scope, &"__plumbWasmMemory".into(), &wasm_bindgen::memory());
+    // Not warm yet (see `warm_up_if_idle`).
+    let _ = Reflect::set(&scope, &"__plumbWarm".into(), &JsValue::FALSE);
     post(&FromWorker::Ready, None);
-    // While the page waits for a file: have the browser optimise the first pass's code
-    // (`core::warm_up`); a request sent meanwhile is handled right after.
-    let _ = crate::core::warm_up::warm_up();
+    // One macrotask later, so a request the page had queued (a worker restarted by Cancel,
+    // which restores the previous log at once) is handled first, with no warm-up on top.
+    gloo::timers::callback::Timeout::new(0, warm_up_if_idle).forget();
+}
+
+/// While the page waits for a file: have the browser optimise the first pass's code
+/// ([`crate::core::warm_up`]) — unless a message has arrived already (it would wait behind
+/// the warm-up, and its own work warms the code up as well). Then start the parse helper, so
+/// its wasm is ready for the first file parsed in halves ([`parallel::spawn_helper`]: only
+/// where loads may be split), and say so on the worker's global `__plumbWarm` (`true`, for
+/// the benchmark, which picks its file once the worker is warm, as a user would).
+fn warm_up_if_idle() {
+    if !MESSAGED.with(Cell::get) {
+        let _ = crate::core::warm_up::warm_up();
+        parallel::spawn_helper();
+    }
+    let _ = Reflect::set(&js_sys::global(), &"__plumbWarm".into(), &JsValue::TRUE);
 }
 
 fn scope() -> Option<DedicatedWorkerGlobalScope> {
@@ -151,6 +170,7 @@ fn post(message: &FromWorker, sweep: Option<&Sweep>) {
 /// file slot supersedes the one in flight at once (it stops at its next slice and answers
 /// nothing), as a load handled straight away would.
 fn receive(ev: MessageEvent) {
+    MESSAGED.with(|m| m.set(true));
     let Some(in_flight) = LOADING.with(Cell::get) else {
         handle(&ev);
         return;
@@ -226,42 +246,14 @@ fn handle(ev: &MessageEvent) {
             };
             match read(id, &blob, &name, memory_limit) {
                 Ok(Read::Done(file, digest)) => answer_load(id, which, name, file, digest, blob),
-                Ok(Read::Halves(halves)) => {
-                    wasm_bindgen_futures::spawn_local(async move {
-                        let result = finish_halves(id, seq, *halves).await;
-                        // A newer load started meanwhile: this one is stale.
-                        let Some(result) = result.filter(|_| LOAD_SEQ.with(Cell::get) == seq)
-                        else {
-                            settle();
-                            return;
-                        };
-                        match result {
-                            Ok((file, digest)) => answer_load(id, which, name, file, digest, blob),
-                            Err((message, kind)) => {
-                                post(&load_error(id, which, message, kind), None);
-                                settle();
-                            }
-                        }
-                    });
-                }
-                Ok(Read::Streamed(streamed)) => {
-                    wasm_bindgen_futures::spawn_local(async move {
-                        let result = read_streamed(id, seq, *streamed, &blob, &name).await;
-                        // A newer load started meanwhile: this one is stale.
-                        let Some(result) = result.filter(|_| LOAD_SEQ.with(Cell::get) == seq)
-                        else {
-                            settle();
-                            return;
-                        };
-                        match result {
-                            Ok((file, digest)) => answer_load(id, which, name, file, digest, blob),
-                            Err((message, kind)) => {
-                                post(&load_error(id, which, message, kind), None);
-                                settle();
-                            }
-                        }
-                    });
-                }
+                Ok(Read::Halves(halves)) => wasm_bindgen_futures::spawn_local(async move {
+                    let result = finish_halves(id, seq, *halves, &blob).await;
+                    finish_async_load(id, which, seq, name, result, blob);
+                }),
+                Ok(Read::Streamed(streamed)) => wasm_bindgen_futures::spawn_local(async move {
+                    let result = read_streamed(id, seq, *streamed, &blob, &name).await;
+                    finish_async_load(id, which, seq, name, result, blob);
+                }),
                 Err((message, kind)) => {
                     post(&load_error(id, which, message, kind), None);
                     settle();
@@ -300,6 +292,30 @@ fn handle(ev: &MessageEvent) {
             // A later task, so a request already queued behind this one supersedes it.
             gloo::timers::callback::Timeout::new(0, complete_due).forget();
         }
+    }
+}
+
+/// What an asynchronous load ([`finish_halves`], [`read_streamed`]) gives: `None` if a newer
+/// load started meanwhile, else the file and its digest's promise, or the error.
+type AsyncLoad = Option<Result<(LoadedFile, Option<Promise>), (String, ErrorKind)>>;
+
+/// Answer a load that finished asynchronously: with its file or its error, or nothing if a
+/// newer load started meanwhile (this one is stale); then the messages that waited for it.
+fn finish_async_load(
+    id: u64,
+    which: protocol::Which,
+    seq: u64,
+    name: String,
+    result: AsyncLoad,
+    blob: Blob,
+) {
+    match result.filter(|_| LOAD_SEQ.with(Cell::get) == seq) {
+        Some(Ok((file, digest))) => answer_load(id, which, name, file, digest, blob),
+        Some(Err((message, kind))) => {
+            post(&load_error(id, which, message, kind), None);
+            settle();
+        }
+        None => settle(),
     }
 }
 
@@ -422,7 +438,7 @@ async fn read_streamed(
     streamed: Streamed,
     blob: &Blob,
     name: &str,
-) -> Option<Result<(LoadedFile, Option<Promise>), (String, ErrorKind)>> {
+) -> AsyncLoad {
     let Streamed {
         mut loader,
         job,
@@ -480,43 +496,40 @@ async fn read_streamed(
     Some(finish(id, loader, total, named).map(|file| (file, Some(digest))))
 }
 
-/// A load split in two halves ([`crate::core::ingest::split`]), the helper asked for the
-/// second; the first is parsed up to `offset`.
+/// A load split in two halves ([`crate::core::ingest::split`]): this worker parses the first,
+/// from the slices the digest worker passes on; the helper was asked for the second (it reads
+/// it from the file itself). The first half is parsed up to `offset`.
 struct Halves {
     loader: FileLoader,
     name: String,
-    /// The whole file (the second half is parsed from it here if the helper's is refused).
-    whole: Uint8Array,
-    digest: Option<Promise>,
+    /// The digest worker: the file's first half in slices, and its SHA-256.
+    job: digest::Job,
     /// Bytes of the first half read so far, where the second half starts, and the file's size.
     offset: f64,
     split: f64,
     total: f64,
-    /// The helper's answer ([`parallel::request_half`]).
-    half: Promise,
+    /// The helper's answer ([`parallel::request_half`]); `None` if it could not be asked (no
+    /// header line in the first slice, no idle helper): the second half is parsed here.
+    half: Option<Promise>,
 }
 
 /// Read `blob` into a [`FileLoader`] that knows the file's size (so columns are sized once and
 /// the memory guard projects the need from the first slice on), [`CHUNK_BYTES`] at a time;
 /// errors are words naming the file, with their kind. For a file of up to
-/// [`NATIVE_DIGEST_MAX_BYTES`] the digest is started in a digest worker ([`digest::start`]) and
-/// returned, and the file's `sha256` is left empty for the caller to fill from the digest
-/// ([`fingerprint`]). Unless the file may be parsed in halves, that worker also reads the file
-/// and passes it on in slices: [`Read::Streamed`], parsed by [`read_streamed`] (reading the
-/// 95 MB log whole with `FileReaderSync` took this worker ≈ 0.2 s before it could parse a
-/// byte). Otherwise the file is read here once, whole, and the chunks are views of that one
-/// buffer.
-/// Where no digest worker starts, the digest is started here on the whole buffer
-/// ([`start_digest`]: its copy of the file then runs on this thread). A larger file is read
-/// slice by slice and hashed in wasm as it streams.
+/// [`NATIVE_DIGEST_MAX_BYTES`] the digest is started in a digest worker ([`digest::start`]),
+/// which also reads the file and passes it on in slices: [`Read::Streamed`], parsed by
+/// [`read_streamed`] (reading the 95 MB log whole with `FileReaderSync` took this worker
+/// ≈ 0.2 s before it could parse a byte); the file's `sha256` is left empty for the caller to
+/// fill from the digest ([`fingerprint`]). Where no digest worker starts, the file is read here
+/// once, whole, and the digest started on that buffer ([`start_digest`]: its copy of the file
+/// then runs on this thread). A larger file is read slice by slice and hashed in wasm as it
+/// streams.
 ///
-/// A plain delimited file held whole of [`split::PARALLEL_MIN_BYTES`] to
-/// [`split::PARALLEL_MAX_BYTES`] is parsed in two halves when the parse helper is ready
-/// ([`parallel`]): this worker parses the first half and returns [`Read::Halves`] while the
-/// helper parses the second. Larger files (the 10M-row log: 952 MB) keep the single, streaming
-/// path and its peak memory. While the halves are parsed, progress counts the first half's
-/// bytes and rows scaled to the whole file (the helper's half advances alike; the exact
-/// figures come with the merge).
+/// A plain delimited file of [`split::PARALLEL_MIN_BYTES`] to [`split::PARALLEL_MAX_BYTES`]
+/// may be parsed in two halves ([`plan_halves`], [`parallel`]): this worker parses the first
+/// half from the digest worker's slices ([`finish_halves`]) while the parse helper reads and
+/// parses the second from the `Blob` itself. Larger files (the 10M-row log: 952 MB) keep the
+/// single, streaming path and its peak memory.
 fn read(id: u64, blob: &Blob, name: &str, limit: Option<u64>) -> Result<Read, (String, ErrorKind)> {
     let fail = |e: JsValue| {
         let message = format!("the browser could not read {name}: {}", super::js_error(&e));
@@ -526,13 +539,35 @@ fn read(id: u64, blob: &Blob, name: &str, limit: Option<u64>) -> Result<Read, (S
     let reader = FileReaderSync::new().map_err(fail)?;
     let total = blob.size();
     let native = total <= NATIVE_DIGEST_MAX_BYTES && subtle_crypto().is_some();
-    // Halves need the whole file here; otherwise the digest worker passes it on in slices.
-    let may_split = parallel::enabled()
-        && (split::PARALLEL_MIN_BYTES..=split::PARALLEL_MAX_BYTES).contains(&(total as u64));
     if native
-        && !may_split
-        && let Some(job) = digest::start(blob, CHUNK_BYTES)
+        && let Some((first, head, split)) = plan_halves(&reader, blob, total)
+        && let Some(job) = digest::start(blob, CHUNK_BYTES, split)
     {
+        let mut loader = FileLoader::with_first_half(name, total as u64, split as u64, first);
+        loader.hash_elsewhere();
+        if let Some(limit) = limit {
+            loader.set_memory_limit(limit);
+        }
+        progress(id, WorkPhase::Reading, 0, total as u64, 0);
+        // The head (read here to plan the cut) holds the header line: the helper starts now.
+        loader.push(&head).map_err(named)?;
+        let half = loader.continuation().and_then(|(delimiter, headers)| {
+            parallel::request_half(blob, split, total, delimiter, &headers)
+        });
+        if half.is_none() {
+            loader.parse_alone();
+        }
+        return Ok(Read::Halves(Box::new(Halves {
+            loader,
+            name: name.to_string(),
+            job,
+            offset: head.len() as f64,
+            split,
+            total,
+            half,
+        })));
+    }
+    if native && let Some(job) = digest::start(blob, CHUNK_BYTES, total) {
         let mut loader = FileLoader::with_size(name, total as u64);
         loader.hash_elsewhere();
         if let Some(limit) = limit {
@@ -541,31 +576,11 @@ fn read(id: u64, blob: &Blob, name: &str, limit: Option<u64>) -> Result<Read, (S
         progress(id, WorkPhase::Reading, 0, total as u64, 0);
         return Ok(Read::Streamed(Box::new(Streamed { loader, job, total })));
     }
-    let (whole, digest) = if native {
-        match digest::start(blob, 0.0) {
-            Some(job) => {
-                let whole = reader.read_as_array_buffer(blob).map_err(fail)?;
-                (Some(Uint8Array::new(&whole)), Some(job.digest.clone()))
-            }
-            None => match start_digest(&reader, blob) {
-                Some((whole, digest)) => (Some(Uint8Array::new(&whole)), Some(digest)),
-                None => (None, None),
-            },
-        }
-    } else {
-        (None, None)
+    let (whole, digest) = match native.then(|| start_digest(&reader, blob)).flatten() {
+        Some((whole, digest)) => (Some(Uint8Array::new(&whole)), Some(digest)),
+        None => (None, None),
     };
-    let plan = match &whole {
-        Some(whole) if digest.is_some() => plan_halves(whole, total),
-        _ => None,
-    };
-    let (mut loader, split) = match plan {
-        Some((first, split)) => (
-            FileLoader::with_first_half(name, total as u64, split as u64, first),
-            split,
-        ),
-        None => (FileLoader::with_size(name, total as u64), total),
-    };
+    let mut loader = FileLoader::with_size(name, total as u64);
     if digest.is_some() {
         loader.hash_elsewhere();
     }
@@ -576,17 +591,9 @@ fn read(id: u64, blob: &Blob, name: &str, limit: Option<u64>) -> Result<Read, (S
     // ArrayBuffer, with no allocation per chunk.
     let mut bytes: Vec<u8> = Vec::new();
     progress(id, WorkPhase::Reading, 0, total as u64, 0);
-    let mut half = None;
-    let mut stop = split;
     let mut offset = 0.0;
-    while offset < stop {
-        // A short first chunk: the helper starts once the header line is read.
-        let step = if offset == 0.0 && stop < total {
-            SPLIT_FIRST_CHUNK
-        } else {
-            CHUNK_BYTES
-        };
-        let end = (offset + step).min(stop);
+    while offset < total {
+        let end = (offset + CHUNK_BYTES).min(total);
         let array = match &whole {
             // Offsets are below 256 MiB here, so exact as u32.
             Some(whole) => whole.subarray(offset as u32, end as u32),
@@ -599,74 +606,57 @@ fn read(id: u64, blob: &Blob, name: &str, limit: Option<u64>) -> Result<Read, (S
         array.copy_to(&mut bytes);
         loader.push(&bytes).map_err(named)?;
         offset = end;
-        if stop < total && half.is_none() {
-            if let Some((delimiter, headers)) = loader.continuation() {
-                half = whole
-                    .as_ref()
-                    .and_then(|w| parallel::request_half(w, split, total, delimiter, &headers));
-                if half.is_none() {
-                    stop = total;
-                    loader.parse_alone();
-                } else {
-                    // The rest of the first half is read by `finish_halves`.
-                    break;
-                }
-            } else if offset >= stop {
-                // No header line in the first half: read on alone.
-                stop = total;
-                loader.parse_alone();
-            }
-        }
-        let scale = if half.is_some() { total / split } else { 1.0 };
-        report_reading(id, offset, scale, total, loader.rows());
-    }
-    if let (Some(half), Some(whole)) = (half, whole.clone()) {
-        return Ok(Read::Halves(Box::new(Halves {
-            loader,
-            name: name.to_string(),
-            whole,
-            digest,
-            offset,
-            split,
-            total,
-            half,
-        })));
+        report_reading(id, offset, 1.0, total, loader.rows());
     }
     drop(whole);
     mark_load("single");
     Ok(Read::Done(finish(id, loader, total, named)?, digest))
 }
 
-/// The first chunk of a load parsed in halves (64 KiB): it holds the header line, after which
-/// the helper is asked for the second half.
-const SPLIT_FIRST_CHUNK: f64 = 64.0 * 1024.0;
+/// Bytes read from the start of a file to plan its halves (64 KiB): the dialect is sniffed
+/// from them and they hold the header line, after which the helper is asked for the second
+/// half.
+const SPLIT_HEAD_BYTES: f64 = 64.0 * 1024.0;
 
-/// The first half's builder and where the second half starts, if `whole` (the file, `total`
-/// bytes) is parsed in two halves: plain delimited text of a size in
-/// [`split::PARALLEL_MIN_BYTES`]..=[`split::PARALLEL_MAX_BYTES`], a line feed in the megabyte
-/// after its middle, and an idle parse helper (ready, or still loading: it then gets the
-/// request when ready, unless the first half is done first). The helper is started here, for
-/// the first such file (a worker that only ever loads small files starts none).
-fn plan_halves(whole: &Uint8Array, total: f64) -> Option<(crate::core::ingest::TableBuilder, f64)> {
+/// Bytes read from the middle of a file to find the cut (1 MiB): a line feed is looked for in
+/// them.
+const SPLIT_WINDOW_BYTES: f64 = 1024.0 * 1024.0;
+
+/// The first half's builder, the file's head and where the second half starts, if `blob`
+/// (`total` bytes) is parsed in two halves: this worker may split ([`parallel::enabled`]), the
+/// file is plain delimited text of a size in
+/// [`split::PARALLEL_MIN_BYTES`]..=[`split::PARALLEL_MAX_BYTES`] with a line feed in the
+/// megabyte after its middle, and the parse helper is idle (ready, or still loading: it then
+/// gets the request when ready, unless the first half is done first). Only the head and the
+/// window around the middle are read here. The helper is started here, for the first such
+/// file (a worker that only ever loads small files starts none).
+fn plan_halves(
+    reader: &FileReaderSync,
+    blob: &Blob,
+    total: f64,
+) -> Option<(crate::core::ingest::TableBuilder, Vec<u8>, f64)> {
     let size = total as u64;
     if !parallel::enabled()
         || !(split::PARALLEL_MIN_BYTES..=split::PARALLEL_MAX_BYTES).contains(&size)
     {
         return None;
     }
-    let head = whole.subarray(0, 64 * 1024).to_vec();
+    let read = |from: f64, to: f64| {
+        let slice = blob.slice_with_f64_and_f64(from, to.min(total)).ok()?;
+        let buffer = reader.read_as_array_buffer(&slice).ok()?;
+        Some(Uint8Array::new(&buffer).to_vec())
+    };
+    let head = read(0.0, SPLIT_HEAD_BYTES)?;
     let first = split::first_half(&head, size)?;
     parallel::spawn_helper();
     if !parallel::helper_idle() {
         return None;
     }
     let middle = (total / 2.0).floor();
-    let window = whole
-        .subarray(middle as u32, (middle + 1024.0 * 1024.0).min(total) as u32)
-        .to_vec();
+    let window = read(middle, middle + SPLIT_WINDOW_BYTES)?;
     let at = split::split_point(&window, 0)?;
     let split = middle + at as f64;
-    (split < total).then_some((first, split))
+    (split < total && split > head.len() as f64).then_some((first, head, split))
 }
 
 /// Record how the last load was parsed (`single`, `halves`, or `fallback: <why>`) on the
@@ -712,23 +702,18 @@ fn finish(
     loader.finish().map_err(named)
 }
 
-/// Parse the rest of the first half, then wait for the helper's second half and merge it; if
-/// there is none or it is refused, parse the second half here from the held file (the single
-/// path's result, errors included). While the helper has not received the request (it is
-/// still loading its wasm), the worker yields to its event loop between chunks, so that it
-/// hears the helper is ready and hands the request over (a nested worker's start needs its
-/// parent's event loop too); once it has, the chunks follow each other without a pause. `None`
-/// if a newer load started meanwhile (this one is dropped).
-async fn finish_halves(
-    id: u64,
-    seq: u64,
-    h: Halves,
-) -> Option<Result<(LoadedFile, Option<Promise>), (String, ErrorKind)>> {
+/// Parse the rest of the first half from the digest worker's slices (or, if it stops passing
+/// them on, read here), then wait for the helper's second half and merge it; if there is none
+/// or it is refused, read and parse the second half here (the single path's result, errors
+/// included). While the helper has not received the request (it is still loading its wasm),
+/// the worker yields to its event loop between slices, so that it hears the helper is ready
+/// and hands the request over (a nested worker's start needs its parent's event loop too).
+/// `None` if a newer load started meanwhile (this one is dropped).
+async fn finish_halves(id: u64, seq: u64, h: Halves, blob: &Blob) -> AsyncLoad {
     let Halves {
         mut loader,
         name,
-        whole,
-        digest,
+        job,
         mut offset,
         split,
         total,
@@ -737,53 +722,125 @@ async fn finish_halves(
     let named = |e: PlumbError| (format!("{name}: {e}"), e.kind());
     let stale = || LOAD_SEQ.with(Cell::get) != seq;
     let started = js_sys::Date::now();
+    // Both halves advance alike: the first half's progress, scaled to the whole file.
+    let scale = if half.is_some() { total / split } else { 1.0 };
     let mut bytes: Vec<u8> = Vec::new();
     while offset < split {
         if parallel::request_unsent() {
             gloo::timers::future::TimeoutFuture::new(0).await;
-            if stale() {
-                return None;
-            }
         }
-        let end = (offset + CHUNK_BYTES).min(split);
-        let array = whole.subarray(offset as u32, end as u32);
+        let Some((at, part)) = job.next_part().await else {
+            break;
+        };
+        if stale() {
+            return None;
+        }
+        // The part's bytes not parsed yet (the head was read here before the slices came).
+        let (from, to) = (offset.max(at), (at + f64::from(part.length())).min(split));
+        if at > offset {
+            break;
+        }
+        if to <= from {
+            continue;
+        }
+        let array = part.subarray((from - at) as u32, (to - at) as u32);
         bytes.resize(array.length() as usize, 0);
         array.copy_to(&mut bytes);
         if let Err(e) = loader.push(&bytes) {
             return Some(Err(named(e)));
         }
-        offset = end;
-        // Both halves advance alike: the first half's progress, scaled to the whole file.
-        report_reading(id, offset, total / split, total, loader.rows());
+        offset = to;
+        report_reading(id, offset, scale, total, loader.rows());
+    }
+    let digest = job.digest.clone();
+    drop(job);
+    // The digest worker stopped passing slices on (it failed): the rest of the half, here.
+    if let Err(e) = read_here(id, &mut loader, blob, offset, split, scale, 0.0, &name) {
+        return Some(Err(e));
     }
     note_time("first_half_ms", js_sys::Date::now() - started);
-    Some(merge_or_parse(id, loader, &name, whole, digest, split, total, half).await)
+    Some(merge_or_parse(id, loader, &name, blob, digest, split, total, half).await)
 }
 
-/// The end of [`finish_halves`]: the helper's half merged, or the second half parsed here.
+/// Read bytes `[from, to)` of `blob` here with `FileReaderSync`, [`CHUNK_BYTES`] at a time,
+/// into `loader`, with the "reading" progress (bytes and rows scaled by `scale`, the bytes
+/// never below `shown`, what the progress showed before).
+#[allow(clippy::too_many_arguments)]
+fn read_here(
+    id: u64,
+    loader: &mut FileLoader,
+    blob: &Blob,
+    from: f64,
+    to: f64,
+    scale: f64,
+    shown: f64,
+    name: &str,
+) -> Result<(), (String, ErrorKind)> {
+    let fail = |e: JsValue| {
+        let message = format!("the browser could not read {name}: {}", super::js_error(&e));
+        (message, ErrorKind::Other)
+    };
+    let named = |e: PlumbError| (format!("{name}: {e}"), e.kind());
+    if from >= to {
+        return Ok(());
+    }
+    let reader = FileReaderSync::new().map_err(fail)?;
+    let total = blob.size();
+    let mut bytes: Vec<u8> = Vec::new();
+    let mut offset = from;
+    while offset < to {
+        let end = (offset + CHUNK_BYTES).min(to);
+        let slice = blob.slice_with_f64_and_f64(offset, end).map_err(fail)?;
+        let array = Uint8Array::new(&reader.read_as_array_buffer(&slice).map_err(fail)?.into());
+        bytes.resize(array.length() as usize, 0);
+        array.copy_to(&mut bytes);
+        loader.push(&bytes).map_err(named)?;
+        offset = end;
+        let rows = (loader.rows() as f64 * scale) as u64;
+        let bytes_read = (offset * scale).max(shown).min(total);
+        progress(
+            id,
+            WorkPhase::Reading,
+            bytes_read as u64,
+            total as u64,
+            rows,
+        );
+    }
+    Ok(())
+}
+
+/// The end of [`finish_halves`]: the helper's half merged, or the second half read and parsed
+/// here.
 #[allow(clippy::too_many_arguments)]
 async fn merge_or_parse(
     id: u64,
     mut loader: FileLoader,
     name: &str,
-    whole: Uint8Array,
-    digest: Option<Promise>,
+    blob: &Blob,
+    digest: Promise,
     split: f64,
     total: f64,
-    half: Promise,
+    half: Option<Promise>,
 ) -> Result<(LoadedFile, Option<Promise>), (String, ErrorKind)> {
-    let shown = total as u64;
     let named = |e: PlumbError| (format!("{name}: {e}"), e.kind());
+    // The progress shown so far: the whole file, if the first half's was scaled to it.
+    let shown = if half.is_some() { total } else { split };
     let waited = js_sys::Date::now();
     // A helper that never got the request (still loading) is not waited for.
-    let data = if parallel::withdraw_unsent() {
-        let reply = Object::new();
-        let _ = Reflect::set(&reply, &"failed".into(), &"the helper was not ready".into());
-        reply.into()
-    } else {
-        wasm_bindgen_futures::JsFuture::from(half)
+    let data = match half {
+        Some(_) if parallel::withdraw_unsent() => {
+            let reply = Object::new();
+            let _ = Reflect::set(&reply, &"failed".into(), &"the helper was not ready".into());
+            reply.into()
+        }
+        Some(half) => wasm_bindgen_futures::JsFuture::from(half)
             .await
-            .unwrap_or(JsValue::NULL)
+            .unwrap_or(JsValue::NULL),
+        None => {
+            let reply = Object::new();
+            let _ = Reflect::set(&reply, &"failed".into(), &"the helper was not asked".into());
+            reply.into()
+        }
     };
     note_time("wait_ms", js_sys::Date::now() - waited);
     let merging = js_sys::Date::now();
@@ -821,28 +878,10 @@ async fn merge_or_parse(
     note_time("merge_ms", js_sys::Date::now() - merging);
     if how != "halves" {
         loader.parse_alone();
-        let mut bytes: Vec<u8> = Vec::new();
-        let mut offset = split;
-        while offset < total {
-            let end = (offset + CHUNK_BYTES).min(total);
-            let array = whole.subarray(offset as u32, end as u32);
-            bytes.resize(array.length() as usize, 0);
-            array.copy_to(&mut bytes);
-            loader.push(&bytes).map_err(named)?;
-            offset = end;
-            // Never below what the halves' estimate showed.
-            progress(
-                id,
-                WorkPhase::Reading,
-                (offset as u64).max(shown),
-                total as u64,
-                loader.rows(),
-            );
-        }
+        read_here(id, &mut loader, blob, split, total, 1.0, shown, name)?;
     }
-    drop(whole);
     mark_load(&how);
-    Ok((finish(id, loader, total, named)?, digest))
+    Ok((finish(id, loader, total, named)?, Some(digest)))
 }
 
 /// The page's `crypto.subtle`, where there is one (secure contexts only).

@@ -90,8 +90,9 @@ async function shown(file, query = '?parallel=1', warmUp = false) {
   await page.goto(site.server.url + query);
   await page.getByTestId('load-demo').waitFor();
   if (warmUp) {
-    // The helper starts at the worker's first load of a file to split: a file this small is
-    // parsed before the helper's wasm is ready (that load falls back to the single path).
+    // The helper starts after the worker's warm-up (or at its first load of a file to split,
+    // if a request came first): a file this small, chosen at once, may be parsed before the
+    // helper's wasm is ready (that load then falls back to the single path).
     await page.getByTestId('file-input').setInputFiles({ ...file, name: 'warm-up.csv' });
     await waitForStatus(page, 'ready', 120000);
     await page.locator('.file-name', { hasText: 'warm-up.csv' }).waitFor();

@@ -290,3 +290,29 @@ test('a gzip log streams through the worker in chunks and reads like the plain o
   assert.deepEqual(errors, []);
   await page.context().close();
 });
+
+test('an idle worker warms up and says so on its global `__plumbWarm`', async () => {
+  const errors = [];
+  const page = await newPage(site.browser, errors);
+  await page.goto(site.server.url);
+  await page.getByTestId('load-demo').waitFor();
+  // The analysis worker (not its parse helper) sets `__plumbWarm` false as it starts and true
+  // once its warm-up has run (or was skipped for a waiting request).
+  const warm = async () => {
+    for (const w of page.workers()) {
+      const v = await w.evaluate(() => (self.name === 'plumb-parse-helper' ? null : self.__plumbWarm ?? null))
+        .catch(() => null);
+      if (v !== null) return v;
+    }
+    return null;
+  };
+  const deadline = Date.now() + 60000;
+  let state = await warm();
+  while (state !== true && Date.now() < deadline) {
+    await page.waitForTimeout(50);
+    state = await warm();
+  }
+  assert.equal(state, true, 'the worker never said it was warm');
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});
