@@ -45,6 +45,16 @@
 // `--dist DIR` serves another release build than this checkout's dist/ (e.g. a base build, to
 // alternate base and candidate runs in one session).
 //
+// By default the file is chosen once the analysis worker is warm, as a user would (nobody picks
+// a file within a second of the page opening): the bench waits until the worker's global
+// `__plumbWarm` is `true` (it has run its warm-up, `src/core/warm_up.rs`, and started its parse
+// helper where loads may be split; a build from before that flag, which warms up in the same
+// task that sets `__plumbWasmMemory`, counts as warm once that is set), then
+// `WARM_SETTLE_MS` (1 s, bench/profile_common.mjs) more, for the optimising compiles the warm-up queued on background threads
+// (and a parse helper's start) to end. `--cold` chooses the file as soon as the page shows, as
+// before (the load then overlaps the worker's start, warm-up and background compiles).
+// `--no-drag` skips the threshold drag (the load's figures only, quicker runs).
+//
 // `--query '?parallel=0'` opens the page with that query (here: the worker parses every file
 // in one piece, for a same-build comparison with the two-halves path). Each run records how the
 // worker parsed the file (`load_path`: `single`, `halves`, `fallback: <why>`) and the wasm
@@ -55,6 +65,7 @@ import { readFile, readdir } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { serveDist, launch, newPage, readMetrics, DIST } from '../tests/e2e/harness.mjs';
+import { waitWarm } from './profile_common.mjs';
 
 function parseArgs(argv) {
   const out = { reps: 3, timeoutS: null, dragMoves: 90, out: null, shots: null };
@@ -70,6 +81,8 @@ function parseArgs(argv) {
     else if (k === '--dist') out.dist = resolve(v);
     else if (k === '--screenshot') out.shots = v;
     else if (k === '--trace') { out.trace = true; i -= 1; }
+    else if (k === '--cold') { out.cold = true; i -= 1; }
+    else if (k === '--no-drag') { out.noDrag = true; i -= 1; }
     else throw new Error(`unknown argument ${k}`);
     i += 1;
   }
@@ -333,6 +346,7 @@ async function oneRun(server, opts) {
     const input = page.getByTestId('file-input');
     await input.waitFor({ state: 'attached' });
     await page.getByTestId('status').waitFor({ state: 'attached' });
+    run.warm = opts.cold ? false : await waitWarm(page);
 
     const sampler = await rendererSampler();
     const wall0 = Date.now();
@@ -452,6 +466,7 @@ async function oneRun(server, opts) {
     run.wasm_memory_bytes = probe.wasm;
     run.wasm_instances = probe.instances;
 
+    if (opts.noDrag) return { ...run, ok: true, page_errors: errors.slice(0, 5) };
     run.drag = await drag(page, opts, browser).catch((e) => ({ ok: false, error: String(e).split('\n')[0] }));
     if (crashed) run.drag = { ok: false, error: crashed };
     // Memory again after the drag (the drag must not grow it much).
@@ -623,7 +638,8 @@ async function main() {
           + `renderer RSS ${(run.peak_renderer_rss_bytes / 2 ** 20).toFixed(0)} MiB, drag update p95 `
           + `${run.drag?.update_ms?.p95?.toFixed(2)} ms, work/frame median `
           + `${run.drag?.frame_work_ms?.median?.toFixed(2)} p95 ${run.drag?.frame_work_ms?.p95?.toFixed(2)} ms, frame p95 ${run.drag?.frame_interval_ms?.p95?.toFixed(1)} ms`
-          + (run.drag?.ok ? '' : ` (drag failed: ${run.drag?.error})`)
+          + (run.drag?.ok || opts.noDrag ? '' : ` (drag failed: ${run.drag?.error})`)
+          + ` [${opts.cold ? 'cold' : `warm: ${run.warm}`}, ${run.load_path}${run.split_times ? ` ${JSON.stringify(run.split_times)}` : ''}]`
         : `FAILED: ${run.error} (worker wasm ${((run.worker_wasm_memory_bytes ?? 0) / 2 ** 20).toFixed(0)} MiB)`;
       process.stderr.write(`plumb ${opts.rows} rows, run ${r + 1}/${opts.reps}: ${line}\n`);
       runs.push(run);
@@ -638,6 +654,7 @@ async function main() {
     rows: opts.rows,
     file: opts.file,
     reps: runs.length,
+    cold: Boolean(opts.cold),
     ok: good.length === runs.length && runs.length > 0,
     error: runs.find((r) => !r.ok)?.error ?? null,
     load_s: summary(good.map((r) => r.load_s).filter((x) => x != null)),

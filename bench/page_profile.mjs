@@ -7,17 +7,15 @@
 // same for the complete report (arrival → `data-complete="true"` → painted).
 //
 //   node bench/page_profile.mjs --file bench/data/log_1000000.csv [--dist DIR] [--top 25]
-//        [--out trace.json] [--complete]
+//        [--out trace.json] [--complete] [--cold]
+//
+// The file is chosen once the worker is warm, as in bench/browser.mjs (`--cold`: at once).
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { serveDist, launch, newPage } from '../tests/e2e/harness.mjs';
+import { parseArgs, waitComplete, waitWarm } from './profile_common.mjs';
 
-const args = { top: '25' };
-for (let i = 2; i < process.argv.length; i += 1) {
-  const k = process.argv[i].replace(/^--/, '');
-  if (k === 'complete') args.complete = true;
-  else { args[k] = process.argv[i + 1]; i += 1; }
-}
+const args = parseArgs(process.argv.slice(2), ['complete', 'cold'], { top: '25' });
 if (!args.file) throw new Error('need --file PATH');
 
 /** The page probe: console.timeStamp marks (trace events `TimeStamp`) at each moment. */
@@ -84,15 +82,12 @@ try {
   await page.addInitScript(probe);
   await page.goto(server.url);
   await page.getByTestId('file-input').waitFor({ state: 'attached' });
+  if (!args.cold) await waitWarm(page);
   await browser.startTracing(page, {
     categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'blink', 'blink.user_timing'],
   });
   await page.getByTestId('file-input').setInputFiles(args.file);
-  await page.waitForFunction(() => {
-    const app = document.querySelector('[data-testid="app"]');
-    const s = document.querySelector('[data-testid="status"]')?.dataset.state;
-    return s === 'error' || (s === 'ready' && app?.dataset.complete === 'true');
-  }, null, { timeout: 600000, polling: 100 });
+  await waitComplete(page);
   await page.waitForTimeout(500);
   const json = (await browser.stopTracing()).toString('utf8');
   if (args.out) await writeFile(args.out, json);

@@ -7,7 +7,9 @@
 //
 //   node bench/worker_profile.mjs --file bench/data/log_1000000.csv --out /tmp/p [--top 40]
 //        [--under Session::analyze_at [--pass 1]] [--page-under on_answer] [--interval 200 (µs)]
-//        [--load 1]
+//        [--load 1] [--dist DIR] [--cold]
+//
+// The file is chosen once the worker is warm, as in bench/browser.mjs (`--cold`: at once).
 //
 // With `--load 1` the worker's table covers only the load (its samples before the first
 // `Session::analyze_at`: reading, parsing, finishing, the file's summary), and a second table
@@ -15,10 +17,11 @@
 // the reading phase's breakdown (FileReaderSync, digest, copies into wasm, the parser, the
 // column builders, progress posts) is read from.
 import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { serveDist, launch, newPage } from '../tests/e2e/harness.mjs';
+import { parseArgs, waitComplete, waitWarm } from './profile_common.mjs';
 
-const args = Object.fromEntries(process.argv.slice(2).reduce((acc, v, i, a) => (
-  i % 2 === 0 ? [...acc, [v.replace(/^--/, ''), a[i + 1]]] : acc), []));
+const args = parseArgs(process.argv.slice(2), ['cold']);
 if (!args.file) throw new Error('need --file PATH');
 const top = Number(args.top ?? 40);
 
@@ -76,7 +79,7 @@ function selfTimes(profile, under, pass, loadOnly) {
   };
 }
 
-const server = await serveDist();
+const server = await serveDist(args.dist ? resolve(args.dist) : undefined);
 const browser = await launch();
 try {
   const page = await newPage(browser, []);
@@ -102,7 +105,8 @@ try {
   await page.getByTestId('file-input').waitFor({ state: 'attached' });
   for (let i = 0; i < 100 && workers.length === 0; i += 1) await new Promise((ok) => setTimeout(ok, 50));
   if (workers.length === 0) throw new Error('no worker target attached');
-  const sessionId = workers[workers.length - 1];
+  if (!args.cold) await waitWarm(page);
+  const sessionId = workers[0];
   const worker = {
     send: (method, params = {}) => new Promise((ok, fail) => {
       const id = nextId;
@@ -119,11 +123,7 @@ try {
     await s.send('Profiler.start');
   }
   await page.getByTestId('file-input').setInputFiles(args.file);
-  await page.waitForFunction(() => {
-    const app = document.querySelector('[data-testid="app"]');
-    const s = document.querySelector('[data-testid="status"]')?.dataset.state;
-    return s === 'error' || (s === 'ready' && app?.dataset.complete === 'true');
-  }, null, { timeout: 600000, polling: 100 });
+  await waitComplete(page);
   for (const [name, s] of [['worker', worker], ['page', cdp]]) {
     const { profile } = await s.send('Profiler.stop');
     if (args.out) await writeFile(`${args.out}.${name}.cpuprofile`, JSON.stringify(profile));
