@@ -1033,6 +1033,88 @@ fn threshold_chart_lines_and_markers() {
     assert_round_trip(&layout.main);
 }
 
+/// Text elements as (x, y, anchor, font size, content).
+fn texts(svg: &str) -> Vec<(f64, f64, String, f64, String)> {
+    let mut out = Vec::new();
+    let mut rest = svg;
+    while let Some(i) = rest.find("<text ") {
+        let end = rest[i..].find('>').unwrap() + i;
+        let close = rest[end..].find("</text>").unwrap() + end;
+        let attrs = &elements(&rest[i..=end], "text")[0];
+        let f = |k: &str| attrs[k].parse::<f64>().unwrap();
+        out.push((
+            f("x"),
+            f("y"),
+            attrs["text-anchor"].clone(),
+            f("font-size"),
+            rest[end + 1..close].trim().to_string(),
+        ));
+        rest = &rest[close..];
+    }
+    out
+}
+
+/// The threshold chart's labels (the optima's and "t = …") sit above the plot, so never on a
+/// curve, and no two overlap — also when the optima crowd together at the top.
+#[test]
+fn threshold_labels_sit_above_the_plot_and_apart() {
+    let line: Vec<(f64, f64)> = (0..=100)
+        .map(|i| (f64::from(i) / 100.0, 0.5 + 0.5 * (f64::from(i) / 100.0)))
+        .collect();
+    let optima = [
+        ("max F1", 0.31),
+        ("max J", 0.32),
+        ("min cost", 0.335),
+        ("net benefit", 0.98),
+    ];
+    for t in [0.3, 0.5, 0.99] {
+        let chart = ThresholdChart {
+            series: vec![Series {
+                name: "F1",
+                points: &line,
+            }],
+            current: Some(t),
+            optima: optima
+                .iter()
+                .map(|&(name, x)| ThresholdMarker { name, x })
+                .collect(),
+            y_label: None,
+            y_range: None,
+        };
+        let (svg, layout) = render(&style(), |a, s| threshold_chart(&a, &chart, s));
+        save("threshold-labels", &svg);
+        let r = layout.main.rect;
+        let labels: Vec<_> = texts(&svg)
+            .into_iter()
+            .filter(|l| l.4.starts_with("t = ") || optima.iter().any(|o| l.4.starts_with(o.0)))
+            .collect();
+        assert_eq!(labels.len(), optima.len() + 1, "{labels:?}");
+        // A generous box: 0.65 em per character, one em tall, from the anchor.
+        let boxes: Vec<(f64, f64, f64, f64, &str)> = labels
+            .iter()
+            .map(|(x, y, anchor, size, text)| {
+                let w = 0.65 * size * text.chars().count() as f64;
+                let x0 = if anchor == "end" { x - w } else { *x };
+                (x0, x0 + w, *y, y + size, text.as_str())
+            })
+            .collect();
+        for b in &boxes {
+            assert!(
+                b.3 <= f64::from(r.top),
+                "{} reaches into the plot at t = {t}",
+                b.4
+            );
+            assert!(b.2 >= 0.0, "{} above the chart", b.4);
+        }
+        for (i, a) in boxes.iter().enumerate() {
+            for b in &boxes[i + 1..] {
+                let apart = a.1 <= b.0 || b.1 <= a.0 || a.3 <= b.2 || b.3 <= a.2;
+                assert!(apart, "{} overlaps {} at t = {t}", a.4, b.4);
+            }
+        }
+    }
+}
+
 /// A threshold drag repaints only a layer: the chart without `current` plus
 /// `threshold_overlay` must be exactly the chart drawn with `current` (same SVG, same mark), at
 /// thresholds whose label sits on either side of the line.

@@ -175,13 +175,13 @@ fn Operations(ops: OperationsReport) -> impl IntoView {
     let missing_roles = match (has_latency, has_status) {
         (true, true) => None,
         (false, true) => Some(
-            "No latency column is mapped: latency quantiles are empty. Choose one in the sidebar (Columns → Latency, in milliseconds).",
+            "No latency column is mapped, so there is no latency chart or alert. Choose one in the sidebar (Columns → Latency, in milliseconds).",
         ),
         (true, false) => Some(
-            "No status column is mapped: the error rate is empty. Choose one in the sidebar (Columns → Status: an HTTP status, 5xx = error, or a 0/1 flag).",
+            "No status column is mapped, so there is no error-rate chart or alert. Choose one in the sidebar (Columns → Status: an HTTP status, 5xx = error, or a 0/1 flag).",
         ),
         (false, false) => Some(
-            "No latency or status column is mapped: latency quantiles and the error rate are empty. Choose them in the sidebar (Columns → Latency in milliseconds, Status as an HTTP status or 0/1 error flag).",
+            "No latency or status column is mapped, so there are no latency or error-rate charts or alerts. Choose them in the sidebar (Columns → Latency in milliseconds, Status as an HTTP status or 0/1 error flag).",
         ),
     };
     let without_ts = ops.with_value(|o| o.reference.rows_without_timestamp);
@@ -261,9 +261,10 @@ fn Operations(ops: OperationsReport) -> impl IntoView {
                                 ("predicted positive".into(), points(&o, |b| b.predicted_positive_rate)),
                             ]
                             levels_of=Some(("predicted_positive_rate", "")) proposed=proposed.clone()
-                            y_range=(0.0, 1.0)/>
+                            y_range=Some((0.0, 1.0))/>
                         {(features > 0).then(|| view! {
-                            <OpsChart testid="ops-chart-missing" title="Missing values" y_label="Share of rows missing" stem="operations-missing"
+                            <OpsChart testid="ops-chart-missing" title="Missing values" y_label="Share missing" stem="operations-missing"
+                                y_range=missing_range(&o)
                                 series=missing_series(&o)
                                 levels_of=None proposed=proposed.clone()/>
                         })}
@@ -307,6 +308,19 @@ fn missing_series(o: &OpsReport) -> Vec<(String, Vec<(f64, f64)>)> {
         .collect()
 }
 
+/// The missing-values chart's y range: a share runs from 0 to 1, so with every share zero (or
+/// none defined) or one above a half the axis is [0, 1]; otherwise the chart's own range,
+/// which starts at zero and zooms in on small shares.
+fn missing_range(o: &OpsReport) -> Option<(f64, f64)> {
+    let peak = o
+        .missing
+        .iter()
+        .flat_map(|f| f.rates.iter().copied())
+        .filter(|r| r.is_finite())
+        .fold(0.0f64, f64::max);
+    (peak == 0.0 || peak > 0.5).then_some((0.0, 1.0))
+}
+
 /// The warning and critical lines of one quantity's levels in force: (legend name, value,
 /// critical).
 fn level_lines(
@@ -341,7 +355,7 @@ fn OpsChart(
     series: Vec<(String, Vec<(f64, f64)>)>,
     levels_of: Option<(&'static str, &'static str)>,
     proposed: Arc<Vec<AlertThreshold>>,
-    #[prop(optional)] y_range: Option<(f64, f64)>,
+    #[prop(optional_no_strip)] y_range: Option<(f64, f64)>,
 ) -> impl IntoView {
     let state = expect_context::<AppState>();
     let series = StoredValue::new(series);

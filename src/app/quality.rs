@@ -79,7 +79,17 @@ fn Checks(checks: Vec<QualityCheck>) -> impl IntoView {
                     <div class="check-body">
                         <div class="check-title">{c.title.clone()}
                             {(c.count > 0).then(|| view! {
-                                <span class="check-count">{format!(" · {} rows", group_thousands(c.count as i64))}</span>
+                                // `missing_rates` counts cells, every other check rows.
+                                <span class="check-count">{format!(
+                                    " · {} {}",
+                                    group_thousands(c.count as i64),
+                                    match (c.id.as_str(), c.count) {
+                                        ("missing_rates", 1) => "cell",
+                                        ("missing_rates", _) => "cells",
+                                        (_, 1) => "row",
+                                        _ => "rows",
+                                    }
+                                )}</span>
                             })}
                         </div>
                         <div class="check-detail">{c.detail.clone()}</div>

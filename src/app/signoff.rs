@@ -5,7 +5,9 @@
 //! The decision starts unset: the reviewer must choose one. Until a decision is chosen and a
 //! reviewer named, the exports carry no sign-off and say "No decision recorded" (the JSON has
 //! no `signoff` and is saved as `*.plumb.unsigned.json`), and the form says so above the
-//! buttons. Approving while gates fail is allowed (a reviewer may know better) but warned
+//! buttons. The draft kept across reloads names the input it was written for (its files'
+//! SHA-256): the reviewer's name carries over to any file, the decision and rationale only to
+//! that same input — loading another file clears them, and the form says why. Approving while gates fail is allowed (a reviewer may know better) but warned
 //! about, naming the failing gates, which the exports name as well.
 
 use leptos::prelude::*;
@@ -17,7 +19,7 @@ use crate::core::export::{
     Decision, SignOff, describe_failed_gate, html, markdown, overridden_gates,
 };
 use crate::core::gates::{self, Verdict};
-use crate::core::report::Report;
+use crate::core::report::{Report, WindowSpec};
 
 /// Local-storage key of the sign-off draft.
 const DRAFT_KEY: &str = "plumb.signoff.draft";
@@ -25,28 +27,64 @@ const DRAFT_KEY: &str = "plumb.signoff.draft";
 /// default ("Approved") that nobody chose, so only the reviewer and rationale are taken over.
 const LEGACY_KEY: &str = "plumb.signoff";
 
-/// The sign-off form as kept in local storage (text the reviewer typed, never data).
+/// The sign-off form as kept in local storage (text the reviewer typed and the input's
+/// SHA-256, never data).
 #[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 struct Draft {
     reviewer: String,
     /// `None` until the reviewer chooses.
     decision: Option<Decision>,
     rationale: String,
+    /// The input the decision and rationale were written for ([`input_key`]); `None` in drafts
+    /// saved before drafts named their input, whose decision and rationale are not restored.
+    #[serde(default)]
+    input: Option<String>,
+    /// The decision or rationale was cleared because another input was loaded, and no decision
+    /// has been chosen since (the form says so; kept here because the view may be rebuilt).
+    #[serde(default)]
+    cleared: bool,
 }
 
-/// The saved draft, or the reviewer and rationale of a legacy one (its decision dropped).
+/// The saved draft. A draft that names no input (saved by an earlier version, or the legacy
+/// key's) keeps only its reviewer: its decision and rationale may be about any file.
 fn restore_draft() -> Draft {
-    if let Some(d) = crate::web::local_get(DRAFT_KEY).and_then(|t| serde_json::from_str(&t).ok()) {
-        return d;
+    if let Some(d) =
+        crate::web::local_get(DRAFT_KEY).and_then(|t| serde_json::from_str::<Draft>(&t).ok())
+    {
+        return if d.input.is_some() {
+            d
+        } else {
+            Draft {
+                reviewer: d.reviewer,
+                ..Draft::default()
+            }
+        };
     }
     crate::web::local_get(LEGACY_KEY)
         .and_then(|t| serde_json::from_str::<SignOff>(&t).ok())
         .map(|s| Draft {
             reviewer: s.reviewer,
-            decision: None,
-            rationale: s.rationale,
+            ..Draft::default()
         })
         .unwrap_or_default()
+}
+
+/// What a decision is about: the loaded file's SHA-256, and the current file's after a `+`
+/// when two files are compared; `None` while that is not known (no file, or the current file
+/// not loaded yet).
+fn input_key(state: AppState) -> Option<String> {
+    let sha = |f: &Option<std::sync::Arc<crate::core::stream::FileSummary>>| {
+        f.as_ref()
+            .map(|f| f.sha256.clone())
+            .filter(|s| !s.is_empty())
+    };
+    let reference = state.file.with(sha)?;
+    if state.window.with(|w| matches!(w, WindowSpec::TwoFiles)) {
+        let current = state.current_file.with(sha)?;
+        Some(format!("{reference}+{current}"))
+    } else {
+        Some(reference)
+    }
 }
 
 /// The sign-off view.
@@ -63,11 +101,35 @@ pub fn SignOffView() -> impl IntoView {
     let reviewer = RwSignal::new(saved.reviewer);
     let decision: RwSignal<Option<Decision>> = RwSignal::new(saved.decision);
     let rationale = RwSignal::new(saved.rationale);
+    // The input the decision and rationale belong to, and whether they were just cleared
+    // because another input is loaded (the form says so).
+    let bound: RwSignal<Option<String>> = RwSignal::new(saved.input);
+    let cleared = RwSignal::new(saved.cleared);
+    let rebind = move |key: Option<String>| {
+        let Some(key) = key else { return };
+        if bound.get_untracked().as_deref() == Some(key.as_str()) {
+            return;
+        }
+        let had = decision.get_untracked().is_some() || !rationale.get_untracked().is_empty();
+        if bound.get_untracked().is_some() || had {
+            decision.set(None);
+            rationale.set(String::new());
+            cleared.set(had);
+        }
+        bound.set(Some(key));
+    };
+    // Before the first paint (the form never shows another file's decision), then on every
+    // change of input.
+    rebind(untrack(move || input_key(state)));
+    let key = Memo::new(move |_| input_key(state));
+    Effect::new(move |_| rebind(key.get()));
     Effect::new(move |_| {
         let draft = Draft {
             reviewer: reviewer.get(),
             decision: decision.get(),
             rationale: rationale.get(),
+            input: bound.get(),
+            cleared: cleared.get(),
         };
         if let Ok(text) = serde_json::to_string(&draft) {
             crate::web::local_set(DRAFT_KEY, &text);
@@ -350,9 +412,11 @@ pub fn SignOffView() -> impl IntoView {
                         <label for="signoff-decision">"Decision"</label>
                         <select id="signoff-decision" data-testid="signoff-decision"
                             aria-invalid=move || decision.get().is_none().to_string()
+                            prop:value=move || decision.get().map(Decision::key).unwrap_or_default()
                             on:change=move |ev| {
                                 let v = event_target_value(&ev);
                                 decision.set(Decision::ALL.into_iter().find(|d| d.key() == v));
+                                cleared.set(false);
                             }>
                             <option value="" selected=decision.get_untracked().is_none()>"Choose…"</option>
                             {Decision::ALL.into_iter().map(|d| view! { <option value=d.key() selected=Some(d) == decision.get_untracked()>{d.label()}</option> }).collect_view()}
@@ -362,9 +426,12 @@ pub fn SignOffView() -> impl IntoView {
                 <div class="field">
                     <label for="signoff-rationale">"Rationale and conditions"</label>
                     <textarea id="signoff-rationale" rows="4" data-testid="signoff-rationale"
-                        prop:value=rationale.get_untracked()
+                        prop:value=move || rationale.get()
                         on:input=move |ev| rationale.set(event_target_value(&ev))></textarea>
                 </div>
+                {move || cleared.get().then(|| view! {
+                    <p class="hint note" data-testid="signoff-cleared">"The decision and rationale were written for another input file, so they were cleared: choose the decision for this file. The reviewer's name is kept."</p>
+                })}
                 {warning}
                 <p class="signoff-status" data-testid="signoff-status" data-signed=move || missing().is_none().to_string()>
                     {move || match missing() {

@@ -332,8 +332,10 @@ fn threshold_chart(
                with the current threshold as a vertical line and the optimal thresholds marked"
             .to_string(),
         file_stem: "thresholds",
-        aspect: 0.6,
-        height: (340, 560),
+        // Taller than the other charts: the optima's labels and "t = …" take rows above the
+        // plot (clear of the curves), and the plot keeps its height.
+        aspect: 0.7,
+        height: (380, 600),
     };
     // While dragging, the cached chart leaves the threshold line out (the overlay paints it),
     // and does not depend on the live threshold, so it is not redrawn per frame.

@@ -36,6 +36,7 @@
 //! [`QualityError`]. Everything is O(n) except the three checks that sort one copy of a column,
 //! O(n log n): [`check_duplicate_ids`], [`consistent_threshold`] and [`check_inverted_scores`].
 
+use crate::core::catalog::group_thousands;
 use crate::core::metrics::ranking::{self, RankSummary};
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
@@ -447,11 +448,18 @@ fn first_rows(it: impl Iterator<Item = usize>) -> Vec<u64> {
     it.take(MAX_ROWS).map(|i| i as u64).collect()
 }
 
+/// `num/den` as a percentage with one decimal; a share that is not zero (not all) but rounds
+/// to 0.0 % (100.0 %) is written "<0.1%" (">99.9%"), so a few missing labels never read as none.
 fn pct(num: u64, den: u64) -> String {
     if den == 0 {
         return "n/a".to_string();
     }
-    format!("{:.1}%", 100.0 * num as f64 / den as f64)
+    let text = format!("{:.1}%", 100.0 * num as f64 / den as f64);
+    match text.as_str() {
+        "0.0%" if num > 0 => "<0.1%".to_string(),
+        "100.0%" if num < den => ">99.9%".to_string(),
+        _ => text,
+    }
 }
 
 /// `num/den ≥ p/100`, exactly.
@@ -468,8 +476,15 @@ fn rise_at_least_pct(a: u64, b: u64, c: u64, d: u64, p: u64) -> bool {
     lhs >= p as i128 * b as i128 * d as i128
 }
 
+/// A count with thousands separators (`1,000,000`), as every other count in the UI and the
+/// exports is written.
+fn count_text(n: u64) -> String {
+    group_thousands(i64::try_from(n).unwrap_or(i64::MAX))
+}
+
+/// `n` and the noun in its number: `1 column`, `1,024 columns`.
 fn plural(n: u64, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
+    format!("{} {}", count_text(n), if n == 1 { one } else { many })
 }
 
 /// Epoch seconds as `YYYY-MM-DDTHH:MM:SSZ` (proleptic Gregorian, UTC); the number itself when
@@ -610,7 +625,10 @@ pub fn check_score_range(scores_raw: &[f64]) -> QualityCheck {
         return QualityCheck::new(
             ID,
             Status::Pass,
-            format!("all {present} present scores are within [0, 1]"),
+            format!(
+                "all {} present scores are within [0, 1]",
+                count_text(present)
+            ),
         );
     }
     let (lo, hi) = min_max(scores_raw.iter().copied().filter(|s| !s.is_nan()));
@@ -619,8 +637,10 @@ pub fn check_score_range(scores_raw: &[f64]) -> QualityCheck {
         ID,
         Status::Fail,
         format!(
-            "{count} of {present} scores ({}) are outside [0, 1] (min {lo}, max {hi}); \
+            "{} of {} scores ({}) are outside [0, 1] (min {lo}, max {hi}); \
              check the score transform (percent? logit?)",
+            count_text(count),
+            count_text(present),
             pct(count, present)
         ),
     )
@@ -747,13 +767,19 @@ pub fn check_constant_scores(scores_raw: &[f64]) -> QualityCheck {
         return QualityCheck::new(
             ID,
             Status::Pass,
-            format!("{n} present scores, not all equal (e.g. {first} and {other})"),
+            format!(
+                "{} present scores, not all equal (e.g. {first} and {other})",
+                count_text(n)
+            ),
         );
     }
     QualityCheck::new(
         ID,
         Status::Fail,
-        format!("all {n} present scores equal {first}: nothing can be ranked or calibrated"),
+        format!(
+            "all {} present scores equal {first}: nothing can be ranked or calibrated",
+            count_text(n)
+        ),
     )
     .involving(n, Vec::new())
 }
@@ -782,11 +808,19 @@ pub fn check_quantised_scores(scores_raw: &[f64]) -> QualityCheck {
     if n < QUANTISED_MIN_ROWS {
         return QualityCheck::skip(
             ID,
-            &format!("needs at least {QUANTISED_MIN_ROWS} scores; {n} present ({how_many})"),
+            &format!(
+                "needs at least {} scores; {} present ({how_many})",
+                count_text(QUANTISED_MIN_ROWS),
+                count_text(n)
+            ),
         );
     }
     if !few {
-        return QualityCheck::new(ID, Status::Pass, format!("{n} scores with {how_many}"));
+        return QualityCheck::new(
+            ID,
+            Status::Pass,
+            format!("{} scores with {how_many}", count_text(n)),
+        );
     }
     distinct.sort_by(f64::total_cmp);
     let list: Vec<String> = distinct.iter().map(|v| v.to_string()).collect();
@@ -794,8 +828,9 @@ pub fn check_quantised_scores(scores_raw: &[f64]) -> QualityCheck {
         ID,
         Status::Warn,
         format!(
-            "{n} scores take only {how_many} ({}): curves and thresholds have few steps; \
+            "{} scores take only {how_many} ({}): curves and thresholds have few steps; \
              were scores rounded or bucketed?",
+            count_text(n),
             list.join(", ")
         ),
     )
@@ -828,7 +863,11 @@ pub fn check_duplicate_ids(ids: &[u64]) -> QualityCheck {
     let count = n - sorted.len() as u64;
     drop(sorted);
     if count == 0 {
-        return QualityCheck::new(ID, Status::Pass, format!("all {n} ids are distinct"));
+        return QualityCheck::new(
+            ID,
+            Status::Pass,
+            format!("all {} ids are distinct", count_text(n)),
+        );
     }
     let mut seen = vec![false; repeated.len()];
     let rows = first_rows((0..ids.len()).filter(|&i| {
@@ -847,10 +886,12 @@ pub fn check_duplicate_ids(ids: &[u64]) -> QualityCheck {
         ID,
         status,
         format!(
-            "{count} of {n} rows ({}) repeat an earlier id ({} ids occur more than once): \
+            "{} of {} rows ({}) repeat an earlier id ({} ids occur more than once): \
              duplicated predictions are counted twice",
+            count_text(count),
+            count_text(n),
             pct(count, n),
-            repeated.len()
+            count_text(repeated.len() as u64)
         ),
     )
     .involving(count, rows)
@@ -971,8 +1012,8 @@ pub fn check_label_delay(
     };
     let mut parts = vec![format!(
         "{} of {} rows in {span} have no label ({}; earlier rows {})",
-        recent.missing,
-        recent.rows,
+        count_text(recent.missing),
+        count_text(recent.rows),
         pct(recent.missing, recent.rows),
         pct(earlier.missing, earlier.rows)
     )];
@@ -997,8 +1038,9 @@ pub fn check_label_delay(
             Status::Pass
         };
         parts.push(format!(
-            "all {m} labelled recent rows are {present}; at the earlier rate of {} ({}) \
+            "all {} labelled recent rows are {present}; at the earlier rate of {} ({}) \
              that happens by chance with probability {chance:.2e}",
+            count_text(m),
             1 - present,
             pct(absent_earlier, earlier.labelled())
         ));
@@ -1164,15 +1206,19 @@ pub fn check_decision_consistency(
     let count = (0..scores.len()).filter(|&i| disagrees(i)).count() as u64;
     let n = best.compared;
     let most = format!(
-        "the decisions are best explained by {} ({} of {n} agree)",
+        "the decisions are best explained by {} ({} of {} agree)",
         best.describe(),
-        best.agreement
+        count_text(best.agreement),
+        count_text(n)
     );
     if count == 0 {
         return Ok(QualityCheck::new(
             ID,
             Status::Pass,
-            format!("all {n} decisions equal score ≥ {threshold}; {most}"),
+            format!(
+                "all {} decisions equal score ≥ {threshold}; {most}",
+                count_text(n)
+            ),
         ));
     }
     let status = if count as u128 * 100 <= n as u128 {
@@ -1185,7 +1231,9 @@ pub fn check_decision_consistency(
         ID,
         status,
         format!(
-            "{count} of {n} decisions ({}) differ from score ≥ {threshold}; {most}",
+            "{} of {} decisions ({}) differ from score ≥ {threshold}; {most}",
+            count_text(count),
+            count_text(n),
             pct(count, n)
         ),
     )
@@ -1225,13 +1273,16 @@ pub fn check_timestamps_order(timestamps: &[f64], now: Option<f64>) -> QualityCh
     let mut parts = Vec::new();
     if backwards > 0 {
         parts.push(format!(
-            "{backwards} of {present} rows have a timestamp earlier than a row before them \
-             (a time-ordered split would mix them)"
+            "{} of {} rows have a timestamp earlier than a row before them \
+             (a time-ordered split would mix them)",
+            count_text(backwards),
+            count_text(present)
         ));
     }
     match now {
         Some(now) if future > 0 => parts.push(format!(
-            "{future} rows are later than now ({}): clock or time-zone error?",
+            "{} rows are later than now ({}): clock or time-zone error?",
+            count_text(future),
             format_epoch(now)
         )),
         Some(_) => {}
@@ -1245,7 +1296,10 @@ pub fn check_timestamps_order(timestamps: &[f64], now: Option<f64>) -> QualityCh
         Status::Pass
     };
     if status == Status::Pass {
-        parts.insert(0, format!("all {present} timestamps in order"));
+        parts.insert(
+            0,
+            format!("all {} timestamps in order", count_text(present)),
+        );
         return QualityCheck::new(ID, status, parts.join("; "));
     }
     QualityCheck::new(ID, status, parts.join("; ")).involving(count, involved)
@@ -1340,14 +1394,15 @@ pub fn check_label_balance(
             format!("{name}: no labelled rows")
         } else if c.positives == 0 || c.negatives() == 0 {
             format!(
-                "{name}: all {n} labelled rows are {}",
+                "{name}: all {} labelled rows are {}",
+                count_text(n),
                 u8::from(c.positives > 0)
             )
         } else {
             parts.push(format!(
                 "{name}: {} positives and {} negatives ({} positive)",
-                c.positives,
-                c.negatives(),
+                count_text(c.positives),
+                count_text(c.negatives()),
                 pct(c.positives, n)
             ));
             continue;
@@ -1377,6 +1432,29 @@ mod tests {
                 format!("\"{}\"", s.key())
             );
         }
+    }
+
+    #[test]
+    fn counts_have_thousands_separators_and_small_shares_are_not_zero() {
+        assert_eq!(plural(1, "column", "columns"), "1 column");
+        assert_eq!(plural(1_000_000, "row", "rows"), "1,000,000 rows");
+        assert_eq!(pct(3, 20_000), "<0.1%");
+        assert_eq!(pct(0, 20_000), "0.0%");
+        assert_eq!(pct(19_999, 20_000), ">99.9%");
+        assert_eq!(pct(20_000, 20_000), "100.0%");
+        assert_eq!(pct(1, 8), "12.5%");
+        let ids: Vec<u64> = (0..1_200_000).map(|i| i % 1_100_000).collect();
+        let c = check_duplicate_ids(&ids);
+        assert_eq!(
+            c.detail,
+            "100,000 of 1,200,000 rows (8.3%) repeat an earlier id (100,000 ids occur more than \
+             once): duplicated predictions are counted twice"
+        );
+        let scores = vec![0.5; 1_000_000];
+        assert_eq!(
+            check_constant_scores(&scores).detail,
+            "all 1,000,000 present scores equal 0.5: nothing can be ranked or calibrated"
+        );
     }
 
     #[test]

@@ -17,7 +17,7 @@
 use crate::core::analysis::{self, Depth, Request};
 use crate::core::error::PlumbError;
 use crate::core::metrics::smooth::SplitMix64;
-use crate::core::report::{Settings, WindowSpec};
+use crate::core::report::{ColumnMapping, Settings, WindowSpec};
 
 /// Rows of the synthetic log: enough that each first-pass loop uses up the browser's budget
 /// for optimising it, small enough to run in tens of milliseconds unoptimised.
@@ -43,6 +43,25 @@ pub fn synthetic_log(rows: usize) -> String {
     text
 }
 
+/// The request [`warm_up`] analyses: the whole of `file` at [`Depth::First`], no current log,
+/// no fixed "now" — the first pass the worker runs on a user's log. One definition, so the
+/// tests check the request the warm-up really makes.
+fn first_pass_request<'a>(
+    file: &'a analysis::LoadedFile,
+    mapping: &'a ColumnMapping,
+    settings: &'a Settings,
+) -> Request<'a> {
+    Request {
+        reference: file,
+        current: None,
+        mapping,
+        settings,
+        window: WindowSpec::All,
+        now: None,
+        depth: Depth::First,
+    }
+}
+
 /// Run the first pass on [`synthetic_log`]`(`[`WARM_UP_ROWS`]`)`: load, detect the roles,
 /// analyse the whole log at [`Depth::First`] and write the report's JSON. Returns the JSON's
 /// length (the caller discards it; the tests check the pass really ran).
@@ -50,15 +69,8 @@ pub fn warm_up() -> Result<usize, PlumbError> {
     let text = synthetic_log(WARM_UP_ROWS);
     let file = analysis::load_file("warm-up.csv", text.as_bytes())?;
     let mapping = analysis::detect_mapping(&file);
-    let request = Request {
-        reference: &file,
-        current: None,
-        mapping: &mapping,
-        settings: &Settings::default(),
-        window: WindowSpec::All,
-        now: None,
-        depth: Depth::First,
-    };
+    let settings = Settings::default();
+    let request = first_pass_request(&file, &mapping, &settings);
     let (report, _sweep) = analysis::analyze_with_sweep(&request, "plumb-warm-up")?;
     Ok(analysis::report_json(&report)?.len())
 }
@@ -75,15 +87,8 @@ mod tests {
         assert_eq!(mapping.score.as_deref(), Some("score"));
         assert_eq!(mapping.label.as_deref(), Some("label"));
         assert_eq!(mapping.timestamp.as_deref(), Some("timestamp"));
-        let request = Request {
-            reference: &file,
-            current: None,
-            mapping: &mapping,
-            settings: &Settings::default(),
-            window: WindowSpec::All,
-            now: None,
-            depth: Depth::First,
-        };
+        let settings = Settings::default();
+        let request = first_pass_request(&file, &mapping, &settings);
         let (report, sweep) = analysis::analyze_with_sweep(&request, "test").unwrap();
         let all = report.windows.all.as_ref().unwrap();
         assert_eq!(all.n, WARM_UP_ROWS as u64);

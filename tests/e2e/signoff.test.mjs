@@ -168,10 +168,11 @@ test('the decision starts unset; until one is chosen the exports say "No decisio
   await page.getByTestId('gates-verdict').waitFor();
   assert.equal(await page.getByTestId('gates-verdict').getAttribute('data-value'), 'fail');
 
-  // Unset by default (the legacy draft's decision dropped, its text kept).
+  // Unset by default (the legacy draft names no input: its decision and rationale may be about
+  // another file, so only the reviewer is taken over).
   assert.equal(await page.getByTestId('signoff-decision').inputValue(), '');
   assert.equal(await page.getByTestId('signoff-reviewer').inputValue(), 'Grace Hopper');
-  assert.equal(await page.getByTestId('signoff-rationale').inputValue(), 'Looks fine.');
+  assert.equal(await page.getByTestId('signoff-rationale').inputValue(), '');
   assert.equal(await page.getByTestId('signoff-status').getAttribute('data-signed'), 'false');
   assert.match(await page.getByTestId('signoff-status').textContent(), /No decision chosen/);
   assert.equal(await page.getByTestId('signoff-warning').count(), 0);
@@ -220,6 +221,55 @@ test('the decision starts unset; until one is chosen the exports say "No decisio
   await page.getByTestId('signoff-reviewer').fill('  ');
   await page.waitForFunction(() => document.querySelector('[data-testid="signoff-status"]')?.textContent.includes('No reviewer named'));
   assert.ok(!('signoff' in JSON.parse(await download(page, 'export-json-signed'))));
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});
+
+test('a saved decision and rationale belong to the file they were written for: another file clears them (the reviewer stays), the same file restores them', async () => {
+  const errors = [];
+  const page = await newPage(site.browser, errors);
+  await page.goto(site.server.url);
+  await page.getByTestId('file-input').setInputFiles(join(FIXTURES, 'logs', 'basic.csv'));
+  await waitForStatus(page, 'ready');
+  await page.getByTestId('tab-signoff').click();
+  await page.getByTestId('signoff-reviewer').fill('Ada Lovelace');
+  await page.getByTestId('signoff-decision').selectOption('approve');
+  await page.getByTestId('signoff-rationale').fill('Calibrated on basic.csv.');
+  assert.equal(await page.getByTestId('signoff-cleared').count(), 0);
+
+  // Another file in the same page: the decision and rationale are cleared, and the form says why.
+  await page.getByTestId('file-input').setInputFiles(join(FIXTURES, 'logs', 'reference.csv'));
+  await waitForStatus(page, 'ready');
+  await page.getByTestId('tab-signoff').click();
+  await page.getByTestId('signoff-cleared').waitFor();
+  assert.equal(await page.getByTestId('signoff-decision').inputValue(), '');
+  assert.equal(await page.getByTestId('signoff-rationale').inputValue(), '');
+  assert.equal(await page.getByTestId('signoff-reviewer').inputValue(), 'Ada Lovelace');
+  assert.equal(await page.getByTestId('signoff-status').getAttribute('data-signed'), 'false');
+  assert.ok(!('signoff' in JSON.parse(await download(page, 'export-json-signed'))), 'no carried-over sign-off');
+
+  // A decision for this file survives a reload with this file ...
+  await page.getByTestId('signoff-decision').selectOption('reject');
+  await page.getByTestId('signoff-rationale').fill('Drifted.');
+  await page.reload();
+  await page.getByTestId('file-input').setInputFiles(join(FIXTURES, 'logs', 'reference.csv'));
+  await waitForStatus(page, 'ready');
+  await page.getByTestId('tab-signoff').click();
+  assert.equal(await page.getByTestId('signoff-decision').inputValue(), 'reject');
+  assert.equal(await page.getByTestId('signoff-rationale').inputValue(), 'Drifted.');
+  assert.equal(await page.getByTestId('signoff-cleared').count(), 0);
+
+  // ... and not a reload with another file, the sign-off tab opened only after it loaded.
+  await page.reload();
+  await page.getByTestId('file-input').setInputFiles(join(FIXTURES, 'logs', 'basic.csv'));
+  await waitForStatus(page, 'ready');
+  await page.getByTestId('tab-signoff').click();
+  await page.getByTestId('signoff-cleared').waitFor();
+  assert.equal(await page.getByTestId('signoff-decision').inputValue(), '');
+  assert.equal(await page.getByTestId('signoff-rationale').inputValue(), '');
+  assert.equal(await page.getByTestId('signoff-reviewer').inputValue(), 'Ada Lovelace');
+  const signed = JSON.parse(await download(page, 'export-json-signed'));
+  assert.ok(!('signoff' in signed), 'the other file\'s decision is not exported');
   assert.deepEqual(errors, []);
   await page.context().close();
 });

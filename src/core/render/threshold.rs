@@ -106,33 +106,57 @@ pub fn threshold_chart<DB: DrawingBackend>(
             swatch: Swatch::Line(theme.series(i)),
         })
         .collect();
-    let rows = p.legend_rows(&legend, p.outer.width() - p.px(20.0));
+    let rows_of_legend = p.legend_rows(&legend, p.outer.width() - p.px(20.0));
     let legend_top = top;
-    top += p.legend_rows_height(rows.len());
+    top += p.legend_rows_height(rows_of_legend.len());
 
+    // Above the plot, a strip of label rows: the current threshold's "t = …" in the row next
+    // to the plot, the optima's labels in the rows above it (stacked so none overlaps another).
+    // Labels never sit on the curves, and the drag layer finds the "t" row from the plot alone.
+    let row_h = label_row_height(&p);
+    let strip_top = top + p.px(2.0);
     let tick_h = p.line_height(TICK_TEXT);
-    let bottom = (p.outer.bottom - p.bottom_inset(true, true, tick_h)).max(top + 1);
-    let n_y = ((bottom - top) / p.px(45.0)).clamp(2, 10) as usize;
-    let (y0, y1) = auto_y_range(
-        chart.series.iter().map(|s| s.points),
-        &[],
-        chart.y_range,
-        n_y,
-    );
-    let y_ticks = linear_ticks(y0, y1, n_y);
-    let left = p.outer.left + p.left_inset(&y_ticks, true);
-    let right = (p.outer.right - p.px(10.0) - p.measure("1.0", TICK_TEXT).0 / 2).max(left + 1);
-    // Optimum labels live in a strip at the top of the plot.
-    let panel = PanelLayout::linear(
-        PixelRect {
-            left,
-            top,
-            right,
-            bottom,
-        },
-        PROB_RANGE,
-        (y0, y1),
-    );
+    let bottom = (p.outer.bottom - p.bottom_inset(true, true, tick_h)).max(strip_top + 1);
+    // The plot's geometry with `rows` optimum rows; the y ticks (hence the left inset) depend
+    // on the plot's height, and the label rows on the x scale, so settle both together.
+    let geometry = |rows: usize| {
+        let top = (strip_top + (rows as i32 + 1) * row_h).min(bottom - 1);
+        let n_y = ((bottom - top) / p.px(45.0)).clamp(2, 10) as usize;
+        let (y0, y1) = auto_y_range(
+            chart.series.iter().map(|s| s.points),
+            &[],
+            chart.y_range,
+            n_y,
+        );
+        let y_ticks = linear_ticks(y0, y1, n_y);
+        let left = p.outer.left + p.left_inset(&y_ticks, true);
+        let right = (p.outer.right - p.px(10.0) - p.measure("1.0", TICK_TEXT).0 / 2).max(left + 1);
+        let panel = PanelLayout::linear(
+            PixelRect {
+                left,
+                top,
+                right,
+                bottom,
+            },
+            PROB_RANGE,
+            (y0, y1),
+        );
+        (panel, y_ticks)
+    };
+    let mut rows = 0;
+    let (mut panel, mut y_ticks) = geometry(rows);
+    let mut labels = place_optima(&p, &panel, &chart.optima);
+    for _ in 0..4 {
+        let need = labels.iter().map(|l| l.row + 1).max().unwrap_or(0);
+        if need <= rows {
+            break;
+        }
+        rows = need;
+        (panel, y_ticks) = geometry(rows);
+        labels = place_optima(&p, &panel, &chart.optima);
+    }
+    let (y0, y1) = (panel.y_min, panel.y_max);
+    let (left, r) = (panel.rect.left, panel.rect);
     let x_ticks = linear_ticks(
         0.0,
         1.0,
@@ -146,7 +170,7 @@ pub fn threshold_chart<DB: DrawingBackend>(
             Some(chart.y_label.unwrap_or("Metric value").into()),
         ),
     )?;
-    let legend_box = p.legend_top(&rows, left, legend_top)?;
+    let legend_box = p.legend_top(&rows_of_legend, left, legend_top)?;
 
     let mut any = false;
     for (i, s) in chart.series.iter().enumerate() {
@@ -167,16 +191,12 @@ pub fn threshold_chart<DB: DrawingBackend>(
     }
 
     let mut marks = Vec::new();
-    let r = panel.rect;
-    // Optimal thresholds: dotted line, triangle at the top, label staggered to avoid overlap.
+    // Optimal thresholds: dotted line, triangle at the top, label in its strip row (a row never
+    // beyond the strip: the last one takes any overflow, which needs more than four optima
+    // within a label's width of each other).
     let tri = p.px(5.0).max(2);
-    let row_h = p.line_height(LEGEND_TEXT) + p.px(2.0);
-    let mut placed: Vec<(i32, i32, i32)> = Vec::new(); // (left, right, row)
-    for (k, o) in chart.optima.iter().enumerate() {
-        if !o.x.is_finite() {
-            continue;
-        }
-        let x = panel.x_to_px(o.x.clamp(PROB_RANGE.0, PROB_RANGE.1));
+    for l in &labels {
+        let x = l.x_px;
         p.dashed(vec![(x, r.top), (x, r.bottom)], theme.muted, 0.9, 1.0)?;
         p.polygon(
             vec![
@@ -187,34 +207,14 @@ pub fn threshold_chart<DB: DrawingBackend>(
             theme.muted,
             1.0,
         )?;
-        let label = format!("{} {:.2}", o.name, o.x);
-        let (w, _) = p.measure(&label, LEGEND_TEXT);
-        let right_side = x + w + p.px(10.0) <= r.right;
-        let (lx0, lx1) = if right_side {
-            (x + p.px(4.0), x + p.px(4.0) + w)
-        } else {
-            (x - p.px(4.0) - w, x - p.px(4.0))
-        };
-        let mut row = 0;
-        while placed
-            .iter()
-            .any(|&(a, b, rr)| rr == row && lx0 < b + p.px(6.0) && a < lx1 + p.px(6.0))
-        {
-            row += 1;
-        }
-        placed.push((lx0, lx1, row));
-        let ly = r.top + tri * 2 + p.px(2.0) + row * row_h;
-        let (anchor, ax) = if right_side {
-            (HPos::Left, lx0)
-        } else {
-            (HPos::Right, lx1)
-        };
+        let row = l.row.min(rows.saturating_sub(1));
+        let ly = r.top - (row as i32 + 2) * row_h;
         p.text(
-            &label,
-            (ax, ly),
+            &l.text,
+            (l.anchor_x, ly),
             LEGEND_TEXT,
             theme.text,
-            anchor,
+            l.anchor,
             VPos::Top,
             false,
             false,
@@ -223,8 +223,8 @@ pub fn threshold_chart<DB: DrawingBackend>(
             kind: MarkKind::Optimum,
             panel: Panel::Main,
             series: 0,
-            index: k,
-            x: o.x,
+            index: l.index,
+            x: l.x,
             y: y1,
             center: (x, r.top),
             rect: PixelRect {
@@ -251,7 +251,94 @@ pub fn threshold_chart<DB: DrawingBackend>(
     })
 }
 
-/// The current threshold: a solid vertical line with its value at the bottom, and its hover
+/// Height of one label row of the strip above the plot.
+fn label_row_height<DB: DrawingBackend>(p: &Painter<'_, DB>) -> i32 {
+    p.line_height(LEGEND_TEXT) + p.px(2.0)
+}
+
+/// An optimum's label placed in the strip above the plot.
+struct PlacedLabel {
+    /// Index among the markers with a finite threshold (the hover mark's `index`).
+    index: usize,
+    /// The threshold and its pixel column.
+    x: f64,
+    x_px: i32,
+    /// "max F1 0.31".
+    text: String,
+    /// Where the text is anchored, and on which side of its line it sits.
+    anchor_x: i32,
+    anchor: HPos,
+    /// Strip row, 0 next to the "t" row; a label goes to the first row where it clears every
+    /// label already placed by [`LABEL_GAP`] CSS pixels.
+    row: usize,
+}
+
+/// CSS pixels kept between two labels of one row.
+const LABEL_GAP: f64 = 6.0;
+
+/// Place the optima's labels: each in the lowest row where it overlaps no other label, right of
+/// its line when that is clear and fits over the plot, else left of it.
+fn place_optima<DB: DrawingBackend>(
+    p: &Painter<'_, DB>,
+    panel: &PanelLayout,
+    optima: &[ThresholdMarker],
+) -> Vec<PlacedLabel> {
+    let r = panel.rect;
+    let mut placed: Vec<(i32, i32, usize)> = Vec::new(); // (left, right, row)
+    let mut out = Vec::new();
+    for (index, o) in optima.iter().filter(|o| o.x.is_finite()).enumerate() {
+        let x_px = panel.x_to_px(o.x.clamp(PROB_RANGE.0, PROB_RANGE.1));
+        let text = format!("{} {:.2}", o.name, o.x);
+        let (w, _) = p.measure(&text, LEGEND_TEXT);
+        let (pad, gap) = (p.px(4.0), p.px(LABEL_GAP));
+        let right = (x_px + pad, x_px + pad + w);
+        let left = (x_px - pad - w, x_px - pad);
+        // The sides the label fits on, within the plot's columns, right first.
+        let mut sides: Vec<(bool, (i32, i32))> = [(true, right), (false, left)]
+            .into_iter()
+            .filter(|&(_, (a, b))| a >= r.left - pad && b + p.px(6.0) <= r.right)
+            .collect();
+        if sides.is_empty() {
+            // Wider than the plot on both sides: the side with more room.
+            sides.push(if r.right - x_px >= x_px - r.left {
+                (true, right)
+            } else {
+                (false, left)
+            });
+        }
+        let clear = |(a, b): (i32, i32), row: usize| {
+            !placed
+                .iter()
+                .any(|&(pa, pb, pr)| pr == row && a < pb + gap && pa < b + gap)
+        };
+        let (row, (right_side, (lx0, lx1))) = (0..)
+            .find_map(|row| {
+                sides
+                    .iter()
+                    .find(|&&(_, span)| clear(span, row))
+                    .map(|&side| (row, side))
+            })
+            .unwrap_or((0, sides[0])); // unreachable: a row above every placed one is clear
+        placed.push((lx0, lx1, row));
+        let (anchor, anchor_x) = if right_side {
+            (HPos::Left, lx0)
+        } else {
+            (HPos::Right, lx1)
+        };
+        out.push(PlacedLabel {
+            index,
+            x: o.x,
+            x_px,
+            text,
+            anchor_x,
+            anchor,
+            row,
+        });
+    }
+    out
+}
+
+/// The current threshold: a solid vertical line with its value just above the plot, and its hover
 /// mark (`None` when `t` is not finite).
 fn current_line<DB: DrawingBackend>(
     p: &Painter<'_, DB>,
@@ -267,9 +354,10 @@ fn current_line<DB: DrawingBackend>(
     let x = panel.x_to_px(t.clamp(0.0, 1.0));
     p.polyline(vec![(x, r.top), (x, r.bottom)], theme.text, 0.85, 1.5)?;
     let label = format!("t = {t:.2}");
-    let (w, h) = p.measure(&label, LEGEND_TEXT);
+    let (w, _) = p.measure(&label, LEGEND_TEXT);
     let right_side = x + w + p.px(10.0) <= r.right;
-    let ly = r.bottom - h - p.px(4.0);
+    // In the strip row just above the plot (see `threshold_chart`), clear of the curves.
+    let ly = r.top - label_row_height(p);
     let (anchor, ax) = if right_side {
         (HPos::Left, x + p.px(4.0))
     } else {
