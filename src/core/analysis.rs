@@ -183,8 +183,8 @@ pub struct Staged {
     pub report: Report,
     /// The whole log's exact sweep (see [`analyze_with_sweep`]); `None` when `prior` was used.
     pub sweep: Option<threshold::Sweep>,
-    /// A first pass's whole-log window, for the complete pass of the same request.
-    pub first: Option<FirstWindow>,
+    /// A first pass's rows and whole-log window, for the complete pass of the same request.
+    pub first: Option<FirstPass>,
 }
 
 /// [`analyze_with_sweep`] in two stages: a [`Depth::Complete`] request given `prior` (the
@@ -197,7 +197,7 @@ pub struct Staged {
 pub fn analyze_staged(
     request: &Request<'_>,
     generator: &str,
-    prior: Option<FirstWindow>,
+    prior: Option<FirstPass>,
 ) -> Result<Staged, PlumbError> {
     // A summary file (`docs/summary-input.md`) carries its own windows and no rows.
     if crate::core::summary::is_summary(request.reference) {
@@ -216,11 +216,18 @@ pub fn analyze_staged(
     settings.window = request.window.clone();
     validate_settings(&settings)?;
 
-    let reference = schema::prepare(&request.reference.table, request.mapping)?;
+    let first = request.depth == Depth::First;
+    let prior = prior.filter(|_| !first && settings.window == WindowSpec::All);
+    let (reference, prior_window, prior_histogram) = match prior {
+        Some(p) => (p.prepared, Some(p.window), Some(p.time_histogram)),
+        None => {
+            let prepared = schema::prepare(&request.reference.table, request.mapping)?;
+            (prepared, None, None)
+        }
+    };
     let mut mapping = request.mapping.clone();
     mapping.positive_label = Some(reference.positive_label.clone());
 
-    let first = request.depth == Depth::First;
     let mut files = Vec::new();
     let mut sweep = None;
     let mut first_all = None;
@@ -241,8 +248,8 @@ pub fn analyze_staged(
             files.push(input_file(request.reference, &reference, &[]));
             let all = Split::from_all(&reference, &request.reference.table);
             let (scores, labels) = (&all.scores[..], &all.labels[..]);
-            let report = match prior {
-                Some(prior) if !first => complete_window(prior, scores, labels, &settings),
+            let report = match prior_window {
+                Some(prior) => complete_window(prior, scores, labels, &settings),
                 _ => {
                     let (window, all_sweep) = first_window(scores, labels, &settings);
                     sweep = all_sweep;
@@ -316,7 +323,13 @@ pub fn analyze_staged(
         Vec::new()
     };
 
-    let time_histogram = time_histogram(request.reference, &mapping);
+    let time_histogram =
+        prior_histogram.unwrap_or_else(|| time_histogram(request.reference, &mapping));
+    let first_pass = first_all.map(|window| FirstPass {
+        prepared: reference,
+        window,
+        time_histogram: time_histogram.clone(),
+    });
     let report = Report {
         schema: SCHEMA.to_string(),
         generator: Generator {
@@ -348,7 +361,7 @@ pub fn analyze_staged(
     Ok(Staged {
         report,
         sweep,
-        first: first_all,
+        first: first_pass,
     })
 }
 
@@ -867,11 +880,21 @@ pub fn window_report_at(
 /// A first pass's window ([`Depth::First`]): its report and the smooth ECE's bandwidth, from
 /// which the complete pass adds only what the first pass leaves out (the bootstrap intervals
 /// and band, the logistic fit, Hosmer–Lemeshow) instead of computing the rest a second time.
-/// Opaque: only [`analyze_staged`] makes one, from the rows it then applies to.
 #[derive(Debug, Clone)]
-pub struct FirstWindow {
+struct FirstWindow {
     report: WindowReport,
     sigma: Option<f64>,
+}
+
+/// What a [`Depth::First`] pass over [`WindowSpec::All`] rows leaves for its complete pass: the
+/// prepared rows (scores, labels, exclusions), the whole-log window and the time histogram, so
+/// the complete pass neither prepares the rows, ranks the scores nor computes the first pass's
+/// metrics a second time. Opaque: only [`analyze_staged`] makes one.
+#[derive(Debug)]
+pub struct FirstPass {
+    prepared: Prepared,
+    window: FirstWindow,
+    time_histogram: Option<crate::core::timeline::TimeHistogram>,
 }
 
 /// Everything a [`Depth::First`] pass computes for one window, and the window's exact threshold

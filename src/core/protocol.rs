@@ -21,7 +21,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::core::analysis::{self, Depth, FirstWindow, LoadedFile};
+use crate::core::analysis::{self, Depth, FirstPass, LoadedFile};
 use crate::core::error::ErrorKind;
 use crate::core::metrics::threshold::Sweep;
 use crate::core::report::{ColumnMapping, Report, Settings, WindowSpec};
@@ -208,8 +208,9 @@ pub struct Session {
     reference: Option<LoadedFile>,
     current: Option<LoadedFile>,
     sweep: Option<(String, Sweep)>,
-    /// The last first pass's whole-log window, keyed by [`first_key`], for its complete pass.
-    first: Option<(String, FirstWindow)>,
+    /// The last first pass's rows and whole-log window, keyed by [`first_key`], for its
+    /// complete pass.
+    first: Option<(String, FirstPass)>,
 }
 
 impl Session {
