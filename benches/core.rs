@@ -569,6 +569,39 @@ fn analysis_families(bench: &mut Bench, csv: &[u8]) -> Result<(), String> {
                 .map_err(|e| e.to_string())
         },
     )?;
+    // The browser's two passes: a first answer, then the complete report, computed from
+    // scratch or (as the worker does) from the first pass (`analysis::analyze_staged`).
+    let request = |depth| Request {
+        reference: &file,
+        current: None,
+        mapping: &mapping,
+        settings: &settings,
+        window: WindowSpec::All,
+        now: None,
+        depth,
+    };
+    for (name, staged) in [
+        ("first pass, then complete pass from scratch", false),
+        ("first pass, then complete pass from the first", true),
+    ] {
+        if let Some(report) = bench.run("analysis", name, Peer::Sort, || {
+            let first =
+                analysis::analyze_staged(bb(&request(analysis::Depth::First)), "plumb-bench", None)
+                    .map_err(|e| e.to_string())?;
+            let prior = if staged { first.first } else { None };
+            analysis::analyze_staged(
+                bb(&request(analysis::Depth::Complete)),
+                "plumb-bench",
+                prior,
+            )
+            .map_err(|e| e.to_string())
+        })? {
+            check(
+                report.report.pending.is_empty() && report.report.windows.all.is_some(),
+                "the second pass is complete",
+            )?;
+        }
+    }
     // The same without the bootstrap intervals and band, to show what they cost.
     let no_bootstrap = Settings {
         bootstrap: 0,

@@ -420,3 +420,89 @@ fn the_pages_report_decoder_equals_the_generic_decoder() {
     }
     assert!(protocol::decode_from_worker(r#"{"kind":"report","id":1}"#).is_err());
 }
+
+/// A log of `n` rows with a score in (0, 1) at 6 decimals and a label drawn from it (a fixed
+/// linear congruential generator), large enough for the binned bootstrap above 20 000 rows.
+fn generated(n: usize) -> LoadedFile {
+    let mut state = 0x2545_f491_4f6c_dd1d_u64;
+    let mut next = || {
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (state >> 11) as f64 / (1u64 << 53) as f64
+    };
+    let mut text = String::from("score,label\n");
+    for _ in 0..n {
+        let score = (next() * 0.98 + 0.01).clamp(0.000_001, 0.999_999);
+        let label = u8::from(next() < score * 0.8 + 0.05);
+        text.push_str(&format!("{score:.6},{label}\n"));
+    }
+    load_file("generated.csv", text.as_bytes()).unwrap()
+}
+
+/// The complete report a session answers after its first pass (which starts from the first
+/// pass's window) is, in JSON, the one a fresh complete pass gives; and a first pass of other
+/// settings, or of a file loaded since, is not reused.
+#[test]
+fn the_complete_pass_from_the_first_equals_a_fresh_complete_pass() {
+    let json = |answer: &FromWorker| match answer {
+        FromWorker::Report { report, .. } => serde_json::to_string(report).unwrap(),
+        other => panic!("expected a report, got {other:?}"),
+    };
+    let quantile = Settings {
+        bins: 7,
+        strategy: plumb::core::report::BinStrategy::Quantile,
+        ..settings()
+    };
+    let without_bootstrap = Settings {
+        bootstrap: 0,
+        ..Settings::default()
+    };
+    let files = [
+        log("basic.csv"),
+        log("reference.csv"),
+        log("ties.csv"),
+        log("extremes.csv"),
+        log("constant.csv"),
+        log("one_class.csv"),
+        log("single_row.csv"),
+        generated(25_000),
+    ];
+    for file in files {
+        let name = file.name.clone();
+        let mapping = detect_mapping(&file);
+        for s in [settings(), quantile.clone(), without_bootstrap.clone()] {
+            let mut session = Session::new();
+            session.loaded(1, plumb::core::protocol::Which::Reference, file.clone());
+            let all = WindowSpec::All;
+            let (first, _) = session.analyze_at(2, &mapping, &s, &all, None, None, Depth::First);
+            let (staged, _) =
+                session.analyze_at(2, &mapping, &s, &all, None, None, Depth::Complete);
+            let (fresh, _) = session.analyze(3, &mapping, &s, &all, None, None);
+            assert_eq!(json(&staged), json(&fresh), "{name}: {s:?}");
+            if let FromWorker::Report { report, .. } = &first {
+                assert!(!report.pending.is_empty() || s.bootstrap == 0, "{name}");
+            }
+
+            // A first pass of other settings is not the complete pass's start.
+            let other = Settings {
+                bins: 5,
+                ..s.clone()
+            };
+            session.analyze_at(4, &mapping, &other, &all, None, None, Depth::First);
+            let (mismatched, _) =
+                session.analyze_at(4, &mapping, &s, &all, None, None, Depth::Complete);
+            assert_eq!(json(&mismatched), json(&fresh), "{name}: other settings");
+
+            // Nor is one from before another file was loaded.
+            session.analyze_at(5, &mapping, &s, &all, None, None, Depth::First);
+            let ties = log("ties.csv");
+            let ties_mapping = detect_mapping(&ties);
+            session.loaded(6, plumb::core::protocol::Which::Reference, ties);
+            let (after_load, _) =
+                session.analyze_at(7, &ties_mapping, &s, &all, None, None, Depth::Complete);
+            let (fresh_ties, _) = session.analyze(8, &ties_mapping, &s, &all, None, None);
+            assert_eq!(json(&after_load), json(&fresh_ties), "{name}: reloaded");
+        }
+    }
+}

@@ -171,6 +171,34 @@ pub fn analyze_with_sweep(
     request: &Request<'_>,
     generator: &str,
 ) -> Result<(Report, Option<threshold::Sweep>), PlumbError> {
+    analyze_staged(request, generator, None).map(|staged| (staged.report, staged.sweep))
+}
+
+/// What [`analyze_staged`] gives: the report, the whole log's exact sweep as in
+/// [`analyze_with_sweep`], and, from a [`Depth::First`] pass over [`WindowSpec::All`] rows,
+/// the window its complete pass can start from.
+#[derive(Debug)]
+pub struct Staged {
+    /// The report at the request's depth.
+    pub report: Report,
+    /// The whole log's exact sweep (see [`analyze_with_sweep`]); `None` when `prior` was used.
+    pub sweep: Option<threshold::Sweep>,
+    /// A first pass's rows and whole-log window, for the complete pass of the same request.
+    pub first: Option<FirstPass>,
+}
+
+/// [`analyze_with_sweep`] in two stages: a [`Depth::Complete`] request given `prior` (the
+/// [`Staged::first`] of a [`Depth::First`] pass of the same file, mapping, settings and
+/// [`WindowSpec::All`]) adds to that window only what the first pass left out, and so does not
+/// rank the scores or compute the first pass's metrics a second time (the worker's complete
+/// report after its first answer). The caller keeps `prior` to its request: the report equals
+/// the one computed without it (`tests/progressive.rs`). `prior` is ignored at
+/// [`Depth::First`] and for other windows.
+pub fn analyze_staged(
+    request: &Request<'_>,
+    generator: &str,
+    prior: Option<FirstPass>,
+) -> Result<Staged, PlumbError> {
     // A summary file (`docs/summary-input.md`) carries its own windows and no rows.
     if crate::core::summary::is_summary(request.reference) {
         return crate::core::summary::report_from_summary(
@@ -178,19 +206,31 @@ pub fn analyze_with_sweep(
             request.settings,
             generator,
         )
-        .map(|report| (report, None));
+        .map(|report| Staged {
+            report,
+            sweep: None,
+            first: None,
+        });
     }
     let mut settings = request.settings.clone();
     settings.window = request.window.clone();
     validate_settings(&settings)?;
 
-    let reference = schema::prepare(&request.reference.table, request.mapping)?;
+    let first = request.depth == Depth::First;
+    let prior = prior.filter(|_| !first && settings.window == WindowSpec::All);
+    let (reference, prior_window, prior_histogram) = match prior {
+        Some(p) => (p.prepared, Some(p.window), Some(p.time_histogram)),
+        None => {
+            let prepared = schema::prepare(&request.reference.table, request.mapping)?;
+            (prepared, None, None)
+        }
+    };
     let mut mapping = request.mapping.clone();
     mapping.positive_label = Some(reference.positive_label.clone());
 
-    let first = request.depth == Depth::First;
     let mut files = Vec::new();
     let mut sweep = None;
+    let mut first_all = None;
     let quality = match (&settings.window, request.current) {
         _ if first => None,
         (WindowSpec::TwoFiles, Some(current)) => quality_of(
@@ -207,9 +247,20 @@ pub fn analyze_with_sweep(
         WindowSpec::All => {
             files.push(input_file(request.reference, &reference, &[]));
             let all = Split::from_all(&reference, &request.reference.table);
-            let (report, all_sweep) =
-                window_report_with_sweep(&all.scores, &all.labels, &settings, request.depth);
-            sweep = all_sweep;
+            let (scores, labels) = (&all.scores[..], &all.labels[..]);
+            let report = match prior_window {
+                Some(prior) => complete_window(prior, scores, labels, &settings),
+                _ => {
+                    let (window, all_sweep) = first_window(scores, labels, &settings);
+                    sweep = all_sweep;
+                    if first {
+                        first_all = Some(window.clone());
+                        window.report
+                    } else {
+                        complete_window(window, scores, labels, &settings)
+                    }
+                }
+            };
             let windows = Windows {
                 all: Some(report),
                 ..Windows::default()
@@ -272,7 +323,13 @@ pub fn analyze_with_sweep(
         Vec::new()
     };
 
-    let time_histogram = time_histogram(request.reference, &mapping);
+    let time_histogram =
+        prior_histogram.unwrap_or_else(|| time_histogram(request.reference, &mapping));
+    let first_pass = first_all.map(|window| FirstPass {
+        prepared: reference,
+        window,
+        time_histogram: time_histogram.clone(),
+    });
     let report = Report {
         schema: SCHEMA.to_string(),
         generator: Generator {
@@ -301,7 +358,11 @@ pub fn analyze_with_sweep(
         summary: None,
         pending,
     };
-    Ok((report, sweep))
+    Ok(Staged {
+        report,
+        sweep,
+        first: first_pass,
+    })
 }
 
 /// The keys of what a first pass leaves out (`Report::pending`): only parts the complete pass
@@ -809,18 +870,41 @@ pub fn window_report_at(
     settings: &Settings,
     depth: Depth,
 ) -> WindowReport {
-    window_report_with_sweep(scores, labels, settings, depth).0
+    let (first, _) = first_window(scores, labels, settings);
+    match depth {
+        Depth::First => first.report,
+        Depth::Complete => complete_window(first, scores, labels, settings),
+    }
 }
 
-/// [`window_report_at`] and the window's exact threshold sweep (`None` when the rows give no
-/// ranking: one class only, or no rows), built once from the same sorted summary.
-fn window_report_with_sweep(
+/// A first pass's window ([`Depth::First`]): its report and the smooth ECE's bandwidth, from
+/// which the complete pass adds only what the first pass leaves out (the bootstrap intervals
+/// and band, the logistic fit, Hosmer–Lemeshow) instead of computing the rest a second time.
+#[derive(Debug, Clone)]
+struct FirstWindow {
+    report: WindowReport,
+    sigma: Option<f64>,
+}
+
+/// What a [`Depth::First`] pass over [`WindowSpec::All`] rows leaves for its complete pass: the
+/// prepared rows (scores, labels, exclusions), the whole-log window and the time histogram, so
+/// the complete pass neither prepares the rows, ranks the scores nor computes the first pass's
+/// metrics a second time. Opaque: only [`analyze_staged`] makes one.
+#[derive(Debug)]
+pub struct FirstPass {
+    prepared: Prepared,
+    window: FirstWindow,
+    time_histogram: Option<crate::core::timeline::TimeHistogram>,
+}
+
+/// Everything a [`Depth::First`] pass computes for one window, and the window's exact threshold
+/// sweep (`None` when the rows give no ranking: one class only, or no rows), built once from
+/// the same sorted summary.
+fn first_window(
     scores: &[f64],
     labels: &[u8],
     settings: &Settings,
-    depth: Depth,
-) -> (WindowReport, Option<threshold::Sweep>) {
-    let complete = depth == Depth::Complete;
+) -> (FirstWindow, Option<threshold::Sweep>) {
     let n = scores.len() as u64;
     let positives = labels.iter().filter(|&&y| y == 1).count() as u64;
     let mut w = WindowReport {
@@ -830,7 +914,11 @@ fn window_report_with_sweep(
     };
     w.histogram = score_histogram(scores, labels);
     if n == 0 {
-        return (w, threshold::Sweep::new(scores, labels).ok());
+        let first = FirstWindow {
+            report: w,
+            sigma: None,
+        };
+        return (first, threshold::Sweep::new(scores, labels).ok());
     }
     let positive_rate = positives as f64 / n as f64;
     w.positive_rate = Some(positive_rate);
@@ -863,103 +951,22 @@ fn window_report_with_sweep(
         w.calibration_in_the_large = Some(citl.difference);
         w.observed_expected_ratio = citl.observed_expected;
     }
-    if complete && let Ok(Some(fit)) = calibration::logistic_calibration(scores, labels) {
-        w.calibration_slope = Some(fit.slope);
-        w.calibration_intercept = Some(fit.intercept);
-    }
-    if complete && let Ok(Some(hl)) = calibration::hosmer_lemeshow(scores, labels, 10) {
-        w.hosmer_lemeshow = Some(hl.statistic);
-        w.hosmer_lemeshow_p_value = Some(hl.p_value);
-    }
     if let Ok(Some(sp)) = calibration::spiegelhalter(scores, labels) {
         w.spiegelhalter_z = Some(sp.z);
         w.spiegelhalter_p_value = Some(sp.p_value);
     }
     let smooth_fit = smooth::smooth_ece(scores, labels);
     w.smooth_ece = smooth_fit.map(|s| s.value);
-    // Large windows: one binned Poisson bootstrap gives all three (metrics::binned_bootstrap).
-    let bootstrap = if complete { settings.bootstrap } else { 0 };
-    let binned =
-        (bootstrap > 0 && scores.len() > binned_bootstrap::ROW_BOOTSTRAP_MAX_ROWS).then(|| {
-            binned_bootstrap::binned_intervals(
-                scores,
-                labels,
-                &binned_bootstrap::BinnedSettings {
-                    bins: settings.bins,
-                    strategy: settings.strategy,
-                    sigma: smooth_fit.map(|f| f.sigma),
-                    n_boot: settings.bootstrap,
-                    seed: settings.seed,
-                    confidence: settings.confidence,
-                },
-            )
-        });
-    if let Some(b) = &binned {
-        w.ece_ci = b.ece.map(|ci| [ci.lower, ci.upper]);
-        w.smooth_ece_ci = b.smooth_ece.map(|ci| [ci.lower, ci.upper]);
-    } else if bootstrap > 0 {
-        let (bins, strategy) = (settings.bins, settings.strategy);
-        let ece_of = |s: &[f64], y: &[u8]| {
-            let b = calibration::reliability_bins(
-                s,
-                y,
-                bins,
-                strategy,
-                crate::core::report::IntervalMethod::Wilson,
-                0.95,
-            )
-            .ok()?;
-            calibration::calibration_errors(&b).map(|e| e.ece)
-        };
-        w.ece_ci = smooth::bootstrap_ci(
-            scores,
-            labels,
-            ece_of,
-            settings.bootstrap,
-            settings.seed,
-            settings.confidence,
-        )
-        .map(|ci| [ci.lower, ci.upper]);
-        if let Some(fit) = smooth_fit {
-            w.smooth_ece_ci = smooth::bootstrap_ci(
-                scores,
-                labels,
-                |s, y| smooth::smooth_ece_at(s, y, fit.sigma),
-                settings.bootstrap,
-                settings.seed.wrapping_add(1),
-                settings.confidence,
-            )
-            .map(|ci| [ci.lower, ci.upper]);
-        }
-    }
     if let Some(fit) = smooth_fit
         && let Some(curve) =
             smooth::smooth_reliability_curve(scores, labels, fit.sigma, smooth::DEFAULT_GRID)
     {
-        let band = match binned {
-            Some(b) => b.band,
-            None => (bootstrap > 0)
-                .then(|| {
-                    smooth::smooth_band(
-                        scores,
-                        labels,
-                        settings.bootstrap,
-                        settings.seed.wrapping_add(2),
-                        settings.confidence,
-                    )
-                })
-                .flatten(),
-        };
-        let (lower, upper) = match band {
-            Some(b) if b.x.len() == curve.x.len() => (b.lower, b.upper),
-            _ => (Vec::new(), Vec::new()),
-        };
         w.smooth_curve = Some(SmoothCurveReport {
             sigma: fit.sigma,
             x: curve.x,
             y: curve.y,
-            lower,
-            upper,
+            lower: Vec::new(),
+            upper: Vec::new(),
         });
     }
 
@@ -1005,7 +1012,118 @@ fn window_report_with_sweep(
             .collect();
         exact_sweep = Some(sweep);
     }
-    (w, exact_sweep)
+    let first = FirstWindow {
+        report: w,
+        sigma: smooth_fit.map(|f| f.sigma),
+    };
+    (first, exact_sweep)
+}
+
+/// The complete pass's window from its first pass over the same `scores`, `labels` and
+/// `settings`: adds the logistic fit, Hosmer–Lemeshow, and (with `settings.bootstrap` > 0)
+/// the bootstrap intervals and the smooth curve's band. Each is computed from the rows alone,
+/// so the result equals a complete pass from scratch.
+fn complete_window(
+    first: FirstWindow,
+    scores: &[f64],
+    labels: &[u8],
+    settings: &Settings,
+) -> WindowReport {
+    let FirstWindow {
+        report: mut w,
+        sigma,
+    } = first;
+    if w.n == 0 {
+        return w;
+    }
+    if let Ok(Some(fit)) = calibration::logistic_calibration(scores, labels) {
+        w.calibration_slope = Some(fit.slope);
+        w.calibration_intercept = Some(fit.intercept);
+    }
+    if let Ok(Some(hl)) = calibration::hosmer_lemeshow(scores, labels, 10) {
+        w.hosmer_lemeshow = Some(hl.statistic);
+        w.hosmer_lemeshow_p_value = Some(hl.p_value);
+    }
+    // Large windows: one binned Poisson bootstrap gives all three (metrics::binned_bootstrap).
+    let bootstrap = settings.bootstrap;
+    let binned =
+        (bootstrap > 0 && scores.len() > binned_bootstrap::ROW_BOOTSTRAP_MAX_ROWS).then(|| {
+            binned_bootstrap::binned_intervals(
+                scores,
+                labels,
+                &binned_bootstrap::BinnedSettings {
+                    bins: settings.bins,
+                    strategy: settings.strategy,
+                    sigma,
+                    n_boot: settings.bootstrap,
+                    seed: settings.seed,
+                    confidence: settings.confidence,
+                },
+            )
+        });
+    if let Some(b) = &binned {
+        w.ece_ci = b.ece.map(|ci| [ci.lower, ci.upper]);
+        w.smooth_ece_ci = b.smooth_ece.map(|ci| [ci.lower, ci.upper]);
+    } else if bootstrap > 0 {
+        let (bins, strategy) = (settings.bins, settings.strategy);
+        let ece_of = |s: &[f64], y: &[u8]| {
+            let b = calibration::reliability_bins(
+                s,
+                y,
+                bins,
+                strategy,
+                crate::core::report::IntervalMethod::Wilson,
+                0.95,
+            )
+            .ok()?;
+            calibration::calibration_errors(&b).map(|e| e.ece)
+        };
+        w.ece_ci = smooth::bootstrap_ci(
+            scores,
+            labels,
+            ece_of,
+            settings.bootstrap,
+            settings.seed,
+            settings.confidence,
+        )
+        .map(|ci| [ci.lower, ci.upper]);
+        if let Some(sigma) = sigma {
+            w.smooth_ece_ci = smooth::bootstrap_ci(
+                scores,
+                labels,
+                |s, y| smooth::smooth_ece_at(s, y, sigma),
+                settings.bootstrap,
+                settings.seed.wrapping_add(1),
+                settings.confidence,
+            )
+            .map(|ci| [ci.lower, ci.upper]);
+        }
+    }
+    // The band of the first pass's smooth curve (present exactly when the smooth ECE and its
+    // curve are defined); kept only when it is on the curve's grid.
+    if let Some(curve) = w.smooth_curve.as_mut() {
+        let band = match binned {
+            Some(b) => b.band,
+            None => (bootstrap > 0)
+                .then(|| {
+                    smooth::smooth_band(
+                        scores,
+                        labels,
+                        settings.bootstrap,
+                        settings.seed.wrapping_add(2),
+                        settings.confidence,
+                    )
+                })
+                .flatten(),
+        };
+        if let Some(b) = band
+            && b.x.len() == curve.x.len()
+        {
+            curve.lower = b.lower;
+            curve.upper = b.upper;
+        }
+    }
+    w
 }
 
 /// Champion vs challengers on one window's rows (`None` without challengers). Challenger

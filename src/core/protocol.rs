@@ -21,7 +21,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::core::analysis::{self, Depth, LoadedFile};
+use crate::core::analysis::{self, Depth, FirstPass, LoadedFile};
 use crate::core::error::ErrorKind;
 use crate::core::metrics::threshold::Sweep;
 use crate::core::report::{ColumnMapping, Report, Settings, WindowSpec};
@@ -208,6 +208,9 @@ pub struct Session {
     reference: Option<LoadedFile>,
     current: Option<LoadedFile>,
     sweep: Option<(String, Sweep)>,
+    /// The last first pass's rows and whole-log window, keyed by [`first_key`], for its
+    /// complete pass.
+    first: Option<(String, FirstPass)>,
 }
 
 impl Session {
@@ -220,6 +223,7 @@ impl Session {
     /// file drops the current one (a new log starts alone).
     pub fn loaded(&mut self, id: u64, which: Which, file: LoadedFile) -> FromWorker {
         let summary = FileSummary::of(&file, id);
+        self.first = None;
         match which {
             Which::Reference => {
                 self.reference = Some(file);
@@ -288,10 +292,24 @@ impl Session {
             now,
             depth,
         };
-        let (report, window_sweep) = match analysis::analyze_with_sweep(&request, "plumb-web") {
+        // The complete pass starts from its first pass's window when that was this request's.
+        let first_key = first_key(reference, mapping, settings, window);
+        let prior = match depth {
+            Depth::First => None,
+            Depth::Complete => self
+                .first
+                .take()
+                .filter(|(k, _)| first_key.as_ref() == Some(k))
+                .map(|(_, w)| w),
+        };
+        let staged = match analysis::analyze_staged(&request, "plumb-web", prior) {
             Ok(r) => r,
             Err(e) => return (error(e.to_string(), e.kind()), None),
         };
+        if depth == Depth::First {
+            self.first = first_key.zip(staged.first);
+        }
+        let (report, window_sweep) = (staged.report, staged.sweep);
         let sweep_key = (*window == WindowSpec::All)
             .then(|| sweep_key(reference, mapping))
             .flatten();
@@ -318,6 +336,22 @@ impl Session {
         let sweep = self.sweep.as_ref().map(|(_, s)| s).filter(|_| attach);
         (answer, sweep)
     }
+}
+
+/// What a first pass's whole-log window depends on: the file's bytes, every role and every
+/// setting (`None` for other windows, which are not kept).
+fn first_key(
+    file: &LoadedFile,
+    mapping: &ColumnMapping,
+    settings: &Settings,
+    window: &WindowSpec,
+) -> Option<String> {
+    if *window != WindowSpec::All {
+        return None;
+    }
+    let roles = serde_json::to_string(mapping).ok()?;
+    let settings = serde_json::to_string(settings).ok()?;
+    Some(format!("{}:{roles}:{settings}", file.sha256))
 }
 
 /// What the exact sweep depends on: the file's bytes and the score and label roles.

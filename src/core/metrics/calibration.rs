@@ -200,6 +200,22 @@ struct BinTotals {
     score_sum: Vec<Sum>,
 }
 
+/// The bin of `p` among ascending `inner` edges: how many are below it, i.e.
+/// `inner.partition_point(|&e| e < p)` (`np.searchsorted(inner, p)`), found by stepping from
+/// `guess` (any index). For uniform edges the guess `⌊p·n⌋` is the answer or next to it, so a
+/// row costs one or two comparisons instead of a binary search's unpredictable branches.
+fn bin_from(inner: &[f64], p: f64, guess: usize) -> usize {
+    let mut k = guess.min(inner.len());
+    // `e >= p || p` is NaN is `!(e < p)` (the edges are finite).
+    while k > 0 && (inner[k - 1] >= p || p.is_nan()) {
+        k -= 1;
+    }
+    while k < inner.len() && inner[k] < p {
+        k += 1;
+    }
+    k
+}
+
 /// Assigns every row to its bin (`np.searchsorted(edges[1:-1], p)`) and accumulates.
 fn bin_totals(scores: &[f64], labels: &[u8], n_bins: usize, strategy: BinStrategy) -> BinTotals {
     let edges = edges_for(scores, n_bins, strategy);
@@ -207,8 +223,15 @@ fn bin_totals(scores: &[f64], labels: &[u8], n_bins: usize, strategy: BinStrateg
     let mut count = vec![0u64; n_bins];
     let mut positives = vec![0u64; n_bins];
     let mut score_sum = vec![Sum::default(); n_bins];
+    let uniform = strategy == BinStrategy::Uniform;
+    let scale = n_bins as f64;
     for (&p, &y) in scores.iter().zip(labels) {
-        let b = inner.partition_point(|&e| e < p);
+        let b = if uniform {
+            // Saturating: NaN and negatives guess 0, anything ≥ n the last bin.
+            bin_from(inner, p, (p * scale) as usize)
+        } else {
+            inner.partition_point(|&e| e < p)
+        };
         count[b] += 1;
         positives[b] += u64::from(y);
         score_sum[b].add(p);
@@ -706,6 +729,34 @@ pub fn spiegelhalter(scores: &[f64], labels: &[u8]) -> Result<Option<Spiegelhalt
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    proptest! {
+        /// Stepping from any guess finds the binary search's bin, on uniform and quantile-like
+        /// (repeated, uneven) edges, for scores in and out of [0, 1] and at the edges.
+        #[test]
+        fn bin_from_is_the_partition_point(
+            n_bins in 1usize..40,
+            raw in proptest::collection::vec(0.0f64..1.0, 0..12),
+            p in prop_oneof![0.0f64..=1.0, -1.0f64..2.0, Just(0.0), Just(1.0), Just(f64::NAN)],
+            on_edge in 0usize..40,
+            guess in 0usize..60,
+        ) {
+            let mut uneven = raw.clone();
+            uneven.sort_by(f64::total_cmp);
+            let uniform = uniform_edges(n_bins);
+            for inner in [&uniform[1..n_bins], &uneven[..]] {
+                let mut probes = vec![p];
+                if let Some(&e) = inner.get(on_edge % inner.len().max(1)) {
+                    probes.extend([e, f64::from_bits(e.to_bits() + 1), f64::from_bits(e.to_bits().saturating_sub(1))]);
+                }
+                for q in probes {
+                    let want = inner.partition_point(|&e| e < q);
+                    prop_assert_eq!(bin_from(inner, q, guess), want);
+                    prop_assert_eq!(bin_from(inner, q, (q * n_bins as f64) as usize), want);
+                }
+            }
+        }
+    }
 
     fn bins(scores: &[f64], labels: &[u8], n: usize, s: BinStrategy) -> Vec<ReliabilityBin> {
         reliability_bins(scores, labels, n, s, IntervalMethod::ClopperPearson, 0.95).unwrap()
