@@ -137,13 +137,24 @@ def targets(sizes: list[dict]) -> list[dict]:
               lambda v: v >= 10.0, lambda v: f"{v:.2f}x"),
         check("10M rows ready in under 10 s", 10_000_000, plumb(10_000_000, "load_s", "median"),
               lambda v: v < 10.0, lambda v: f"{v:.2f} s"),
-        check("10M rows: peak WASM memory under 1.5 GB", 10_000_000, plumb(10_000_000, "peak_wasm_memory_bytes"),
+        check("10M rows: peak WASM memory under 1.5 GB (worker + page)", 10_000_000,
+              wasm_total(plumb(10_000_000)),
               lambda v: v < 1.5e9, lambda v: f"{v / GIB:.2f} GiB"),
         check("1M rows: threshold drag under 16 ms a frame (p95 work per frame)", 1_000_000,
               drag_cost(1_000_000), lambda v: v < 16.0, lambda v: f"{v:.2f} ms"),
         check("10M rows: threshold drag under 16 ms a frame (p95 work per frame)", 10_000_000,
               drag_cost(10_000_000), lambda v: v < 16.0, lambda v: f"{v:.2f} ms"),
     ]
+
+
+def wasm_total(p):
+    """The tab's peak WebAssembly memory: the analysis worker's instance (where the rows and
+    statistics live) plus the page's (charts and the report). Each is the peak over the runs; a
+    result from before the worker existed has only the page's."""
+    if not p:
+        return None
+    parts = [p.get("peak_worker_wasm_memory_bytes"), p.get("peak_wasm_memory_bytes")]
+    return None if all(v is None for v in parts) else sum(v or 0 for v in parts)
 
 
 def fmt_s(v):
@@ -161,7 +172,7 @@ def fmt_ms(v):
 def table(sizes: list[dict]) -> str:
     head = ("| Rows | File | Plumb load→first answer (median) | Complete report (median) "
             "| Reading / finishing / analysing | Python peer (median) | Peer ÷ Plumb "
-            "| CPU s Plumb / peer (÷) | Peak WASM memory | Peak renderer RSS "
+            "| CPU s Plumb / peer (÷) | Peak WASM memory (worker + page) | Peak renderer RSS "
             "| Drag work per frame median / p95 | Frame interval median / p95 |")
     lines = [head, "|" + "---|" * 12]
     for s in sizes:
@@ -191,7 +202,8 @@ def table(sizes: list[dict]) -> str:
             f"| {phase_cell} "
             f"| {fmt_s((s['peer'] or {}).get('median_s'))} "
             f"| {ratio_cell} | {cpu_cell} "
-            f"| {fmt_mib(p.get('peak_wasm_memory_bytes'))} | {fmt_mib(p.get('peak_renderer_rss_bytes'))} "
+            f"| {fmt_mib(p.get('peak_worker_wasm_memory_bytes'))} + {fmt_mib(p.get('peak_wasm_memory_bytes'))} "
+            f"| {fmt_mib(p.get('peak_renderer_rss_bytes'))} "
             f"| {drag_cell} | {fmt_ms(fr.get('median')) if fr else '—'} / {fmt_ms(fr.get('p95')) if fr else '—'} |"
         )
     return "\n".join(lines)
@@ -213,6 +225,9 @@ def main() -> int:
             # A failed load still tells how much linear memory it had reached.
             seen = [r.get("wasm_memory_bytes") for r in plumb.get("runs", []) if r.get("wasm_memory_bytes")]
             plumb["peak_wasm_memory_bytes"] = max(seen) if seen else None
+        if plumb and plumb.get("peak_worker_wasm_memory_bytes") is None:
+            seen = [r.get("worker_wasm_memory_bytes") for r in plumb.get("runs", []) if r.get("worker_wasm_memory_bytes")]
+            plumb["peak_worker_wasm_memory_bytes"] = max(seen) if seen else None
         peer = load(os.path.join(args.run_dir, f"peer_{n}.json"))
         log = load(os.path.join(args.data_dir, f"log_{n}.json")) or {}
         plumb_s = ((plumb or {}).get("load_s") or {}).get("median")
