@@ -991,25 +991,7 @@ fn first_window(
             .collect();
         w.roc_curve = thin_roc(&sweep);
         w.pr_curve = thin_pr(&sweep);
-        let rules = [
-            ("max_f1", threshold::OptimalRule::MaxF1),
-            ("max_youden", threshold::OptimalRule::MaxYouden),
-            (
-                "min_expected_cost",
-                threshold::OptimalRule::MinExpectedCost(costs),
-            ),
-        ];
-        w.optimal_thresholds = rules
-            .into_iter()
-            .filter_map(|(key, rule)| {
-                let o = threshold::optimal_threshold(&sweep, rule)?;
-                Some(OptimalThresholdReport {
-                    rule: key.to_string(),
-                    threshold: o.threshold.is_finite().then_some(o.threshold),
-                    value: o.value,
-                })
-            })
-            .collect();
+        w.optimal_thresholds = optimal_threshold_reports(&sweep, costs);
         exact_sweep = Some(sweep);
     }
     let first = FirstWindow {
@@ -1199,6 +1181,33 @@ fn models_of(
 
 /// Thresholds in the report's sweep: 0, 1/SWEEP_STEPS, …, 1.
 pub const SWEEP_STEPS: usize = 100;
+
+/// The report's optimal thresholds, in this order: maximum F1, maximum Youden's J and minimum
+/// expected cost under `costs` (`threshold::optimal_threshold` on the exact sweep); a rule with
+/// no optimum (e.g. no positives) is left out. Shared by the raw-row and summary paths.
+pub(crate) fn optimal_threshold_reports(
+    sweep: &threshold::Sweep,
+    costs: threshold::Costs,
+) -> Vec<OptimalThresholdReport> {
+    [
+        ("max_f1", threshold::OptimalRule::MaxF1),
+        ("max_youden", threshold::OptimalRule::MaxYouden),
+        (
+            "min_expected_cost",
+            threshold::OptimalRule::MinExpectedCost(costs),
+        ),
+    ]
+    .into_iter()
+    .filter_map(|(key, rule)| {
+        let o = threshold::optimal_threshold(sweep, rule)?;
+        Some(OptimalThresholdReport {
+            rule: key.to_string(),
+            threshold: o.threshold.is_finite().then_some(o.threshold),
+            value: o.value,
+        })
+    })
+    .collect()
+}
 
 /// The settings' cost matrix in the threshold module's terms.
 pub fn costs_of(settings: &Settings) -> threshold::Costs {

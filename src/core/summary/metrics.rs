@@ -32,9 +32,7 @@ use crate::core::analysis::{self, HISTOGRAM_BINS, SWEEP_STEPS};
 use crate::core::metrics::intervals::binomial_interval;
 use crate::core::metrics::ranking::RankSummary;
 use crate::core::metrics::{calibration, ranking, threshold};
-use crate::core::report::{
-    BinStrategy, OptimalThresholdReport, ReliabilityBin, ScoreHistogram, Settings, WindowReport,
-};
+use crate::core::report::{BinStrategy, ReliabilityBin, ScoreHistogram, Settings, WindowReport};
 
 use super::sketch::{ScoreSummary, SlotKind};
 
@@ -259,25 +257,7 @@ pub fn window_report(summary: &ScoreSummary, settings: &Settings) -> WindowRepor
     w.pr_curve = rank
         .precision_recall_curve()
         .map(|c| analysis::thin_curve(&c.recall, &c.precision));
-    let rules = [
-        ("max_f1", threshold::OptimalRule::MaxF1),
-        ("max_youden", threshold::OptimalRule::MaxYouden),
-        (
-            "min_expected_cost",
-            threshold::OptimalRule::MinExpectedCost(costs),
-        ),
-    ];
-    w.optimal_thresholds = rules
-        .into_iter()
-        .filter_map(|(key, rule)| {
-            let o = threshold::optimal_threshold(&sweep, rule)?;
-            Some(OptimalThresholdReport {
-                rule: key.to_string(),
-                threshold: o.threshold.is_finite().then_some(o.threshold),
-                value: o.value,
-            })
-        })
-        .collect();
+    w.optimal_thresholds = analysis::optimal_threshold_reports(&sweep, costs);
     w
 }
 
