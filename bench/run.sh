@@ -14,7 +14,8 @@
 #   CHROMIUM      the browser (default /usr/bin/chromium)
 #
 # Steps: build dist/ with `trunk build --release` when it is missing or older than the sources;
-# `npm ci` in tests/e2e when playwright-core is missing; optionally cargo bench; then per size:
+# `npm ci` in tests/e2e when playwright-core is missing; `pip install -r bench/requirements.txt`
+# when NumPy, pandas, scikit-learn or SciPy is missing; optionally cargo bench; then per size:
 # generate the log (bench/make_logs.py, cached in bench/data/), the browser bench
 # (bench/browser.mjs), the Python peer (bench/python_peer.py); finally bench/summarize.py prints
 # the table and writes BENCH_OUT. A size that fails is recorded as failed and the run goes on.
@@ -44,6 +45,12 @@ if [[ $stale == 1 ]]; then
 fi
 if [[ ! -d tests/e2e/node_modules/playwright-core ]]; then
   (cd tests/e2e && npm ci)
+fi
+# The log generator and the Python peer need NumPy, pandas, scikit-learn and SciPy; a fresh
+# machine has Python and pip only.
+if ! python3 -c 'import numpy, pandas, sklearn, scipy' 2>/dev/null; then
+  echo "bench: installing the Python peer's packages (bench/requirements.txt)" >&2
+  python3 -m pip install --quiet -r bench/requirements.txt
 fi
 
 if [[ ${BENCH_CARGO:-1} == 1 ]]; then
