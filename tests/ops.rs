@@ -122,6 +122,7 @@ fn check_report(r: &OpsReport, key: &str) {
         assert_eq!(t.buckets, w["buckets"].as_u64().unwrap());
         assert!(close(t.mean, w["mean"].as_f64().unwrap()), "{}", t.quantity);
         assert!(close(t.std, w["std"].as_f64().unwrap()), "{}", t.quantity);
+        check_opt(&t.quantity, t.sampling_std, &w["sampling_std"]);
         for (band, name) in [(&t.warning, "warning"), (&t.critical, "critical")] {
             check_opt(&t.quantity, band.lower, &w[name]["lower"]);
             check_opt(&t.quantity, band.upper, &w[name]["upper"]);
@@ -351,6 +352,7 @@ fn manual(
         basis: "set by hand".into(),
         mean: 0.0,
         std: 0.0,
+        sampling_std: None,
         buckets: 2,
     }
 }

@@ -556,7 +556,14 @@ fn Levels(proposed: Arc<Vec<AlertThreshold>>, granularity: Granularity) -> impl 
                         <div class="hint">{format!("alert {direction}; pages {}", crate::core::export::prometheus::owner(&q))}</div>
                     </td>
                     <td class="num" data-field="mean" data-value=t.mean.to_string()>{short(Some(t.mean))}</td>
-                    <td class="num" data-field="std" data-value=t.std.to_string()>{short(Some(t.std))}</td>
+                    <td class="num" data-field="std" data-value=t.std.to_string()>{short(Some(t.std))}
+                        {t.sampling_std.filter(|&s| s > t.std).map(|s| view! {
+                            <div class="hint" data-field="sampling_std" data-value=s.to_string()
+                                title="the binomial sampling σ of a bucket of the reference's mean size, which the levels use">
+                                {format!("levels use {}", short(Some(s)))}
+                            </div>
+                        })}
+                    </td>
                     <td class="num">{t.buckets.to_string()}</td>
                     <td>{cell(Level::Warning)}</td>
                     <td>{cell(Level::Critical)}</td>
@@ -569,7 +576,7 @@ fn Levels(proposed: Arc<Vec<AlertThreshold>>, granularity: Granularity) -> impl 
             <header class="card-head">
                 <h2>"Alert levels"</h2>
                 <p class="hint">
-                    "Proposed from the reference file's own variation across buckets: warning at mean ± 2σ, critical at mean ± 3σ (Shewhart control limits), on the side(s) where a change is bad; shares are kept within [0, 1]. Edit any level (latency in milliseconds, rates as shares); clear it to drop that alert. The downloads use the levels as shown."
+                    "Proposed from the reference file's own variation across buckets: warning at mean ± 2σ, critical at mean ± 3σ (Shewhart control limits), on the side(s) where a change is bad; shares are kept within [0, 1]. A share of rows (errors, predicted positives, missing values) uses at least the σ that sampling alone gives a bucket of the reference's mean size (p chart), so a feature never missing does not alert on one missing value. Edit any level (latency in milliseconds, rates as shares); clear it to drop that alert. The downloads use the levels as shown."
                 </p>
             </header>
             <div class="table-scroll">

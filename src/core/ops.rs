@@ -15,7 +15,14 @@
 //! from the reference window's own variation across buckets: mean ± k·σ with σ the sample
 //! standard deviation (ddof = 1) over the buckets where the quantity is defined, k = 2 for a
 //! warning and 3 for a critical level by default (the Shewhart control-chart rule; Montgomery,
-//! *Introduction to Statistical Quality Control*, §6). Levels are editable plain data.
+//! *Introduction to Statistical Quality Control*, §6). For a proportion (the error rate, the
+//! predicted-positive rate, a feature's missing rate) σ is at least the binomial sampling σ of
+//! one bucket of the reference's mean size n̄, `√(p(1 − p)/n̄)` (the p chart's, Montgomery §7.2),
+//! with `p` the reference mean but no less than `3/N` for the `N` reference rows (the rule of
+//! three: the 95 % upper bound of a rate never seen in `N` rows; Hanley & Lippman-Hand 1983), so
+//! that a quantity the reference shows constant (a feature never missing) does not put both
+//! levels at its mean, where a single missing value would be critical. Levels are editable
+//! plain data.
 
 use crate::core::error::PlumbError;
 use serde::{Deserialize, Serialize};
@@ -434,8 +441,13 @@ pub struct AlertThreshold {
     pub basis: String,
     /// Mean of the quantity over the reference buckets.
     pub mean: f64,
-    /// Its sample standard deviation (ddof = 1).
+    /// Its sample standard deviation (ddof = 1) across the reference buckets.
     pub std: f64,
+    /// For a proportion, the binomial sampling σ of one bucket of the reference's mean size,
+    /// `√(p(1 − p)/n̄)` with `p = max(mean, 3/N)` (see the module doc); the levels use the
+    /// larger of this and [`Self::std`]. `None` for the other quantities.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sampling_std: Option<f64>,
     /// Buckets where the quantity was defined.
     pub buckets: u64,
 }
@@ -464,32 +476,49 @@ pub fn alert_thresholds(reference: &OpsReport) -> Vec<AlertThreshold> {
 }
 
 /// Warning and critical levels for every quantity defined in at least two reference buckets:
-/// mean ± k·σ on the bad side(s) (see [`Direction`]); levels of rates are clipped to [0, 1] and
+/// mean ± k·σ on the bad side(s) (see [`Direction`]; for a proportion σ is at least its
+/// binomial sampling σ, see the module doc); levels of rates are clipped to [0, 1] and
 /// of latencies and request rates to ≥ 0, and a lower level at or below the smallest possible
 /// value (0) is dropped since it could never fire. Quantities defined in fewer than two
 /// buckets get no threshold (σ is undefined).
 pub fn alert_thresholds_with(reference: &OpsReport, rule: ThresholdRule) -> Vec<AlertThreshold> {
     type Get = fn(&OpsBucket) -> Option<f64>;
+    use Scale::{Proportion, Unbounded, UnitInterval};
     let b = &reference.buckets;
-    let fixed: [(&str, Get, Direction, bool); 9] = [
+    let fixed: [(&str, Get, Direction, Scale); 9] = [
         (
             "request_rate",
             |x| Some(x.rate_per_s),
             Direction::Both,
-            false,
+            Unbounded,
         ),
-        ("latency_p50", |x| x.latency_p50, Direction::Above, false),
-        ("latency_p95", |x| x.latency_p95, Direction::Above, false),
-        ("latency_p99", |x| x.latency_p99, Direction::Above, false),
-        ("error_rate", |x| x.error_rate, Direction::Above, true),
-        ("score_p10", |x| x.score_p10, Direction::Both, true),
-        ("score_p50", |x| x.score_p50, Direction::Both, true),
-        ("score_p90", |x| x.score_p90, Direction::Both, true),
+        (
+            "latency_p50",
+            |x| x.latency_p50,
+            Direction::Above,
+            Unbounded,
+        ),
+        (
+            "latency_p95",
+            |x| x.latency_p95,
+            Direction::Above,
+            Unbounded,
+        ),
+        (
+            "latency_p99",
+            |x| x.latency_p99,
+            Direction::Above,
+            Unbounded,
+        ),
+        ("error_rate", |x| x.error_rate, Direction::Above, Proportion),
+        ("score_p10", |x| x.score_p10, Direction::Both, UnitInterval),
+        ("score_p50", |x| x.score_p50, Direction::Both, UnitInterval),
+        ("score_p90", |x| x.score_p90, Direction::Both, UnitInterval),
         (
             "predicted_positive_rate",
             |x| x.predicted_positive_rate,
             Direction::Both,
-            true,
+            Proportion,
         ),
     ];
     let unit = match reference.granularity {
@@ -499,18 +528,27 @@ pub fn alert_thresholds_with(reference: &OpsReport, rule: ThresholdRule) -> Vec<
     };
     let mut out: Vec<AlertThreshold> = fixed
         .iter()
-        .filter_map(|&(name, get, dir, unit_interval)| {
-            let v: Vec<f64> = b.iter().filter_map(get).collect();
-            threshold_of(name, &v, dir, unit_interval, rule, unit)
+        .filter_map(|&(name, get, dir, scale)| {
+            let v: Vec<(f64, u64)> = b
+                .iter()
+                .filter_map(|x| get(x).map(|v| (v, x.requests)))
+                .collect();
+            threshold_of(name, &v, dir, scale, rule, unit)
         })
         .collect();
     for m in &reference.missing {
         let name = format!("missing_rate:{}", m.feature);
+        let v: Vec<(f64, u64)> = m
+            .rates
+            .iter()
+            .zip(b)
+            .map(|(&r, x)| (r, x.requests))
+            .collect();
         out.extend(threshold_of(
             &name,
-            &m.rates,
+            &v,
             Direction::Above,
-            true,
+            Proportion,
             rule,
             unit,
         ));
@@ -518,29 +556,73 @@ pub fn alert_thresholds_with(reference: &OpsReport, rule: ThresholdRule) -> Vec<
     out
 }
 
+/// The range a monitored quantity lives in, which bounds its levels.
+#[derive(Clone, Copy, PartialEq)]
+enum Scale {
+    /// ≥ 0, no upper bound (request rates, latencies).
+    Unbounded,
+    /// In [0, 1], not a share of rows (score quantiles).
+    UnitInterval,
+    /// A share of a bucket's rows: in [0, 1], σ at least the binomial sampling σ.
+    Proportion,
+}
+
+/// The binomial sampling σ of a proportion over buckets of these row counts: `√(p(1 − p)/n̄)`,
+/// `n̄` the mean rows per bucket, `p` the mean proportion but at least `3/N` for the `N` rows
+/// (the rule of three). `None` without rows.
+fn sampling_std(mean: f64, rows: impl Iterator<Item = u64>) -> Option<f64> {
+    let (buckets, total) = rows.fold((0u64, 0u64), |(b, t), r| (b + 1, t + r));
+    if total == 0 {
+        return None;
+    }
+    let p = mean.max(3.0 / total as f64).min(1.0);
+    let per_bucket = total as f64 / buckets as f64;
+    Some((p * (1.0 - p) / per_bucket).sqrt())
+}
+
+/// The levels of one quantity from its reference values, each with its bucket's rows.
 fn threshold_of(
     name: &str,
-    values: &[f64],
+    values: &[(f64, u64)],
     direction: Direction,
-    unit_interval: bool,
+    scale: Scale,
     rule: ThresholdRule,
     unit: &str,
 ) -> Option<AlertThreshold> {
-    let v: Vec<f64> = values.iter().copied().filter(|x| x.is_finite()).collect();
+    let v: Vec<(f64, u64)> = values
+        .iter()
+        .copied()
+        .filter(|(x, _)| x.is_finite())
+        .collect();
     if v.len() < 2 {
         return None;
     }
     let n = v.len() as f64;
-    let mean = v.iter().sum::<f64>() / n;
-    let std = (v.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt();
-    let hi_cap = if unit_interval { 1.0 } else { f64::INFINITY };
+    let mean = v.iter().map(|&(x, _)| x).sum::<f64>() / n;
+    let std = (v.iter().map(|&(x, _)| (x - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt();
+    let sampling = (scale == Scale::Proportion)
+        .then(|| sampling_std(mean, v.iter().map(|&(_, rows)| rows)))
+        .flatten();
+    let sigma = sampling.map_or(std, |s| s.max(std));
+    let hi_cap = if scale == Scale::Unbounded {
+        f64::INFINITY
+    } else {
+        1.0
+    };
     let band = |k: f64| Band {
         lower: (direction != Direction::Above)
-            .then(|| (mean - k * std).min(hi_cap))
+            .then(|| (mean - k * sigma).min(hi_cap))
             .filter(|&l| l > 0.0),
         upper: (direction != Direction::Below)
-            .then(|| (mean + k * std).max(0.0))
+            .then(|| (mean + k * sigma).max(0.0))
             .filter(|&u| u < hi_cap),
+    };
+    let floor = match sampling {
+        Some(s) if s > std => {
+            let rows = v.iter().map(|&(_, r)| r as f64).sum::<f64>() / n;
+            format!(", σ raised to the binomial sampling σ of a {rows:.0}-row bucket")
+        }
+        _ => String::new(),
     };
     Some(AlertThreshold {
         quantity: name.to_string(),
@@ -548,13 +630,14 @@ fn threshold_of(
         critical: band(rule.critical_sigmas),
         direction,
         basis: format!(
-            "reference mean ± {}σ (warning) / ± {}σ (critical) over {} {unit} buckets",
+            "reference mean ± {}σ (warning) / ± {}σ (critical) over {} {unit} buckets{floor}",
             rule.warning_sigmas,
             rule.critical_sigmas,
             v.len()
         ),
         mean,
         std,
+        sampling_std: sampling,
         buckets: v.len() as u64,
     })
 }
@@ -700,6 +783,75 @@ mod tests {
         let rr = th.iter().find(|t| t.quantity == "request_rate").unwrap();
         assert_eq!(rr.critical.lower, Some(1.0));
         assert_eq!(rr.critical.upper, Some(1.0));
+        // Buckets without rows give no sampling σ: the levels are the plain mean ± kσ.
+        assert_eq!(e.sampling_std, None);
+    }
+
+    #[test]
+    fn proportions_are_not_tighter_than_binomial_sampling() {
+        // 24 hourly buckets of 400 rows; x1 is never missing, x2 is missing in 10 % of the rows
+        // of every bucket, x3 swings between 0 % and 20 %.
+        let buckets: Vec<OpsBucket> = (0..24)
+            .map(|i| OpsBucket {
+                start: i * 3600,
+                requests: 400,
+                rate_per_s: 400.0 / 3600.0,
+                ..OpsBucket::default()
+            })
+            .collect();
+        let swing: Vec<f64> = (0..24)
+            .map(|i| if i % 2 == 0 { 0.0 } else { 0.2 })
+            .collect();
+        let r = OpsReport {
+            granularity: Granularity::Hour,
+            threshold: 0.5,
+            rows_without_timestamp: 0,
+            buckets,
+            missing: vec![
+                FeatureMissing {
+                    feature: "x1".into(),
+                    rates: vec![0.0; 24],
+                },
+                FeatureMissing {
+                    feature: "x2".into(),
+                    rates: vec![0.1; 24],
+                },
+                FeatureMissing {
+                    feature: "x3".into(),
+                    rates: swing,
+                },
+            ],
+        };
+        let th = alert_thresholds(&r);
+        let get = |q: &str| th.iter().find(|t| t.quantity == q).unwrap();
+        // Never missing: p = 3/9600 (rule of three), σ = √(p(1 − p)/400).
+        let x1 = get("missing_rate:x1");
+        let p: f64 = 3.0 / 9600.0;
+        let s = (p * (1.0 - p) / 400.0).sqrt();
+        assert_eq!(x1.std, 0.0);
+        assert_eq!(x1.sampling_std, Some(s));
+        assert_eq!(x1.warning.upper, Some(2.0 * s));
+        assert_eq!(x1.critical.upper, Some(3.0 * s));
+        // One missing value in a 400-row bucket (0.0025) warns but is not critical; two are.
+        assert!(x1.warning.upper.unwrap() < 1.0 / 400.0);
+        assert!(x1.critical.upper.unwrap() > 1.0 / 400.0);
+        assert!(x1.critical.upper.unwrap() < 2.0 / 400.0);
+        assert!(x1.basis.contains("binomial"));
+        // Constant 10 %: the p chart's limits 0.1 + k·√(0.09/400).
+        let x2 = get("missing_rate:x2");
+        let s2 = (0.1f64 * 0.9 / 400.0).sqrt();
+        assert!((x2.critical.upper.unwrap() - (0.1 + 3.0 * s2)).abs() < 1e-15);
+        // A quantity that varies more than sampling would: its own σ, unchanged.
+        let x3 = get("missing_rate:x3");
+        assert!(x3.std > x3.sampling_std.unwrap());
+        assert_eq!(x3.critical.upper, Some(x3.mean + 3.0 * x3.std));
+        assert!(!x3.basis.contains("binomial"));
+        // Score quantiles and request rates are not proportions.
+        assert!(
+            th.iter()
+                .filter(|t| !t.quantity.starts_with("missing"))
+                .all(|t| t.sampling_std.is_none())
+        );
     }
 
     proptest! {

@@ -287,6 +287,7 @@ mod tests {
             basis: "reference mean ± kσ".into(),
             mean: upper / 2.0,
             std: 1.0,
+            sampling_std: None,
             buckets: 24,
         }
     }

@@ -127,15 +127,23 @@ test('latency p95 and error rate per hour match an independent computation; down
     close(Number(s.err), w.errorRate, `error rate at ${s.start}`);
   }
 
-  // Levels: mean ± kσ of the hourly error rate (sample σ), computed here from the same buckets.
+  // Levels: mean ± kσ of the hourly error rate, computed here from the same buckets; σ is the
+  // larger of the sample σ and the binomial σ √(p(1 − p)/n̄) of a mean-sized bucket
+  // (p = max(mean, 3/N)), which on this log is the larger.
   const rates = [...want.values()].map((w) => w.errorRate);
   const mean = rates.reduce((a, b) => a + b, 0) / rates.length;
   const sd = Math.sqrt(rates.reduce((a, b) => a + (b - mean) ** 2, 0) / (rates.length - 1));
+  const rows = [...want.values()].map((w) => w.requests);
+  const total = rows.reduce((a, b) => a + b, 0);
+  const p = Math.max(mean, 3 / total);
+  const binomial = Math.sqrt(p * (1 - p) / (total / rows.length));
+  assert.ok(binomial > sd, 'the fixture exercises the binomial floor');
   const row = page.getByTestId('alert-error_rate');
   close(Number(await row.locator('[data-field="mean"]').getAttribute('data-value')), mean, 'error-rate mean');
   close(Number(await row.locator('[data-field="std"]').getAttribute('data-value')), sd, 'error-rate σ');
-  close(Number(await page.getByTestId('alert-error_rate-warning').getAttribute('data-proposed')), mean + 2 * sd, 'warning level');
-  close(Number(await page.getByTestId('alert-error_rate-critical').getAttribute('data-proposed')), mean + 3 * sd, 'critical level');
+  close(Number(await row.locator('[data-field="sampling_std"]').getAttribute('data-value')), binomial, 'error-rate binomial σ');
+  close(Number(await page.getByTestId('alert-error_rate-warning').getAttribute('data-proposed')), mean + 2 * binomial, 'warning level');
+  close(Number(await page.getByTestId('alert-error_rate-critical').getAttribute('data-proposed')), mean + 3 * binomial, 'critical level');
   const p95s = [...want.values()].map((w) => w.p95);
   const m95 = p95s.reduce((a, b) => a + b, 0) / p95s.length;
   const s95 = Math.sqrt(p95s.reduce((a, b) => a + (b - m95) ** 2, 0) / (p95s.length - 1));
