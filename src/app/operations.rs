@@ -33,10 +33,32 @@ pub fn levels_in_force(edited: &EditedLevels, proposed: &[AlertThreshold]) -> Ve
     }
 }
 
-/// A person's name for a quantity key, with its unit.
-pub fn quantity_label(q: &str) -> String {
+/// The unit the view shows request rates in: requests per bucket width (minute, hour or day),
+/// so an hourly log reads "420 per hour" rather than "0.117 per second", and the seconds in
+/// it. Reports, exports and alert rules keep requests per second (`rate_per_s`).
+pub fn rate_unit(granularity: Granularity) -> (&'static str, f64) {
+    match granularity {
+        Granularity::Minute => ("per minute", 60.0),
+        Granularity::Hour => ("per hour", 3600.0),
+        Granularity::Day => ("per day", 86_400.0),
+    }
+}
+
+/// How many of the view's units a quantity's stored value is: the request rate's seconds per
+/// [`rate_unit`], 1 for every other quantity.
+fn display_scale(q: &str, granularity: Granularity) -> f64 {
+    if q == "request_rate" {
+        rate_unit(granularity).1
+    } else {
+        1.0
+    }
+}
+
+/// A person's name for a quantity key, with its unit (request rates in the view's
+/// [`rate_unit`]).
+pub fn quantity_label(q: &str, granularity: Granularity) -> String {
     match q {
-        "request_rate" => "Request rate (per second)".into(),
+        "request_rate" => format!("Request rate ({})", rate_unit(granularity).0),
         "latency_p50" => "Latency p50 (ms)".into(),
         "latency_p95" => "Latency p95 (ms)".into(),
         "latency_p99" => "Latency p99 (ms)".into(),
@@ -152,6 +174,12 @@ fn Operations(ops: OperationsReport) -> impl IntoView {
     let has_current = ops.current.is_some();
     let proposed = Arc::new(ops.thresholds.clone());
     let granularity = ops.reference.granularity;
+    let per_unit = rate_unit(granularity).1;
+    let rate_y_label = match granularity {
+        Granularity::Minute => "Requests per minute",
+        Granularity::Hour => "Requests per hour",
+        Granularity::Day => "Requests per day",
+    };
     let auto = state
         .settings
         .with_untracked(|s| s.ops_granularity.is_none());
@@ -234,9 +262,9 @@ fn Operations(ops: OperationsReport) -> impl IntoView {
                     let o = shown();
                     let proposed = for_charts.clone();
                     view! {
-                        <OpsChart testid="ops-chart-requests" title="Request rate" y_label="Per second" stem="operations-requests"
-                            series=vec![("requests/s".into(), points(&o, |b| Some(b.rate_per_s)))]
-                            levels_of=Some(("request_rate", "")) proposed=proposed.clone()/>
+                        <OpsChart testid="ops-chart-requests" title="Request rate" y_label=rate_y_label stem="operations-requests"
+                            series=vec![(format!("requests {}", rate_unit(granularity).0), points(&o, |b| Some(b.rate_per_s * per_unit)))]
+                            levels_of=Some(("request_rate", "")) level_scale=per_unit proposed=proposed.clone()/>
                         // A chart of a role that is not mapped would be empty axes; the note
                         // above the charts says what to map instead.
                         {has_latency.then(|| view! {
@@ -278,7 +306,7 @@ fn Operations(ops: OperationsReport) -> impl IntoView {
 }
 
 /// (bucket start, value) of one quantity; undefined values are NaN (not drawn).
-fn points(o: &OpsReport, f: fn(&OpsBucket) -> Option<f64>) -> Vec<(f64, f64)> {
+fn points(o: &OpsReport, f: impl Fn(&OpsBucket) -> Option<f64>) -> Vec<(f64, f64)> {
     o.buckets
         .iter()
         .map(|b| (b.start as f64, f(b).unwrap_or(f64::NAN)))
@@ -356,6 +384,9 @@ fn OpsChart(
     levels_of: Option<(&'static str, &'static str)>,
     proposed: Arc<Vec<AlertThreshold>>,
     #[prop(optional_no_strip)] y_range: Option<(f64, f64)>,
+    /// What the levels are multiplied by to be drawn in the series' unit (1 by default).
+    #[prop(default = 1.0)]
+    level_scale: f64,
 ) -> impl IntoView {
     let state = expect_context::<AppState>();
     let series = StoredValue::new(series);
@@ -369,7 +400,12 @@ fn OpsChart(
         } else {
             state.ops_levels.get_untracked()
         };
-        proposed.with_value(|p| level_lines(&levels_in_force(&edited, p), q, prefix))
+        let mut lines =
+            proposed.with_value(|p| level_lines(&levels_in_force(&edited, p), q, prefix));
+        for line in &mut lines {
+            line.1 *= level_scale;
+        }
+        lines
     };
     let chart = move |lines: &[(String, f64, bool)], f: &mut dyn FnMut(&TimeSeriesChart)| {
         series.with_value(|s| {
@@ -515,6 +551,7 @@ fn Levels(proposed: Arc<Vec<AlertThreshold>>, granularity: Granularity) -> impl 
         .enumerate()
         .map(|(i, t)| {
             let q = t.quantity.clone();
+            let scale = display_scale(&q, granularity);
             let both = t.direction == Direction::Both;
             let input = |level: Level, side: Side| {
                 let band = match level {
@@ -531,7 +568,7 @@ fn Levels(proposed: Arc<Vec<AlertThreshold>>, granularity: Granularity) -> impl 
                 };
                 view! {
                     <LevelInput proposed=proposed.clone() index=i level=level side=side
-                        testid=format!("alert-{q}-{name}{suffix}") initial=initial/>
+                        testid=format!("alert-{q}-{name}{suffix}") initial=initial scale=scale/>
                 }
             };
             let cell = |level: Level| match t.direction {
@@ -552,11 +589,11 @@ fn Levels(proposed: Arc<Vec<AlertThreshold>>, granularity: Granularity) -> impl 
             };
             view! {
                 <tr data-testid=format!("alert-{q}") data-quantity=q.clone()>
-                    <td title=t.basis.clone()>{quantity_label(&q)}
+                    <td title=t.basis.clone()>{quantity_label(&q, granularity)}
                         <div class="hint">{format!("alert {direction}; pages {}", crate::core::export::prometheus::owner(&q))}</div>
                     </td>
-                    <td class="num" data-field="mean" data-value=t.mean.to_string()>{short(Some(t.mean))}</td>
-                    <td class="num" data-field="std" data-value=t.std.to_string()>{short(Some(t.std))}
+                    <td class="num" data-field="mean" data-value=t.mean.to_string()>{short(Some(t.mean * scale))}</td>
+                    <td class="num" data-field="std" data-value=t.std.to_string()>{short(Some(t.std * scale))}
                         {t.sampling_std.filter(|&s| s > t.std).map(|s| view! {
                             <div class="hint" data-field="sampling_std" data-value=s.to_string()
                                 title="the binomial sampling σ of a bucket of the reference's mean size, which the levels use">
@@ -624,6 +661,9 @@ fn LevelInput(
     side: Side,
     testid: String,
     initial: Option<f64>,
+    /// The view's units per stored unit (see [`display_scale`]): the input shows and takes
+    /// `value × scale`; the level is kept (and exported) unscaled.
+    scale: f64,
 ) -> impl IntoView {
     let state = expect_context::<AppState>();
     let invalid = RwSignal::new(false);
@@ -642,7 +682,7 @@ fn LevelInput(
             None
         } else {
             match text.parse::<f64>() {
-                Ok(v) if v.is_finite() && v >= 0.0 && (!share || v <= 1.0) => Some(v),
+                Ok(v) if v.is_finite() && v >= 0.0 && (!share || v <= 1.0) => Some(v / scale),
                 _ => {
                     invalid.set(true);
                     return;
@@ -669,7 +709,7 @@ fn LevelInput(
         <input type="text" inputmode="decimal" class="limit-input" data-testid=testid.clone()
             aria-label=testid
             data-proposed=data_value(initial)
-            prop:value=if shown.is_some() { short(shown) } else { String::new() }
+            prop:value=if shown.is_some() { short(shown.map(|v| v * scale)) } else { String::new() }
             placeholder="none"
             class:invalid=move || invalid.get()
             aria-invalid=move || invalid.get().to_string()

@@ -66,8 +66,8 @@ async function hourly() {
   }));
 }
 
-function close(got, want, what) {
-  const tol = 1e-9 * Math.max(1, Math.abs(want));
+function close(got, want, what, rel = 1e-9) {
+  const tol = rel * Math.max(1, Math.abs(want));
   assert.ok(Math.abs(got - want) <= tol, `${what}: shown ${got}, computed ${want}`);
 }
 
@@ -178,7 +178,13 @@ test('edited levels reach both exports; cleared levels drop their alert; reset r
   await edit('alert-error_rate-warning', '0.075');
   await edit('alert-error_rate-critical', '');
   await edit('alert-latency_p95-critical', '250');
-  await page.waitForFunction(() => document.querySelector('[data-testid="alert-edited"]')?.dataset.value === '2');
+  // Request rates read per bucket width (per hour on this hourly log), on the chart and in the
+  // table, and are exported per second.
+  assert.match(await page.getByTestId('alert-request_rate').textContent(), /Request rate \(per hour\)/);
+  const rateInput = page.getByTestId('alert-request_rate-critical');
+  close(Number(await rateInput.inputValue()), Number(await rateInput.getAttribute('data-proposed')) * 3600, 'request-rate level per hour', 1e-4);
+  await edit('alert-request_rate-critical', '90');
+  await page.waitForFunction(() => document.querySelector('[data-testid="alert-edited"]')?.dataset.value === '3');
   // Out of range for a share: refused, marked invalid, nothing changes.
   await edit('alert-error_rate-warning', '1.5');
   assert.equal(await page.getByTestId('alert-error_rate-warning').getAttribute('aria-invalid'), 'true');
@@ -193,6 +199,8 @@ test('edited levels reach both exports; cleared levels drop their alert; reset r
   assert.deepEqual(exprs('error_rate', 'critical'), []);
   // Latency levels are in milliseconds on the page and in seconds in Prometheus.
   assert.deepEqual(exprs('latency_p95', 'critical'), ['plumb:request_duration_seconds:p95_rate1h > 0.25']);
+  // 90 per hour is 0.025 per second.
+  assert.ok(exprs('request_rate', 'critical').includes('plumb:predictions:rate1h > 0.025'), exprs('request_rate', 'critical').join());
   assert.ok(rules !== await readFile(join(GOLDEN, 'plumb-rules.yml'), 'utf8'));
 
   const dash = JSON.parse((await download(page, 'export-grafana')).text);
