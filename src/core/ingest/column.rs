@@ -494,9 +494,17 @@ impl Hasher for FxHasher {
 
 type FxBuild = BuildHasherDefault<FxHasher>;
 
+/// Short keys a dictionary keeps in [`DictBuilder::few`], looked up by a linear scan before
+/// any hashing.
+const FEW: usize = 8;
+
 /// Dictionary under construction. Texts of up to 16 bytes are keyed by value (no pointer
 /// chasing or `memcmp` on lookup); longer ones by their bytes.
 struct DictBuilder {
+    /// The first [`FEW`] short keys and their codes, in order of insertion: a column of a few
+    /// values (a label, a model version, a segment) finds its cell here with a comparison or
+    /// two, without hashing. Only keys that did not fit go to `short`.
+    few: Vec<((u128, u8), u16)>,
     short: HashMap<(u128, u8), u16, FxBuild>,
     /// The short key found or inserted last and its code: consecutive rows often repeat a
     /// value (a model version, a segment), which then costs one comparison, not a lookup.
@@ -556,7 +564,12 @@ impl DictBuilder {
             Some(k) => match self.last {
                 Some((last, code)) if last == k => Some(code),
                 _ => {
-                    let code = self.short.get(&k).copied()?;
+                    let code = match self.few.iter().find(|(key, _)| *key == k) {
+                        Some(&(_, code)) => code,
+                        // `short` holds keys only once `few` is full.
+                        None if self.few.len() < FEW => return None,
+                        None => self.short.get(&k).copied()?,
+                    };
                     self.last = Some((k, code));
                     Some(code)
                 }
@@ -568,7 +581,11 @@ impl DictBuilder {
     fn insert(&mut self, t: &[u8], code: u16) {
         match short_key(t) {
             Some(k) => {
-                self.short.insert(k, code);
+                if self.few.len() < FEW {
+                    self.few.push((k, code));
+                } else {
+                    self.short.insert(k, code);
+                }
                 self.last = Some((k, code));
             }
             None => {
@@ -604,6 +621,10 @@ pub(crate) struct ColumnBuilder {
     examples: Vec<String>,
     /// Set when some text was not valid UTF-8: the line of the first such cell.
     pub invalid_utf8_line: Option<u64>,
+    /// [`ColumnBuilder::numbers_only`] as of the end of the last general path of
+    /// [`ColumnBuilder::push`] (it only becomes true there, and never false again), so the
+    /// short path for numbers costs one test, not five.
+    settled_numbers: bool,
 }
 
 impl ColumnBuilder {
@@ -619,6 +640,7 @@ impl ColumnBuilder {
             non_numeric_count: 0,
             non_numeric_lines: Vec::new(),
             dictionary: Some(DictBuilder {
+                few: Vec::with_capacity(FEW),
                 short: HashMap::default(),
                 last: None,
                 long: HashMap::default(),
@@ -634,6 +656,7 @@ impl ColumnBuilder {
             hash_deferred: false,
             examples: Vec::new(),
             invalid_utf8_line: None,
+            settled_numbers: false,
         }
     }
 
@@ -701,7 +724,9 @@ impl ColumnBuilder {
 
     /// Whether the column by now keeps numbers and nothing else a cell could add to: no
     /// dictionary, timestamps or hashes, and all its examples. A number is then only pushed
-    /// (the short path of [`ColumnBuilder::push`]).
+    /// (the short path of [`ColumnBuilder::push`]). Once true it stays true: numbers are never
+    /// dropped, and a dictionary, timestamps, text hashes or examples, once given up, never
+    /// come back (text hashes only ever start in a column that has no numbers).
     #[inline]
     fn numbers_only(&self) -> bool {
         !self.numeric.is_empty()
@@ -755,20 +780,22 @@ impl ColumnBuilder {
     /// Add the raw cell of the next row, which starts on editor line `line`.
     pub fn push(&mut self, cell: &[u8], line: u64) {
         let t = cell.trim_ascii();
+        // The short paths come before the missing-marker test: no marker is a plain decimal,
+        // and none is ever a dictionary value (markers are pushed as missing, typed numbers'
+        // texts are never one), so a cell either short path takes is not missing.
+        if self.settled_numbers {
+            if let Some(v) = fast_decimal(t) {
+                // All the general path below would do for this cell.
+                self.rows += 1;
+                self.missing.push(false);
+                self.numeric.push(v);
+                return;
+            }
+        } else if self.push_known(t, line) {
+            return;
+        }
         if is_missing_marker(t) {
             self.push_missing();
-            return;
-        }
-        if self.numbers_only()
-            && let Some(v) = fast_decimal(t)
-        {
-            // All the general path below would do for this cell.
-            self.rows += 1;
-            self.missing.push(false);
-            self.numeric.push(v);
-            return;
-        }
-        if self.push_known(t, line) {
             return;
         }
         let row = self.rows;
@@ -843,6 +870,7 @@ impl ColumnBuilder {
                 self.examples.push(text);
             }
         }
+        self.settled_numbers = self.numbers_only();
     }
 
     /// Too many distinct values: forget the texts. A column of text keeps their hashes from
