@@ -494,9 +494,29 @@ impl Hasher for FxHasher {
 
 type FxBuild = BuildHasherDefault<FxHasher>;
 
+/// Slots of [`DictBuilder::slots`] (a power of two).
+const SLOTS: usize = 16;
+
+/// A slot of [`DictBuilder::slots`] that holds no key (no short key is 255 bytes long).
+const EMPTY_SLOT: ((u128, u8), u16) = ((0, u8::MAX), 0);
+
+/// The slot of a short key: its words folded and multiplied by 2^64 / φ (Fibonacci hashing,
+/// Knuth, *TAOCP* vol. 3, 6.4), the top bits taken.
+#[inline]
+fn slot_of(k: (u128, u8)) -> usize {
+    let x = (k.0 as u64) ^ ((k.0 >> 64) as u64).rotate_left(29) ^ u64::from(k.1);
+    (x.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - SLOTS.trailing_zeros())) as usize
+}
+
 /// Dictionary under construction. Texts of up to 16 bytes are keyed by value (no pointer
 /// chasing or `memcmp` on lookup); longer ones by their bytes.
 struct DictBuilder {
+    /// A direct-mapped cache in front of `short`: each short key inserted goes to its
+    /// [`slot_of`] too if that slot is still empty, so a column of a few values (a label, a
+    /// model version, a segment, a country) mostly finds its cell with one comparison,
+    /// without hashing. `short` holds every short key; a key not in its slot is looked up
+    /// there.
+    slots: [((u128, u8), u16); SLOTS],
     short: HashMap<(u128, u8), u16, FxBuild>,
     /// The short key found or inserted last and its code: consecutive rows often repeat a
     /// value (a model version, a segment), which then costs one comparison, not a lookup.
@@ -556,7 +576,10 @@ impl DictBuilder {
             Some(k) => match self.last {
                 Some((last, code)) if last == k => Some(code),
                 _ => {
-                    let code = self.short.get(&k).copied()?;
+                    let code = match self.slots[slot_of(k)] {
+                        (key, code) if key == k => code,
+                        _ => self.short.get(&k).copied()?,
+                    };
                     self.last = Some((k, code));
                     Some(code)
                 }
@@ -568,6 +591,10 @@ impl DictBuilder {
     fn insert(&mut self, t: &[u8], code: u16) {
         match short_key(t) {
             Some(k) => {
+                let slot = &mut self.slots[slot_of(k)];
+                if *slot == EMPTY_SLOT {
+                    *slot = (k, code);
+                }
                 self.short.insert(k, code);
                 self.last = Some((k, code));
             }
@@ -604,6 +631,10 @@ pub(crate) struct ColumnBuilder {
     examples: Vec<String>,
     /// Set when some text was not valid UTF-8: the line of the first such cell.
     pub invalid_utf8_line: Option<u64>,
+    /// [`ColumnBuilder::numbers_only`] as of the end of the last general path of
+    /// [`ColumnBuilder::push`] (it only becomes true there, and never false again), so the
+    /// short path for numbers costs one test, not five.
+    settled_numbers: bool,
 }
 
 impl ColumnBuilder {
@@ -619,6 +650,7 @@ impl ColumnBuilder {
             non_numeric_count: 0,
             non_numeric_lines: Vec::new(),
             dictionary: Some(DictBuilder {
+                slots: [EMPTY_SLOT; SLOTS],
                 short: HashMap::default(),
                 last: None,
                 long: HashMap::default(),
@@ -634,6 +666,7 @@ impl ColumnBuilder {
             hash_deferred: false,
             examples: Vec::new(),
             invalid_utf8_line: None,
+            settled_numbers: false,
         }
     }
 
@@ -701,7 +734,9 @@ impl ColumnBuilder {
 
     /// Whether the column by now keeps numbers and nothing else a cell could add to: no
     /// dictionary, timestamps or hashes, and all its examples. A number is then only pushed
-    /// (the short path of [`ColumnBuilder::push`]).
+    /// (the short path of [`ColumnBuilder::push`]). Once true it stays true: numbers are never
+    /// dropped, and a dictionary, timestamps, text hashes or examples, once given up, never
+    /// come back (text hashes only ever start in a column that has no numbers).
     #[inline]
     fn numbers_only(&self) -> bool {
         !self.numeric.is_empty()
@@ -755,20 +790,22 @@ impl ColumnBuilder {
     /// Add the raw cell of the next row, which starts on editor line `line`.
     pub fn push(&mut self, cell: &[u8], line: u64) {
         let t = cell.trim_ascii();
+        // The short paths come before the missing-marker test: no marker is a plain decimal,
+        // and none is ever a dictionary value (markers are pushed as missing, typed numbers'
+        // texts are never one), so a cell either short path takes is not missing.
+        if self.settled_numbers {
+            if let Some(v) = fast_decimal(t) {
+                // All the general path below would do for this cell.
+                self.rows += 1;
+                self.missing.push(false);
+                self.numeric.push(v);
+                return;
+            }
+        } else if self.push_known(t, line) {
+            return;
+        }
         if is_missing_marker(t) {
             self.push_missing();
-            return;
-        }
-        if self.numbers_only()
-            && let Some(v) = fast_decimal(t)
-        {
-            // All the general path below would do for this cell.
-            self.rows += 1;
-            self.missing.push(false);
-            self.numeric.push(v);
-            return;
-        }
-        if self.push_known(t, line) {
             return;
         }
         let row = self.rows;
@@ -843,6 +880,7 @@ impl ColumnBuilder {
                 self.examples.push(text);
             }
         }
+        self.settled_numbers = self.numbers_only();
     }
 
     /// Too many distinct values: forget the texts. A column of text keeps their hashes from
@@ -1289,6 +1327,30 @@ mod tests {
             assert_eq!(load_le(t).to_le_bytes()[..k], *t);
             assert_eq!(load_le(t) >> (8 * k as u32).min(63) >> u32::from(k == 8), 0);
         }
+    }
+
+    /// Lookups find every value, whether in its cache slot or only in the hash map (more
+    /// values than slots, so some share a slot), and miss every other text, including the
+    /// empty one whose key (0, 0) an unfilled slot must not be mistaken for.
+    #[test]
+    fn dictionary_lookups_through_the_slots() {
+        let mut d = ColumnBuilder::new("c".into())
+            .dictionary
+            .expect("a new column has one");
+        let texts: Vec<String> = (0..3 * SLOTS).map(|i| format!("value {i}")).collect();
+        for (code, text) in texts.iter().enumerate() {
+            assert_eq!(d.get(text.as_bytes()), None, "{text} before its insertion");
+            d.insert(text.as_bytes(), code as u16);
+            for (earlier, t) in texts[..=code].iter().enumerate().rev() {
+                assert_eq!(d.get(t.as_bytes()), Some(earlier as u16), "{t}");
+            }
+            assert_eq!(d.get(b"value"), None);
+            assert_eq!(d.get(b""), None);
+            assert_eq!(d.get(&[0u8; 16]), None);
+        }
+        let cached = d.slots.iter().filter(|&&s| s != EMPTY_SLOT).count();
+        assert!(cached > 1 && cached <= SLOTS, "{cached} slots filled");
+        assert_eq!(d.short.len(), texts.len());
     }
 
     #[test]
