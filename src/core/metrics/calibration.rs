@@ -230,7 +230,7 @@ impl BinTotals {
     }
 
     /// Adds one row to its bin (`np.searchsorted(edges[1:-1], p)`).
-    #[inline]
+    #[inline(always)]
     pub(super) fn add(&mut self, p: f64, y: u8) {
         let n_bins = self.count.len();
         let inner = &self.edges[1..n_bins];

@@ -157,7 +157,11 @@ impl RankSummary {
 
     /// The general path of [`RankSummary::from_valid_rows`] (`n` rows, `n_pos` with label 1):
     /// each class's scores sorted descending, then merged.
-    fn from_f64_rows(rows: impl Iterator<Item = (f64, u8)>, n_pos: usize, n: usize) -> Self {
+    pub(super) fn from_f64_rows(
+        rows: impl Iterator<Item = (f64, u8)>,
+        n_pos: usize,
+        n: usize,
+    ) -> Self {
         let mut pos = Vec::with_capacity(n_pos);
         let mut neg = Vec::with_capacity(n - n_pos);
         for (s, y) in rows {

@@ -151,17 +151,26 @@ impl RowPass {
         calibration::spiegelhalter_of(self.spiegelhalter.0, self.spiegelhalter.1)
     }
 
-    /// `RankSummary::new(scores, labels)` of the same rows: from the pass's sort keys when the
-    /// rows are valid and every score has one, else computed from the rows.
+    /// `RankSummary::new(scores, labels)` of the same rows: when the rows are valid (so valid
+    /// for ranking too), from the pass's sort keys if every score has one, else from the rows
+    /// with the pass's counts (neither validated nor counted again); otherwise
+    /// `RankSummary::new` itself.
     pub fn rank_summary(
         &mut self,
         scores: &[f64],
         labels: &[u8],
     ) -> Result<RankSummary, RankingError> {
-        match self.keys.take() {
-            Some(keys) if self.defined() => Ok(RankSummary::from_f32_keys(keys, self.positives)),
-            _ => RankSummary::new(scores, labels),
+        if !self.defined() {
+            return RankSummary::new(scores, labels);
         }
+        Ok(match self.keys.take() {
+            Some(keys) => RankSummary::from_f32_keys(keys, self.positives),
+            None => RankSummary::from_f64_rows(
+                scores.iter().copied().zip(labels.iter().copied()),
+                self.positives as usize,
+                self.n,
+            ),
+        })
     }
 }
 
