@@ -4,8 +4,9 @@
 //! `valgrind --tool=callgrind --toggle-collect='*analyze_staged*'` (instruction counts, see
 //! `docs/benchmarks.md`). Prints each repetition's wall time and the report's JSON length.
 
-use plumb::core::analysis::{self, Depth, Request};
-use plumb::core::report::{Settings, WindowSpec};
+use plumb::core::analysis;
+use plumb::core::report::Settings;
+use plumb::core::warm_up;
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -39,15 +40,7 @@ fn main() -> ExitCode {
     };
     let mapping = analysis::detect_mapping(&file);
     let settings = Settings::default();
-    let request = Request {
-        reference: &file,
-        current: None,
-        mapping: &mapping,
-        settings: &settings,
-        window: WindowSpec::All,
-        now: None,
-        depth: Depth::First,
-    };
+    let request = warm_up::first_pass_request(&file, &mapping, &settings);
     for rep in 0..reps {
         let start = Instant::now();
         let staged = match analysis::analyze_staged(&request, "plumb-first-pass", None) {
