@@ -580,6 +580,16 @@ fn analysis_families(bench: &mut Bench, csv: &[u8]) -> Result<(), String> {
         now: None,
         depth,
     };
+    // The first answer alone (the worker's first pass, `examples/first_pass.rs` profiles it).
+    if let Some(first) = bench.run("analysis", "first pass (Depth::First)", Peer::Sort, || {
+        analysis::analyze_staged(bb(&request(analysis::Depth::First)), "plumb-bench", None)
+            .map_err(|e| e.to_string())
+    })? {
+        check(
+            !first.report.pending.is_empty() && first.first.is_some(),
+            "the first pass leaves the complete pass its rows",
+        )?;
+    }
     for (name, staged) in [
         ("first pass, then complete pass from scratch", false),
         ("first pass, then complete pass from the first", true),

@@ -10,7 +10,7 @@ use crate::core::error::PlumbError;
 use crate::core::ingest::{self, Table};
 use crate::core::metrics::compare_models::{self, ModelsReport};
 use crate::core::metrics::{
-    binned_bootstrap, calibration, drift, label_shift, ranking, smooth, threshold,
+    binned_bootstrap, calibration, drift, label_shift, ranking, row_pass, smooth, threshold,
 };
 use crate::core::quality::{self, ColumnMissing, QualityInput, QualityReport};
 use crate::core::report::{
@@ -906,13 +906,23 @@ fn first_window(
     settings: &Settings,
 ) -> (FirstWindow, Option<threshold::Sweep>) {
     let n = scores.len() as u64;
-    let positives = labels.iter().filter(|&&y| y == 1).count() as u64;
+    // Every per-row sum below, and the ranking's sort keys, in one loop over the rows
+    // (`metrics::row_pass`: bit for bit the separate functions' values).
+    let mut rows = row_pass::RowPass::of(
+        scores,
+        labels,
+        settings.bins,
+        settings.strategy,
+        settings.log_loss_eps,
+        HISTOGRAM_BINS,
+    );
+    let positives = rows.positives;
     let mut w = WindowReport {
         n,
         positives,
         ..WindowReport::default()
     };
-    w.histogram = score_histogram(scores, labels);
+    w.histogram = score_histogram(std::mem::take(&mut rows.histogram));
     if n == 0 {
         let first = FirstWindow {
             report: w,
@@ -922,45 +932,34 @@ fn first_window(
     }
     let positive_rate = positives as f64 / n as f64;
     w.positive_rate = Some(positive_rate);
-    w.mean_score = Some(scores.iter().sum::<f64>() / n as f64);
+    w.mean_score = Some(rows.score_total / n as f64);
 
     // Calibration over the reliability bins. The slices come from `schema::prepare`, so
-    // they are valid (equal lengths, scores in [0, 1], labels 0/1); an error here would be a
-    // bug, and leaves the metric undefined rather than crashing.
-    w.reliability = calibration::reliability_bins(
-        scores,
-        labels,
-        settings.bins,
-        settings.strategy,
-        settings.interval,
-        settings.confidence,
-    )
-    .unwrap_or_default();
+    // they are valid (equal lengths, scores in [0, 1], labels 0/1); invalid rows would leave
+    // the metrics undefined rather than crash.
+    w.reliability = rows.reliability(settings.interval, settings.confidence);
     if let Some(errors) = calibration::calibration_errors(&w.reliability) {
         w.ece = Some(errors.ece);
         w.mce = Some(errors.mce);
         w.rmsce = Some(errors.rmsce);
         w.ace = Some(errors.ace);
     }
-    w.brier_score = calibration::brier_score(scores, labels).ok().flatten();
+    w.brier_score = rows.brier_score();
     w.brier_decomposition = calibration::brier_decomposition(&w.reliability, n, positive_rate);
-    w.log_loss = calibration::log_loss(scores, labels, settings.log_loss_eps)
-        .ok()
-        .flatten();
-    if let Ok(Some(citl)) = calibration::calibration_in_the_large(scores, labels) {
+    w.log_loss = rows.log_loss();
+    if let Some(citl) = rows.calibration_in_the_large() {
         w.calibration_in_the_large = Some(citl.difference);
         w.observed_expected_ratio = citl.observed_expected;
     }
-    if let Ok(Some(sp)) = calibration::spiegelhalter(scores, labels) {
+    if let Some(sp) = rows.spiegelhalter() {
         w.spiegelhalter_z = Some(sp.z);
         w.spiegelhalter_p_value = Some(sp.p_value);
     }
-    let smooth_fit = smooth::smooth_ece(scores, labels);
+    // The smooth ECE and its curve share the pass that puts the rows on the kernel's grid.
+    let smooth = smooth::smooth_ece_with_curve(scores, labels, smooth::DEFAULT_GRID);
+    let smooth_fit = smooth.as_ref().map(|(fit, _)| *fit);
     w.smooth_ece = smooth_fit.map(|s| s.value);
-    if let Some(fit) = smooth_fit
-        && let Some(curve) =
-            smooth::smooth_reliability_curve(scores, labels, fit.sigma, smooth::DEFAULT_GRID)
-    {
+    if let Some((fit, Some(curve))) = smooth {
         w.smooth_curve = Some(SmoothCurveReport {
             sigma: fit.sigma,
             x: curve.x,
@@ -972,7 +971,7 @@ fn first_window(
 
     // Discrimination and the decision threshold, from one sorted summary.
     let mut exact_sweep = None;
-    if let Ok(summary) = ranking::RankSummary::new(scores, labels) {
+    if let Ok(summary) = rows.rank_summary(scores, labels) {
         w.roc_auc = summary.roc_auc();
         w.roc_auc_ci = ranking::confidence_interval(&summary, settings.confidence)
             .ok()
@@ -1308,22 +1307,10 @@ fn thin_pr(sweep: &threshold::Sweep) -> Option<CurvePoints> {
     Some(thin_points(m + 1, points))
 }
 
-/// Counts of scores in [`HISTOGRAM_BINS`] equal-width bins over [0, 1], by label.
-fn score_histogram(scores: &[f64], labels: &[u8]) -> ScoreHistogram {
+/// The score histogram of [`HISTOGRAM_BINS`] equal-width bins over [0, 1] from its counts by
+/// label (`RowPass::histogram`: label ≠ 1, label 1).
+fn score_histogram([negatives, positives]: [Vec<u64>; 2]) -> ScoreHistogram {
     let bins = HISTOGRAM_BINS;
-    let mut negatives = vec![0u64; bins];
-    let mut positives = vec![0u64; bins];
-    for (&s, &y) in scores.iter().zip(labels) {
-        if !s.is_finite() {
-            continue;
-        }
-        let i = ((s * bins as f64).floor() as usize).min(bins - 1);
-        if y == 1 {
-            positives[i] += 1;
-        } else {
-            negatives[i] += 1;
-        }
-    }
     ScoreHistogram {
         edges: (0..=bins).map(|i| i as f64 / bins as f64).collect(),
         negatives,

@@ -46,7 +46,7 @@ pub fn synthetic_log(rows: usize) -> String {
 /// The request [`warm_up`] analyses: the whole of `file` at [`Depth::First`], no current log,
 /// no fixed "now" — the first pass the worker runs on a user's log. One definition, so the
 /// tests check the request the warm-up really makes.
-fn first_pass_request<'a>(
+pub fn first_pass_request<'a>(
     file: &'a analysis::LoadedFile,
     mapping: &'a ColumnMapping,
     settings: &'a Settings,

@@ -119,13 +119,13 @@ pub fn validate(scores: &[f64], labels: &[u8]) -> Result<(), InputError> {
 
 /// Neumaier's compensated sum: exact to a few ulps whatever the number of terms.
 #[derive(Debug, Default, Clone, Copy)]
-struct Sum {
+pub(super) struct Sum {
     sum: f64,
     compensation: f64,
 }
 
 impl Sum {
-    fn add(&mut self, x: f64) {
+    pub(super) fn add(&mut self, x: f64) {
         let t = self.sum + x;
         // Both candidates, then a select: the same value as branching on the comparison, but
         // no mispredicted branch where the sum hovers around 0 (a gradient at convergence).
@@ -139,7 +139,7 @@ impl Sum {
         self.sum = t;
     }
 
-    fn value(self) -> f64 {
+    pub(super) fn value(self) -> f64 {
         self.sum + self.compensation
     }
 }
@@ -185,7 +185,7 @@ fn quantile_edges(scores: &[f64], n_bins: usize) -> Vec<f64> {
 }
 
 /// Bin edges as scikit-learn's `calibration_curve` computes them (`scores` non-empty).
-fn edges_for(scores: &[f64], n_bins: usize, strategy: BinStrategy) -> Vec<f64> {
+pub(super) fn edges_for(scores: &[f64], n_bins: usize, strategy: BinStrategy) -> Vec<f64> {
     match strategy {
         BinStrategy::Uniform => uniform_edges(n_bins),
         BinStrategy::Quantile => quantile_edges(scores, n_bins),
@@ -193,11 +193,12 @@ fn edges_for(scores: &[f64], n_bins: usize, strategy: BinStrategy) -> Vec<f64> {
 }
 
 /// Per-bin accumulators over all `n_bins` bins, empty ones included.
-struct BinTotals {
-    edges: Vec<f64>,
-    count: Vec<u64>,
-    positives: Vec<u64>,
-    score_sum: Vec<Sum>,
+pub(super) struct BinTotals {
+    pub(super) edges: Vec<f64>,
+    pub(super) count: Vec<u64>,
+    pub(super) positives: Vec<u64>,
+    pub(super) score_sum: Vec<Sum>,
+    uniform: bool,
 }
 
 /// The bin of `p` among ascending `inner` edges: how many are below it, i.e.
@@ -216,35 +217,70 @@ fn bin_from(inner: &[f64], p: f64, guess: usize) -> usize {
     k
 }
 
-/// Assigns every row to its bin (`np.searchsorted(edges[1:-1], p)`) and accumulates.
-fn bin_totals(scores: &[f64], labels: &[u8], n_bins: usize, strategy: BinStrategy) -> BinTotals {
-    let edges = edges_for(scores, n_bins, strategy);
-    let inner = &edges[1..n_bins];
-    let mut count = vec![0u64; n_bins];
-    let mut positives = vec![0u64; n_bins];
-    let mut score_sum = vec![Sum::default(); n_bins];
-    let uniform = strategy == BinStrategy::Uniform;
-    let scale = n_bins as f64;
-    for (&p, &y) in scores.iter().zip(labels) {
-        let b = if uniform {
+impl BinTotals {
+    /// Empty totals over scikit-learn's `calibration_curve` edges for `scores` (non-empty).
+    pub(super) fn new(scores: &[f64], n_bins: usize, strategy: BinStrategy) -> Self {
+        Self {
+            edges: edges_for(scores, n_bins, strategy),
+            count: vec![0; n_bins],
+            positives: vec![0; n_bins],
+            score_sum: vec![Sum::default(); n_bins],
+            uniform: strategy == BinStrategy::Uniform,
+        }
+    }
+
+    /// Adds one row to its bin (`np.searchsorted(edges[1:-1], p)`).
+    #[inline(always)]
+    pub(super) fn add(&mut self, p: f64, y: u8) {
+        let n_bins = self.count.len();
+        let inner = &self.edges[1..n_bins];
+        let b = if self.uniform {
             // Saturating: NaN and negatives guess 0, anything ≥ n the last bin.
-            bin_from(inner, p, (p * scale) as usize)
+            bin_from(inner, p, (p * n_bins as f64) as usize)
         } else {
             inner.partition_point(|&e| e < p)
         };
-        count[b] += 1;
-        positives[b] += u64::from(y);
-        score_sum[b].add(p);
+        self.count[b] += 1;
+        self.positives[b] += u64::from(y);
+        self.score_sum[b].add(p);
     }
-    BinTotals {
-        edges,
-        count,
-        positives,
-        score_sum,
+
+    /// The non-empty bins with a `confidence` interval for each observed rate (`interval` method).
+    pub(super) fn bins(&self, interval: IntervalMethod, confidence: f64) -> Vec<ReliabilityBin> {
+        let mut bins = Vec::new();
+        for b in 0..self.count.len() {
+            let (count, positives) = (self.count[b], self.positives[b]);
+            if count == 0 {
+                continue;
+            }
+            // positives ≤ count and 0 < confidence < 1 were checked, so this cannot fail.
+            let (ci_lower, ci_upper) =
+                binomial_interval(interval, positives, count, confidence).unwrap_or((0.0, 1.0));
+            bins.push(ReliabilityBin {
+                lower: self.edges[b],
+                upper: self.edges[b + 1],
+                count,
+                positives,
+                mean_score: self.score_sum[b].value() / count as f64,
+                observed_rate: positives as f64 / count as f64,
+                ci_lower,
+                ci_upper,
+            });
+        }
+        bins
     }
 }
 
-fn check_bins(n_bins: usize) -> Result<(), InputError> {
+/// Assigns every row to its bin (`np.searchsorted(edges[1:-1], p)`) and accumulates.
+fn bin_totals(scores: &[f64], labels: &[u8], n_bins: usize, strategy: BinStrategy) -> BinTotals {
+    let mut totals = BinTotals::new(scores, n_bins, strategy);
+    for (&p, &y) in scores.iter().zip(labels) {
+        totals.add(p, y);
+    }
+    totals
+}
+
+pub(super) fn check_bins(n_bins: usize) -> Result<(), InputError> {
     if n_bins == 0 || n_bins > MAX_BINS {
         Err(InputError::InvalidBinCount(n_bins))
     } else {
@@ -272,28 +308,7 @@ pub fn reliability_bins(
     if scores.is_empty() {
         return Ok(Vec::new());
     }
-    let t = bin_totals(scores, labels, n_bins, strategy);
-    let mut bins = Vec::new();
-    for b in 0..n_bins {
-        let (count, positives) = (t.count[b], t.positives[b]);
-        if count == 0 {
-            continue;
-        }
-        // positives ≤ count and 0 < confidence < 1 were checked, so this cannot fail.
-        let (ci_lower, ci_upper) =
-            binomial_interval(interval, positives, count, confidence).unwrap_or((0.0, 1.0));
-        bins.push(ReliabilityBin {
-            lower: t.edges[b],
-            upper: t.edges[b + 1],
-            count,
-            positives,
-            mean_score: t.score_sum[b].value() / count as f64,
-            observed_rate: positives as f64 / count as f64,
-            ci_lower,
-            ci_upper,
-        });
-    }
-    Ok(bins)
+    Ok(bin_totals(scores, labels, n_bins, strategy).bins(interval, confidence))
 }
 
 /// Binned calibration errors of one set of reliability bins.
@@ -336,6 +351,28 @@ pub fn calibration_errors(bins: &[ReliabilityBin]) -> Option<CalibrationErrors> 
     })
 }
 
+/// One row's Brier term `(score − label)²`.
+#[inline]
+pub(super) fn brier_term(p: f64, y: u8) -> f64 {
+    let d = p - f64::from(y);
+    d * d
+}
+
+/// One row's log-loss term `−ln clip(q)`, `q` = `p` for label 1 and `1 − p` for 0, clipped to
+/// `[eps, hi]` (`hi = 1 − eps`, `eps` in (0, 0.5)).
+#[inline]
+pub(super) fn log_loss_term(p: f64, y: u8, eps: f64, hi: f64) -> f64 {
+    let q = if y == 1 { p } else { 1.0 - p };
+    -q.clamp(eps, hi).ln()
+}
+
+/// One row's Spiegelhalter terms: numerator `(y − p)(1 − 2p)` and variance `(1 − 2p)² p (1 − p)`.
+#[inline]
+pub(super) fn spiegelhalter_terms(p: f64, y: u8) -> (f64, f64) {
+    let a = 1.0 - 2.0 * p;
+    ((f64::from(y) - p) * a, a * a * p * (1.0 - p))
+}
+
 /// Brier score `mean((score − label)²)`, as `sklearn.metrics.brier_score_loss`.
 /// `None` for no rows.
 pub fn brier_score(scores: &[f64], labels: &[u8]) -> Result<Option<f64>, InputError> {
@@ -345,8 +382,7 @@ pub fn brier_score(scores: &[f64], labels: &[u8]) -> Result<Option<f64>, InputEr
     }
     let mut s = Sum::default();
     for (&p, &y) in scores.iter().zip(labels) {
-        let d = p - f64::from(y);
-        s.add(d * d);
+        s.add(brier_term(p, y));
     }
     Ok(Some(s.value() / scores.len() as f64))
 }
@@ -396,8 +432,7 @@ pub fn log_loss(scores: &[f64], labels: &[u8], eps: f64) -> Result<Option<f64>, 
     let hi = 1.0 - eps;
     let mut s = Sum::default();
     for (&p, &y) in scores.iter().zip(labels) {
-        let q = if y == 1 { p } else { 1.0 - p };
-        s.add(-q.clamp(eps, hi).ln());
+        s.add(log_loss_term(p, y, eps, hi));
     }
     Ok(Some(s.value() / scores.len() as f64))
 }
@@ -424,18 +459,31 @@ pub fn calibration_in_the_large(
     if scores.is_empty() {
         return Ok(None);
     }
-    let n = scores.len() as f64;
     let mut s = Sum::default();
     scores.iter().for_each(|&p| s.add(p));
     let positives: u64 = labels.iter().map(|&y| u64::from(y)).sum();
-    let mean_score = s.value() / n;
+    Ok(Some(calibration_in_the_large_of(
+        s,
+        positives,
+        scores.len(),
+    )))
+}
+
+/// Calibration-in-the-large from the compensated sum of `n` (> 0) scores and the positives.
+pub(super) fn calibration_in_the_large_of(
+    score_sum: Sum,
+    positives: u64,
+    n: usize,
+) -> CalibrationInTheLarge {
+    let n = n as f64;
+    let mean_score = score_sum.value() / n;
     let positive_rate = positives as f64 / n;
-    Ok(Some(CalibrationInTheLarge {
+    CalibrationInTheLarge {
         mean_score,
         positive_rate,
         difference: mean_score - positive_rate,
         observed_expected: (mean_score > 0.0).then(|| positive_rate / mean_score),
-    }))
+    }
 }
 
 /// The logistic recalibration fit `P(y = 1) = σ(intercept + slope · logit(score))`.
@@ -710,19 +758,24 @@ pub fn spiegelhalter(scores: &[f64], labels: &[u8]) -> Result<Option<Spiegelhalt
     validate(scores, labels)?;
     let (mut num, mut var) = (Sum::default(), Sum::default());
     for (&p, &y) in scores.iter().zip(labels) {
-        let a = 1.0 - 2.0 * p;
-        num.add((f64::from(y) - p) * a);
-        var.add(a * a * p * (1.0 - p));
+        let (n, v) = spiegelhalter_terms(p, y);
+        num.add(n);
+        var.add(v);
     }
+    Ok(spiegelhalter_of(num, var))
+}
+
+/// The test from its two sums (see [`spiegelhalter`]); `None` when the variance is not > 0.
+pub(super) fn spiegelhalter_of(num: Sum, var: Sum) -> Option<Spiegelhalter> {
     let var = var.value();
     if var.is_nan() || var <= 0.0 {
-        return Ok(None);
+        return None;
     }
     let z = num.value() / var.sqrt();
-    Ok(Some(Spiegelhalter {
+    Some(Spiegelhalter {
         z,
         p_value: (2.0 * normal_sf(z.abs())).min(1.0),
-    }))
+    })
 }
 
 #[cfg(test)]

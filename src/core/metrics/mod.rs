@@ -10,6 +10,7 @@ pub mod intervals;
 pub mod label_shift;
 pub mod ranking;
 pub mod recalibrate;
+pub mod row_pass;
 pub mod smooth;
 pub mod sort;
 pub mod threshold;

@@ -100,7 +100,7 @@ pub struct RankSummary {
 /// single-precision number: the f32's bits shifted left by one, the label in the lowest bit.
 /// Non-negative f32 bit patterns order as their values and have the top bit clear, so the
 /// keys order as (score, label) and lose nothing; `None` otherwise (the f64 path is used).
-fn f32_key(score: f64, label: u8) -> Option<u32> {
+pub(super) fn f32_key(score: f64, label: u8) -> Option<u32> {
     let s = score + 0.0;
     let f = s as f32;
     (f64::from(f) == s && f.is_sign_positive()).then(|| (f.to_bits() << 1) | u32::from(label))
@@ -157,7 +157,11 @@ impl RankSummary {
 
     /// The general path of [`RankSummary::from_valid_rows`] (`n` rows, `n_pos` with label 1):
     /// each class's scores sorted descending, then merged.
-    fn from_f64_rows(rows: impl Iterator<Item = (f64, u8)>, n_pos: usize, n: usize) -> Self {
+    pub(super) fn from_f64_rows(
+        rows: impl Iterator<Item = (f64, u8)>,
+        n_pos: usize,
+        n: usize,
+    ) -> Self {
         let mut pos = Vec::with_capacity(n_pos);
         let mut neg = Vec::with_capacity(n - n_pos);
         for (s, y) in rows {
@@ -216,7 +220,7 @@ impl RankSummary {
     /// scores come out descending, each with the number of its keys with label 1 and 0. The
     /// same summary as the general path: the same distinct scores (each key's f32 widens back
     /// to exactly the row's score) and counts.
-    fn from_f32_keys(mut keys: Vec<u32>, positives: u64) -> Self {
+    pub(super) fn from_f32_keys(mut keys: Vec<u32>, positives: u64) -> Self {
         super::sort::sort_u32(&mut keys);
         let distinct = 1 + keys.windows(2).filter(|w| w[0] >> 1 != w[1] >> 1).count();
         let mut out = Self {

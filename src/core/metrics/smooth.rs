@@ -82,52 +82,93 @@ pub struct BootstrapCi {
 /// all well defined.
 pub fn smooth_ece(scores: &[f64], labels: &[u8]) -> Option<SmoothEce> {
     validate(scores, labels)?;
+    let (fit, _) = search(scores, |i| [scores[i] - f64::from(labels[i]), 1.0]);
+    Some(fit)
+}
+
+/// [`smooth_ece`] and [`smooth_reliability_curve`] at its bandwidth on `grid` mesh points
+/// (`None` where that function gives `None`), with one pass over the rows fewer: the search's
+/// pass that puts the residuals on the grid puts the labels and the density's weights on it
+/// too, and the curve reuses the grids of the bandwidth found. Bit for bit the two functions'
+/// results (each grid receives the same additions in the same order).
+pub fn smooth_ece_with_curve(
+    scores: &[f64],
+    labels: &[u8],
+    grid: usize,
+) -> Option<(SmoothEce, Option<SmoothCurve>)> {
+    validate(scores, labels)?;
+    let inv_n = 1.0 / scores.len() as f64;
+    let (fit, [_, count_grid, labels_grid, density_grid]) = search(scores, |i| {
+        let y = f64::from(labels[i]);
+        [scores[i] - y, 1.0, y, inv_n]
+    });
+    let curve = (fit.sigma.is_finite() && fit.sigma >= MIN_SIGMA && grid >= 2).then(|| {
+        let kernel = Kernel::new(fit.sigma);
+        curve_from_grids(&kernel, [labels_grid, count_grid, density_grid], grid)
+    });
+    Some((fit, curve))
+}
+
+/// relplot's bandwidth search for [`smooth_ece`] (valid, non-empty rows) on grids of `K`
+/// weightings of the rows, the first two the residual `f − y` and 1; returns the fit and the
+/// `K` grids at the fit's bandwidth.
+fn search<const K: usize>(
+    scores: &[f64],
+    weights: impl Fn(usize) -> [f64; K] + Copy,
+) -> (SmoothEce, [Vec<f64>; K]) {
     // The grid size E = max(2000, round(20/σ))/2 + 1 is the same for every σ ≥ 0.01, so the
     // steps of the search share their grid values: computed once per E and kept (the search
     // can leave an E and come back to it, e.g. σ = 0.0078 then 0.0117), bit-identical. A
     // handful of grids of E ≤ 10⁴ values; the residual f − y is formed per row, not stored.
-    let mut cached: Vec<(usize, [Vec<f64>; 2])> = Vec::new();
+    let mut cached: Vec<(usize, [Vec<f64>; K])> = Vec::new();
     let mut eval = |alpha: f64| {
         let kernel = Kernel::new(alpha);
         let at = match cached.iter().position(|c| c.0 == kernel.e) {
             Some(at) => at,
             None => {
-                let grids =
-                    kernel.round_to_grids(scores, |i| [scores[i] - f64::from(labels[i]), 1.0]);
+                let grids = kernel.round_to_grids(scores, weights);
                 cached.push((kernel.e, grids));
                 cached.len() - 1
             }
         };
-        let [v1, v2] = &cached[at].1;
+        let [v1, v2] = [&cached[at].1[0], &cached[at].1[1]];
         smooth_ece_from_grid(&kernel, v1, v2, alpha)
     };
     // relplot.metrics.search_param(check_smooth_ece, start=1, refine=10).
     let at_one = eval(1.0);
-    if 1.0 < at_one {
-        return Some(SmoothEce {
+    let fit = if 1.0 < at_one {
+        SmoothEce {
             value: at_one,
             sigma: 1.0,
-        });
-    }
-    let (mut start, mut end, mut value_at_start) = (1.0_f64, 0.0_f64, at_one);
-    for _ in 0..10 {
-        let mid = (start + end) / 2.0;
-        if mid < SEARCH_EPS {
-            end = mid;
-            continue;
         }
-        let v = eval(mid);
-        if mid < v {
-            end = mid;
-        } else {
-            start = mid;
-            value_at_start = v;
+    } else {
+        let (mut start, mut end, mut value_at_start) = (1.0_f64, 0.0_f64, at_one);
+        for _ in 0..10 {
+            let mid = (start + end) / 2.0;
+            if mid < SEARCH_EPS {
+                end = mid;
+                continue;
+            }
+            let v = eval(mid);
+            if mid < v {
+                end = mid;
+            } else {
+                start = mid;
+                value_at_start = v;
+            }
         }
-    }
-    Some(SmoothEce {
-        value: value_at_start,
-        sigma: start,
-    })
+        SmoothEce {
+            value: value_at_start,
+            sigma: start,
+        }
+    };
+    // σ is 1 or a step the search evaluated, so its grids are cached.
+    let e = Kernel::new(fit.sigma).e;
+    let grids = match cached.iter().position(|c| c.0 == e) {
+        Some(at) => cached.swap_remove(at).1,
+        None => Kernel::new(fit.sigma).round_to_grids(scores, weights),
+    };
+    (fit, grids)
 }
 
 /// Smooth ECE at a fixed bandwidth σ (`relplot.smECE_sigma(f, y, sigma)`).
@@ -162,13 +203,22 @@ pub fn smooth_reliability_curve(
     if !(sigma.is_finite() && sigma >= MIN_SIGMA) || grid < 2 {
         return None;
     }
-    let x = linspace(grid);
     let kernel = Kernel::new(sigma);
     let inv_n = 1.0 / scores.len() as f64;
     // relplot's `smooth(f, y, t)` (label and count weights) and `kde(f, t)` (weight 1/n): three
     // weightings of the same scores, put on the grid in one pass over the rows.
-    let [labels_grid, count_grid, density_grid] =
-        kernel.round_to_grids(scores, |i| [f64::from(labels[i]), 1.0, inv_n]);
+    let grids = kernel.round_to_grids(scores, |i| [f64::from(labels[i]), 1.0, inv_n]);
+    Some(curve_from_grids(&kernel, grids, grid))
+}
+
+/// The smoothed curve on `grid` mesh points from the label-, count- and density-weighted grid
+/// values of `kernel`'s grid.
+fn curve_from_grids(
+    kernel: &Kernel,
+    [labels_grid, count_grid, density_grid]: [Vec<f64>; 3],
+    grid: usize,
+) -> SmoothCurve {
+    let x = linspace(grid);
     let (s1, s2) = kernel.convolve2(&labels_grid, &count_grid);
     let (num, den) = (kernel.interpolate(&s1, &x), kernel.interpolate(&s2, &x));
     // convolve2 smooths its two inputs independently: the second copy costs one convolution of
@@ -180,7 +230,7 @@ pub fn smooth_reliability_curve(
         .zip(&den)
         .map(|(a, b)| a / (b + SMOOTH_EPS))
         .collect();
-    Some(SmoothCurve { x, y, density })
+    SmoothCurve { x, y, density }
 }
 
 /// A seeded pointwise bootstrap band for the smoothed reliability curve.
@@ -639,6 +689,50 @@ mod tests {
             let (slow, _) = trimmed.convolve2_by_point(&r, &r);
             assert_eq!(bits(&fast), bits(&slow), "trimmed σ {sigma}");
         }
+    }
+
+    #[test]
+    fn ece_with_curve_is_the_two_functions_bit_for_bit() {
+        let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        let (s, l) = synthetic(3000);
+        // Calibrated rows: a small bandwidth, whose grid (E > 1001) is not the search's first.
+        let mut rng = SplitMix64::new(11);
+        let calibrated: (Vec<f64>, Vec<u8>) = (0..40_000)
+            .map(|_| {
+                let f = (rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64;
+                let u = (rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64;
+                (f, u8::from(u < f))
+            })
+            .unzip();
+        let cases = [
+            (s, l),
+            calibrated,
+            (vec![0.3; 50], vec![1; 50]),
+            (vec![0.0, 1.0, 1.0], vec![0, 1, 0]),
+            (vec![0.7], vec![1]),
+        ];
+        let mut grid_sizes = Vec::new();
+        for (s, l) in &cases {
+            let (fit, curve) = smooth_ece_with_curve(s, l, DEFAULT_GRID).unwrap();
+            let want = smooth_ece(s, l).unwrap();
+            assert_eq!(
+                (fit.value.to_bits(), fit.sigma.to_bits()),
+                (want.value.to_bits(), want.sigma.to_bits())
+            );
+            let want = smooth_reliability_curve(s, l, fit.sigma, DEFAULT_GRID).unwrap();
+            let curve = curve.unwrap();
+            assert_eq!(bits(&curve.x), bits(&want.x));
+            assert_eq!(bits(&curve.y), bits(&want.y));
+            assert_eq!(bits(&curve.density), bits(&want.density));
+            assert!(smooth_ece_with_curve(s, l, 1).unwrap().1.is_none());
+            grid_sizes.push(Kernel::new(fit.sigma).e);
+        }
+        assert!(
+            grid_sizes.contains(&1001) && grid_sizes.iter().any(|&e| e > 1001),
+            "{grid_sizes:?}"
+        );
+        assert!(smooth_ece_with_curve(&[0.5], &[2], DEFAULT_GRID).is_none());
+        assert!(smooth_ece_with_curve(&[], &[], DEFAULT_GRID).is_none());
     }
 
     #[test]
