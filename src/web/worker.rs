@@ -11,7 +11,9 @@
 //! the file on in slices, so this worker does not read it; SHA-256 compiled to wasm runs at
 //! roughly 100 MB/s in V8). A file may be parsed in two halves, the second by a parse helper
 //! that reads it itself ([`parallel`], where loads may be split). A larger file, or
-//! a page without `crypto.subtle` (not a secure context), is hashed in wasm as it streams. An
+//! a page without `crypto.subtle` (not a secure context), is hashed by SHA-256 in wasm in that
+//! parse helper (on any machine), which reads the file itself while this worker parses it
+//! ([`parallel::request_hash`]); here, as it streams, if the helper is busy or cannot start. An
 //! `analyze` runs [`Session::analyze_at`] twice: it posts the first, provisional report at
 //! once (with the exact sweep's arrays transferred, not copied, when the page does not hold
 //! them yet), then computes the complete one in a later task, so a newer request that arrived
@@ -595,8 +597,9 @@ struct Halves {
 /// ≈ 0.2 s before it could parse a byte); the file's `sha256` is left empty for the caller to
 /// fill from the digest ([`fingerprint`]). Where no digest worker starts, the file is read here
 /// once, whole, and the digest started on that buffer ([`start_digest`]: its copy of the file
-/// then runs on this thread). A larger file is read slice by slice and hashed in wasm as it
-/// streams.
+/// then runs on this thread). A larger file (or one the browser does not digest) is read here
+/// slice by slice ([`read_streamed`]) while the parse helper hashes it ([`HelperHash`]), or,
+/// with no idle helper, hashed in wasm here as it streams.
 ///
 /// A plain delimited file of [`split::PARALLEL_MIN_BYTES`] to [`split::PARALLEL_MAX_BYTES`]
 /// may be parsed in two halves ([`plan_halves`], [`parallel`]): this worker parses the first
