@@ -390,6 +390,8 @@ async function oneRun(server, opts) {
       .evaluate(() => self.__plumbWasmMemory?.buffer?.byteLength ?? 0).catch(() => 0)));
     run.load_path = (await Promise.all(page.workers().map((w) => w
       .evaluate(() => self.__plumbLastLoad ?? null).catch(() => null)))).find((x) => x) ?? null;
+    run.hash_path = (await Promise.all(page.workers().map((w) => w
+      .evaluate(() => self.__plumbLastHash ?? null).catch(() => null)))).find((x) => x) ?? null;
     run.split_times = (await Promise.all(page.workers().map((w) => w
       .evaluate(() => self.__plumbSplitTimes ?? null).catch(() => null)))).find((x) => x) ?? null;
     if (outcome !== 'ready') {

@@ -100,19 +100,23 @@ fn deliver(message: FromWorker, sweep: Option<SweepParts>) {
     }
 }
 
-/// The worker's URL: [`WORKER_URL`], with `?parallel=0` or `?parallel=1` when the page was
+/// The worker's URL: [`WORKER_URL`], with `parallel=0` or `parallel=1` when the page was
 /// opened with it (the worker then parses every file in one piece, or splits plain CSVs even
-/// on a machine with few cores: see [`super::parallel::enabled`]).
+/// on a machine with few cores: see [`super::parallel::enabled`]) and `hash=helper` (every
+/// file fingerprinted by the parse helper, as a file too large for the browser's digest is:
+/// for the end-to-end tests).
 fn worker_url() -> String {
     let search = web_sys::window()
         .and_then(|w| w.location().search().ok())
         .unwrap_or_default();
-    if search.contains("parallel=0") {
-        format!("{WORKER_URL}?parallel=0")
-    } else if search.contains("parallel=1") {
-        format!("{WORKER_URL}?parallel=1")
-    } else {
+    let flags: Vec<&str> = ["parallel=0", "parallel=1", "hash=helper"]
+        .into_iter()
+        .filter(|flag| search.contains(flag))
+        .collect();
+    if flags.is_empty() {
         WORKER_URL.to_string()
+    } else {
+        format!("{WORKER_URL}?{}", flags.join("&"))
     }
 }
 

@@ -13,11 +13,10 @@
 //! first half's slices (the parse helper reads the second half itself).
 //!
 //! A file over the size the browser digests whole (the worker's `NATIVE_DIGEST_MAX_BYTES`:
-//! the 952 MB 10M-row log) is still hashed by SHA-256 compiled to wasm as it streams, on the
-//! analysis worker's thread ([`sha256_streaming`] is the same hash over a `Blob`, for when a
-//! digest worker fails). Hashing it in a nested wasm helper instead was measured slower on the
-//! loaded 2-core machine (the helper's hash, reading the file a second time, finished ≈ 20 s
-//! after the parse), so it was not kept.
+//! the 952 MB 10M-row log) is hashed by SHA-256 compiled to wasm ([`sha256_streaming`]) in the
+//! analysis worker's nested parse helper, which reads the file itself while the analysis
+//! worker parses it (`parallel::request_hash`); the same function hashes it on the analysis
+//! worker's thread when a digest worker or the helper fails.
 
 use std::cell::RefCell;
 use std::collections::VecDeque;

@@ -17,6 +17,11 @@
 //! first half is done is not waited for. Either way the analysis worker reads and parses the
 //! second half itself (the single path's result and errors, by construction). The page
 //! cancels by terminating the analysis worker, which ends its nested helper too.
+//!
+//! The helper also fingerprints files too large for the browser's own digest (over the
+//! worker's `NATIVE_DIGEST_MAX_BYTES`: the 10M-row log), on any machine ([`request_hash`]):
+//! it reads the file itself and hashes it with SHA-256 compiled to wasm while the analysis
+//! worker parses it, instead of the analysis worker hashing every slice it parses.
 
 use std::cell::RefCell;
 
@@ -90,10 +95,18 @@ pub fn is_helper() -> bool {
 }
 
 /// Start the helper from this worker's own script (`self.location.href`), unless there is
-/// one already. Failures leave no helper: that load takes the single path (the next one tries
-/// again).
+/// one already or loads are not split here ([`enabled`]). Failures leave no helper: that load
+/// takes the single path (the next one tries again).
 pub fn spawn_helper() {
-    if !enabled() || HELPER.with(|h| h.borrow().is_some()) {
+    if enabled() {
+        spawn();
+    }
+}
+
+/// Start the helper, whether or not loads are split (a file over the browser's digest size is
+/// hashed by it on any machine: [`request_hash`]), unless there is one already.
+fn spawn() {
+    if HELPER.with(|h| h.borrow().is_some()) {
         return;
     }
     let href = Reflect::get(&js_sys::global(), &"location".into())
@@ -165,8 +178,10 @@ pub fn spawn_helper() {
     });
 }
 
-/// The helper failed: answer its pending request with "no half" and stop using it.
-fn fail_helper() {
+/// The helper failed — or its work is no longer wanted (a load dropped for a newer one while
+/// the helper hashed its file: a stale hash would keep a core busy) — : stop it and answer its
+/// pending request with "no half" / no digest. The next request starts a new helper.
+pub fn fail_helper() {
     let helper = HELPER.with(|h| h.borrow_mut().take());
     if let Some(mut helper) = helper {
         helper.worker.terminate();
@@ -215,6 +230,37 @@ pub fn request_half(
     delimiter: u8,
     headers: &[String],
 ) -> Option<Promise> {
+    let names = Array::new();
+    for n in headers {
+        names.push(&JsValue::from_str(n));
+    }
+    request(&[
+        ("parseRange", JsValue::TRUE),
+        ("start", start.into()),
+        ("end", end.into()),
+        ("delimiter", f64::from(delimiter).into()),
+        ("headers", names.into()),
+        ("blob", blob.into()),
+    ])
+}
+
+/// Ask the helper — started now if there is none, on any machine — for the SHA-256 of the
+/// whole file `blob` (issue #9: SHA-256 compiled to wasm runs at about the parser's speed, so
+/// hashing a file too large for `crypto.subtle.digest` on the parsing thread nearly doubled
+/// its reading phase). The helper reads the file itself in [`crate::web::digest::CHUNK_BYTES`]
+/// slices ([`crate::web::digest::sha256_streaming`]) while this worker parses it. The promise
+/// resolves with the answer's data (`digest`: the 32 bytes' `ArrayBuffer`, or `failed`), or
+/// with `null` if the helper failed (the caller then hashes here); `None` if the helper is busy (a half or an earlier
+/// hash still in hand) or the request could not be posted. A helper still loading gets the
+/// request when it is ready (see [`request_unsent`], [`withdraw_unsent`]).
+pub fn request_hash(blob: &Blob) -> Option<Promise> {
+    spawn();
+    request(&[("hashBlob", JsValue::TRUE), ("blob", blob.into())])
+}
+
+/// Post `fields` (and a new job number) to an idle helper as one request, or queue them until
+/// it is ready; the promise of its answer (see [`request_half`]).
+fn request(fields: &[(&str, JsValue)]) -> Option<Promise> {
     HELPER.with(|h| {
         let mut guard = h.borrow_mut();
         let helper = guard.as_mut()?;
@@ -226,21 +272,9 @@ pub fn request_half(
         let mut resolver = None;
         let promise = Promise::new(&mut |resolve, _reject| resolver = Some(resolve));
         let message = Object::new();
-        let names = Array::new();
-        for n in headers {
-            names.push(&JsValue::from_str(n));
-        }
-        let fields: [(&str, JsValue); 7] = [
-            ("parseRange", JsValue::TRUE),
-            ("job", (job as f64).into()),
-            ("start", start.into()),
-            ("end", end.into()),
-            ("delimiter", f64::from(delimiter).into()),
-            ("headers", names.into()),
-            ("blob", blob.into()),
-        ];
+        let _ = Reflect::set(&message, &"job".into(), &(job as f64).into());
         for (k, v) in fields {
-            let _ = Reflect::set(&message, &k.into(), &v);
+            let _ = Reflect::set(&message, &(*k).into(), v);
         }
         let resolver = resolver?;
         if helper.ready {
@@ -255,7 +289,8 @@ pub fn request_half(
 
 /// The helper's side: answer one "parse range" request (see [`request_half`]) with the half's
 /// binary form ([`split::encode_half`]): `table`, and `columns`, one buffer per column, all
-/// transferred.
+/// transferred; or one "hash" request ([`request_hash`]) with `digest`, the file's SHA-256
+/// (transferred).
 pub fn answer(data: &JsValue) {
     let Ok(scope) = js_sys::global().dyn_into::<DedicatedWorkerGlobalScope>() else {
         return;
@@ -264,6 +299,25 @@ pub fn answer(data: &JsValue) {
     let reply = Object::new();
     let _ = Reflect::set(&reply, &"job".into(), &job);
     let transfer = Array::new();
+    if Reflect::get(data, &"hashBlob".into()).is_ok_and(|v| v.is_truthy()) {
+        let hashed = Reflect::get(data, &"blob".into())
+            .ok()
+            .and_then(|b| b.dyn_into::<Blob>().ok())
+            .ok_or_else(|| "no file".to_string())
+            .and_then(|blob| super::digest::sha256_streaming(&blob));
+        match hashed {
+            Ok(digest) => {
+                let digest = Uint8Array::from(digest.as_slice());
+                transfer.push(&digest.buffer());
+                let _ = Reflect::set(&reply, &"digest".into(), &digest.buffer());
+            }
+            Err(message) => {
+                let _ = Reflect::set(&reply, &"failed".into(), &message.into());
+            }
+        }
+        let _ = scope.post_message_with_transfer(&reply, &transfer);
+        return;
+    }
     match parse_range(data) {
         Ok(half) => {
             let columns = Array::new();

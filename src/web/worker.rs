@@ -11,7 +11,9 @@
 //! the file on in slices, so this worker does not read it; SHA-256 compiled to wasm runs at
 //! roughly 100 MB/s in V8). A file may be parsed in two halves, the second by a parse helper
 //! that reads it itself ([`parallel`], where loads may be split). A larger file, or
-//! a page without `crypto.subtle` (not a secure context), is hashed in wasm as it streams. An
+//! a page without `crypto.subtle` (not a secure context), is hashed by SHA-256 in wasm in that
+//! parse helper (on any machine), which reads the file itself while this worker parses it
+//! ([`parallel::request_hash`]); here, as it streams, if the helper is busy or cannot start. An
 //! `analyze` runs [`Session::analyze_at`] twice: it posts the first, provisional report at
 //! once (with the exact sweep's arrays transferred, not copied, when the page does not hold
 //! them yet), then computes the complete one in a later task, so a newer request that arrived
@@ -420,18 +422,84 @@ enum Read {
     Streamed(Box<Streamed>),
 }
 
-/// A load whose file the digest worker reads and passes on in [`CHUNK_BYTES`] slices while it
-/// digests it ([`digest::start`]), so that this worker spends no time reading.
+/// A load parsed slice by slice in later tasks: either the digest worker reads the file and
+/// passes it on in [`CHUNK_BYTES`] slices while it digests it ([`digest::start`]), so that
+/// this worker spends no time reading; or (a file the browser does not digest) this worker
+/// reads it while the parse helper hashes it ([`parallel::request_hash`]).
 struct Streamed {
     loader: FileLoader,
-    job: digest::Job,
+    /// The digest worker passing the slices on, if any (else they are read here).
+    job: Option<digest::Job>,
+    /// The parse helper's SHA-256 of the file, if it was asked for it.
+    hash: Option<HelperHash>,
     total: f64,
 }
 
+/// The parse helper's SHA-256 of the file being loaded ([`parallel::request_hash`]). Until the
+/// helper has received the request (it may still be loading its wasm) the loader hashes the
+/// slices here as well, so a helper that is late costs nothing but that; once it has, the
+/// loader stops ([`FileLoader::hash_elsewhere`]). Dropped before [`HelperHash::digest`] (a load
+/// that failed or was dropped for a newer one), it takes the request back or stops the helper,
+/// which would otherwise keep a core busy hashing a file nobody waits for.
+struct HelperHash {
+    promise: Option<Promise>,
+    /// The loader no longer hashes: the helper has the request.
+    handed_over: bool,
+}
+
+impl HelperHash {
+    /// Before each slice is parsed: stop hashing here once the helper has the request;
+    /// `true` while it has not (the caller yields to the event loop, where the helper's
+    /// "ready" is heard and the request handed over).
+    fn check(&mut self, loader: &mut FileLoader) -> bool {
+        if self.handed_over {
+            return false;
+        }
+        if parallel::request_unsent() {
+            return true;
+        }
+        loader.hash_elsewhere();
+        self.handed_over = true;
+        mark_hash("helper");
+        false
+    }
+
+    /// The digest's promise once every slice was parsed: the helper's, or `None` if the
+    /// helper never received the request (the loader hashed every byte here).
+    fn digest(mut self) -> Option<Promise> {
+        let promise = self.promise.take()?;
+        if self.handed_over {
+            return Some(promise);
+        }
+        parallel::withdraw_unsent();
+        None
+    }
+}
+
+impl Drop for HelperHash {
+    fn drop(&mut self) {
+        if self.promise.take().is_some() && !parallel::withdraw_unsent() {
+            parallel::fail_helper();
+        }
+    }
+}
+
+/// Record who fingerprinted the last load (`browser`: `crypto.subtle.digest` in the digest
+/// worker, `helper`: SHA-256 in wasm in the parse helper, `here`: in wasm on this worker's
+/// thread as it parsed) on the worker's global `__plumbLastHash`, for the end-to-end tests and
+/// the benchmark.
+fn mark_hash(how: &str) {
+    let _ = Reflect::set(
+        &js_sys::global(),
+        &"__plumbLastHash".into(),
+        &JsValue::from_str(how),
+    );
+}
+
 /// Parse the slices the digest worker passes on, in order, with the "reading" progress after
-/// each; if it stops passing them on (it failed), read the rest here with `FileReaderSync`.
-/// The file and its digest's promise, or the error; `None` if a newer load started meanwhile
-/// (this one is dropped).
+/// each; if it stops passing them on (it failed), or there is none (the parse helper hashes
+/// the file), read the rest here with `FileReaderSync`. The file and its digest's promise, or
+/// the error; `None` if a newer load started meanwhile (this one is dropped).
 async fn read_streamed(
     id: u64,
     seq: u64,
@@ -442,6 +510,7 @@ async fn read_streamed(
     let Streamed {
         mut loader,
         job,
+        mut hash,
         total,
     } = streamed;
     let named = |e: PlumbError| (format!("{name}: {e}"), e.kind());
@@ -453,9 +522,12 @@ async fn read_streamed(
     let mut offset = 0.0;
     let mut reader: Option<FileReaderSync> = None;
     while offset < total {
-        let given = match reader {
-            None => job.next_part().await,
-            Some(_) => None,
+        if hash.as_mut().is_some_and(|h| h.check(&mut loader)) {
+            gloo::timers::future::TimeoutFuture::new(0).await;
+        }
+        let given = match (&job, &reader) {
+            (Some(job), None) => job.next_part().await,
+            _ => None,
         };
         if LOAD_SEQ.with(Cell::get) != seq {
             return None;
@@ -491,9 +563,12 @@ async fn read_streamed(
         report_reading(id, offset, 1.0, total, loader.rows());
     }
     mark_load("single");
-    let digest = job.digest.clone();
-    drop(job);
-    Some(finish(id, loader, total, named).map(|file| (file, Some(digest))))
+    let digest = match (job, hash) {
+        (Some(job), _) => Some(job.digest.clone()),
+        (None, Some(hash)) => hash.digest(),
+        (None, None) => None,
+    };
+    Some(finish(id, loader, total, named).map(|file| (file, digest)))
 }
 
 /// A load split in two halves ([`crate::core::ingest::split`]): this worker parses the first,
@@ -522,8 +597,9 @@ struct Halves {
 /// ≈ 0.2 s before it could parse a byte); the file's `sha256` is left empty for the caller to
 /// fill from the digest ([`fingerprint`]). Where no digest worker starts, the file is read here
 /// once, whole, and the digest started on that buffer ([`start_digest`]: its copy of the file
-/// then runs on this thread). A larger file is read slice by slice and hashed in wasm as it
-/// streams.
+/// then runs on this thread). A larger file (or one the browser does not digest) is read here
+/// slice by slice ([`read_streamed`]) while the parse helper hashes it ([`HelperHash`]), or,
+/// with no idle helper, hashed in wasm here as it streams.
 ///
 /// A plain delimited file of [`split::PARALLEL_MIN_BYTES`] to [`split::PARALLEL_MAX_BYTES`]
 /// may be parsed in two halves ([`plan_halves`], [`parallel`]): this worker parses the first
@@ -538,11 +614,12 @@ fn read(id: u64, blob: &Blob, name: &str, limit: Option<u64>) -> Result<Read, (S
     let named = |e: PlumbError| (format!("{name}: {e}"), e.kind());
     let reader = FileReaderSync::new().map_err(fail)?;
     let total = blob.size();
-    let native = total <= NATIVE_DIGEST_MAX_BYTES && subtle_crypto().is_some();
+    let native = total <= NATIVE_DIGEST_MAX_BYTES && subtle_crypto().is_some() && !hash_in_helper();
     if native
         && let Some((first, head, split)) = plan_halves(&reader, blob, total)
         && let Some(job) = digest::start(blob, CHUNK_BYTES, split)
     {
+        mark_hash("browser");
         let mut loader = FileLoader::with_first_half(name, total as u64, split as u64, first);
         loader.hash_elsewhere();
         if let Some(limit) = limit {
@@ -574,7 +651,33 @@ fn read(id: u64, blob: &Blob, name: &str, limit: Option<u64>) -> Result<Read, (S
             loader.set_memory_limit(limit);
         }
         progress(id, WorkPhase::Reading, 0, total as u64, 0);
-        return Ok(Read::Streamed(Box::new(Streamed { loader, job, total })));
+        mark_hash("browser");
+        let job = Some(job);
+        return Ok(Read::Streamed(Box::new(Streamed {
+            loader,
+            job,
+            hash: None,
+            total,
+        })));
+    }
+    // A file the browser does not digest: hashed by the parse helper while it is parsed here.
+    if !native && let Some(promise) = parallel::request_hash(blob) {
+        let mut loader = FileLoader::with_size(name, total as u64);
+        if let Some(limit) = limit {
+            loader.set_memory_limit(limit);
+        }
+        mark_hash("here");
+        progress(id, WorkPhase::Reading, 0, total as u64, 0);
+        let hash = Some(HelperHash {
+            promise: Some(promise),
+            handed_over: false,
+        });
+        return Ok(Read::Streamed(Box::new(Streamed {
+            loader,
+            job: None,
+            hash,
+            total,
+        })));
     }
     let (whole, digest) = match native.then(|| start_digest(&reader, blob)).flatten() {
         Some((whole, digest)) => (Some(Uint8Array::new(&whole)), Some(digest)),
@@ -584,6 +687,7 @@ fn read(id: u64, blob: &Blob, name: &str, limit: Option<u64>) -> Result<Read, (S
     if digest.is_some() {
         loader.hash_elsewhere();
     }
+    mark_hash(if digest.is_some() { "browser" } else { "here" });
     if let Some(limit) = limit {
         loader.set_memory_limit(limit);
     }
@@ -611,6 +715,18 @@ fn read(id: u64, blob: &Blob, name: &str, limit: Option<u64>) -> Result<Read, (S
     drop(whole);
     mark_load("single");
     Ok(Read::Done(finish(id, loader, total, named)?, digest))
+}
+
+/// Whether the page was opened with `?hash=helper` (passed on in this worker's script URL):
+/// every file is then fingerprinted as one too large for the browser's digest is (by the
+/// parse helper, [`parallel::request_hash`]), so the end-to-end tests check that path on a
+/// small file.
+fn hash_in_helper() -> bool {
+    Reflect::get(&js_sys::global(), &"location".into())
+        .and_then(|l| Reflect::get(&l, &"search".into()))
+        .ok()
+        .and_then(|s| s.as_string())
+        .is_some_and(|s| s.contains("hash=helper"))
 }
 
 /// Bytes read from the start of a file to plan its halves (64 KiB): the dialect is sniffed
@@ -892,18 +1008,24 @@ fn subtle_crypto() -> Option<JsValue> {
 }
 
 /// Lower-case hex SHA-256 (FIPS 180-4) of `blob`: the digest worker's answer, started by
-/// [`read`] ([`digest`]), or — if there is none or it failed — SHA-256 in wasm over
+/// [`read`] ([`digest`]), or the parse helper's ([`parallel::request_hash`]), or — if there is none or it failed — SHA-256 in wasm over
 /// [`digest::CHUNK_BYTES`] slices, here. All give the same digest (the e2e overview test checks
 /// it against Node's `crypto`).
 async fn fingerprint(pending: Option<Promise>, blob: &Blob) -> Result<String, String> {
     if let Some(promise) = pending
         && let Ok(out) = wasm_bindgen_futures::JsFuture::from(promise).await
     {
+        // The parse helper answers `{ job, digest }`, the digest worker the digest itself.
+        let out = Reflect::get(&out, &"digest".into())
+            .ok()
+            .filter(JsValue::is_object)
+            .unwrap_or(out);
         let bytes = Uint8Array::new(&out).to_vec();
         if bytes.len() == 32 {
             return Ok(analysis::hex(&bytes));
         }
     }
+    mark_hash("here");
     Ok(analysis::hex(&digest::sha256_streaming(blob)?))
 }
 

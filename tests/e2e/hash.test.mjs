@@ -1,0 +1,66 @@
+// A file too large for the browser's `crypto.subtle.digest` (over 256 MiB: the 10M-row log) is
+// fingerprinted by the analysis worker's nested parse helper — SHA-256 compiled to wasm, the
+// helper reading the file itself — while the analysis worker parses it, not on the parsing
+// thread (issue #9). `?hash=helper` sends every file that way, so the path is checked here on
+// a fixture: the fingerprint must be Node's SHA-256 of the bytes, and the report the one the
+// browser-digest path gives. The worker records who hashed the last load in
+// `self.__plumbLastHash` (`browser`, `helper` or `here`).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { useSite, newPage, waitForStatus, FIXTURES } from './harness.mjs';
+
+const site = useSite();
+
+/** Who fingerprinted the analysis worker's last load (`self.__plumbLastHash`). */
+async function lastHash(page) {
+  for (const w of page.workers()) {
+    const how = await w.evaluate(() => self.__plumbLastHash ?? null).catch(() => null);
+    if (how) return how;
+  }
+  return null;
+}
+
+/** Load `path` in a page opened with `query` and return the JSON export (without the
+ * generator) and who hashed the file. With `warmUp`, the same bytes are loaded once before
+ * under another name: the first file the helper is asked to hash starts it, and a file this
+ * small is parsed (and hashed here) before the helper's wasm is ready. */
+async function exported(path, query, warmUp) {
+  const errors = [];
+  const page = await newPage(site.browser, errors);
+  await page.goto(site.server.url + query);
+  await page.getByTestId('load-demo').waitFor();
+  const buffer = await readFile(path);
+  const file = { name: 'basic.csv', mimeType: 'text/csv', buffer };
+  if (warmUp) {
+    await page.getByTestId('file-input').setInputFiles({ ...file, name: 'warm-up.csv' });
+    await page.locator('.file-name', { hasText: 'warm-up.csv' }).waitFor();
+    await waitForStatus(page, 'ready', 60000);
+  }
+  await page.getByTestId('file-input').setInputFiles(file);
+  await page.locator('.file-name', { hasText: 'basic.csv' }).waitFor();
+  await waitForStatus(page, 'ready', 60000);
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByTestId('export-json').click(),
+  ]);
+  const report = JSON.parse(await readFile(await download.path(), 'utf8'));
+  delete report.generator;
+  const how = await lastHash(page);
+  assert.deepEqual(errors, []);
+  await page.context().close();
+  return { report, how };
+}
+
+test('the parse helper fingerprints a file as the browser does, and the report is the same', async () => {
+  const path = join(FIXTURES, 'logs', 'basic.csv');
+  const sha256 = createHash('sha256').update(await readFile(path)).digest('hex');
+  const helper = await exported(path, '?hash=helper', true);
+  const browser = await exported(path, '', false);
+  assert.equal(helper.how, 'helper');
+  assert.equal(browser.how, 'browser');
+  assert.equal(helper.report.input.files[0].sha256, sha256);
+  assert.deepEqual(helper.report, browser.report);
+});
