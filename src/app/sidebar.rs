@@ -289,9 +289,11 @@ fn set_ops_role(m: &mut ColumnMapping, v: Option<String>, latency: bool) {
     }
 }
 
-/// Checkboxes choosing the challenger score columns (numeric columns other than the score and
-/// the label), compared with the champion score in the Models view; beside each chosen one, a
-/// select of its own score transform (`challenger-transform-<column>`).
+/// Checkboxes choosing the challenger score columns (numeric columns not playing another
+/// role: not the score, label, timestamp, id, decision, model version, latency or status — an
+/// epoch timestamp or a latency in milliseconds is numeric but no model's score), compared
+/// with the champion score in the Models view; beside each chosen one, a select of its own
+/// score transform (`challenger-transform-<column>`).
 #[component]
 fn Challengers(
     columns: Vec<String>,
@@ -302,8 +304,19 @@ fn Challengers(
     let candidates: Vec<String> = columns
         .into_iter()
         .filter(|c| {
-            Some(c.as_str()) != mapping.score.as_deref()
-                && Some(c.as_str()) != mapping.label.as_deref()
+            let other_role = [
+                &mapping.score,
+                &mapping.label,
+                &mapping.timestamp,
+                &mapping.id,
+                &mapping.decision,
+                &mapping.model_version,
+                &mapping.latency,
+                &mapping.status,
+            ]
+            .iter()
+            .any(|role| role.as_deref() == Some(c.as_str()));
+            (!other_role || mapping.challengers.contains(c))
                 && file
                     .columns
                     .iter()

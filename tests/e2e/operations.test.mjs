@@ -112,6 +112,13 @@ test('latency p95 and error rate per hour match an independent computation; down
     await page.getByTestId(id).waitFor();
   }
 
+  // Numeric columns playing another role (timestamp, latency, status) are no model's score:
+  // not offered as challengers; a feature still is.
+  for (const c of ['timestamp', 'latency_ms', 'status']) {
+    assert.equal(await page.getByTestId(`challenger-${c}`).count(), 0, `${c} offered as a challenger`);
+  }
+  assert.equal(await page.getByTestId('challenger-x1').count(), 1);
+
   const want = await hourly();
   const shown = await page.$$eval('[data-testid^="ops-bucket-"]', (rows) => rows.map((r) => {
     const v = (f) => r.querySelector(`[data-field="${f}"]`).dataset.value;
