@@ -133,3 +133,30 @@ test('the tab groups sit on one line when they fit, and a wrapped Review group h
   assert.deepEqual(errors, []);
   await page.context().close();
 });
+
+test('at 800 px the sidebar flows into columns above the results, so the tabs start about a screen down', async () => {
+  const errors = [];
+  const page = await newPage(site.browser, errors);
+  await page.setViewportSize({ width: 800, height: 900 });
+  await page.goto(site.server.url);
+  await page.getByTestId('load-demo').click();
+  await waitForStatus(page, 'ready');
+  const boxes = (await Promise.all((await page.locator('.sidebar .panel').all()).map((p) => p.boundingBox())))
+    .filter((b) => b !== null && b.height > 0);
+  assert.ok(boxes.length >= 5, `${boxes.length} panels shown`);
+  assert.ok(new Set(boxes.map((b) => Math.round(b.x))).size >= 2, `panels in columns: ${JSON.stringify(boxes)}`);
+  for (let i = 0; i < boxes.length; i += 1) {
+    for (let j = i + 1; j < boxes.length; j += 1) {
+      assert.ok(!intersects(boxes[i], boxes[j]), `panels ${i} and ${j} overlap: ${JSON.stringify([boxes[i], boxes[j]])}`);
+    }
+  }
+  await screenshot(page, 'sidebar-800.png');
+  const sidebar = await page.locator('.sidebar').boundingBox();
+  const tab = await page.getByRole('tab').first().boundingBox();
+  assert.ok(tab.y >= sidebar.y + sidebar.height - 1, 'the tabs come after the sidebar');
+  // Three columns put them ≈ 940 px down on the demo (the Columns panel is the tallest); one
+  // column put them ≈ 1,500 px down.
+  assert.ok(tab.y < 1100, `the tabs start ${Math.round(tab.y)} px down`);
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});
