@@ -34,13 +34,28 @@ pub fn levels_in_force(edited: &EditedLevels, proposed: &[AlertThreshold]) -> Ve
 }
 
 /// The unit the view shows request rates in: requests per bucket width (minute, hour or day),
-/// so an hourly log reads "420 per hour" rather than "0.117 per second", and the seconds in
-/// it. Reports, exports and alert rules keep requests per second (`rate_per_s`).
-pub fn rate_unit(granularity: Granularity) -> (&'static str, f64) {
-    match granularity {
-        Granularity::Minute => ("per minute", 60.0),
-        Granularity::Hour => ("per hour", 3600.0),
-        Granularity::Day => ("per day", 86_400.0),
+/// so an hourly log reads "420 per hour" rather than "0.117 per second". Reports, exports and
+/// alert rules keep requests per second (`rate_per_s`).
+pub struct RateUnit {
+    /// "per hour", for labels.
+    pub name: &'static str,
+    /// The chart's y-axis title, "Requests per hour".
+    pub axis: &'static str,
+    /// Seconds in the unit: a rate per second times this is a rate per unit.
+    pub seconds: f64,
+}
+
+/// The [`RateUnit`] of buckets of this width.
+pub fn rate_unit(granularity: Granularity) -> RateUnit {
+    let (name, axis, seconds) = match granularity {
+        Granularity::Minute => ("per minute", "Requests per minute", 60.0),
+        Granularity::Hour => ("per hour", "Requests per hour", 3600.0),
+        Granularity::Day => ("per day", "Requests per day", 86_400.0),
+    };
+    RateUnit {
+        name,
+        axis,
+        seconds,
     }
 }
 
@@ -48,7 +63,7 @@ pub fn rate_unit(granularity: Granularity) -> (&'static str, f64) {
 /// [`rate_unit`], 1 for every other quantity.
 fn display_scale(q: &str, granularity: Granularity) -> f64 {
     if q == "request_rate" {
-        rate_unit(granularity).1
+        rate_unit(granularity).seconds
     } else {
         1.0
     }
@@ -58,7 +73,7 @@ fn display_scale(q: &str, granularity: Granularity) -> f64 {
 /// [`rate_unit`]).
 pub fn quantity_label(q: &str, granularity: Granularity) -> String {
     match q {
-        "request_rate" => format!("Request rate ({})", rate_unit(granularity).0),
+        "request_rate" => format!("Request rate ({})", rate_unit(granularity).name),
         "latency_p50" => "Latency p50 (ms)".into(),
         "latency_p95" => "Latency p95 (ms)".into(),
         "latency_p99" => "Latency p99 (ms)".into(),
@@ -174,12 +189,8 @@ fn Operations(ops: OperationsReport) -> impl IntoView {
     let has_current = ops.current.is_some();
     let proposed = Arc::new(ops.thresholds.clone());
     let granularity = ops.reference.granularity;
-    let per_unit = rate_unit(granularity).1;
-    let rate_y_label = match granularity {
-        Granularity::Minute => "Requests per minute",
-        Granularity::Hour => "Requests per hour",
-        Granularity::Day => "Requests per day",
-    };
+    let unit = rate_unit(granularity);
+    let (per_unit, rate_y_label) = (unit.seconds, unit.axis);
     let auto = state
         .settings
         .with_untracked(|s| s.ops_granularity.is_none());
@@ -263,7 +274,7 @@ fn Operations(ops: OperationsReport) -> impl IntoView {
                     let proposed = for_charts.clone();
                     view! {
                         <OpsChart testid="ops-chart-requests" title="Request rate" y_label=rate_y_label stem="operations-requests"
-                            series=vec![(format!("requests {}", rate_unit(granularity).0), points(&o, |b| Some(b.rate_per_s * per_unit)))]
+                            series=vec![(format!("requests {}", unit.name), points(&o, |b| Some(b.rate_per_s * per_unit)))]
                             levels_of=Some(("request_rate", "")) level_scale=per_unit proposed=proposed.clone()/>
                         // A chart of a role that is not mapped would be empty axes; the note
                         // above the charts says what to map instead.
