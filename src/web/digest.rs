@@ -28,18 +28,20 @@ use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Blob, BlobPropertyBag, FileReaderSync, MessageEvent, Url, Worker};
 
 /// The digest worker's script. It is posted `{blob, chunk, stop}`: it reads the `Blob` — whole
-/// when `chunk` is 0, else `chunk` bytes at a time up to byte `stop`, each slice copied into
+/// when `chunk` is 0, else `chunk` bytes at a time up to byte `stop` (the first slice at most
+/// 512 KiB, so the parse starts sooner: a 4 MiB first slice kept the analysis worker waiting
+/// ≈ 25 ms at 1M rows), each slice copied into
 /// one buffer and then posted on as `{at, part}` (transferred: the analysis worker parses it),
 /// and the rest after `stop` in one slice, not posted (the second half of a file parsed in
 /// halves, which the parse helper reads itself) — digests the whole with
 /// `crypto.subtle.digest`, and answers `{digest}` (the 32 bytes' `ArrayBuffer`, transferred)
 /// or, on any failure, `{failed}` (the error's text).
-pub const SOURCE: &str = "onmessage = (e) => { try { \
+pub const SOURCE: &str = "const FIRST = 524288; onmessage = (e) => { try { \
     const { blob, chunk, stop } = e.data; const size = blob.size; const reader = new FileReaderSync(); \
     let whole; \
     if (chunk > 0) { whole = new Uint8Array(size); const end = Math.min(stop, size); \
       for (let at = 0; at < size;) { \
-        const next = at < end ? Math.min(at + chunk, end) : size; \
+        const next = at < end ? Math.min(at + (at === 0 ? Math.min(chunk, FIRST) : chunk), end) : size; \
         const part = new Uint8Array(reader.readAsArrayBuffer(blob.slice(at, next))); \
         whole.set(part, at); if (at < end) postMessage({ at, part }, [part.buffer]); at = next; } \
     } else { whole = reader.readAsArrayBuffer(blob); } \
@@ -108,37 +110,73 @@ impl Job {
     }
 }
 
-/// Start the SHA-256 of `blob` in a new digest worker ([`SOURCE`]), which also posts the file
-/// on in slices of `chunk` bytes up to byte `stop` when `chunk` is not 0 ([`Job::next_part`]);
-/// `None` if no worker could be started (the caller then reads and digests another way).
+thread_local! {
+    /// The object URL of [`SOURCE`] as a script, made once and kept for the worker's life.
+    static SCRIPT_URL: RefCell<Option<String>> = const { RefCell::new(None) };
+    /// A digest worker started ahead of need ([`prepare`]), waiting for its one request.
+    static SPARE: RefCell<Option<Worker>> = const { RefCell::new(None) };
+}
+
+/// A new digest worker running [`SOURCE`], or `None` if the browser would not start one.
+fn spawn() -> Option<Worker> {
+    let url = SCRIPT_URL.with(|u| {
+        let mut u = u.borrow_mut();
+        if u.is_none() {
+            let parts = Array::of1(&JsValue::from_str(SOURCE));
+            let options = BlobPropertyBag::new();
+            options.set_type("text/javascript");
+            let script = Blob::new_with_str_sequence_and_options(&parts, &options).ok()?;
+            *u = Url::create_object_url_with_blob(&script).ok();
+        }
+        u.clone()
+    })?;
+    Worker::new(&url).ok()
+}
+
+/// Start a digest worker now, while the analysis worker is idle, for the next load to use
+/// ([`start`]), unless one is waiting already. Starting a worker (its thread, its script)
+/// took ≈ 35–50 ms between a load's request and its first slice when it was started by the
+/// load itself (`bench/worker_profile.mjs` at 1M rows).
+pub fn prepare() {
+    if SPARE.with(|s| s.borrow().is_none())
+        && let Some(worker) = spawn()
+    {
+        SPARE.with(|s| *s.borrow_mut() = Some(worker));
+    }
+}
+
+/// Start the SHA-256 of `blob` in a digest worker ([`SOURCE`]: the one [`prepare`] started,
+/// else a new one), which also posts the file on in slices of `chunk` bytes up to byte `stop`
+/// when `chunk` is not 0 ([`Job::next_part`]); `None` if no worker could be started (the caller
+/// then reads and digests another way). Records on the worker's global `__plumbDigestWorker`
+/// whether the worker was the spare (`spare`) or new (`new`), for the end-to-end tests.
 pub fn start(blob: &Blob, chunk: f64, stop: f64) -> Option<Job> {
-    let parts = Array::of1(&JsValue::from_str(SOURCE));
-    let options = BlobPropertyBag::new();
-    options.set_type("text/javascript");
-    let script = Blob::new_with_str_sequence_and_options(&parts, &options).ok()?;
-    let url = Url::create_object_url_with_blob(&script).ok()?;
-    let Ok(worker) = Worker::new(&url) else {
-        let _ = Url::revoke_object_url(&url);
-        return None;
+    let (worker, how) = match SPARE.with(|s| s.borrow_mut().take()) {
+        Some(worker) => (worker, "spare"),
+        None => (spawn()?, "new"),
     };
+    let _ = Reflect::set(
+        &js_sys::global(),
+        &"__plumbDigestWorker".into(),
+        &JsValue::from_str(how),
+    );
     let request = Object::new();
     let _ = Reflect::set(&request, &"blob".into(), blob);
     let _ = Reflect::set(&request, &"chunk".into(), &chunk.into());
     let _ = Reflect::set(&request, &"stop".into(), &stop.into());
     if worker.post_message(&request).is_err() {
         worker.terminate();
-        let _ = Url::revoke_object_url(&url);
         return None;
     }
-    Some(answer_of(worker, url))
+    Some(answer_of(worker))
 }
 
-/// The job of digest `worker` (see [`start`]), which is ended (and the script's `url` freed)
-/// when it answers the digest or fails.
-fn answer_of(worker: Worker, url: String) -> Job {
+/// The job of digest `worker` (see [`start`]), which is ended when it answers the digest or
+/// fails.
+fn answer_of(worker: Worker) -> Job {
     let parts = Rc::new(RefCell::new(Parts::default()));
     let digest = Promise::new(&mut |resolve, reject| {
-        let (w, u, ok, no) = (worker.clone(), url.clone(), resolve.clone(), reject.clone());
+        let (w, ok, no) = (worker.clone(), resolve.clone(), reject.clone());
         let slices = Rc::clone(&parts);
         let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
             let data = ev.data();
@@ -156,7 +194,7 @@ fn answer_of(worker: Worker, url: String) -> Job {
                 }
                 return;
             }
-            end(&w, &u);
+            end(&w);
             {
                 let mut slices = slices.borrow_mut();
                 slices.ended = true;
@@ -172,12 +210,12 @@ fn answer_of(worker: Worker, url: String) -> Job {
                 }
             }
         });
-        let (w, u) = (worker.clone(), url.clone());
+        let w = worker.clone();
         let slices = Rc::clone(&parts);
         let on_error = Closure::once_into_js(move |ev: web_sys::Event| {
             // Handled here: not reported on to the page as the analysis worker's crash.
             ev.prevent_default();
-            end(&w, &u);
+            end(&w);
             {
                 let mut slices = slices.borrow_mut();
                 slices.ended = true;
@@ -193,12 +231,11 @@ fn answer_of(worker: Worker, url: String) -> Job {
     Job { digest, parts }
 }
 
-/// Stop a digest worker that answered (or failed) and free its script's URL.
-fn end(worker: &Worker, url: &str) {
+/// Stop a digest worker that answered (or failed).
+fn end(worker: &Worker) {
     worker.set_onmessage(None);
     worker.set_onerror(None);
     worker.terminate();
-    let _ = Url::revoke_object_url(url);
 }
 
 /// SHA-256 (FIPS 180-4, the `sha2` crate) of `blob`, read [`CHUNK_BYTES`] at a time through one

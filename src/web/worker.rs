@@ -103,12 +103,14 @@ pub fn run() {
 /// ([`crate::core::warm_up`]) — unless a message has arrived already (it would wait behind
 /// the warm-up, and its own work warms the code up as well). Then start the parse helper, so
 /// its wasm is ready for the first file parsed in halves ([`parallel::spawn_helper`]: only
-/// where loads may be split), and say so on the worker's global `__plumbWarm` (`true`, for
-/// the benchmark, which picks its file once the worker is warm, as a user would).
+/// where loads may be split) and a digest worker for the first load ([`digest::prepare`]),
+/// and say so on the worker's global `__plumbWarm` (`true`, for the benchmark, which picks its
+/// file once the worker is warm, as a user would).
 fn warm_up_if_idle() {
     if !MESSAGED.with(Cell::get) {
         let _ = crate::core::warm_up::warm_up();
         parallel::spawn_helper();
+        digest::prepare();
     }
     let _ = Reflect::set(&js_sys::global(), &"__plumbWarm".into(), &JsValue::TRUE);
 }
@@ -288,6 +290,8 @@ fn handle(ev: &MessageEvent) {
             });
             let Some(due) = due else {
                 DUE.with(|d| d.borrow_mut().take());
+                // The answer is complete: idle now (see `complete_due`).
+                digest::prepare();
                 return;
             };
             DUE.with(|d| *d.borrow_mut() = Some(due));
@@ -383,6 +387,8 @@ fn complete_due() {
         );
         post(&answer, sweep);
     });
+    // Idle now: the next load's digest worker starts here, not in that load's first moments.
+    digest::prepare();
 }
 
 fn progress(id: u64, phase: WorkPhase, bytes_read: u64, bytes_total: u64, rows: u64) {

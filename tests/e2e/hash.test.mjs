@@ -14,13 +14,31 @@ import { useSite, newPage, waitForStatus, FIXTURES } from './harness.mjs';
 
 const site = useSite();
 
-/** Who fingerprinted the analysis worker's last load (`self.__plumbLastHash`). */
-async function lastHash(page) {
+/** The first of the page's workers' values of global `name` that is set (the analysis
+ * worker's: `__plumbLastHash`, who fingerprinted the last load; `__plumbDigestWorker`, whether
+ * that load's digest worker was started ahead, `spare`, or by the load, `new`). */
+async function workerGlobal(page, name) {
   for (const w of page.workers()) {
-    const how = await w.evaluate(() => self.__plumbLastHash ?? null).catch(() => null);
-    if (how) return how;
+    const value = await w.evaluate((n) => self[n] ?? null, name).catch(() => null);
+    if (value) return value;
   }
   return null;
+}
+
+/** Who fingerprinted the analysis worker's last load (`self.__plumbLastHash`). */
+async function lastHash(page) {
+  return workerGlobal(page, '__plumbLastHash');
+}
+
+/** The page's JSON export, without its generator. */
+async function exportJson(page) {
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByTestId('export-json').click(),
+  ]);
+  const report = JSON.parse(await readFile(await download.path(), 'utf8'));
+  delete report.generator;
+  return report;
 }
 
 /** Load `path` in a page opened with `query` and return the JSON export (without the
@@ -42,12 +60,7 @@ async function exported(path, query, warmUp) {
   await page.getByTestId('file-input').setInputFiles(file);
   await page.locator('.file-name', { hasText: 'basic.csv' }).waitFor();
   await waitForStatus(page, 'ready', 60000);
-  const [download] = await Promise.all([
-    page.waitForEvent('download'),
-    page.getByTestId('export-json').click(),
-  ]);
-  const report = JSON.parse(await readFile(await download.path(), 'utf8'));
-  delete report.generator;
+  const report = await exportJson(page);
   const how = await lastHash(page);
   assert.deepEqual(errors, []);
   await page.context().close();
@@ -63,4 +76,29 @@ test('the parse helper fingerprints a file as the browser does, and the report i
   assert.equal(browser.how, 'browser');
   assert.equal(helper.report.input.files[0].sha256, sha256);
   assert.deepEqual(helper.report, browser.report);
+});
+
+test('every load’s digest worker was started ahead, while the worker was idle, and hashes right', async () => {
+  const errors = [];
+  const page = await newPage(site.browser, errors);
+  await page.goto(site.server.url);
+  await page.getByTestId('load-demo').waitFor();
+  // The warm-up ends by starting the first load's digest worker.
+  for (let i = 0; i < 100 && (await workerGlobal(page, '__plumbWarm')) !== true; i += 1) {
+    await page.waitForTimeout(100);
+  }
+  for (const name of ['basic.csv', 'current.csv']) {
+    const path = join(FIXTURES, 'logs', name);
+    const buffer = await readFile(path);
+    await page.getByTestId('file-input').setInputFiles({ name, mimeType: 'text/csv', buffer });
+    await page.locator('.file-name', { hasText: name }).waitFor();
+    await waitForStatus(page, 'ready', 60000);
+    await page.locator('[data-complete="true"]').waitFor({ timeout: 60000 });
+    assert.equal(await workerGlobal(page, '__plumbDigestWorker'), 'spare', name);
+    assert.equal(await lastHash(page), 'browser', name);
+    const sha256 = createHash('sha256').update(buffer).digest('hex');
+    assert.equal((await exportJson(page)).input.files[0].sha256, sha256, name);
+  }
+  assert.deepEqual(errors, []);
+  await page.context().close();
 });
