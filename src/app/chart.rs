@@ -23,16 +23,16 @@ use leptos::html::{Canvas, Div};
 use leptos::prelude::*;
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use plotters_canvas::CanvasBackend;
 use wasm_bindgen::JsCast;
 
+use super::canvas_backend::MeasuredCanvas;
 use crate::core::render::{
     self, ChartLayout, ChartStyle, ReliabilityChart as Chart, ReliabilitySeries, RenderError,
 };
 use crate::core::report::{Settings, WindowReport};
 
 /// The canvas drawing area every chart function draws on in the browser.
-pub type CanvasArea = DrawingArea<CanvasBackend, Shift>;
+pub type CanvasArea = DrawingArea<MeasuredCanvas, Shift>;
 
 /// The cheap top layer of a layered chart: paints on the visible canvas, over the cached chart,
 /// given the chart's layout. Re-run whenever a signal it reads changes.
@@ -335,7 +335,7 @@ where
         } else {
             canvas.clone()
         };
-        let Some(backend) = CanvasBackend::with_canvas_object(target) else {
+        let Some(backend) = MeasuredCanvas::new(target) else {
             return;
         };
         let area = backend.into_drawing_area();
@@ -372,7 +372,7 @@ where
                 if blit(&cached, &canvas).is_none() {
                     return;
                 }
-                let Some(backend) = CanvasBackend::with_canvas_object(canvas) else {
+                let Some(backend) = MeasuredCanvas::new(canvas) else {
                     return;
                 };
                 let area = backend.into_drawing_area();

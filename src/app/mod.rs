@@ -3,6 +3,7 @@
 //! [`crate::core::analysis`] builds, which is also what the JSON export and the CLI emit.
 
 mod calibration;
+mod canvas_backend;
 mod chart;
 mod compare;
 mod curves;
