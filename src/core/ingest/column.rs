@@ -1333,6 +1333,7 @@ mod tests {
         fn push_matches_the_reference(
             prefix in 0usize..4,
             cells in proptest::collection::vec(any_cell(), 0..60),
+            tail in proptest::collection::vec(proptest::num::u8::ANY, 0..12),
         ) {
             let head: Vec<Vec<u8>> = match prefix {
                 0 => Vec::new(),
@@ -1345,13 +1346,19 @@ mod tests {
             };
             let mut fast = ColumnBuilder::new("c".into());
             let mut slow = ColumnBuilder::new("c".into());
+            let mut windowed = ColumnBuilder::new("c".into());
             for (i, cell) in head.iter().chain(&cells).enumerate() {
                 fast.push(cell, i as u64 + 2);
                 push_reference(&mut slow, cell, i as u64 + 2);
+                // The same cell followed by other bytes, as a chunk lends it.
+                windowed.push_window(&[cell.as_slice(), &tail].concat(), cell.len(), i as u64 + 2);
             }
             proptest::prop_assert_eq!(fast.invalid_utf8_line, slow.invalid_utf8_line);
-            let (fast, slow) = (fast.finish(), slow.finish());
+            proptest::prop_assert_eq!(windowed.invalid_utf8_line, slow.invalid_utf8_line);
+            let (fast, slow, windowed) = (fast.finish(), slow.finish(), windowed.finish());
             proptest::prop_assert_eq!(&fast.hashes, &slow.hashes);
+            proptest::prop_assert_eq!(&windowed.hashes, &slow.hashes);
+            proptest::prop_assert_eq!(&windowed, &slow);
             proptest::prop_assert_eq!(fast, slow);
         }
     }
@@ -1370,17 +1377,48 @@ mod tests {
                 ]),
                 0..80,
             ),
+            tail in "[0-9a-z.,\n ]{0,20}",
         ) {
             let mut fast = ColumnBuilder::new("c".into());
             let mut slow = ColumnBuilder::new("c".into());
+            let mut windowed = ColumnBuilder::new("c".into());
             for (i, cell) in cells.iter().enumerate() {
                 fast.push(cell.as_bytes(), i as u64 + 2);
                 push_reference(&mut slow, cell.as_bytes(), i as u64 + 2);
+                let w = format!("{cell}{tail}");
+                windowed.push_window(w.as_bytes(), cell.len(), i as u64 + 2);
             }
             proptest::prop_assert_eq!(fast.invalid_utf8_line, slow.invalid_utf8_line);
-            let (fast, slow) = (fast.finish(), slow.finish());
+            let (fast, slow, windowed) = (fast.finish(), slow.finish(), windowed.finish());
             proptest::prop_assert_eq!(&fast.hashes, &slow.hashes);
+            proptest::prop_assert_eq!(&windowed, &slow);
             proptest::prop_assert_eq!(fast, slow);
+        }
+    }
+
+    proptest::proptest! {
+        /// A cell read from a window that runs on past it gives what the cell alone gives:
+        /// its decimal (bit for bit) and its dictionary key, whatever bytes follow it.
+        #[test]
+        fn windows_read_only_their_cell(
+            cell in proptest::collection::vec(
+                proptest::sample::select(b"0123456789.-+ ab".to_vec()), 0..20),
+            tail in proptest::collection::vec(proptest::num::u8::ANY, 0..20),
+        ) {
+            let w = [cell.as_slice(), &tail].concat();
+            let n = cell.len();
+            proptest::prop_assert_eq!(
+                decimal_in(&w, n).map(f64::to_bits),
+                fast_decimal(&cell).map(f64::to_bits)
+            );
+            proptest::prop_assert_eq!(short_key_in(&w, n), short_key_in(&cell, n));
+            for from in 0..=n.min(8) {
+                let k = (n - from).min(8);
+                proptest::prop_assert_eq!(
+                    window_word(&w, from, k),
+                    load_le(&cell[from..from + k])
+                );
+            }
         }
     }
 

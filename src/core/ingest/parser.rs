@@ -194,7 +194,10 @@ impl<'a> Record<'a> {
         let (window, gap) = (self.window, self.gap);
         let mut start = 0;
         self.ends.iter().map(move |&end| {
-            let cell = (window.get(start..).unwrap_or_default(), end.saturating_sub(start));
+            let cell = (
+                window.get(start..).unwrap_or_default(),
+                end.saturating_sub(start),
+            );
             start = end + gap;
             cell
         })

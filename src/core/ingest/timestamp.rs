@@ -62,7 +62,10 @@ pub(crate) fn parse_iso8601_cached(text: &[u8], cache: &mut DateCache) -> Option
     };
     let mut word = [0u8; 8];
     word.copy_from_slice(low);
-    let date = (u64::from_le_bytes(word), u16::from_le_bytes([high[0], high[1]]));
+    let date = (
+        u64::from_le_bytes(word),
+        u16::from_le_bytes([high[0], high[1]]),
+    );
     let mut seconds = if cache.date == Some(date) {
         cache.seconds
     } else {
