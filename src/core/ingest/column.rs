@@ -84,12 +84,13 @@ struct Bits {
 }
 
 impl Bits {
+    #[inline]
     fn push(&mut self, bit: bool) {
-        if self.len.is_multiple_of(64) {
-            self.words.push(0);
-        }
-        if bit && let Some(w) = self.words.last_mut() {
-            *w |= 1 << (self.len % 64);
+        let at = self.len % 64;
+        if at == 0 {
+            self.words.push(u64::from(bit));
+        } else if let Some(w) = self.words.last_mut() {
+            *w |= u64::from(bit) << at;
         }
         self.len += 1;
     }
@@ -323,20 +324,46 @@ pub fn parse_number(t: &[u8]) -> Option<f64> {
 /// features) are read a word at a time ([`short_decimal`]); longer ones digit by digit.
 #[inline]
 fn fast_decimal(t: &[u8]) -> Option<f64> {
-    let (negative, digits) = match t.first()? {
-        b'-' => (true, &t[1..]),
-        b'+' => (false, &t[1..]),
-        _ => (false, t),
-    };
-    let (mantissa, scale) = if digits.len() <= 8 {
-        short_decimal(digits)?
+    decimal_in(t, t.len())
+}
+
+/// [`fast_decimal`] of the cell `w[..n]`, where `w` may run on past the cell (the rest of
+/// its record and chunk): the word of a short cell is then one unaligned load, masked to the
+/// cell ([`window_word`]), instead of [`load_le`]'s branches. Inlined into the short path of
+/// [`ColumnBuilder::push_window`], which runs for most numeric cells of a log.
+#[inline(always)]
+fn decimal_in(w: &[u8], n: usize) -> Option<f64> {
+    let t = w.get(..n)?;
+    let first = *t.first()?;
+    let negative = first == b'-';
+    let skip = usize::from(negative || first == b'+');
+    let count = n - skip;
+    let (mantissa, scale) = if count <= 8 {
+        short_decimal_word(window_word(w, skip, count), count)?
     } else {
-        long_decimal(digits)?
+        long_decimal(&t[skip..])?
     };
     // The mantissa is below 10^15 < 2^63: the signed conversion is exact, the same value as
     // the unsigned one, and one instruction on x86-64 and in wasm engines.
     let v = mantissa as i64 as f64 / POW10[scale];
     Some(if negative { -v } else { v })
+}
+
+/// The `n` ≤ 8 bytes `w[from..from + n]` as a little-endian integer, zero above them (what
+/// [`load_le`] gives for them): one eight-byte load masked to `n` bytes when `w` holds eight
+/// bytes from `from`, else [`load_le`].
+#[inline(always)]
+fn window_word(w: &[u8], from: usize, n: usize) -> u64 {
+    match w.get(from..from + 8) {
+        Some(b) => {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(b);
+            let x = u64::from_le_bytes(word);
+            // Keep the low `n` bytes: a shift of 64 (n = 0) keeps none.
+            x & u64::MAX.checked_shr(64 - 8 * n as u32).unwrap_or(0)
+        }
+        None => w.get(from..from + n).map_or(0, load_le),
+    }
 }
 
 /// Exact powers of ten up to 10^15 (every one is an f64 without rounding).
@@ -360,13 +387,17 @@ fn zero_bytes(x: u64) -> u64 {
 /// checked and combined eight at a time (Lemire's `is_made_of_eight_digits_fast` and
 /// `parse_eight_digits_unrolled`, as in fast_float / simdjson), so no loop runs per digit.
 /// The same (mantissa, scale) as [`long_decimal`] for every input of that length.
-#[inline]
+#[cfg(test)]
 fn short_decimal(digits: &[u8]) -> Option<(u64, usize)> {
-    let n = digits.len();
+    short_decimal_word(load_le(digits), digits.len())
+}
+
+/// [`short_decimal`] of the `n` ≤ 8 bytes whose little-endian word (zero above them) is `w`.
+#[inline(always)]
+fn short_decimal_word(w: u64, n: usize) -> Option<(u64, usize)> {
     if n == 0 {
         return None;
     }
-    let w = load_le(digits);
     // The lowest `.`, if any: bytes above `n` are 0, never a `.`.
     let dots = zero_bytes(w ^ (ONES * u64::from(b'.')));
     let (w, count, scale) = if dots == 0 {
@@ -534,18 +565,20 @@ struct DictBuilder {
     numbers: Vec<f64>,
 }
 
-/// The key of a text of at most 16 bytes.
-#[inline]
-fn short_key(t: &[u8]) -> Option<(u128, u8)> {
-    if t.len() > 16 {
+/// The key of the text `w[..n]` if it has at most 16 bytes; `w` may run on past the text:
+/// each half of the key is then one load masked to the text ([`window_word`]).
+#[inline(always)]
+fn short_key_in(w: &[u8], n: usize) -> Option<(u128, u8)> {
+    if n > 16 {
         return None;
     }
     // Built in registers: copying into a stack buffer and reading it back as one integer
     // stalls on store forwarding.
-    let (lo, hi) = t.split_at(t.len().min(8));
+    let low = n.min(8);
+    let hi = if n > 8 { window_word(w, 8, n - 8) } else { 0 };
     Some((
-        u128::from(load_le(lo)) | (u128::from(load_le(hi)) << 64),
-        t.len() as u8,
+        u128::from(window_word(w, 0, low)) | (u128::from(hi) << 64),
+        n as u8,
     ))
 }
 
@@ -571,8 +604,16 @@ fn load_le(b: &[u8]) -> u64 {
 }
 
 impl DictBuilder {
+    /// The code of the text `t`, if it is in the dictionary.
     fn get(&mut self, t: &[u8]) -> Option<u16> {
-        match short_key(t) {
+        self.get_in(t, t.len())
+    }
+
+    /// [`DictBuilder::get`] of the text `w[..n]`, where `w` may run on past it (see
+    /// [`short_key_in`]).
+    #[inline(always)]
+    fn get_in(&mut self, w: &[u8], n: usize) -> Option<u16> {
+        match short_key_in(w, n) {
             Some(k) => match self.last {
                 Some((last, code)) if last == k => Some(code),
                 _ => {
@@ -584,12 +625,12 @@ impl DictBuilder {
                     Some(code)
                 }
             },
-            None => self.long.get(t).copied(),
+            None => self.long.get(w.get(..n)?).copied(),
         }
     }
 
     fn insert(&mut self, t: &[u8], code: u16) {
-        match short_key(t) {
+        match short_key_in(t, t.len()) {
             Some(k) => {
                 let slot = &mut self.slots[slot_of(k)];
                 if *slot == EMPTY_SLOT {
@@ -635,6 +676,9 @@ pub(crate) struct ColumnBuilder {
     /// [`ColumnBuilder::push`] (it only becomes true there, and never false again), so the
     /// short path for numbers costs one test, not five.
     settled_numbers: bool,
+    /// [`ColumnBuilder::stamps_only`] as of the end of the last general path of
+    /// [`ColumnBuilder::push_window`] (the timestamp short path keeps it true).
+    settled_stamps: bool,
 }
 
 impl ColumnBuilder {
@@ -667,6 +711,7 @@ impl ColumnBuilder {
             examples: Vec::new(),
             invalid_utf8_line: None,
             settled_numbers: false,
+            settled_stamps: false,
         }
     }
 
@@ -752,15 +797,16 @@ impl ColumnBuilder {
     /// again (label, version, segment and country columns repeat a few values over every row).
     /// Only while the column keeps no timestamps or text hashes, which need more of the cell.
     /// `false` (nothing done) when it does not apply.
+    /// `w[..n]` is the cell, `w` may run on past it (see [`ColumnBuilder::push_window`]).
     #[inline]
-    fn push_known(&mut self, t: &[u8], line: u64) -> bool {
+    fn push_known(&mut self, w: &[u8], n: usize, line: u64) -> bool {
         if self.timestamps.is_some() || self.hashes.is_some() {
             return false;
         }
         let Some(d) = &mut self.dictionary else {
             return false;
         };
-        let Some(code) = d.get(t) else {
+        let Some(code) = d.get_in(w, n) else {
             return false;
         };
         let Some(&number) = d.numbers.get(usize::from(code)) else {
@@ -787,21 +833,66 @@ impl ColumnBuilder {
         true
     }
 
+    /// Whether the column by now keeps timestamps and nothing else a timestamp cell could add
+    /// to: no numbers, dictionary or text hashes, and all its examples and non-numeric line
+    /// examples. A timestamp cell is then only pushed (the timestamp short path of
+    /// [`ColumnBuilder::push_window`]); that path changes none of these conditions.
+    #[inline]
+    fn stamps_only(&self) -> bool {
+        self.timestamps.is_some()
+            && self.numeric.is_empty()
+            && self.dictionary.is_none()
+            && self.hashes.is_none()
+            && self.examples.len() >= EXAMPLES
+            && self.non_numeric_lines.len() >= NON_NUMERIC_EXAMPLES
+    }
+
     /// Add the raw cell of the next row, which starts on editor line `line`.
     pub fn push(&mut self, cell: &[u8], line: u64) {
-        let t = cell.trim_ascii();
+        self.push_window(cell, cell.len(), line);
+    }
+
+    /// [`ColumnBuilder::push`] of the raw cell `w[..len]`, where `w` may run on past the cell
+    /// (the rest of its record and of the parsed chunk): short cells are then read with one
+    /// masked word load each (see [`decimal_in`], [`short_key_in`]). The bytes after the cell
+    /// never change the result.
+    #[inline]
+    pub fn push_window(&mut self, w: &[u8], len: usize, line: u64) {
+        let cell = &w[..len];
+        // Trimmed: `t` is `w[..n]` of the window moved past any leading whitespace. A cell
+        // whose end bytes are above the space (so no ASCII whitespace) is its own trim.
+        let (w, t) = match (cell.first(), cell.last()) {
+            (Some(&a), Some(&b)) if a > b' ' && b > b' ' => (w, cell),
+            _ => {
+                let start = cell.trim_ascii_start();
+                (&w[len - start.len()..], start.trim_ascii_end())
+            }
+        };
+        let n = t.len();
         // The short paths come before the missing-marker test: no marker is a plain decimal,
-        // and none is ever a dictionary value (markers are pushed as missing, typed numbers'
-        // texts are never one), so a cell either short path takes is not missing.
+        // a timestamp (ten bytes or more) or ever a dictionary value (markers are pushed as
+        // missing, typed numbers' texts are never one), so a cell a short path takes is not
+        // missing.
         if self.settled_numbers {
-            if let Some(v) = fast_decimal(t) {
+            if let Some(v) = decimal_in(w, n) {
                 // All the general path below would do for this cell.
                 self.rows += 1;
                 self.missing.push(false);
                 self.numeric.push(v);
                 return;
             }
-        } else if self.push_known(t, line) {
+        } else if self.settled_stamps {
+            if let Some(ts) = &mut self.timestamps
+                && let Some(secs) = parse_iso8601_cached(t, &mut self.date_cache)
+            {
+                // All the general path below would do for this cell (see `stamps_only`).
+                ts.push(secs);
+                self.rows += 1;
+                self.missing.push(false);
+                self.non_numeric_count += 1;
+                return;
+            }
+        } else if self.push_known(w, n, line) {
             return;
         }
         if is_missing_marker(t) {
@@ -881,6 +972,7 @@ impl ColumnBuilder {
             }
         }
         self.settled_numbers = self.numbers_only();
+        self.settled_stamps = self.stamps_only();
     }
 
     /// Too many distinct values: forget the texts. A column of text keeps their hashes from
@@ -1241,6 +1333,7 @@ mod tests {
         fn push_matches_the_reference(
             prefix in 0usize..4,
             cells in proptest::collection::vec(any_cell(), 0..60),
+            tail in proptest::collection::vec(proptest::num::u8::ANY, 0..12),
         ) {
             let head: Vec<Vec<u8>> = match prefix {
                 0 => Vec::new(),
@@ -1253,13 +1346,19 @@ mod tests {
             };
             let mut fast = ColumnBuilder::new("c".into());
             let mut slow = ColumnBuilder::new("c".into());
+            let mut windowed = ColumnBuilder::new("c".into());
             for (i, cell) in head.iter().chain(&cells).enumerate() {
                 fast.push(cell, i as u64 + 2);
                 push_reference(&mut slow, cell, i as u64 + 2);
+                // The same cell followed by other bytes, as a chunk lends it.
+                windowed.push_window(&[cell.as_slice(), &tail].concat(), cell.len(), i as u64 + 2);
             }
             proptest::prop_assert_eq!(fast.invalid_utf8_line, slow.invalid_utf8_line);
-            let (fast, slow) = (fast.finish(), slow.finish());
+            proptest::prop_assert_eq!(windowed.invalid_utf8_line, slow.invalid_utf8_line);
+            let (fast, slow, windowed) = (fast.finish(), slow.finish(), windowed.finish());
             proptest::prop_assert_eq!(&fast.hashes, &slow.hashes);
+            proptest::prop_assert_eq!(&windowed.hashes, &slow.hashes);
+            proptest::prop_assert_eq!(&windowed, &slow);
             proptest::prop_assert_eq!(fast, slow);
         }
     }
@@ -1278,17 +1377,48 @@ mod tests {
                 ]),
                 0..80,
             ),
+            tail in "[0-9a-z.,\n ]{0,20}",
         ) {
             let mut fast = ColumnBuilder::new("c".into());
             let mut slow = ColumnBuilder::new("c".into());
+            let mut windowed = ColumnBuilder::new("c".into());
             for (i, cell) in cells.iter().enumerate() {
                 fast.push(cell.as_bytes(), i as u64 + 2);
                 push_reference(&mut slow, cell.as_bytes(), i as u64 + 2);
+                let w = format!("{cell}{tail}");
+                windowed.push_window(w.as_bytes(), cell.len(), i as u64 + 2);
             }
             proptest::prop_assert_eq!(fast.invalid_utf8_line, slow.invalid_utf8_line);
-            let (fast, slow) = (fast.finish(), slow.finish());
+            let (fast, slow, windowed) = (fast.finish(), slow.finish(), windowed.finish());
             proptest::prop_assert_eq!(&fast.hashes, &slow.hashes);
+            proptest::prop_assert_eq!(&windowed, &slow);
             proptest::prop_assert_eq!(fast, slow);
+        }
+    }
+
+    proptest::proptest! {
+        /// A cell read from a window that runs on past it gives what the cell alone gives:
+        /// its decimal (bit for bit) and its dictionary key, whatever bytes follow it.
+        #[test]
+        fn windows_read_only_their_cell(
+            cell in proptest::collection::vec(
+                proptest::sample::select(b"0123456789.-+ ab".to_vec()), 0..20),
+            tail in proptest::collection::vec(proptest::num::u8::ANY, 0..20),
+        ) {
+            let w = [cell.as_slice(), &tail].concat();
+            let n = cell.len();
+            proptest::prop_assert_eq!(
+                decimal_in(&w, n).map(f64::to_bits),
+                fast_decimal(&cell).map(f64::to_bits)
+            );
+            proptest::prop_assert_eq!(short_key_in(&w, n), short_key_in(&cell, n));
+            for from in 0..=n.min(8) {
+                let k = (n - from).min(8);
+                proptest::prop_assert_eq!(
+                    window_word(&w, from, k),
+                    load_le(&cell[from..from + k])
+                );
+            }
         }
     }
 

@@ -180,8 +180,8 @@ impl Accumulator {
             self.line_breaks.push((self.n_rows, r.line));
         }
         self.next_line = r.line + 1;
-        for (c, field) in self.columns.iter_mut().zip(r.fields()) {
-            c.push(field, r.line);
+        for (c, (window, len)) in self.columns.iter_mut().zip(r.cells()) {
+            c.push_window(window, len, r.line);
         }
         self.n_rows += 1;
         Ok(())

@@ -17,7 +17,9 @@ pub fn parse_iso8601(text: &[u8]) -> Option<f64> {
 /// run of dates instead of once per cell (issue #9).
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct DateCache {
-    date: Option<[u8; 10]>,
+    /// The date part's ten bytes as two little-endian integers (bytes 0-7, 8-9): compared in
+    /// two instructions, not ten byte comparisons.
+    date: Option<(u64, u16)>,
     seconds: f64,
 }
 
@@ -52,12 +54,18 @@ const SCALES: [f64; 20] = {
 
 /// [`parse_iso8601`], with the date part's seconds taken from `cache` when it is the same
 /// date as the last one read (and the cache updated otherwise): the same result, bit for bit.
+#[inline]
 pub(crate) fn parse_iso8601_cached(text: &[u8], cache: &mut DateCache) -> Option<f64> {
     let s = text;
-    if s.len() < 10 {
+    let (Some(low), Some(high)) = (s.get(..8), s.get(8..10)) else {
         return None;
-    }
-    let date: [u8; 10] = s[..10].try_into().ok()?;
+    };
+    let mut word = [0u8; 8];
+    word.copy_from_slice(low);
+    let date = (
+        u64::from_le_bytes(word),
+        u16::from_le_bytes([high[0], high[1]]),
+    );
     let mut seconds = if cache.date == Some(date) {
         cache.seconds
     } else {
@@ -79,8 +87,8 @@ pub(crate) fn parse_iso8601_cached(text: &[u8], cache: &mut DateCache) -> Option
     if rest.len() < 5 || rest[2] != b':' {
         return None;
     }
-    let hour = digits(&rest[0..2])?;
-    let minute = digits(&rest[3..5])?;
+    let hour = two_digits(rest[0], rest[1])?;
+    let minute = two_digits(rest[3], rest[4])?;
     if hour > 23 || minute > 59 {
         return None;
     }
@@ -90,7 +98,7 @@ pub(crate) fn parse_iso8601_cached(text: &[u8], cache: &mut DateCache) -> Option
         if rest.len() < 3 {
             return None;
         }
-        let second = digits(&rest[1..3])?;
+        let second = two_digits(rest[1], rest[2])?;
         if second > 60 {
             return None;
         }
@@ -137,6 +145,16 @@ pub(crate) fn parse_iso8601_cached(text: &[u8], cache: &mut DateCache) -> Option
         }
         _ => None,
     }
+}
+
+/// The value of two ASCII digits (what [`digits`] gives for them, without its loop).
+#[inline]
+fn two_digits(a: u8, b: u8) -> Option<u32> {
+    let (a, b) = (a.wrapping_sub(b'0'), b.wrapping_sub(b'0'));
+    if a > 9 || b > 9 {
+        return None;
+    }
+    Some(u32::from(a) * 10 + u32::from(b))
 }
 
 /// The value of a run of ASCII digits.
