@@ -195,7 +195,7 @@ impl RankSummary {
                         p + usize::from(y == 1),
                         n + 1,
                         f,
-                        m && (f || micro_key(s, y).is_some()),
+                        m && micro_key(s, y).is_some(),
                     )
                 });
         let scheme = if all_f32 {
@@ -825,6 +825,30 @@ pub fn ks_separation(scores: &[f64], labels: &[u8]) -> Result<Option<f64>, Ranki
 
 #[cfg(test)]
 mod tests {
+    /// Every row of `rows` (then relabelled all 0, all 1) has a key of `scheme`, and the key
+    /// path's summary — direct and through `from_valid_rows` — is the general path's, bit for
+    /// bit.
+    fn key_path_is_the_f64_path(rows: &[(f64, u8)], scheme: KeyScheme) {
+        let bits = |s: &RankSummary| s.scores.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        for only in [None, Some(0u8), Some(1u8)] {
+            let rows: Vec<(f64, u8)> = rows.iter().map(|&(s, y)| (s, only.unwrap_or(y))).collect();
+            let n_pos = rows.iter().filter(|r| r.1 == 1).count();
+            let keys: Vec<u32> = rows
+                .iter()
+                .map(|&(s, y)| scheme.key(s, y).unwrap())
+                .collect();
+            let general = RankSummary::from_f64_rows(rows.iter().copied(), n_pos, rows.len());
+            let fast = RankSummary::from_valid_rows(rows.iter().copied());
+            assert_eq!(fast, general, "{} rows, {scheme:?}", rows.len());
+            assert_eq!(bits(&fast), bits(&general));
+            if !rows.is_empty() {
+                let from_keys = RankSummary::from_keys(keys, n_pos as u64, scheme);
+                assert_eq!(bits(&from_keys), bits(&general));
+                assert_eq!(from_keys, general);
+            }
+        }
+    }
+
     /// The f32 path gives the general path's summary, bit for bit: ties within and across
     /// classes, both zeros, 1, tiny and huge single-precision values, one class only.
     #[test]
@@ -858,22 +882,7 @@ mod tests {
                     (s, u8::from(rng.next_u64().is_multiple_of(3)))
                 })
                 .collect();
-            for only in [None, Some(0u8), Some(1u8)] {
-                let rows: Vec<(f64, u8)> =
-                    rows.iter().map(|&(s, y)| (s, only.unwrap_or(y))).collect();
-                let n_pos = rows.iter().filter(|r| r.1 == 1).count();
-                let keys: Vec<u32> = rows.iter().map(|&(s, y)| f32_key(s, y).unwrap()).collect();
-                let general = RankSummary::from_f64_rows(rows.iter().copied(), n_pos, rows.len());
-                let fast = RankSummary::from_valid_rows(rows.iter().copied());
-                if !rows.is_empty() {
-                    let from_keys = RankSummary::from_keys(keys, n_pos as u64, KeyScheme::F32);
-                    assert_eq!(from_keys, general);
-                }
-                let bits =
-                    |s: &RankSummary| s.scores.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
-                assert_eq!(fast, general, "{n} rows, {levels} levels");
-                assert_eq!(bits(&fast), bits(&general));
-            }
+            key_path_is_the_f64_path(&rows, KeyScheme::F32);
         }
         // Scores that are not single-precision (or negative) take the general path.
         assert_eq!(f32_key(0.1, 1), None);
@@ -913,27 +922,7 @@ mod tests {
                     (s, u8::from(rng.next_u64().is_multiple_of(3)))
                 })
                 .collect();
-            for only in [None, Some(0u8), Some(1u8)] {
-                let rows: Vec<(f64, u8)> =
-                    rows.iter().map(|&(s, y)| (s, only.unwrap_or(y))).collect();
-                let n_pos = rows.iter().filter(|r| r.1 == 1).count();
-                let keys: Vec<u32> = rows
-                    .iter()
-                    .map(|&(s, y)| micro_key(s, y).unwrap())
-                    .collect();
-                let general = RankSummary::from_f64_rows(rows.iter().copied(), n_pos, rows.len());
-                let fast = RankSummary::from_valid_rows(rows.iter().copied());
-                let from_keys = RankSummary::from_keys(keys, n_pos as u64, KeyScheme::Micro);
-                let bits =
-                    |s: &RankSummary| s.scores.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
-                assert_eq!(
-                    bits(&from_keys),
-                    bits(&general),
-                    "{n} rows, {levels} levels"
-                );
-                assert_eq!(from_keys, general);
-                assert_eq!(fast, general);
-            }
+            key_path_is_the_f64_path(&rows, KeyScheme::Micro);
         }
         assert_eq!(micro_key(0.1, 1), Some(200_001));
         assert_eq!(micro_key(-0.0, 0), Some(0));
@@ -947,12 +936,13 @@ mod tests {
         ] {
             assert_eq!(micro_key(no_key, 1), None, "{no_key}");
         }
-        // A mix of six-decimal and f32-exact scores is six-decimal; a seventh decimal is not.
-        let mixed = [(0.1, 1), (0.5, 0), (0.1, 0), (0.25, 1)];
-        assert_eq!(
-            RankSummary::from_valid_rows(mixed.iter().copied()),
-            RankSummary::from_f64_rows(mixed.iter().copied(), 2, mixed.len())
-        );
+        // Six-decimal scores among f32-exact ones that have no six-decimal key (0.71 as an
+        // f32 is 0.709999978…): the general path, every row kept.
+        let mixed = [(0.1, 1), (0.5, 0), (f64::from(0.71f32), 0), (0.25, 1)];
+        assert_eq!(micro_key(mixed[2].0, 0), None);
+        let general = RankSummary::from_f64_rows(mixed.iter().copied(), 2, mixed.len());
+        assert_eq!(RankSummary::from_valid_rows(mixed.iter().copied()), general);
+        assert_eq!(general.total_negatives, 2);
     }
 
     use super::*;
