@@ -106,6 +106,50 @@ pub(super) fn f32_key(score: f64, label: u8) -> Option<u32> {
     (f64::from(f) == s && f.is_sign_positive()).then(|| (f.to_bits() << 1) | u32::from(label))
 }
 
+/// The scale of [`micro_key`]s: scores written with at most six decimals are k / 10⁶.
+const MICRO: f64 = 1e6;
+
+/// A row's 4-byte sort key when its score (−0.0 read as +0.0) is exactly the double nearest
+/// k / 10⁶ for an integer k in [0, 10⁶] — a score in [0, 1] written with at most six decimals
+/// (as logs usually are, and not single-precision exact: 0.1 is not an f32) and read by a
+/// correctly rounded parser: k shifted left by one, the label in the lowest bit. The check
+/// `k / 10⁶ == score` is exact, and k ↦ fl(k / 10⁶) is monotone (rounding is) and injective
+/// (10⁻⁶ is far above the spacing of doubles in [0, 1]), so the keys order as (score, label)
+/// and the score is recovered exactly from k; `None` otherwise.
+pub(super) fn micro_key(score: f64, label: u8) -> Option<u32> {
+    let s = score + 0.0;
+    // `as` saturates (NaN gives 0); the candidate k is checked, so its rounding cannot err.
+    let k = (s * MICRO + 0.5) as u32;
+    (k <= 1_000_000 && f64::from(k) / MICRO == s).then(|| (k << 1) | u32::from(label))
+}
+
+/// How a window's 4-byte sort keys encode its scores: [`f32_key`] or [`micro_key`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum KeyScheme {
+    /// The score is a single-precision number: its f32 bits.
+    F32,
+    /// The score is the double nearest k / 10⁶: k.
+    Micro,
+}
+
+impl KeyScheme {
+    /// The row's key under this scheme, `None` if its score has none.
+    pub(super) fn key(self, score: f64, label: u8) -> Option<u32> {
+        match self {
+            Self::F32 => f32_key(score, label),
+            Self::Micro => micro_key(score, label),
+        }
+    }
+
+    /// The score a key (label bit shifted out) stands for, exactly the row's.
+    fn score(self, key: u32) -> f64 {
+        match self {
+            Self::F32 => f64::from(f32::from_bits(key)),
+            Self::Micro => f64::from(key) / MICRO,
+        }
+    }
+}
+
 /// Distinct values in the union of two descending slices.
 fn count_distinct_merged(a: &[f64], b: &[f64]) -> usize {
     let (mut i, mut j, mut count) = (0, 0, 0);
@@ -143,14 +187,28 @@ impl RankSummary {
     /// a caller that filters rows saves a copy of its scores and labels. Every score must be
     /// finite and every label 0 or 1 (checked by the caller, as [`validate`] does).
     pub fn from_valid_rows(rows: impl Iterator<Item = (f64, u8)> + Clone) -> Self {
-        let (n_pos, n, all_f32) = rows.clone().fold((0, 0, true), |(p, n, f), (s, y)| {
-            (p + usize::from(y == 1), n + 1, f && f32_key(s, y).is_some())
-        });
-        if all_f32 && n > 0 {
-            // Scores read from a single-precision column (the usual log): one sort of 4-byte
-            // keys carrying the label, then one pass, instead of two sorts and two merges.
-            let keys = rows.filter_map(|(s, y)| f32_key(s, y)).collect();
-            return Self::from_f32_keys(keys, n_pos as u64);
+        let (n_pos, n, all_f32, all_micro) =
+            rows.clone()
+                .fold((0, 0, true, true), |(p, n, f, m), (s, y)| {
+                    let f = f && f32_key(s, y).is_some();
+                    (
+                        p + usize::from(y == 1),
+                        n + 1,
+                        f,
+                        m && micro_key(s, y).is_some(),
+                    )
+                });
+        let scheme = if all_f32 {
+            Some(KeyScheme::F32)
+        } else {
+            all_micro.then_some(KeyScheme::Micro)
+        };
+        if let Some(scheme) = scheme.filter(|_| n > 0) {
+            // Scores read from a single-precision column or written with six decimals (the
+            // usual logs): one sort of 4-byte keys carrying the label, then one pass, instead
+            // of two sorts and two merges.
+            let keys = rows.filter_map(|(s, y)| scheme.key(s, y)).collect();
+            return Self::from_keys(keys, n_pos as u64, scheme);
         }
         Self::from_f64_rows(rows, n_pos, n)
     }
@@ -215,12 +273,12 @@ impl RankSummary {
         out
     }
 
-    /// The summary of rows given as [`f32_key`]s (every row's), `positives` of them with label
-    /// 1: the keys sorted ascending by a radix sort, then read once from the end, so distinct
-    /// scores come out descending, each with the number of its keys with label 1 and 0. The
-    /// same summary as the general path: the same distinct scores (each key's f32 widens back
-    /// to exactly the row's score) and counts.
-    pub(super) fn from_f32_keys(mut keys: Vec<u32>, positives: u64) -> Self {
+    /// The summary of rows given as keys of `scheme` (every row's), `positives` of them with
+    /// label 1: the keys sorted ascending by a radix sort, then read once from the end, so
+    /// distinct scores come out descending, each with the number of its keys with label 1 and
+    /// 0. The same summary as the general path: the same distinct scores (each key decodes to
+    /// exactly the row's score) and counts.
+    pub(super) fn from_keys(mut keys: Vec<u32>, positives: u64, scheme: KeyScheme) -> Self {
         super::sort::sort_u32(&mut keys);
         let distinct = 1 + keys.windows(2).filter(|w| w[0] >> 1 != w[1] >> 1).count();
         let mut out = Self {
@@ -239,7 +297,7 @@ impl RankSummary {
                 rows += 1;
                 ones += u64::from(keys[i] & 1);
             }
-            out.scores.push(f64::from(f32::from_bits(score)));
+            out.scores.push(scheme.score(score));
             out.positives.push(ones);
             out.negatives.push(rows - ones);
         }
@@ -767,6 +825,30 @@ pub fn ks_separation(scores: &[f64], labels: &[u8]) -> Result<Option<f64>, Ranki
 
 #[cfg(test)]
 mod tests {
+    /// Every row of `rows` (then relabelled all 0, all 1) has a key of `scheme`, and the key
+    /// path's summary — direct and through `from_valid_rows` — is the general path's, bit for
+    /// bit.
+    fn key_path_is_the_f64_path(rows: &[(f64, u8)], scheme: KeyScheme) {
+        let bits = |s: &RankSummary| s.scores.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        for only in [None, Some(0u8), Some(1u8)] {
+            let rows: Vec<(f64, u8)> = rows.iter().map(|&(s, y)| (s, only.unwrap_or(y))).collect();
+            let n_pos = rows.iter().filter(|r| r.1 == 1).count();
+            let keys: Vec<u32> = rows
+                .iter()
+                .map(|&(s, y)| scheme.key(s, y).unwrap())
+                .collect();
+            let general = RankSummary::from_f64_rows(rows.iter().copied(), n_pos, rows.len());
+            let fast = RankSummary::from_valid_rows(rows.iter().copied());
+            assert_eq!(fast, general, "{} rows, {scheme:?}", rows.len());
+            assert_eq!(bits(&fast), bits(&general));
+            if !rows.is_empty() {
+                let from_keys = RankSummary::from_keys(keys, n_pos as u64, scheme);
+                assert_eq!(bits(&from_keys), bits(&general));
+                assert_eq!(from_keys, general);
+            }
+        }
+    }
+
     /// The f32 path gives the general path's summary, bit for bit: ties within and across
     /// classes, both zeros, 1, tiny and huge single-precision values, one class only.
     #[test]
@@ -800,21 +882,7 @@ mod tests {
                     (s, u8::from(rng.next_u64().is_multiple_of(3)))
                 })
                 .collect();
-            for only in [None, Some(0u8), Some(1u8)] {
-                let rows: Vec<(f64, u8)> =
-                    rows.iter().map(|&(s, y)| (s, only.unwrap_or(y))).collect();
-                let n_pos = rows.iter().filter(|r| r.1 == 1).count();
-                let keys: Vec<u32> = rows.iter().map(|&(s, y)| f32_key(s, y).unwrap()).collect();
-                let general = RankSummary::from_f64_rows(rows.iter().copied(), n_pos, rows.len());
-                let fast = RankSummary::from_valid_rows(rows.iter().copied());
-                if !rows.is_empty() {
-                    assert_eq!(RankSummary::from_f32_keys(keys, n_pos as u64), general);
-                }
-                let bits =
-                    |s: &RankSummary| s.scores.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
-                assert_eq!(fast, general, "{n} rows, {levels} levels");
-                assert_eq!(bits(&fast), bits(&general));
-            }
+            key_path_is_the_f64_path(&rows, KeyScheme::F32);
         }
         // Scores that are not single-precision (or negative) take the general path.
         assert_eq!(f32_key(0.1, 1), None);
@@ -827,6 +895,54 @@ mod tests {
             RankSummary::from_valid_rows(mixed.iter().copied()),
             RankSummary::from_f64_rows(mixed.iter().copied(), n_pos, mixed.len())
         );
+    }
+
+    /// The six-decimal path gives the general path's summary, bit for bit: scores k / 10⁶ as
+    /// text would be parsed (ties within and across classes, 0, −0, 1, the smallest step), one
+    /// class only; scores with a seventh decimal, outside [0, 1] or NaN have no key.
+    #[test]
+    fn micro_keys_give_the_f64_paths_summary() {
+        let mut rng = crate::core::metrics::smooth::SplitMix64::new(5);
+        for (n, levels) in [
+            (1usize, 1u64),
+            (7, 3),
+            (300, 1000),
+            (5000, 40),
+            (20_000, 1_000_001),
+        ] {
+            let rows: Vec<(f64, u8)> = (0..n)
+                .map(|i| {
+                    let text = match i % 13 {
+                        0 => "-0".to_string(),
+                        1 => "0.000001".to_string(),
+                        2 => "1.000000".to_string(),
+                        _ => format!("{:.6}", (rng.next_u64() % levels) as f64 / 1e6),
+                    };
+                    let s: f64 = text.parse().unwrap();
+                    (s, u8::from(rng.next_u64().is_multiple_of(3)))
+                })
+                .collect();
+            key_path_is_the_f64_path(&rows, KeyScheme::Micro);
+        }
+        assert_eq!(micro_key(0.1, 1), Some(200_001));
+        assert_eq!(micro_key(-0.0, 0), Some(0));
+        for no_key in [
+            0.1234567,
+            0.1 + 1e-17 + 1e-16,
+            -0.000001,
+            1.000001,
+            f64::NAN,
+            1e300,
+        ] {
+            assert_eq!(micro_key(no_key, 1), None, "{no_key}");
+        }
+        // Six-decimal scores among f32-exact ones that have no six-decimal key (0.71 as an
+        // f32 is 0.709999978…): the general path, every row kept.
+        let mixed = [(0.1, 1), (0.5, 0), (f64::from(0.71f32), 0), (0.25, 1)];
+        assert_eq!(micro_key(mixed[2].0, 0), None);
+        let general = RankSummary::from_f64_rows(mixed.iter().copied(), 2, mixed.len());
+        assert_eq!(RankSummary::from_valid_rows(mixed.iter().copied()), general);
+        assert_eq!(general.total_negatives, 2);
     }
 
     use super::*;

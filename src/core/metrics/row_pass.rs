@@ -11,7 +11,7 @@
 //! report goldens and `plumb audit` JSON).
 
 use super::calibration::{self, BinTotals, CalibrationInTheLarge, Spiegelhalter, Sum};
-use super::ranking::{self, RankSummary, RankingError};
+use super::ranking::{KeyScheme, RankSummary, RankingError};
 use crate::core::report::{BinStrategy, IntervalMethod, ReliabilityBin};
 
 /// What one pass over a window's rows gives (see the module documentation).
@@ -36,8 +36,9 @@ pub struct RowPass {
     log_loss: Sum,
     score_sum: Sum,
     spiegelhalter: (Sum, Sum),
-    /// Every row's [`ranking::f32_key`], or `None` if a score has none.
-    keys: Option<Vec<u32>>,
+    /// Every row's key under one [`KeyScheme`] (f32 tried first, then six decimals), or
+    /// `None` if a score has neither.
+    keys: Option<(KeyScheme, Vec<u32>)>,
 }
 
 impl RowPass {
@@ -77,11 +78,11 @@ impl RowPass {
             log_loss: Sum::default(),
             score_sum: Sum::default(),
             spiegelhalter: (Sum::default(), Sum::default()),
-            keys: Some(Vec::with_capacity(n)),
+            keys: Some((KeyScheme::F32, Vec::with_capacity(n))),
         };
         let mut valid = true;
         let h = histogram_bins as f64;
-        for (&p, &y) in scores.iter().zip(labels) {
+        for (row, (&p, &y)) in scores.iter().zip(labels).enumerate() {
             valid &= (0.0..=1.0).contains(&p) & (y <= 1);
             out.positives += u64::from(y == 1);
             out.score_total += p;
@@ -100,9 +101,12 @@ impl RowPass {
             let (num, var) = calibration::spiegelhalter_terms(p, y);
             out.spiegelhalter.0.add(num);
             out.spiegelhalter.1.add(var);
-            if let Some(keys) = out.keys.as_mut() {
-                match ranking::f32_key(p, y) {
+            if let Some((scheme, keys)) = out.keys.as_mut() {
+                match scheme.key(p, y) {
                     Some(k) => keys.push(k),
+                    None if *scheme == KeyScheme::F32 => {
+                        out.keys = six_decimal_keys(&scores[..=row], &labels[..=row], n);
+                    }
                     None => out.keys = None,
                 }
             }
@@ -164,7 +168,7 @@ impl RowPass {
             return RankSummary::new(scores, labels);
         }
         Ok(match self.keys.take() {
-            Some(keys) => RankSummary::from_f32_keys(keys, self.positives),
+            Some((scheme, keys)) => RankSummary::from_keys(keys, self.positives, scheme),
             None => RankSummary::from_f64_rows(
                 scores.iter().copied().zip(labels.iter().copied()),
                 self.positives as usize,
@@ -172,6 +176,16 @@ impl RowPass {
             ),
         })
     }
+}
+
+/// The six-decimal keys of the rows so far (the last has no f32 key), with room for `n`: the
+/// pass continues with them, or `None` if a score has no six-decimal key either.
+fn six_decimal_keys(scores: &[f64], labels: &[u8], n: usize) -> Option<(KeyScheme, Vec<u32>)> {
+    let mut keys = Vec::with_capacity(n);
+    for (&p, &y) in scores.iter().zip(labels) {
+        keys.push(KeyScheme::Micro.key(p, y)?);
+    }
+    Some((KeyScheme::Micro, keys))
 }
 
 #[cfg(test)]
@@ -218,7 +232,7 @@ mod tests {
             );
             assert_eq!(
                 pass.rank_summary(scores, labels),
-                ranking::RankSummary::new(scores, labels)
+                RankSummary::new(scores, labels)
             );
         }
     }
@@ -243,6 +257,30 @@ mod tests {
         check(&[0.2, 0.3, 0.4], &[0, 1], 10, uniform, 1e-15);
         check(&[0.1, 0.123_456_789_012_3], &[1, 0], 7, uniform, 1e-15);
         check(&[-0.5, -1.0, 0.05], &[1, 0, 0], 7, uniform, 1e-15);
+        // f32-exact rows, then six-decimal ones (the keys switch scheme), then a seventh decimal.
+        check(
+            &[0.5, 0.25, 0.1, 0.25, 0.1],
+            &[1, 0, 0, 1, 1],
+            7,
+            uniform,
+            1e-15,
+        );
+        check(&[0.5, 0.1, 0.100_000_1], &[1, 0, 1], 7, uniform, 1e-15);
+        check(&[0.1, 0.5, -0.0, 0.0], &[1, 0, 1, 0], 7, uniform, 1e-15);
+    }
+
+    #[test]
+    fn sort_keys_are_f32_then_six_decimals_then_none() {
+        let scheme = |scores: &[f64]| {
+            let labels = vec![1; scores.len()];
+            let pass = RowPass::of(scores, &labels, 10, BinStrategy::Uniform, 1e-15, 4);
+            pass.keys.map(|(scheme, keys)| (scheme, keys.len()))
+        };
+        assert_eq!(scheme(&[0.5, 0.25]), Some((KeyScheme::F32, 2)));
+        assert_eq!(scheme(&[0.5, 0.1, 0.25]), Some((KeyScheme::Micro, 3)));
+        assert_eq!(scheme(&[0.1, 0.5]), Some((KeyScheme::Micro, 2)));
+        assert_eq!(scheme(&[0.5, 0.1, 0.100_000_1, 0.2]), None);
+        assert_eq!(scheme(&[0.500_000_1, 0.1]), None);
     }
 
     #[test]
@@ -272,7 +310,7 @@ mod tests {
         #[test]
         fn every_sum_is_the_separate_functions(
             rows in proptest::collection::vec(
-                (prop_oneof![0.0f64..=1.0, Just(0.0), Just(1.0), Just(0.5), (0u32..100).prop_map(|k| f64::from(k as f32 / 100.0))], 0u8..=1),
+                (prop_oneof![0.0f64..=1.0, Just(0.0), Just(1.0), Just(0.5), (0u32..100).prop_map(|k| f64::from(k as f32 / 100.0)), (0u32..=1_000_000).prop_map(|k| format!("{:.6}", f64::from(k) / 1e6).parse::<f64>().unwrap_or(0.0))], 0u8..=1),
                 0..300,
             ),
             n_bins in 1usize..30,

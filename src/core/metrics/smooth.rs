@@ -219,12 +219,7 @@ fn curve_from_grids(
     grid: usize,
 ) -> SmoothCurve {
     let x = linspace(grid);
-    let (s1, s2) = kernel.convolve2(&labels_grid, &count_grid);
-    let (num, den) = (kernel.interpolate(&s1, &x), kernel.interpolate(&s2, &x));
-    // convolve2 smooths its two inputs independently: the second copy costs one convolution of
-    // the grid (E values), not a pass over the rows.
-    let (smoothed_density, _) = kernel.convolve2(&density_grid, &density_grid);
-    let density = kernel.interpolate(&smoothed_density, &x);
+    let [num, den, density] = kernel.smooth_at([&labels_grid, &count_grid, &density_grid], &x);
     let y = num
         .iter()
         .zip(&den)
@@ -414,8 +409,7 @@ pub(super) fn smooth_ece_from_grid(
 ) -> f64 {
     let mesh = round_half_even(10.0 / sigma).max(200.0) as usize;
     let t = linspace(mesh);
-    let (s1, s2) = kernel.convolve2(residual_grid, count_grid);
-    let (rs, dens) = (kernel.interpolate(&s1, &t), kernel.interpolate(&s2, &t));
+    let [rs, dens] = kernel.smooth_at([residual_grid, count_grid], &t);
     let (mut num, mut den) = (0.0, 0.0);
     for (r, d) in rs.iter().zip(&dens) {
         let d = d + SMOOTH_EPS;
@@ -531,15 +525,20 @@ impl Kernel {
         scores: &[f64],
         weights: impl Fn(usize) -> [f64; K],
     ) -> [Vec<f64>; K] {
-        let mut grids: [Vec<f64>; K] = std::array::from_fn(|_| vec![0.0; self.e]);
+        // Interleaved (grid point b's K values side by side): one bounds check and one cache
+        // line per row and grid point, not K.
+        let mut grids: Vec<[f64; K]> = vec![[0.0; K]; self.e];
         for (i, &f) in scores.iter().enumerate() {
             let (b, frac) = grid_position(f, self.e);
-            for (values, w) in grids.iter_mut().zip(weights(i)) {
-                values[b] += (1.0 - frac) * w;
-                values[b + 1] += frac * w;
+            let (left, right) = (1.0 - frac, frac);
+            // b ≤ E − 2 (`grid_position`), so b + 1 is on the grid.
+            let (at_b, at_next) = grids[b..b + 2].split_at_mut(1);
+            for (v, w) in weights(i).into_iter().enumerate() {
+                at_b[0][v] += left * w;
+                at_next[0][v] += right * w;
             }
         }
-        grids
+        std::array::from_fn(|v| grids.iter().map(|g| g[v]).collect())
     }
 
     /// relplot's reflected extension [v_{E−1} … v_1, v_0 … v_{E−1}, v_{E−2} … v_0].
@@ -551,36 +550,77 @@ impl Kernel {
         ext
     }
 
-    /// relplot's `np.convolve(ext, ker, "valid")[E//2 : E//2 + E]` for two value vectors at
-    /// once: at grid point g, Σ_j ext[g + E//2 + E − 1 − j] · ker[j] over the non-zero taps.
+    /// `interpolate(convolve(v), t)` for each of `K` grid value vectors v, as relplot's
+    /// `interpolate(t, np.convolve(ext, ker, "valid")[E//2 : E//2 + E])`: bit for bit
+    /// [`Kernel::convolve2_by_point`] then [`Kernel::interpolate`], convolving only at the grid
+    /// points the interpolation reads.
     ///
-    /// Tap by tap over all grid points (each sum still adds its terms in tap order, from 0.0,
-    /// so every value is bit for bit [`Kernel::convolve2_by_point`]'s): the inner loop is an
-    /// element-wise multiply-add over contiguous slices, which vectorises and carries no
-    /// dependency from one term to the next, where summing one point at a time waits for each
-    /// addition (E × taps ≈ 10⁶ of them per call at σ ≥ 0.1, a dozen calls per smooth ECE).
-    pub(super) fn convolve2(&self, a: &[f64], b: &[f64]) -> (Vec<f64>, Vec<f64>) {
-        let (ea, eb) = (self.extend(a), self.extend(b));
+    /// Why: the mesh t has max(round(10/σ), 200) points and reads two grid points each, so for
+    /// σ ≥ 0.05 (E = 1001, every tap non-zero) it reads at most 400 of the 1001 smoothed
+    /// values: most of the E × taps multiply-adds of a full convolution are thrown away. Each
+    /// value read is the same sum, over the taps in order from 0.0, that the full convolution
+    /// makes ([`Kernel::convolve2_by_point`]); the loop sums two neighbouring grid points of
+    /// all `K` vectors at once (2K independent sums, and the two neighbours' terms are
+    /// adjacent in memory, so they pair into one vector lane).
+    pub(super) fn smooth_at<const K: usize>(
+        &self,
+        values: [&[f64]; K],
+        t: &[f64],
+    ) -> [Vec<f64>; K] {
         let e = self.e;
-        // ext index of grid point 0's term for tap 0; tap k reads ext[g + offset − k].
-        let offset = e / 2 + e - 1 - self.first;
-        let mut out_a = vec![0.0; e];
-        let mut out_b = vec![0.0; e];
-        for (k, &w) in self.taps.iter().enumerate() {
-            let start = offset - k;
-            let (wa, wb) = (&ea[start..start + e], &eb[start..start + e]);
-            for (o, &x) in out_a.iter_mut().zip(wa) {
-                *o += x * w;
-            }
-            for (o, &x) in out_b.iter_mut().zip(wb) {
-                *o += x * w;
-            }
+        let mut needed = vec![false; e];
+        for &x in t {
+            let (i, _) = interp_position(x, e);
+            needed[i] = true;
+            needed[i + 1] = true;
         }
-        (out_a, out_b)
+        // The K extensions interleaved and reversed: rev[m][v] = extension of values[v] at
+        // L − 1 − m, so a grid point's terms, taken in tap order, are read forwards.
+        let ext: [Vec<f64>; K] = values.map(|v| self.extend(v));
+        let len = 3 * e - 2;
+        let rev: Vec<[f64; K]> = (0..len)
+            .map(|m| std::array::from_fn(|v| ext[v][len - 1 - m]))
+            .collect();
+        let mut smoothed: [Vec<f64>; K] = std::array::from_fn(|_| vec![0.0; e]);
+        let taps = self.taps.as_slice();
+        let top = taps.len() - 1;
+        // Grid point g's tap k reads the extension at g + offset − k, i.e.
+        // rev[len − 1 − g − offset + k].
+        let offset = e / 2 + e - 1 - self.first;
+        let mut g = 0;
+        while g < e {
+            if !needed[g] {
+                g += 1;
+                continue;
+            }
+            // Grid point g + 1's tap k reads rev[s + k], grid point g's rev[s + 1 + k]. At
+            // g = E − 1 the sums of "g + 1" read rev[len − 1 − 2E − E/2 + first + 1 ..], which
+            // exist; they are not kept.
+            let s = len - 2 - g - offset;
+            let window = &rev[s..=s + top + 1];
+            let (mut next, mut here) = ([0.0_f64; K], [0.0_f64; K]);
+            for ((&w, a), b) in taps.iter().zip(window).zip(&window[1..]) {
+                for v in 0..K {
+                    next[v] += a[v] * w;
+                    here[v] += b[v] * w;
+                }
+            }
+            let pair = g + 1 < e && needed[g + 1];
+            for (v, out) in smoothed.iter_mut().enumerate() {
+                out[g] = here[v];
+                if pair {
+                    out[g + 1] = next[v];
+                }
+            }
+            g += if pair { 2 } else { 1 };
+        }
+        smoothed.map(|s| self.interpolate(&s, t))
     }
 
-    /// [`Kernel::convolve2`] one grid point at a time (each point's sum over the taps in
-    /// order): the reference the tap-by-tap loop is tested against, bit for bit.
+    /// relplot's `np.convolve(ext, ker, "valid")[E//2 : E//2 + E]` for two value vectors, one
+    /// grid point at a time: at grid point g, Σ_j ext[g + E//2 + E − 1 − j] · ker[j] over the
+    /// non-zero taps, added in tap order from 0.0 (NumPy's order). The reference
+    /// [`Kernel::smooth_at`] is tested against, bit for bit.
     #[cfg(test)]
     fn convolve2_by_point(&self, a: &[f64], b: &[f64]) -> (Vec<f64>, Vec<f64>) {
         let (ea, eb) = (self.extend(a), self.extend(b));
@@ -673,21 +713,49 @@ mod tests {
     }
 
     #[test]
-    fn convolution_tap_by_tap_equals_point_by_point_bit_for_bit() {
+    fn smoothing_at_the_mesh_equals_the_full_convolution_bit_for_bit() {
         let (s, y) = synthetic(4000);
         let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
-        // Wide (every tap non-zero), middling, and narrow kernels (E > 1001, few taps).
+        // Wide (every tap non-zero), middling, and narrow kernels (E > 1001, few taps); meshes
+        // sparser than the grid (pairs of grid points), the smooth ECE's own, one as dense as
+        // the grid (runs of neighbours), and the two ends alone.
         for sigma in [1.0, 0.3, 0.05, 0.004, 0.0011] {
             let kernel = Kernel::new(sigma);
-            let [r, c] = kernel.round_to_grids(&s, |i| [s[i] - f64::from(y[i]), 1.0]);
-            let (fast_a, fast_b) = kernel.convolve2(&r, &c);
-            let (slow_a, slow_b) = kernel.convolve2_by_point(&r, &c);
-            assert_eq!(bits(&fast_a), bits(&slow_a), "σ {sigma}");
-            assert_eq!(bits(&fast_b), bits(&slow_b), "σ {sigma}");
-            let trimmed = kernel.trimmed(1e-15);
-            let (fast, _) = trimmed.convolve2(&r, &r);
-            let (slow, _) = trimmed.convolve2_by_point(&r, &r);
-            assert_eq!(bits(&fast), bits(&slow), "trimmed σ {sigma}");
+            let [r, c, l] = kernel.round_to_grids(&s, |i| {
+                let label = f64::from(y[i]);
+                [s[i] - label, 1.0, label]
+            });
+            let own = round_half_even(10.0 / sigma).max(200.0) as usize;
+            for mesh in [
+                linspace(DEFAULT_GRID),
+                linspace(own),
+                linspace(kernel.e),
+                linspace(2),
+            ] {
+                let (full_r, full_c) = kernel.convolve2_by_point(&r, &c);
+                let (full_l, _) = kernel.convolve2_by_point(&l, &l);
+                let [at_r, at_c, at_l] = kernel.smooth_at([&r, &c, &l], &mesh);
+                assert_eq!(
+                    bits(&at_r),
+                    bits(&kernel.interpolate(&full_r, &mesh)),
+                    "σ {sigma}"
+                );
+                assert_eq!(
+                    bits(&at_c),
+                    bits(&kernel.interpolate(&full_c, &mesh)),
+                    "σ {sigma}"
+                );
+                assert_eq!(
+                    bits(&at_l),
+                    bits(&kernel.interpolate(&full_l, &mesh)),
+                    "σ {sigma}"
+                );
+                let trimmed = kernel.trimmed(1e-15);
+                let (full, _) = trimmed.convolve2_by_point(&r, &r);
+                let [at] = trimmed.smooth_at([&r], &mesh);
+                let want = trimmed.interpolate(&full, &mesh);
+                assert_eq!(bits(&at), bits(&want), "trimmed σ {sigma}");
+            }
         }
     }
 
