@@ -141,6 +141,20 @@ impl KeyScheme {
         }
     }
 
+    /// Every row's key under this scheme, in a vector with room for `capacity`; `None` at
+    /// the first row whose score has none.
+    pub(super) fn keys(
+        self,
+        rows: impl Iterator<Item = (f64, u8)>,
+        capacity: usize,
+    ) -> Option<Vec<u32>> {
+        let mut keys = Vec::with_capacity(capacity);
+        for (s, y) in rows {
+            keys.push(self.key(s, y)?);
+        }
+        Some(keys)
+    }
+
     /// The score a key (label bit shifted out) stands for, exactly the row's.
     fn score(self, key: u32) -> f64 {
         match self {
@@ -187,27 +201,18 @@ impl RankSummary {
     /// a caller that filters rows saves a copy of its scores and labels. Every score must be
     /// finite and every label 0 or 1 (checked by the caller, as [`validate`] does).
     pub fn from_valid_rows(rows: impl Iterator<Item = (f64, u8)> + Clone) -> Self {
-        let (n_pos, n, all_f32, all_micro) =
-            rows.clone()
-                .fold((0, 0, true, true), |(p, n, f, m), (s, y)| {
-                    let f = f && f32_key(s, y).is_some();
-                    (
-                        p + usize::from(y == 1),
-                        n + 1,
-                        f,
-                        m && micro_key(s, y).is_some(),
-                    )
-                });
-        let scheme = if all_f32 {
-            Some(KeyScheme::F32)
-        } else {
-            all_micro.then_some(KeyScheme::Micro)
-        };
-        if let Some(scheme) = scheme.filter(|_| n > 0) {
-            // Scores read from a single-precision column or written with six decimals (the
-            // usual logs): one sort of 4-byte keys carrying the label, then one pass, instead
-            // of two sorts and two merges.
-            let keys = rows.filter_map(|(s, y)| scheme.key(s, y)).collect();
+        let (n_pos, n) = rows
+            .clone()
+            .fold((0, 0), |(p, n), (_, y)| (p + usize::from(y == 1), n + 1));
+        // Scores read from a single-precision column or written with six decimals (the usual
+        // logs): one sort of 4-byte keys carrying the label, then one pass, instead of two
+        // sorts and two merges. The f32 scheme first: a six-decimal log fails it at its first
+        // row that is not single-precision exact.
+        if n > 0
+            && let Some((scheme, keys)) = [KeyScheme::F32, KeyScheme::Micro]
+                .into_iter()
+                .find_map(|scheme| Some((scheme, scheme.keys(rows.clone(), n)?)))
+        {
             return Self::from_keys(keys, n_pos as u64, scheme);
         }
         Self::from_f64_rows(rows, n_pos, n)

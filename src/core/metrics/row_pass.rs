@@ -105,7 +105,15 @@ impl RowPass {
                 match scheme.key(p, y) {
                     Some(k) => keys.push(k),
                     None if *scheme == KeyScheme::F32 => {
-                        out.keys = six_decimal_keys(&scores[..=row], &labels[..=row], n);
+                        // The rows so far again, as six-decimal keys (the pass goes on with
+                        // them), or none.
+                        let so_far = scores[..=row]
+                            .iter()
+                            .copied()
+                            .zip(labels[..=row].iter().copied());
+                        out.keys = KeyScheme::Micro
+                            .keys(so_far, n)
+                            .map(|k| (KeyScheme::Micro, k));
                     }
                     None => out.keys = None,
                 }
@@ -176,16 +184,6 @@ impl RowPass {
             ),
         })
     }
-}
-
-/// The six-decimal keys of the rows so far (the last has no f32 key), with room for `n`: the
-/// pass continues with them, or `None` if a score has no six-decimal key either.
-fn six_decimal_keys(scores: &[f64], labels: &[u8], n: usize) -> Option<(KeyScheme, Vec<u32>)> {
-    let mut keys = Vec::with_capacity(n);
-    for (&p, &y) in scores.iter().zip(labels) {
-        keys.push(KeyScheme::Micro.key(p, y)?);
-    }
-    Some((KeyScheme::Micro, keys))
 }
 
 #[cfg(test)]
