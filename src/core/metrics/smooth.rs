@@ -726,14 +726,17 @@ mod tests {
                 [s[i] - label, 1.0, label]
             });
             let own = round_half_even(10.0 / sigma).max(200.0) as usize;
+            // The full convolutions, once per kernel: the meshes only read them.
+            let (full_r, full_c) = kernel.convolve2_by_point(&r, &c);
+            let (full_l, _) = kernel.convolve2_by_point(&l, &l);
+            let trimmed = kernel.trimmed(1e-15);
+            let (full, _) = trimmed.convolve2_by_point(&r, &r);
             for mesh in [
                 linspace(DEFAULT_GRID),
                 linspace(own),
                 linspace(kernel.e),
                 linspace(2),
             ] {
-                let (full_r, full_c) = kernel.convolve2_by_point(&r, &c);
-                let (full_l, _) = kernel.convolve2_by_point(&l, &l);
                 let [at_r, at_c, at_l] = kernel.smooth_at([&r, &c, &l], &mesh);
                 assert_eq!(
                     bits(&at_r),
@@ -750,8 +753,6 @@ mod tests {
                     bits(&kernel.interpolate(&full_l, &mesh)),
                     "σ {sigma}"
                 );
-                let trimmed = kernel.trimmed(1e-15);
-                let (full, _) = trimmed.convolve2_by_point(&r, &r);
                 let [at] = trimmed.smooth_at([&r], &mesh);
                 let want = trimmed.interpolate(&full, &mesh);
                 assert_eq!(bits(&at), bits(&want), "trimmed σ {sigma}");
