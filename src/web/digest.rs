@@ -30,8 +30,8 @@ use web_sys::{Blob, BlobPropertyBag, FileReaderSync, MessageEvent, Url, Worker};
 /// The digest worker's script. It is posted `{blob, chunk, stop}`: it reads the `Blob` — whole
 /// when `chunk` is 0, else `chunk` bytes at a time up to byte `stop` (the first slice at most
 /// 512 KiB, so the parse starts sooner: a 4 MiB first slice kept the analysis worker waiting
-/// ≈ 25 ms at 1M rows), each slice copied into
-/// one buffer and then posted on as `{at, part}` (transferred: the analysis worker parses it),
+/// ≈ 25 ms at 1M rows), each slice copied into one buffer and then posted on as `{at, part}`
+/// (transferred: the analysis worker parses it),
 /// and the rest after `stop` in one slice, not posted (the second half of a file parsed in
 /// halves, which the parse helper reads itself) — digests the whole with
 /// `crypto.subtle.digest`, and answers `{digest}` (the 32 bytes' `ArrayBuffer`, transferred)
