@@ -19,6 +19,7 @@ mod thresholds;
 mod timeline;
 mod work;
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use leptos::prelude::*;
@@ -97,6 +98,12 @@ pub struct AppState {
     /// Alert levels from a share link, applied to the Operations view's proposal when it is
     /// next shown (the proposal needs the report), then cleared.
     pub shared_levels: RwSignal<Option<Vec<share::SharedLevel>>>,
+    /// Fingerprints (SHA-256) that arrived after their file's summary, by load id: the worker
+    /// answers a load before the browser finished hashing the file ([`AppState::sha256_of`]).
+    pub fingerprints: RwSignal<BTreeMap<u64, String>>,
+    /// The fingerprint an applied share link was made for, while the loaded file's is still
+    /// being computed (the notice then says whether they match).
+    pub share_expects: RwSignal<Option<String>>,
 }
 
 /// The inputs of one analysis: which loads, windows, roles and settings.
@@ -189,6 +196,27 @@ impl Tab {
     }
 }
 
+/// The share notice for a loaded file of fingerprint `sha256` under a link made for
+/// `expected` (`None`: the link carried no fingerprint).
+fn share_check(expected: Option<&str>, sha256: &str) -> (&'static str, String) {
+    match expected {
+        Some(expected) if expected == sha256 => (
+            "match",
+            "The loaded file matches the link's fingerprint (SHA-256): this is the reviewed data."
+                .to_string(),
+        ),
+        Some(expected) => (
+            "mismatch",
+            format!(
+                "The loaded file does not match the link's fingerprint: the link was made for SHA-256 {}…, this file is {}…. The settings are applied, but the numbers may differ from the review.",
+                expected.chars().take(12).collect::<String>(),
+                sha256.chars().take(12).collect::<String>()
+            ),
+        ),
+        None => ("match", "Review settings applied.".to_string()),
+    }
+}
+
 impl AppState {
     fn new() -> Self {
         let file: RwSignal<Option<Arc<FileSummary>>> = RwSignal::new(None);
@@ -213,19 +241,22 @@ impl AppState {
         });
         let report: RwSignal<Option<Result<Arc<Report>, String>>> = RwSignal::new(None);
         type Keyed = Option<(
-            String,
+            u64,
             Option<String>,
             Arc<crate::core::timeline::TimeHistogram>,
         )>;
         let keyed = Memo::new(move |previous: Option<&Keyed>| {
-            let sha = file.with(|f| f.as_ref().map(|f| f.sha256.clone()))?;
+            let load = file.with(|f| f.as_ref().map(|f| f.load_id))?;
             let column = mapping.with(|m| m.timestamp.clone());
             match report.get() {
-                Some(Ok(r)) => r.time_histogram.clone().map(|h| (sha, column, Arc::new(h))),
+                Some(Ok(r)) => r
+                    .time_histogram
+                    .clone()
+                    .map(|h| (load, column, Arc::new(h))),
                 _ => previous
                     .cloned()
                     .flatten()
-                    .filter(|(s, c, _)| *s == sha && *c == column),
+                    .filter(|(l, c, _)| *l == load && *c == column),
             }
         });
         // Memos are lazy: read this one on every change so it remembers while nobody shows it.
@@ -253,12 +284,41 @@ impl AppState {
             share_notice: RwSignal::new(None),
             ops_levels: RwSignal::new(None),
             shared_levels: RwSignal::new(None),
+            fingerprints: RwSignal::new(BTreeMap::new()),
+            share_expects: RwSignal::new(None),
+        }
+    }
+
+    /// A loaded file's SHA-256: in its summary, or arrived later by load id
+    /// ([`AppState::fingerprints`]); `None` while the browser is still hashing it. Tracked.
+    pub fn sha256_of(&self, file: &FileSummary) -> Option<String> {
+        if !file.sha256.is_empty() {
+            return Some(file.sha256.clone());
+        }
+        self.fingerprints.with(|f| f.get(&file.load_id).cloned())
+    }
+
+    /// Record the fingerprint the worker sent after load `load_id`'s summary, and finish an
+    /// applied share link's check if it waited for the log's.
+    pub(crate) fn fingerprinted(&self, load_id: u64, which: Which, sha256: String) {
+        let is_log = which == Which::Reference
+            && self
+                .file
+                .with_untracked(|f| f.as_ref().map(|f| f.load_id) == Some(load_id));
+        self.fingerprints.update(|f| {
+            f.insert(load_id, sha256.clone());
+        });
+        if is_log && let Some(expected) = self.share_expects.get_untracked() {
+            self.share_expects.set(None);
+            self.share_notice
+                .set(Some(share_check(Some(&expected), &sha256)));
         }
     }
 
     /// Apply a share link's settings to the file just loaded, and say whether its fingerprint
-    /// matches the one the link was made for.
-    pub(crate) fn apply_share(&self, shared: &ShareState, sha256: &str) {
+    /// matches the one the link was made for (once it is known: `sha256` is `None` while the
+    /// browser hashes the file, and [`AppState::fingerprinted`] says it then).
+    pub(crate) fn apply_share(&self, shared: &ShareState, sha256: Option<&str>) {
         self.mapping.set(shared.mapping.clone());
         let mut settings = shared.settings.clone();
         // A second file cannot travel in a link: the user loads it, which selects two files.
@@ -274,34 +334,32 @@ impl AppState {
         if let Some(tab) = Tab::ALL.into_iter().find(|t| t.key() == shared.tab) {
             self.tab.set(tab);
         }
-        let notice = match shared.file_sha256.as_deref() {
-            Some(expected) if expected == sha256 => (
-                "match",
-                "The loaded file matches the link's fingerprint (SHA-256): this is the reviewed data."
-                    .to_string(),
-            ),
-            Some(expected) => (
-                "mismatch",
-                format!(
-                    "The loaded file does not match the link's fingerprint: the link was made for SHA-256 {}…, this file is {}…. The settings are applied, but the numbers may differ from the review.",
-                    expected.chars().take(12).collect::<String>(),
-                    sha256.chars().take(12).collect::<String>()
-                ),
-            ),
-            None => ("match", "Review settings applied.".to_string()),
-        };
-        self.share_notice.set(Some(notice));
+        let expected = shared.file_sha256.as_deref();
+        if let (Some(expected), None) = (expected, sha256) {
+            self.share_expects.set(Some(expected.to_string()));
+            self.share_notice.set(Some((
+                "pending",
+                "Review settings applied; checking the file against the link's fingerprint (SHA-256)…".to_string(),
+            )));
+        } else {
+            self.share_expects.set(None);
+            let notice = share_check(expected, sha256.unwrap_or_default());
+            self.share_notice.set(Some(notice));
+        }
     }
 
     /// The review's settings as a share-link fragment (no data: only roles, settings, the view
     /// and the file's fingerprint).
+    /// `None` while the file's fingerprint is being computed: a link without it could not be
+    /// checked against the file it was made for.
     pub fn share_fragment(&self) -> Option<String> {
         let file = self.file.get_untracked()?;
+        let sha256 = untrack(|| self.sha256_of(&file))?;
         let mut settings = self.settings.get_untracked();
         settings.window = self.window.get_untracked();
         Some(share::encode(&ShareState {
             v: share::VERSION,
-            file_sha256: Some(file.sha256.clone()),
+            file_sha256: Some(sha256),
             mapping: self.mapping.get_untracked(),
             settings,
             tab: self.tab.get_untracked().key().to_string(),
@@ -457,6 +515,7 @@ pub fn App() -> impl IntoView {
     Effect::new(move |_| {
         let _ = (
             state.file.get(),
+            state.fingerprints.get(),
             state.mapping.get(),
             state.settings.get(),
             state.window.get(),

@@ -133,6 +133,11 @@ fn FileSummary() -> impl IntoView {
             traits.push("BOM removed".into());
         }
         let warnings = file.warnings.clone();
+        // Its fingerprint may arrive after it (the browser hashes the file beside the parse).
+        let sha = {
+            let file = file.clone();
+            Signal::derive(move || state.sha256_of(&file))
+        };
         // A summary file's lines are per-cell counts, not rows.
         let rows_label = if file.is_summary() {
             "Summary lines"
@@ -148,7 +153,12 @@ fn FileSummary() -> impl IntoView {
                     <dt>{rows_label}</dt><dd data-testid="file-rows">{group_thousands(file.rows as i64)}</dd>
                     <dt>"Format"</dt><dd data-testid="file-format">{traits.join(", ")}</dd>
                     <dt>"SHA-256"</dt>
-                    <dd class="mono" title=file.sha256.clone()>{file.sha256.chars().take(16).collect::<String>()}"…"</dd>
+                    <dd class="mono" data-testid="file-sha256" title=move || sha.get().unwrap_or_default()>
+                        {move || match sha.get() {
+                            Some(sha) => format!("{}…", sha.chars().take(16).collect::<String>()),
+                            None => "computing…".to_string(),
+                        }}
+                    </dd>
                 </dl>
                 {(!warnings.is_empty()).then(|| view! {
                     <ul class="warnings">

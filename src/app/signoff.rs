@@ -74,9 +74,7 @@ fn restore_draft() -> Draft {
 /// not loaded yet).
 fn input_key(state: AppState) -> Option<String> {
     let sha = |f: &Option<std::sync::Arc<crate::core::stream::FileSummary>>| {
-        f.as_ref()
-            .map(|f| f.sha256.clone())
-            .filter(|s| !s.is_empty())
+        f.as_ref().and_then(|f| state.sha256_of(f))
     };
     let reference = state.file.with(sha)?;
     if state.window.with(|w| matches!(w, WindowSpec::TwoFiles)) {

@@ -255,6 +255,7 @@ fn on_answer(state: AppState, message: FromWorker, sweep: Option<SweepParts>) {
             state.progress.set(None);
             accept_summary(state, which, summary);
         }
+        FromWorker::Fingerprint { id, which, sha256 } => state.fingerprinted(id, which, sha256),
         FromWorker::Report {
             id,
             report,
@@ -280,13 +281,22 @@ fn on_answer(state: AppState, message: FromWorker, sweep: Option<SweepParts>) {
             error_kind,
         } => match which {
             Some(which) => {
-                if loading.map(|(l, _)| l) != Some(id) {
+                // A load fails while it reads, or after its answer if the file then cannot be
+                // read for its fingerprint (it changed or vanished on disk).
+                let slot = match which {
+                    Which::Reference => state.file,
+                    Which::Current => state.current_file,
+                };
+                let loaded = slot.with_untracked(|f| f.as_ref().map(|f| f.load_id)) == Some(id);
+                if loading.map(|(l, _)| l) != Some(id) && !loaded {
                     return;
                 }
-                state.loading.set(None);
-                state.progress.set(None);
-                if which == Which::Reference {
-                    state.file.set(None);
+                if loading.map(|(l, _)| l) == Some(id) {
+                    state.loading.set(None);
+                    state.progress.set(None);
+                }
+                if which == Which::Reference || loaded {
+                    slot.set(None);
                 }
                 state.phase.set(Phase::Failed(error_kind, message));
             }
@@ -309,7 +319,7 @@ fn accept_summary(state: AppState, which: Which, summary: FileSummary) {
     let rows = summary.rows;
     match which {
         Which::Reference => {
-            let sha256 = summary.sha256.clone();
+            let sha256 = (!summary.sha256.is_empty()).then(|| summary.sha256.clone());
             state.limit_bootstrap(rows);
             // A new log starts alone: the old split or second file may not fit it.
             state.current_file.set(None);
@@ -327,7 +337,7 @@ fn accept_summary(state: AppState, which: Which, summary: FileSummary) {
             state.file.set(Some(Arc::new(summary)));
             if let Some(shared) = state.pending_share.get_untracked() {
                 state.pending_share.set(None);
-                state.apply_share(&shared, &sha256);
+                state.apply_share(&shared, sha256.as_deref());
             }
         }
         Which::Current => {

@@ -126,6 +126,18 @@ pub enum FromWorker {
         /// What the page shows of it.
         summary: FileSummary,
     },
+    /// The SHA-256 of the file that load `id` read, sent after its [`FromWorker::Loaded`]
+    /// when that went out without it: the browser hashes a file beside its parse, and the
+    /// first answer does not wait for the hash (see `docs/worker.md`). A complete report is
+    /// never sent before the fingerprints of its files.
+    Fingerprint {
+        /// The load request's id.
+        id: u64,
+        /// Which file it is.
+        which: Which,
+        /// Lower-case hex SHA-256 of the file's bytes.
+        sha256: String,
+    },
     /// The analysis of request `id`.
     Report {
         /// Request id.
@@ -155,6 +167,13 @@ impl FromWorker {
     /// request id (its `pending` list is not empty).
     pub fn is_provisional(&self) -> bool {
         matches!(self, FromWorker::Report { report, .. } if !report.is_complete())
+    }
+
+    /// Whether this is a complete report one of whose files has no fingerprint yet: the
+    /// worker holds it until [`Session::stamp`] can fill them in.
+    pub fn awaits_fingerprint(&self) -> bool {
+        matches!(self, FromWorker::Report { report, .. }
+            if report.is_complete() && report.input.files.iter().any(|f| f.sha256.is_empty()))
     }
 
     /// The sweep key of a report answer (`None` for other messages).
@@ -207,6 +226,10 @@ pub fn decode_from_worker(text: &str) -> Result<FromWorker, String> {
 pub struct Session {
     reference: Option<LoadedFile>,
     current: Option<LoadedFile>,
+    /// The ids of the load requests that read `reference` and `current`: what the caches
+    /// are keyed by (a file's fingerprint may come after its first analysis).
+    reference_load: u64,
+    current_load: u64,
     sweep: Option<(String, Sweep)>,
     /// The last first pass's rows and whole-log window, keyed by [`first_key`], for its
     /// complete pass.
@@ -227,12 +250,73 @@ impl Session {
         match which {
             Which::Reference => {
                 self.reference = Some(file);
+                self.reference_load = id;
                 self.current = None;
                 self.sweep = None;
             }
-            Which::Current => self.current = Some(file),
+            Which::Current => {
+                self.current = Some(file);
+                self.current_load = id;
+            }
         }
         FromWorker::Loaded { id, which, summary }
+    }
+
+    /// Record the fingerprint of the file load `id` read, computed after its
+    /// [`Session::loaded`]: the message for the page, or `None` if that file was replaced
+    /// meanwhile. If the file could not be hashed (`Err`, in words), it is dropped and the
+    /// page hears why, as a failed load.
+    pub fn fingerprint(
+        &mut self,
+        id: u64,
+        which: Which,
+        sha256: Result<String, String>,
+    ) -> Option<FromWorker> {
+        let (slot, load) = match which {
+            Which::Reference => (&mut self.reference, self.reference_load),
+            Which::Current => (&mut self.current, self.current_load),
+        };
+        let file = slot.as_mut().filter(|_| load == id)?;
+        match sha256 {
+            Ok(sha256) => {
+                file.sha256.clone_from(&sha256);
+                Some(FromWorker::Fingerprint { id, which, sha256 })
+            }
+            Err(message) => {
+                *slot = None;
+                self.first = None;
+                Some(FromWorker::Error {
+                    id,
+                    which: Some(which),
+                    message,
+                    error_kind: ErrorKind::Other,
+                })
+            }
+        }
+    }
+
+    /// Fill in the fingerprints a complete report held back for them
+    /// ([`FromWorker::awaits_fingerprint`]) from the files they are now known for; the
+    /// report's files are the reference and then, when two files are compared, the current
+    /// one.
+    pub fn stamp(&self, answer: &mut FromWorker) {
+        let FromWorker::Report { report, .. } = answer else {
+            return;
+        };
+        let known = [self.reference.as_ref(), self.current.as_ref()];
+        for (file, loaded) in report.input.files.iter_mut().zip(known) {
+            if let Some(loaded) = loaded.filter(|_| file.sha256.is_empty()) {
+                file.sha256.clone_from(&loaded.sha256);
+            }
+        }
+    }
+
+    /// The exact sweep kept under `key`, to attach to an answer sent later than it was made.
+    pub fn sweep_for(&self, key: &str) -> Option<&Sweep> {
+        self.sweep
+            .as_ref()
+            .filter(|(k, _)| k == key)
+            .map(|(_, s)| s)
     }
 
     /// Answer an analysis request with the complete report (or the reason there is none)
@@ -293,7 +377,7 @@ impl Session {
             depth,
         };
         // The complete pass starts from its first pass's window when that was this request's.
-        let first_key = first_key(reference, mapping, settings, window);
+        let first_key = first_key(self.reference_load, mapping, settings, window);
         let prior = match depth {
             Depth::First => None,
             Depth::Complete => self
@@ -311,7 +395,7 @@ impl Session {
         }
         let (report, window_sweep) = (staged.report, staged.sweep);
         let sweep_key = (*window == WindowSpec::All)
-            .then(|| sweep_key(reference, mapping))
+            .then(|| sweep_key(self.reference_load, mapping))
             .flatten();
         if let Some(key) = &sweep_key
             && self.sweep.as_ref().map(|(k, _)| k) != Some(key)
@@ -338,10 +422,10 @@ impl Session {
     }
 }
 
-/// What a first pass's whole-log window depends on: the file's bytes, every role and every
-/// setting (`None` for other windows, which are not kept).
+/// What a first pass's whole-log window depends on: the file (the load that read it), every
+/// role and every setting (`None` for other windows, which are not kept).
 fn first_key(
-    file: &LoadedFile,
+    load: u64,
     mapping: &ColumnMapping,
     settings: &Settings,
     window: &WindowSpec,
@@ -351,11 +435,13 @@ fn first_key(
     }
     let roles = serde_json::to_string(mapping).ok()?;
     let settings = serde_json::to_string(settings).ok()?;
-    Some(format!("{}:{roles}:{settings}", file.sha256))
+    Some(format!("load {load}:{roles}:{settings}"))
 }
 
-/// What the exact sweep depends on: the file's bytes and the score and label roles.
-fn sweep_key(file: &LoadedFile, mapping: &ColumnMapping) -> Option<String> {
+/// What the exact sweep depends on: the file (the load that read it) and the score and label
+/// roles. Load ids are unique for a page's life (the page numbers its requests), also across
+/// a restarted worker.
+fn sweep_key(load: u64, mapping: &ColumnMapping) -> Option<String> {
     let roles = serde_json::to_string(mapping).ok()?;
-    Some(format!("{}:{roles}", file.sha256))
+    Some(format!("load {load}:{roles}"))
 }

@@ -104,12 +104,13 @@ fn deliver(message: FromWorker, sweep: Option<SweepParts>) {
 /// opened with it (the worker then parses every file in one piece, or splits plain CSVs even
 /// on a machine with few cores: see [`super::parallel::enabled`]) and `hash=helper` (every
 /// file fingerprinted by the parse helper, as a file too large for the browser's digest is:
-/// for the end-to-end tests).
+/// for the end-to-end tests) or `hash=late` (every fingerprint held back a moment, so the
+/// tests see answers go out before it).
 fn worker_url() -> String {
     let search = web_sys::window()
         .and_then(|w| w.location().search().ok())
         .unwrap_or_default();
-    let flags: Vec<&str> = ["parallel=0", "parallel=1", "hash=helper"]
+    let flags: Vec<&str> = ["parallel=0", "parallel=1", "hash=helper", "hash=late"]
         .into_iter()
         .filter(|flag| search.contains(flag))
         .collect();

@@ -53,6 +53,13 @@ struct Due {
     have_sweep: Option<String>,
 }
 
+/// A complete report held until its files' fingerprints are known
+/// ([`FromWorker::awaits_fingerprint`]), and the key of the sweep whose arrays ride with it.
+struct Held {
+    answer: FromWorker,
+    sweep: Option<String>,
+}
+
 /// Largest file fingerprinted by `crypto.subtle.digest` (256 MiB), which needs the whole file
 /// as one buffer next to the loaded table; a larger one is hashed in wasm as it streams.
 pub const NATIVE_DIGEST_MAX_BYTES: f64 = 256.0 * 1024.0 * 1024.0;
@@ -61,6 +68,8 @@ thread_local! {
     static SESSION: RefCell<Session> = RefCell::new(Session::new());
     /// The complete pass still to run (replaced by a newer request, cleared by a load).
     static DUE: RefCell<Option<Due>> = const { RefCell::new(None) };
+    /// The complete report waiting for a fingerprint (dropped by any newer request).
+    static HELD: RefCell<Option<Held>> = const { RefCell::new(None) };
     /// Loads started so far: a load finished asynchronously (its halves merged) answers only
     /// if no newer load started meanwhile.
     static LOAD_SEQ: Cell<u64> = const { Cell::new(0) };
@@ -231,8 +240,9 @@ fn handle(ev: &MessageEvent) {
             name,
             memory_limit,
         } => {
-            // A new file: whatever analysis was due is of the old one.
+            // A new file: whatever analysis was due or held is of the old one.
             DUE.with(|d| d.borrow_mut().take());
+            HELD.with(|h| h.borrow_mut().take());
             // Until its answer is posted (`settle`), later messages wait.
             LOADING.with(|l| l.set(Some(which)));
             let seq = LOAD_SEQ.with(|s| {
@@ -272,21 +282,24 @@ fn handle(ev: &MessageEvent) {
             now,
             have_sweep,
         } => {
+            // A newer request: a report held for a fingerprint is stale.
+            HELD.with(|h| h.borrow_mut().take());
             progress(id, WorkPhase::Analysing, 0, 0, 0);
             let due = SESSION.with(|s| {
                 let mut session = s.borrow_mut();
                 let have = have_sweep.as_deref();
                 let (answer, sweep) =
                     session.analyze_at(id, &mapping, &settings, &window, now, have, Depth::First);
-                post(&answer, sweep);
-                answer.is_provisional().then(|| Due {
+                let due = answer.is_provisional().then(|| Due {
                     id,
                     have_sweep: answer.sweep_key().map(str::to_string).or(have_sweep),
                     mapping,
                     settings,
                     window,
                     now,
-                })
+                });
+                post_answer(answer, sweep);
+                due
             });
             let Some(due) = due else {
                 DUE.with(|d| d.borrow_mut().take());
@@ -335,37 +348,64 @@ fn load_error(id: u64, which: protocol::Which, message: String, kind: ErrorKind)
     }
 }
 
-/// Answer a load with the parsed `file`: at once if it has its fingerprint, else after the
-/// browser's digest (or SHA-256 in wasm) of `blob`; then the messages that waited for it.
+/// Answer a load with the parsed `file` at once, then handle the messages that waited for it.
+/// A file without its fingerprint yet gets it from the browser's digest (or SHA-256 in wasm)
+/// of `blob`, posted when ready ([`FromWorker::Fingerprint`]): the first answer does not
+/// wait for the hash, only the complete report does ([`release_held`]).
 fn answer_load(
     id: u64,
     which: protocol::Which,
     name: String,
-    mut file: LoadedFile,
+    file: LoadedFile,
     digest: Option<Promise>,
     blob: Blob,
 ) {
-    if !file.sha256.is_empty() {
-        let answer = SESSION.with(|s| s.borrow_mut().loaded(id, which, file));
-        post(&answer, None);
-        settle();
-        return;
-    }
-    wasm_bindgen_futures::spawn_local(async move {
-        let answer = match fingerprint(digest, &blob).await {
-            Ok(sha256) => {
-                file.sha256 = sha256;
-                SESSION.with(|s| s.borrow_mut().loaded(id, which, file))
+    let pending = file.sha256.is_empty();
+    let answer = SESSION.with(|s| s.borrow_mut().loaded(id, which, file));
+    post(&answer, None);
+    if pending {
+        wasm_bindgen_futures::spawn_local(async move {
+            if page_flag("hash=late") {
+                gloo::timers::future::TimeoutFuture::new(LATE_HASH_MS).await;
             }
-            Err(e) => load_error(
-                id,
-                which,
-                format!("the browser could not read {name}: {e}"),
-                ErrorKind::Other,
-            ),
-        };
-        post(&answer, None);
-        settle();
+            let sha256 = fingerprint(digest, &blob)
+                .await
+                .map_err(|e| format!("the browser could not read {name}: {e}"));
+            let failed = sha256.is_err();
+            let message = SESSION.with(|s| s.borrow_mut().fingerprint(id, which, sha256));
+            if let Some(message) = message {
+                post(&message, None);
+                if failed {
+                    HELD.with(|h| h.borrow_mut().take());
+                }
+            }
+            release_held();
+        });
+    }
+    settle();
+}
+
+/// Post an analysis's answer, or hold a complete report one of whose files is still being
+/// hashed (its fingerprint goes out first; [`release_held`] then posts the report).
+fn post_answer(answer: FromWorker, sweep: Option<&Sweep>) {
+    if answer.awaits_fingerprint() {
+        let sweep = sweep.and(answer.sweep_key()).map(str::to_string);
+        HELD.with(|h| *h.borrow_mut() = Some(Held { answer, sweep }));
+    } else {
+        post(&answer, sweep);
+    }
+}
+
+/// Post the held complete report once every one of its files has its fingerprint.
+fn release_held() {
+    let Some(mut held) = HELD.with(|h| h.borrow_mut().take()) else {
+        return;
+    };
+    SESSION.with(|s| {
+        let session = s.borrow();
+        session.stamp(&mut held.answer);
+        let sweep = held.sweep.as_deref().and_then(|k| session.sweep_for(k));
+        post_answer(held.answer, sweep);
     });
 }
 
@@ -385,7 +425,7 @@ fn complete_due() {
             due.have_sweep.as_deref(),
             Depth::Complete,
         );
-        post(&answer, sweep);
+        post_answer(answer, sweep);
     });
     // Idle now: the next load's digest worker starts here, not in that load's first moments.
     digest::prepare();
@@ -728,11 +768,20 @@ fn read(id: u64, blob: &Blob, name: &str, limit: Option<u64>) -> Result<Read, (S
 /// parse helper, [`parallel::request_hash`]), so the end-to-end tests check that path on a
 /// small file.
 fn hash_in_helper() -> bool {
+    page_flag("hash=helper")
+}
+
+/// How long `?hash=late` holds every fingerprint back (1.5 s), so the end-to-end tests see a
+/// small file's first answer go out before its fingerprint, as a 10M-row log's does.
+const LATE_HASH_MS: u32 = 1500;
+
+/// Whether the page passed `flag` on in this worker's script URL (see `client::worker_url`).
+fn page_flag(flag: &str) -> bool {
     Reflect::get(&js_sys::global(), &"location".into())
         .and_then(|l| Reflect::get(&l, &"search".into()))
         .ok()
         .and_then(|s| s.as_string())
-        .is_some_and(|s| s.contains("hash=helper"))
+        .is_some_and(|s| s.contains(flag))
 }
 
 /// Bytes read from the start of a file to plan its halves (64 KiB): the dialect is sniffed
