@@ -474,7 +474,8 @@ enum Read {
 /// reads it while the parse helper hashes it ([`parallel::request_hash`]).
 struct Streamed {
     loader: FileLoader,
-    /// The digest worker passing the slices on, if any (else they are read here).
+    /// The digest worker (or, for a file the helper hashes, the reader worker) passing the
+    /// slices on, if any (else they are read here).
     job: Option<digest::Job>,
     /// The parse helper's SHA-256 of the file, if it was asked for it.
     hash: Option<HelperHash>,
@@ -528,6 +529,17 @@ impl Drop for HelperHash {
             parallel::fail_helper();
         }
     }
+}
+
+/// Record on the worker's global `__plumbReadBy` who read the bytes of the last streamed load
+/// (`worker`: a digest or reader worker passed every slice on; `here`: some or all were read on
+/// this thread), for the end-to-end tests.
+fn mark_read_by(how: &str) {
+    let _ = Reflect::set(
+        &js_sys::global(),
+        &"__plumbReadBy".into(),
+        &JsValue::from_str(how),
+    );
 }
 
 /// Record who fingerprinted the last load (`browser`: `crypto.subtle.digest` in the digest
@@ -609,9 +621,12 @@ async fn read_streamed(
         report_reading(id, offset, 1.0, total, loader.rows());
     }
     mark_load("single");
+    mark_read_by(if reader.is_some() { "here" } else { "worker" });
+    // The helper's hash, if it was asked (the job is then a reader's); else the digest
+    // worker's.
     let digest = match (job, hash) {
-        (Some(job), _) => Some(job.digest.clone()),
-        (None, Some(hash)) => hash.digest(),
+        (_, Some(hash)) => hash.digest(),
+        (Some(job), None) => Some(job.digest.clone()),
         (None, None) => None,
     };
     Some(finish(id, loader, total, named).map(|file| (file, digest)))
@@ -718,9 +733,11 @@ fn read(id: u64, blob: &Blob, name: &str, limit: Option<u64>) -> Result<Read, (S
             promise: Some(promise),
             handed_over: false,
         });
+        // A reader worker reads the file ahead of the parse (if none starts, it is read here).
+        let job = digest::start_reader(blob, CHUNK_BYTES);
         return Ok(Read::Streamed(Box::new(Streamed {
             loader,
-            job: None,
+            job,
             hash,
             total,
         })));

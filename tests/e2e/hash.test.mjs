@@ -4,7 +4,8 @@
 // thread (issue #9). `?hash=helper` sends every file that way, so the path is checked here on
 // a fixture: the fingerprint must be Node's SHA-256 of the bytes, and the report the one the
 // browser-digest path gives. The worker records who hashed the last load in
-// `self.__plumbLastHash` (`browser`, `helper` or `here`).
+// `self.__plumbLastHash` (`browser`, `helper` or `here`). Such a file is read for the analysis
+// worker by a reader worker (`self.__plumbReadBy`: `worker`, not `here`).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -62,9 +63,10 @@ async function exported(path, query, warmUp) {
   await waitForStatus(page, 'ready', 60000);
   const report = await exportJson(page);
   const how = await lastHash(page);
+  const readBy = await workerGlobal(page, '__plumbReadBy');
   assert.deepEqual(errors, []);
   await page.context().close();
-  return { report, how };
+  return { report, how, readBy };
 }
 
 test('the parse helper fingerprints a file as the browser does, and the report is the same', async () => {
@@ -73,6 +75,8 @@ test('the parse helper fingerprints a file as the browser does, and the report i
   const helper = await exported(path, '?hash=helper', true);
   const browser = await exported(path, '', false);
   assert.equal(helper.how, 'helper');
+  // The reader worker passed the slices on: the analysis worker read none itself.
+  assert.equal(helper.readBy, 'worker');
   assert.equal(browser.how, 'browser');
   assert.equal(helper.report.input.files[0].sha256, sha256);
   assert.deepEqual(helper.report, browser.report);
