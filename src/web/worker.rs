@@ -70,6 +70,12 @@ thread_local! {
     static DUE: RefCell<Option<Due>> = const { RefCell::new(None) };
     /// The complete report waiting for a fingerprint (dropped by any newer request).
     static HELD: RefCell<Option<Held>> = const { RefCell::new(None) };
+    /// The load (id, file slot) whose fingerprint the parse helper is computing after that
+    /// load's answer: a newer load of the same slot stops it ([`parallel::fail_helper`]).
+    static HELPER_HASH: Cell<Option<(u64, protocol::Which)>> = const { Cell::new(None) };
+    /// Set by [`read_streamed`] when the digest it returns is the helper's, for the
+    /// [`answer_load`] that follows in the same task.
+    static BY_HELPER: Cell<bool> = const { Cell::new(false) };
     /// Loads started so far: a load finished asynchronously (its halves merged) answers only
     /// if no newer load started meanwhile.
     static LOAD_SEQ: Cell<u64> = const { Cell::new(0) };
@@ -240,9 +246,17 @@ fn handle(ev: &MessageEvent) {
             name,
             memory_limit,
         } => {
-            // A new file: whatever analysis was due or held is of the old one.
+            // A new file: whatever analysis was due or held is of the old one, and the old
+            // file's fingerprint is not wanted any more.
             DUE.with(|d| d.borrow_mut().take());
             HELD.with(|h| h.borrow_mut().take());
+            if HELPER_HASH
+                .with(Cell::get)
+                .is_some_and(|(_, slot)| slot == which)
+            {
+                HELPER_HASH.with(|h| h.set(None));
+                parallel::fail_helper();
+            }
             // Until its answer is posted (`settle`), later messages wait.
             LOADING.with(|l| l.set(Some(which)));
             let seq = LOAD_SEQ.with(|s| {
@@ -361,16 +375,34 @@ fn answer_load(
     blob: Blob,
 ) {
     let pending = file.sha256.is_empty();
+    let by_helper = BY_HELPER.with(|b| b.replace(false));
     let answer = SESSION.with(|s| s.borrow_mut().loaded(id, which, file));
     post(&answer, None);
     if pending {
+        if by_helper {
+            HELPER_HASH.with(|h| h.set(Some((id, which))));
+        }
         wasm_bindgen_futures::spawn_local(async move {
             if page_flag("hash=late") {
                 gloo::timers::future::TimeoutFuture::new(LATE_HASH_MS).await;
             }
-            let sha256 = fingerprint(digest, &blob)
-                .await
-                .map_err(|e| format!("the browser could not read {name}: {e}"));
+            let digest = digest_of(digest).await;
+            if by_helper {
+                if HELPER_HASH.with(Cell::get) != Some((id, which)) {
+                    // Stopped for a newer load of the same slot: nobody waits for it.
+                    return;
+                }
+                HELPER_HASH.with(|h| h.set(None));
+            }
+            let sha256 = match digest {
+                Some(sha256) => Ok(sha256),
+                None => {
+                    // No digest came (the helper or digest worker failed): hash here.
+                    mark_hash("here");
+                    digest::sha256_streaming(&blob).map(|d| analysis::hex(&d))
+                }
+            }
+            .map_err(|e| format!("the browser could not read {name}: {e}"));
             let failed = sha256.is_err();
             let message = SESSION.with(|s| s.borrow_mut().fingerprint(id, which, sha256));
             if let Some(message) = message {
@@ -470,65 +502,18 @@ enum Read {
 
 /// A load parsed slice by slice in later tasks: either the digest worker reads the file and
 /// passes it on in [`CHUNK_BYTES`] slices while it digests it ([`digest::start`]), so that
-/// this worker spends no time reading; or (a file the browser does not digest) this worker
-/// reads it while the parse helper hashes it ([`parallel::request_hash`]).
+/// this worker spends no time reading; or (a file the browser does not digest) a reader worker
+/// passes it on ([`digest::start_reader`]) and the parse helper hashes it once it is parsed
+/// ([`parallel::request_hash`]).
 struct Streamed {
     loader: FileLoader,
     /// The digest worker (or, for a file the helper hashes, the reader worker) passing the
     /// slices on, if any (else they are read here).
     job: Option<digest::Job>,
-    /// The parse helper's SHA-256 of the file, if it was asked for it.
-    hash: Option<HelperHash>,
+    /// Whether the parse helper is asked for the file's SHA-256 once it is parsed (a file the
+    /// browser does not digest).
+    hash_after: bool,
     total: f64,
-}
-
-/// The parse helper's SHA-256 of the file being loaded ([`parallel::request_hash`]). Until the
-/// helper has received the request (it may still be loading its wasm) the loader hashes the
-/// slices here as well, so a helper that is late costs nothing but that; once it has, the
-/// loader stops ([`FileLoader::hash_elsewhere`]). Dropped before [`HelperHash::digest`] (a load
-/// that failed or was dropped for a newer one), it takes the request back or stops the helper,
-/// which would otherwise keep a core busy hashing a file nobody waits for.
-struct HelperHash {
-    promise: Option<Promise>,
-    /// The loader no longer hashes: the helper has the request.
-    handed_over: bool,
-}
-
-impl HelperHash {
-    /// Before each slice is parsed: stop hashing here once the helper has the request;
-    /// `true` while it has not (the caller yields to the event loop, where the helper's
-    /// "ready" is heard and the request handed over).
-    fn check(&mut self, loader: &mut FileLoader) -> bool {
-        if self.handed_over {
-            return false;
-        }
-        if parallel::request_unsent() {
-            return true;
-        }
-        loader.hash_elsewhere();
-        self.handed_over = true;
-        mark_hash("helper");
-        false
-    }
-
-    /// The digest's promise once every slice was parsed: the helper's, or `None` if the
-    /// helper never received the request (the loader hashed every byte here).
-    fn digest(mut self) -> Option<Promise> {
-        let promise = self.promise.take()?;
-        if self.handed_over {
-            return Some(promise);
-        }
-        parallel::withdraw_unsent();
-        None
-    }
-}
-
-impl Drop for HelperHash {
-    fn drop(&mut self) {
-        if self.promise.take().is_some() && !parallel::withdraw_unsent() {
-            parallel::fail_helper();
-        }
-    }
 }
 
 /// Record on the worker's global `__plumbReadBy` who read the bytes of the last streamed load
@@ -568,7 +553,7 @@ async fn read_streamed(
     let Streamed {
         mut loader,
         job,
-        mut hash,
+        hash_after,
         total,
     } = streamed;
     let named = |e: PlumbError| (format!("{name}: {e}"), e.kind());
@@ -580,9 +565,6 @@ async fn read_streamed(
     let mut offset = 0.0;
     let mut reader: Option<FileReaderSync> = None;
     while offset < total {
-        if hash.as_mut().is_some_and(|h| h.check(&mut loader)) {
-            gloo::timers::future::TimeoutFuture::new(0).await;
-        }
         let given = match (&job, &reader) {
             (Some(job), None) => job.next_part().await,
             _ => None,
@@ -622,14 +604,21 @@ async fn read_streamed(
     }
     mark_load("single");
     mark_read_by(if reader.is_some() { "here" } else { "worker" });
-    // The helper's hash, if it was asked (the job is then a reader's); else the digest
-    // worker's.
-    let digest = match (job, hash) {
-        (_, Some(hash)) => hash.digest(),
-        (Some(job), None) => Some(job.digest.clone()),
-        (None, None) => None,
+    let file = finish(id, loader, total, named);
+    let digest = if !hash_after {
+        job.map(|job| job.digest.clone())
+    } else if file.is_ok() {
+        // Asked now, not while the file streamed in: on two cores its SHA-256 (in wasm, about
+        // the parser's speed) took CPU from the parse; now it runs beside the first pass and
+        // the complete one, which do not wait for it (the job was a reader's).
+        let promise = parallel::request_hash(blob);
+        mark_hash(if promise.is_some() { "helper" } else { "here" });
+        BY_HELPER.with(|b| b.set(promise.is_some()));
+        promise
+    } else {
+        None
     };
-    Some(finish(id, loader, total, named).map(|file| (file, digest)))
+    Some(file.map(|file| (file, digest)))
 }
 
 /// A load split in two halves ([`crate::core::ingest::split`]): this worker parses the first,
@@ -656,11 +645,12 @@ struct Halves {
 /// which also reads the file and passes it on in slices: [`Read::Streamed`], parsed by
 /// [`read_streamed`] (reading the 95 MB log whole with `FileReaderSync` took this worker
 /// ≈ 0.2 s before it could parse a byte); the file's `sha256` is left empty for the caller to
-/// fill from the digest ([`fingerprint`]). Where no digest worker starts, the file is read here
-/// once, whole, and the digest started on that buffer ([`start_digest`]: its copy of the file
-/// then runs on this thread). A larger file (or one the browser does not digest) is read here
-/// slice by slice ([`read_streamed`]) while the parse helper hashes it ([`HelperHash`]), or,
-/// with no idle helper, hashed in wasm here as it streams.
+/// fill from the digest ([`digest_of`], after the load's answer). Where no digest worker
+/// starts, the file is read here once, whole, and the digest started on that buffer
+/// ([`start_digest`]: its copy of the file then runs on this thread). A larger file (or one the
+/// browser does not digest) is passed on by a reader worker slice by slice ([`read_streamed`])
+/// and hashed by the parse helper once parsed, or, with no idle helper, in wasm here after the
+/// load's answer.
 ///
 /// A plain delimited file of [`split::PARALLEL_MIN_BYTES`] to [`split::PARALLEL_MAX_BYTES`]
 /// may be parsed in two halves ([`plan_halves`], [`parallel`]): this worker parses the first
@@ -717,28 +707,25 @@ fn read(id: u64, blob: &Blob, name: &str, limit: Option<u64>) -> Result<Read, (S
         return Ok(Read::Streamed(Box::new(Streamed {
             loader,
             job,
-            hash: None,
+            hash_after: false,
             total,
         })));
     }
-    // A file the browser does not digest: hashed by the parse helper while it is parsed here.
-    if !native && let Some(promise) = parallel::request_hash(blob) {
+    // A file the browser does not digest: parsed here, and hashed by the parse helper once
+    // parsed (`read_streamed`); a reader worker reads it ahead of the parse (if none starts,
+    // it is read here).
+    if !native {
         let mut loader = FileLoader::with_size(name, total as u64);
+        loader.hash_elsewhere();
         if let Some(limit) = limit {
             loader.set_memory_limit(limit);
         }
-        mark_hash("here");
         progress(id, WorkPhase::Reading, 0, total as u64, 0);
-        let hash = Some(HelperHash {
-            promise: Some(promise),
-            handed_over: false,
-        });
-        // A reader worker reads the file ahead of the parse (if none starts, it is read here).
         let job = digest::start_reader(blob, CHUNK_BYTES);
         return Ok(Read::Streamed(Box::new(Streamed {
             loader,
             job,
-            hash,
+            hash_after: true,
             total,
         })));
     }
@@ -1079,26 +1066,20 @@ fn subtle_crypto() -> Option<JsValue> {
     (!subtle.is_undefined() && !subtle.is_null()).then_some(subtle)
 }
 
-/// Lower-case hex SHA-256 (FIPS 180-4) of `blob`: the digest worker's answer, started by
-/// [`read`] ([`digest`]), or the parse helper's ([`parallel::request_hash`]), or — if there is none or it failed — SHA-256 in wasm over
-/// [`digest::CHUNK_BYTES`] slices, here. All give the same digest (the e2e overview test checks
-/// it against Node's `crypto`).
-async fn fingerprint(pending: Option<Promise>, blob: &Blob) -> Result<String, String> {
-    if let Some(promise) = pending
-        && let Ok(out) = wasm_bindgen_futures::JsFuture::from(promise).await
-    {
-        // The parse helper answers `{ job, digest }`, the digest worker the digest itself.
-        let out = Reflect::get(&out, &"digest".into())
-            .ok()
-            .filter(JsValue::is_object)
-            .unwrap_or(out);
-        let bytes = Uint8Array::new(&out).to_vec();
-        if bytes.len() == 32 {
-            return Ok(analysis::hex(&bytes));
-        }
-    }
-    mark_hash("here");
-    Ok(analysis::hex(&digest::sha256_streaming(blob)?))
+/// Lower-case hex SHA-256 (FIPS 180-4) of a file from the promise of its digest: the digest
+/// worker's answer, started by [`read`] ([`digest`]), or the parse helper's
+/// ([`parallel::request_hash`]); `None` if there is none or it failed (the caller then hashes
+/// in wasm here, [`digest::sha256_streaming`]). All give the same digest (the e2e overview test
+/// checks it against Node's `crypto`).
+async fn digest_of(pending: Option<Promise>) -> Option<String> {
+    let out = wasm_bindgen_futures::JsFuture::from(pending?).await.ok()?;
+    // The parse helper answers `{ job, digest }`, the digest worker the digest itself.
+    let out = Reflect::get(&out, &"digest".into())
+        .ok()
+        .filter(JsValue::is_object)
+        .unwrap_or(out);
+    let bytes = Uint8Array::new(&out).to_vec();
+    (bytes.len() == 32).then(|| analysis::hex(&bytes))
 }
 
 /// Read the whole `blob` once and start `crypto.subtle.digest("SHA-256", …)` of it (the

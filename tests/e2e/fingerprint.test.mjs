@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { useSite, newPage, readMetrics, FIXTURES } from './harness.mjs';
+import { useSite, newPage, readMetrics, screenshot, FIXTURES } from './harness.mjs';
 
 const site = useSite();
 const PATH = join(FIXTURES, 'logs', 'basic.csv');
@@ -39,6 +39,7 @@ test('the first answer does not wait for the fingerprint; the complete report an
   await waitForFirst(page);
   // The first answer is shown; the fingerprint is still being computed.
   assert.equal((await page.getByTestId('file-sha256').innerText()).trim(), 'computing…');
+  await screenshot(page, 'fingerprint-computing.png');
   const first = await readMetrics(page);
   assert.ok(Object.values(first).some(Number.isFinite), JSON.stringify(first));
   assert.equal(await page.locator('[data-complete="true"]').count(), 0, 'the complete report waits');
@@ -72,6 +73,7 @@ test('the first answer does not wait for the fingerprint; the complete report an
   const notice = colleague.getByTestId('share-notice');
   assert.equal(await notice.getAttribute('data-kind'), 'pending');
   assert.match(await notice.innerText(), /checking the file against the link/);
+  await screenshot(colleague, 'fingerprint-share-checking.png');
   await colleague.locator('[data-testid="share-notice"][data-kind="match"]').waitFor({ timeout: 30000 });
   await colleague.context().close();
   assert.deepEqual(errors, []);
