@@ -303,8 +303,25 @@ where
     let (aspect, heights) = (spec.aspect, spec.height);
     let caption = spec.aria.clone();
     let rows: RwSignal<Vec<MarkRow>> = RwSignal::new(Vec::new());
+    // Whether the data table's disclosure is open: its rows are built only then (a closed
+    // `<details>` shows nothing, also to assistive technology), not with every drawing.
+    let table_open = RwSignal::new(false);
     let tooltip = std::rc::Rc::new(tooltip);
     let table_tooltip = tooltip.clone();
+    Effect::new(move |_| {
+        if !table_open.get() {
+            return;
+        }
+        let table = layout
+            .with(|l| {
+                l.as_ref()
+                    .map(|l| untrack(|| mark_rows(l, &*table_tooltip)))
+            })
+            .unwrap_or_default();
+        if rows.with_untracked(|r| *r != table) {
+            rows.set(table);
+        }
+    });
 
     // Layered charts: the cached chart bitmap and the style it was drawn with.
     let cache: StoredValue<Option<web_sys::HtmlCanvasElement>, LocalStorage> =
@@ -345,13 +362,7 @@ where
         };
         drawn_style.set_value(Some(style.clone()));
         match draw(&area, &style) {
-            Ok(l) => {
-                let table = untrack(|| mark_rows(&l, &*table_tooltip));
-                if rows.with_untracked(|r| *r != table) {
-                    rows.set(table);
-                }
-                layout.set(Some(l));
-            }
+            Ok(l) => layout.set(Some(l)),
             Err(e) => leptos::logging::error!("{testid}: {e}"),
         }
         let _ = area.present();
@@ -571,7 +582,13 @@ where
             <button class="button" data-testid="export-png" on:click=download_png
                 disabled=move || updating.map(super::stale).unwrap_or(false)>"Download PNG"</button>
         </div>
-        <details class="chart-data" data-testid="chart-data">
+        <details class="chart-data" data-testid="chart-data"
+            on:toggle=move |ev| {
+                let open = ev.target().and_then(|t| {
+                    js_sys::Reflect::get(&t, &"open".into()).ok().and_then(|o| o.as_bool())
+                });
+                table_open.set(open.unwrap_or(false));
+            }>
             <summary>"Chart data as a table"</summary>
             <div class="table-scroll">
                 <table class="table compact">

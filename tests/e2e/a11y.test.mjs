@@ -157,6 +157,10 @@ test('every chart has a text alternative: a data table of what it plots', async 
   let charts = 0;
   for (const tab of ['overview', 'calibration', 'thresholds']) {
     await openTab(page, tab);
+    // A table's rows are built when its disclosure opens (closed, it shows nothing).
+    await page.evaluate(() => document.querySelectorAll('[data-testid="chart-data"]').forEach((d) => { d.open = true; }));
+    await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="chart-data"]')]
+      .every((d) => d.querySelector('tbody tr')));
     const tables = await page.evaluate(() => [...document.querySelectorAll('.chart-wrap')].map((w) => {
       // The chart's own table: the first chart-data disclosure after its canvas wrapper.
       let n = w.nextElementSibling;
@@ -170,6 +174,7 @@ test('every chart has a text alternative: a data table of what it plots', async 
         headers: table ? [...table.tHead.rows[0].cells].map((c) => c.textContent) : [],
       };
     }));
+    await page.evaluate(() => document.querySelectorAll('[data-testid="chart-data"]').forEach((d) => { d.open = false; }));
     for (const t of tables) {
       charts += 1;
       assert.ok(t.label && t.label.length > 10, `${t.chart}: aria-label`);
