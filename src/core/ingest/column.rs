@@ -921,7 +921,10 @@ impl ColumnBuilder {
     /// [`ColumnBuilder::run_short`] for a settled numbers-only column, with the row count and
     /// the missing bits (all clear) brought up to date once per run of decimals, not per cell.
     #[inline(always)]
-    fn run_numbers<'a>(&mut self, cells: &mut impl Iterator<Item = (&'a [u8], usize, u64)>) -> bool {
+    fn run_numbers<'a>(
+        &mut self,
+        cells: &mut impl Iterator<Item = (&'a [u8], usize, u64)>,
+    ) -> bool {
         let mut run = 0;
         for (w, len, line) in cells.by_ref() {
             let (w, t) = trimmed(w, len);

@@ -21,9 +21,9 @@
 //! formats apart by their first bytes.
 
 mod arrow_batch;
+mod arrow_ipc;
 #[cfg(test)]
 mod batch_tests;
-mod arrow_ipc;
 mod column;
 mod parquet;
 mod parser;
@@ -238,10 +238,17 @@ impl Accumulator {
         }
         let stride = self.columns.len() + 1;
         for (c, column) in self.columns.iter_mut().enumerate() {
-            let cells = bounds.chunks_exact(stride).zip(lines.iter()).map(|(row, &line)| {
-                let (start, next) = (row[c], row[c + 1]);
-                (chunk.get(start..).unwrap_or_default(), next - 1 - start, line)
-            });
+            let cells = bounds
+                .chunks_exact(stride)
+                .zip(lines.iter())
+                .map(|(row, &line)| {
+                    let (start, next) = (row[c], row[c + 1]);
+                    (
+                        chunk.get(start..).unwrap_or_default(),
+                        next - 1 - start,
+                        line,
+                    )
+                });
             column.push_cells(cells);
         }
         bounds.clear();
