@@ -95,15 +95,6 @@ impl Bits {
         self.len += 1;
     }
 
-    /// `k` clear bits: what `k` calls of `push(false)` leave, a word at a time.
-    #[inline]
-    fn push_zeros(&mut self, k: usize) {
-        self.len += k;
-        while self.words.len() < self.len.div_ceil(64) {
-            self.words.push(0);
-        }
-    }
-
     fn get(&self, i: usize) -> bool {
         i < self.len && (self.words[i / 64] >> (i % 64)) & 1 == 1
     }
@@ -655,25 +646,6 @@ impl DictBuilder {
     }
 }
 
-/// The raw cell `w[..len]` trimmed of surrounding ASCII whitespace, as (window, text): the
-/// text is the window's first bytes, the window moved past any leading whitespace and running
-/// on past the text as `w` does.
-#[inline(always)]
-fn trimmed(w: &[u8], len: usize) -> (&[u8], &[u8]) {
-    let cell = w.get(..len).unwrap_or_default();
-    // A cell whose end bytes are above the space (so no ASCII whitespace) is its own trim.
-    match (cell.first(), cell.last()) {
-        (Some(&a), Some(&b)) if a > b' ' && b > b' ' => (w, cell),
-        _ => {
-            let start = cell.trim_ascii_start();
-            (
-                w.get(len - start.len()..).unwrap_or_default(),
-                start.trim_ascii_end(),
-            )
-        }
-    }
-}
-
 /// Builds a [`Column`] one cell at a time.
 pub(crate) struct ColumnBuilder {
     name: String,
@@ -826,7 +798,7 @@ impl ColumnBuilder {
     /// Only while the column keeps no timestamps or text hashes, which need more of the cell.
     /// `false` (nothing done) when it does not apply.
     /// `w[..n]` is the cell, `w` may run on past it (see [`ColumnBuilder::push_window`]).
-    #[inline(always)]
+    #[inline]
     fn push_known(&mut self, w: &[u8], n: usize, line: u64) -> bool {
         if self.timestamps.is_some() || self.hashes.is_some() {
             return false;
@@ -886,122 +858,43 @@ impl ColumnBuilder {
     /// never change the result.
     #[inline]
     pub fn push_window(&mut self, w: &[u8], len: usize, line: u64) {
-        let (w, t) = trimmed(w, len);
-        let done = if self.settled_numbers {
-            self.push_settled_number(w, t.len())
-        } else if self.settled_stamps {
-            self.push_settled_stamp(t)
-        } else {
-            self.push_known(w, t.len(), line)
+        let cell = &w[..len];
+        // Trimmed: `t` is `w[..n]` of the window moved past any leading whitespace. A cell
+        // whose end bytes are above the space (so no ASCII whitespace) is its own trim.
+        let (w, t) = match (cell.first(), cell.last()) {
+            (Some(&a), Some(&b)) if a > b' ' && b > b' ' => (w, cell),
+            _ => {
+                let start = cell.trim_ascii_start();
+                (&w[len - start.len()..], start.trim_ascii_end())
+            }
         };
-        if !done {
-            self.push_general(t, line);
-        }
-    }
-
-    /// [`ColumnBuilder::push_window`] of each cell `(window, length, line)` in turn, the
-    /// cells of one column over a batch of rows (see `ingest::Accumulator`): the same result,
-    /// with the column's state tested once per run of cells its short path takes rather than
-    /// once per cell, and one tight loop per run.
-    pub fn push_cells<'a>(&mut self, mut cells: impl Iterator<Item = (&'a [u8], usize, u64)>) {
-        // Each run ends at a cell its short path does not take (pushed by the general path,
-        // which may settle or unsettle the column), or at the end of the cells.
-        let mut more = true;
-        while more {
-            more = if self.settled_numbers {
-                self.run_numbers(&mut cells)
-            } else if self.settled_stamps {
-                self.run_short(&mut cells, |c, _, t, _| c.push_settled_stamp(t))
-            } else {
-                self.run_short(&mut cells, |c, w, t, line| c.push_known(w, t.len(), line))
-            };
-        }
-    }
-
-    /// [`ColumnBuilder::run_short`] for a settled numbers-only column, with the row count and
-    /// the missing bits (all clear) brought up to date once per run of decimals, not per cell.
-    #[inline(always)]
-    fn run_numbers<'a>(
-        &mut self,
-        cells: &mut impl Iterator<Item = (&'a [u8], usize, u64)>,
-    ) -> bool {
-        let mut run = 0;
-        for (w, len, line) in cells.by_ref() {
-            let (w, t) = trimmed(w, len);
-            if let Some(v) = decimal_in(w, t.len()) {
+        let n = t.len();
+        // The short paths come before the missing-marker test: no marker is a plain decimal,
+        // a timestamp (ten bytes or more) or ever a dictionary value (markers are pushed as
+        // missing, typed numbers' texts are never one), so a cell a short path takes is not
+        // missing.
+        if self.settled_numbers {
+            if let Some(v) = decimal_in(w, n) {
+                // All the general path below would do for this cell.
+                self.rows += 1;
+                self.missing.push(false);
                 self.numeric.push(v);
-                run += 1;
-                continue;
+                return;
             }
-            self.rows += run;
-            self.missing.push_zeros(run);
-            self.push_general(t, line);
-            return true;
-        }
-        self.rows += run;
-        self.missing.push_zeros(run);
-        false
-    }
-
-    /// Push cells while `short` takes them; the first it does not take goes to the general
-    /// path, and then `true` is returned (the column's state may have changed). `false` once
-    /// the cells run out.
-    #[inline(always)]
-    fn run_short<'a>(
-        &mut self,
-        cells: &mut impl Iterator<Item = (&'a [u8], usize, u64)>,
-        mut short: impl FnMut(&mut Self, &'a [u8], &'a [u8], u64) -> bool,
-    ) -> bool {
-        for (w, len, line) in cells.by_ref() {
-            let (w, t) = trimmed(w, len);
-            if !short(self, w, t, line) {
-                self.push_general(t, line);
-                return true;
+        } else if self.settled_stamps {
+            if let Some(ts) = &mut self.timestamps
+                && let Some(secs) = parse_iso8601_cached(t, &mut self.date_cache)
+            {
+                // All the general path below would do for this cell (see `stamps_only`).
+                ts.push(secs);
+                self.rows += 1;
+                self.missing.push(false);
+                self.non_numeric_count += 1;
+                return;
             }
+        } else if self.push_known(w, n, line) {
+            return;
         }
-        false
-    }
-
-    /// The short path of a settled numbers-only column ([`ColumnBuilder::numbers_only`]) for
-    /// the trimmed cell `w[..n]`: a plain decimal is only pushed, all the general path would do
-    /// for it. `false` (nothing done) for any other cell.
-    ///
-    /// The short paths come before the missing-marker test: no marker is a plain decimal,
-    /// a timestamp (ten bytes or more) or ever a dictionary value (markers are pushed as
-    /// missing, typed numbers' texts are never one), so a cell a short path takes is not
-    /// missing.
-    #[inline(always)]
-    fn push_settled_number(&mut self, w: &[u8], n: usize) -> bool {
-        let Some(v) = decimal_in(w, n) else {
-            return false;
-        };
-        self.rows += 1;
-        self.missing.push(false);
-        self.numeric.push(v);
-        true
-    }
-
-    /// The short path of a settled timestamps-only column ([`ColumnBuilder::stamps_only`]) for
-    /// the trimmed cell `t`: a timestamp is only pushed, all the general path would do for it.
-    /// `false` (nothing done) for any other cell.
-    #[inline(always)]
-    fn push_settled_stamp(&mut self, t: &[u8]) -> bool {
-        let Some(ts) = &mut self.timestamps else {
-            return false;
-        };
-        let Some(secs) = parse_iso8601_cached(t, &mut self.date_cache) else {
-            return false;
-        };
-        ts.push(secs);
-        self.rows += 1;
-        self.missing.push(false);
-        self.non_numeric_count += 1;
-        true
-    }
-
-    /// Everything [`ColumnBuilder::push_window`] does for the trimmed cell `t` that no short
-    /// path took.
-    fn push_general(&mut self, t: &[u8], line: u64) {
         if is_missing_marker(t) {
             self.push_missing();
             return;

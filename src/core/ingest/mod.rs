@@ -22,8 +22,6 @@
 
 mod arrow_batch;
 mod arrow_ipc;
-#[cfg(test)]
-mod batch_tests;
 mod column;
 mod parquet;
 mod parser;
@@ -126,35 +124,11 @@ struct Accumulator {
     /// (or the header's) line. A row elsewhere is recorded in `line_breaks`.
     next_line: u64,
     warnings: Vec<String>,
-    /// Rows counted but whose cells are not pushed yet (see [`Batch`]).
-    batch: Batch,
-    /// Rows a batch holds before it is pushed ([`ROW_BATCH`]; 0: every row's cells are
-    /// pushed as it comes, the reference the batched path is tested against).
-    batch_rows: usize,
-}
-
-/// Rows held back before their cells are pushed column by column.
-const ROW_BATCH: usize = 1024;
-
-/// Data rows whose records lie in the chunk being parsed ([`Record::in_chunk`]), counted in
-/// [`Accumulator::n_rows`] but with their cells not yet pushed to the columns. Pushing a batch
-/// column by column ([`ColumnBuilder::push_cells`]) keeps one column's state and code hot over
-/// many cells, instead of turning through every column's on each row; a column only ever sees
-/// its own cells, in row order, so the columns end as pushing row by row leaves them.
-#[derive(Default)]
-struct Batch {
-    /// Per row, `columns + 1` positions in the chunk: where each cell starts, then one past
-    /// the last cell's line break (cell `c` runs from `bounds[c]` to `bounds[c + 1] - 1`).
-    bounds: Vec<usize>,
-    /// Per row, the line it starts on.
-    lines: Vec<u64>,
 }
 
 impl Accumulator {
     fn new() -> Self {
         Self {
-            batch: Batch::default(),
-            batch_rows: ROW_BATCH,
             header: None,
             header_line: 1,
             next_line: 2,
@@ -166,10 +140,7 @@ impl Accumulator {
         }
     }
 
-    /// Take one record of `chunk` (the bytes being fed, which a record [`Record::in_chunk`]
-    /// lies in; empty when the parser is finishing). Rows of the chunk may be held in the
-    /// batch: [`Accumulator::flush`] before the chunk is gone.
-    fn on_record(&mut self, r: &Record<'_>, chunk: &[u8]) -> Result<(), PlumbError> {
+    fn on_record(&mut self, r: &Record<'_>) -> Result<(), PlumbError> {
         if r.is_blank() {
             return Ok(());
         }
@@ -209,50 +180,11 @@ impl Accumulator {
             self.line_breaks.push((self.n_rows, r.line));
         }
         self.next_line = r.line + 1;
-        self.n_rows += 1;
-        if let Some((at, ends)) = r.in_chunk()
-            && self.batch_rows > 0
-        {
-            let b = &mut self.batch;
-            b.bounds.push(at);
-            b.bounds.extend(ends.iter().map(|&e| at + e + 1));
-            b.lines.push(r.line);
-            if b.lines.len() >= self.batch_rows {
-                self.flush(chunk);
-            }
-            return Ok(());
-        }
-        // A record in the parser's buffer: the rows before it first, in order.
-        self.flush(chunk);
         for (c, (window, len)) in self.columns.iter_mut().zip(r.cells()) {
             c.push_window(window, len, r.line);
         }
+        self.n_rows += 1;
         Ok(())
-    }
-
-    /// Push the batch's cells (which lie in `chunk`) to the columns, one column at a time.
-    fn flush(&mut self, chunk: &[u8]) {
-        let Batch { bounds, lines } = &mut self.batch;
-        if lines.is_empty() {
-            return;
-        }
-        let stride = self.columns.len() + 1;
-        for (c, column) in self.columns.iter_mut().enumerate() {
-            let cells = bounds
-                .chunks_exact(stride)
-                .zip(lines.iter())
-                .map(|(row, &line)| {
-                    let (start, next) = (row[c], row[c + 1]);
-                    (
-                        chunk.get(start..).unwrap_or_default(),
-                        next - 1 - start,
-                        line,
-                    )
-                });
-            column.push_cells(cells);
-        }
-        bounds.clear();
-        lines.clear();
     }
 }
 
@@ -353,13 +285,10 @@ impl TextStage {
 
     fn feed(&mut self, bytes: &[u8]) -> Result<(), PlumbError> {
         let Self { parser, acc, .. } = self;
-        let Some(p) = parser else {
-            return Ok(());
-        };
-        let result = p.feed(bytes, &mut |r: &Record<'_>| acc.on_record(r, bytes));
-        // Even after an error: no row is left pointing into `bytes`.
-        acc.flush(bytes);
-        result
+        match parser {
+            Some(p) => p.feed(bytes, &mut |r: &Record<'_>| acc.on_record(r)),
+            None => Ok(()),
+        }
     }
 
     /// Check and sniff the sample, then parse it; `complete` if it is the whole text.
@@ -381,7 +310,7 @@ impl TextStage {
         }
         let Self { parser, acc, .. } = &mut self;
         if let Some(p) = parser {
-            p.finish(&mut |r: &Record<'_>| acc.on_record(r, &[]))?;
+            p.finish(&mut |r: &Record<'_>| acc.on_record(r))?;
         }
         let acc = self.acc;
         let Some(headers) = acc.header else {

@@ -168,10 +168,6 @@ pub(crate) struct Record<'a> {
     pub byte: u64,
     /// Whether any field was quoted.
     quoted: bool,
-    /// For a record borrowed straight from the input: the index in the chunk being fed at
-    /// which it starts (its fields then lie in that chunk, each followed by one delimiter or
-    /// the line break). `None` for a record copied into the parser's buffer.
-    at: Option<usize>,
 }
 
 impl<'a> Record<'a> {
@@ -205,15 +201,6 @@ impl<'a> Record<'a> {
             start = end + gap;
             cell
         })
-    }
-
-    /// For a record borrowed from the chunk being fed ([`Parser::feed`]'s `input`): the index
-    /// in it at which the record starts, and its field ends relative to that index (field `i`
-    /// ends at `ends[i]`, the next starts one byte later). Lets a caller keep the positions of
-    /// several records' fields and read them while the chunk lasts. `None` for a record held
-    /// in the parser's own buffer (quoted fields, records spanning chunks).
-    pub fn in_chunk(&self) -> Option<(usize, &'a [usize])> {
-        Some((self.at?, self.ends))
     }
 
     /// Whether the record is a single unquoted field of nothing but spaces (a blank line).
@@ -301,7 +288,6 @@ impl Parser {
             line: self.record_line,
             byte: self.record_byte,
             quoted: self.record_quoted,
-            at: None,
         };
         let result = on_record(&record);
         self.buf.clear();
@@ -405,7 +391,6 @@ impl Parser {
                     line: self.record_line,
                     byte: self.record_byte,
                     quoted: false,
-                    at: Some(start),
                 };
                 let result = on_record(&record);
                 self.ends.clear();

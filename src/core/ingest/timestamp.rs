@@ -54,9 +54,7 @@ const SCALES: [f64; 20] = {
 
 /// [`parse_iso8601`], with the date part's seconds taken from `cache` when it is the same
 /// date as the last one read (and the cache updated otherwise): the same result, bit for bit.
-/// Inlined into its callers, the settled timestamp loop of the column builder above all
-/// (a call per cell cost more than a tenth of the parse).
-#[inline(always)]
+#[inline]
 pub(crate) fn parse_iso8601_cached(text: &[u8], cache: &mut DateCache) -> Option<f64> {
     let s = text;
     let (Some(low), Some(high)) = (s.get(..8), s.get(8..10)) else {
