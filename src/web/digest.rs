@@ -211,15 +211,22 @@ pub fn start(blob: &Blob, chunk: f64, stop: f64) -> Option<Job> {
         &"__plumbDigestWorker".into(),
         &JsValue::from_str(how),
     );
+    ask(worker, blob, ("chunk", chunk), ("stop", stop), false)
+}
+
+/// Post `worker` its request (the `blob` and two numbers) and make its [`Job`]; `None` (the
+/// worker ended) if the request could not be posted.
+fn ask(worker: Worker, blob: &Blob, a: (&str, f64), b: (&str, f64), reader: bool) -> Option<Job> {
     let request = Object::new();
     let _ = Reflect::set(&request, &"blob".into(), blob);
-    let _ = Reflect::set(&request, &"chunk".into(), &chunk.into());
-    let _ = Reflect::set(&request, &"stop".into(), &stop.into());
+    for (key, value) in [a, b] {
+        let _ = Reflect::set(&request, &key.into(), &value.into());
+    }
     if worker.post_message(&request).is_err() {
         worker.terminate();
         return None;
     }
-    Some(answer_of(worker, false))
+    Some(answer_of(worker, reader))
 }
 
 /// Have a reader worker ([`READER_SOURCE`]) read `blob` and post it on in slices of `chunk`
@@ -228,15 +235,13 @@ pub fn start(blob: &Blob, chunk: f64, stop: f64) -> Option<Job> {
 /// worker could be started (the caller reads the file itself).
 pub fn start_reader(blob: &Blob, chunk: f64) -> Option<Job> {
     let worker = spawn_script(&READER_URL, READER_SOURCE)?;
-    let request = Object::new();
-    let _ = Reflect::set(&request, &"blob".into(), blob);
-    let _ = Reflect::set(&request, &"chunk".into(), &chunk.into());
-    let _ = Reflect::set(&request, &"ahead".into(), &READ_AHEAD.into());
-    if worker.post_message(&request).is_err() {
-        worker.terminate();
-        return None;
-    }
-    Some(answer_of(worker, true))
+    ask(
+        worker,
+        blob,
+        ("chunk", chunk),
+        ("ahead", f64::from(READ_AHEAD)),
+        true,
+    )
 }
 
 /// The job of digest `worker` (see [`start`]; a reader worker if `reader`, see
