@@ -321,13 +321,7 @@ impl RankSummary {
             return Self::from_sorted_keys(keys.to_vec(), positives, KeyScheme::Micro);
         }
         let distinct = counts.chunks_exact(2).filter(|c| c[0] | c[1] != 0).count();
-        let mut out = Self {
-            scores: Vec::with_capacity(distinct),
-            positives: Vec::with_capacity(distinct),
-            negatives: Vec::with_capacity(distinct),
-            total_positives: positives,
-            total_negatives: keys.len() as u64 - positives,
-        };
+        let mut out = Self::empty(distinct, positives, keys.len());
         for (k, c) in counts.chunks_exact(2).enumerate().rev() {
             if c[0] | c[1] != 0 {
                 out.scores.push(KeyScheme::Micro.score(k as u32));
@@ -338,18 +332,24 @@ impl RankSummary {
         out
     }
 
+    /// A summary of `rows` rows, `positives` of them with label 1, with room for `distinct`
+    /// scores and none yet.
+    fn empty(distinct: usize, positives: u64, rows: usize) -> Self {
+        Self {
+            scores: Vec::with_capacity(distinct),
+            positives: Vec::with_capacity(distinct),
+            negatives: Vec::with_capacity(distinct),
+            total_positives: positives,
+            total_negatives: rows as u64 - positives,
+        }
+    }
+
     /// [`RankSummary::from_keys`] by sorting: the keys sorted ascending by a radix sort, then
     /// read once from the end.
     fn from_sorted_keys(mut keys: Vec<u32>, positives: u64, scheme: KeyScheme) -> Self {
         super::sort::sort_u32(&mut keys);
         let distinct = 1 + keys.windows(2).filter(|w| w[0] >> 1 != w[1] >> 1).count();
-        let mut out = Self {
-            scores: Vec::with_capacity(distinct),
-            positives: Vec::with_capacity(distinct),
-            negatives: Vec::with_capacity(distinct),
-            total_positives: positives,
-            total_negatives: keys.len() as u64 - positives,
-        };
+        let mut out = Self::empty(distinct, positives, keys.len());
         let mut i = keys.len();
         while i > 0 {
             let score = keys[i - 1] >> 1;
@@ -992,6 +992,13 @@ mod tests {
                 .collect();
             key_path_is_the_f64_path(&rows, KeyScheme::Micro);
         }
+        // A key past the counting table (not six-decimal) falls back to the sort.
+        let odd = [3_000_000u32, 3, 2];
+        assert_eq!(
+            RankSummary::from_micro_counts(&odd, 1),
+            RankSummary::from_sorted_keys(odd.to_vec(), 1, KeyScheme::Micro)
+        );
+        assert_eq!(RankSummary::from_micro_counts(&odd, 1).scores, [1.5, 1e-6]);
         assert_eq!(micro_key(0.1, 1), Some(200_001));
         assert_eq!(micro_key(-0.0, 0), Some(0));
         for no_key in [
