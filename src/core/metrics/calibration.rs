@@ -167,6 +167,8 @@ impl<const N: usize> Default for Sums<N> {
 
 impl<const N: usize> Sums<N> {
     /// [`Sum::add`] of `x[i]` to lane i, for every lane.
+    // One index over the three arrays: each lane's statements read as `Sum::add`'s.
+    #[allow(clippy::needless_range_loop)]
     #[inline(always)]
     pub(super) fn add(&mut self, x: [f64; N]) {
         for i in 0..N {
