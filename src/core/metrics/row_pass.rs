@@ -10,9 +10,16 @@
 //! bit for bit the one the separate functions return (tested against them below, and by the
 //! report goldens and `plumb audit` JSON).
 
-use super::calibration::{self, BinTotals, CalibrationInTheLarge, Spiegelhalter, Sum};
+use super::calibration::{self, BinTotals, CalibrationInTheLarge, Spiegelhalter, Sums};
 use super::ranking::{KeyScheme, RankSummary, RankingError};
 use crate::core::report::{BinStrategy, IntervalMethod, ReliabilityBin};
+
+/// Lanes of [`RowPass`]'s compensated sums.
+const BRIER: usize = 0;
+const LOG_LOSS: usize = 1;
+const SCORE_SUM: usize = 2;
+const SPIEGELHALTER_NUM: usize = 3;
+const SPIEGELHALTER_VAR: usize = 4;
 
 /// What one pass over a window's rows gives (see the module documentation).
 pub struct RowPass {
@@ -32,10 +39,9 @@ pub struct RowPass {
     eps_ok: bool,
     /// `None` for an invalid bin count (or no rows).
     bins: Option<BinTotals>,
-    brier: Sum,
-    log_loss: Sum,
-    score_sum: Sum,
-    spiegelhalter: (Sum, Sum),
+    /// The compensated sums, lanes [`BRIER`], [`LOG_LOSS`], [`SCORE_SUM`] and Spiegelhalter's
+    /// [`SPIEGELHALTER_NUM`] and [`SPIEGELHALTER_VAR`].
+    sums: Sums<5>,
     /// Every row's key under one [`KeyScheme`] (f32 tried first, then six decimals), or
     /// `None` if a score has neither.
     keys: Option<(KeyScheme, Vec<u32>)>,
@@ -74,14 +80,12 @@ impl RowPass {
             valid: lengths_ok,
             eps_ok,
             bins,
-            brier: Sum::default(),
-            log_loss: Sum::default(),
-            score_sum: Sum::default(),
-            spiegelhalter: (Sum::default(), Sum::default()),
+            sums: Sums::default(),
             keys: Some((KeyScheme::F32, Vec::with_capacity(n))),
         };
         let mut valid = true;
         let h = histogram_bins as f64;
+        let top = u32::try_from(histogram_bins - 1).ok();
         for (row, (&p, &y)) in scores.iter().zip(labels).enumerate() {
             valid &= (0.0..=1.0).contains(&p) & (y <= 1);
             out.positives += u64::from(y == 1);
@@ -89,18 +93,26 @@ impl RowPass {
             if p.is_finite() {
                 // `as usize` truncates toward 0 and saturates at 0: for a finite p it equals
                 // `(p * h).floor() as usize` (both 0 below 1) without a call to `floor`.
-                let i = ((p * h) as usize).min(histogram_bins - 1);
+                let i = match top {
+                    // The same bin through `u32` (both conversions saturate; where they
+                    // differ, both exceed the last bin), a few instructions where a saturating
+                    // conversion to `usize` is a dozen on x86-64.
+                    Some(top) => ((p * h) as u32).min(top) as usize,
+                    None => ((p * h) as usize).min(histogram_bins - 1),
+                };
                 out.histogram[usize::from(y == 1)][i] += 1;
             }
             if let Some(bins) = out.bins.as_mut() {
                 bins.add(p, y);
             }
-            out.brier.add(calibration::brier_term(p, y));
-            out.log_loss.add(calibration::log_loss_term(p, y, eps, hi));
-            out.score_sum.add(p);
             let (num, var) = calibration::spiegelhalter_terms(p, y);
-            out.spiegelhalter.0.add(num);
-            out.spiegelhalter.1.add(var);
+            out.sums.add([
+                calibration::brier_term(p, y),
+                calibration::log_loss_term(p, y, eps, hi),
+                p,
+                num,
+                var,
+            ]);
             if let Some((scheme, keys)) = out.keys.as_mut() {
                 match scheme.key(p, y) {
                     Some(k) => keys.push(k),
@@ -140,18 +152,23 @@ impl RowPass {
 
     /// `calibration::brier_score` of the rows (`None` where it is an error or `None`).
     pub fn brier_score(&self) -> Option<f64> {
-        self.defined().then(|| self.brier.value() / self.n as f64)
+        self.defined()
+            .then(|| self.sums.lane(BRIER).value() / self.n as f64)
     }
 
     /// `calibration::log_loss` of the rows at the pass's `eps`.
     pub fn log_loss(&self) -> Option<f64> {
-        (self.defined() && self.eps_ok).then(|| self.log_loss.value() / self.n as f64)
+        (self.defined() && self.eps_ok).then(|| self.sums.lane(LOG_LOSS).value() / self.n as f64)
     }
 
     /// `calibration::calibration_in_the_large` of the rows.
     pub fn calibration_in_the_large(&self) -> Option<CalibrationInTheLarge> {
         self.defined().then(|| {
-            calibration::calibration_in_the_large_of(self.score_sum, self.positives, self.n)
+            calibration::calibration_in_the_large_of(
+                self.sums.lane(SCORE_SUM),
+                self.positives,
+                self.n,
+            )
         })
     }
 
@@ -160,7 +177,10 @@ impl RowPass {
         if !self.valid {
             return None;
         }
-        calibration::spiegelhalter_of(self.spiegelhalter.0, self.spiegelhalter.1)
+        calibration::spiegelhalter_of(
+            self.sums.lane(SPIEGELHALTER_NUM),
+            self.sums.lane(SPIEGELHALTER_VAR),
+        )
     }
 
     /// `RankSummary::new(scores, labels)` of the same rows: when the rows are valid (so valid

@@ -446,8 +446,20 @@ fn round_half_even(x: f64) -> f64 {
 /// relplot's `smooth_round_to_grid`.
 pub(super) fn grid_position(f: f64, e: usize) -> (usize, f64) {
     let scaled = f * (e - 1) as f64;
-    let b = (scaled as usize).min(e - 2);
-    (b, scaled - b as f64)
+    // The index is `(scaled as usize).min(E − 2)`. While E − 2 < 2³², converting to `u32`
+    // gives the same index (both saturate, NaN to 0; where they differ, both exceed E − 2) and
+    // is a few instructions where a saturating `usize` conversion, and `usize` back to f64,
+    // are a dozen each on x86-64 (this runs per row and grid size in the smooth ECE).
+    match u32::try_from(e - 2) {
+        Ok(top) => {
+            let b = (scaled as u32).min(top);
+            (b as usize, scaled - f64::from(b))
+        }
+        Err(_) => {
+            let b = (scaled as usize).min(e - 2);
+            (b, scaled - b as f64)
+        }
+    }
 }
 
 /// Where a mesh point reads an E-point grid: (left index, residual), as relplot's `interpolate`.
@@ -922,5 +934,57 @@ mod tests {
         }
         assert!(inside >= 190, "{inside}");
         assert_eq!(smooth_band(&s, &l, 200, 9, 0.95).unwrap(), band);
+    }
+
+    /// The `usize` index formula `grid_position` replaced, as it was.
+    fn grid_position_by_usize(f: f64, e: usize) -> (usize, f64) {
+        let scaled = f * (e - 1) as f64;
+        let b = (scaled as usize).min(e - 2);
+        (b, scaled - b as f64)
+    }
+
+    #[test]
+    fn grid_position_edges_and_huge_grids() {
+        for e in [
+            2usize,
+            3,
+            1001,
+            1281,
+            100_001,
+            (1 << 32) + 1,
+            (1 << 32) + 2,
+            1 << 40,
+        ] {
+            for f in [
+                0.0,
+                -0.0,
+                1.0,
+                0.5,
+                1e-300,
+                -0.25,
+                2.0,
+                1e300,
+                f64::NAN,
+                f64::INFINITY,
+            ] {
+                let (b, frac) = grid_position(f, e);
+                let (rb, rfrac) = grid_position_by_usize(f, e);
+                assert_eq!((b, frac.to_bits()), (rb, rfrac.to_bits()), "f {f}, E {e}");
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// The `u32` conversion gives the `usize` formula's index and weight, bit for bit,
+        /// for any f64 (in [0, 1] or not) and any grid size.
+        #[test]
+        fn grid_position_is_the_usize_formula(
+            f in proptest::prop_oneof![0.0..=1.0f64, proptest::num::f64::ANY],
+            e in proptest::prop_oneof![2usize..300_000, 2usize..usize::MAX / 2],
+        ) {
+            let (b, frac) = grid_position(f, e);
+            let (rb, rfrac) = grid_position_by_usize(f, e);
+            proptest::prop_assert_eq!((b, frac.to_bits()), (rb, rfrac.to_bits()));
+        }
     }
 }
