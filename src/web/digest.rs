@@ -30,37 +30,26 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Blob, BlobPropertyBag, FileReaderSync, MessageEvent, Url, Worker};
 
-/// The digest worker's script. It is posted `{blob, chunk, stop, ahead}`: it reads the `Blob` —
-/// whole when `chunk` is 0, else `chunk` bytes at a time up to byte `stop` (the first slice at
-/// most 512 KiB, so the parse starts sooner: a 4 MiB first slice kept the analysis worker
-/// waiting ≈ 25 ms at 1M rows), each slice copied into one buffer and then posted on as
-/// `{at, part}` (transferred: the analysis worker parses it), `ahead` slices at first and then
-/// one more for each `{more}` the analysis worker posts as it takes a slice (so its reading is
-/// spread over the parse instead of taking a core at its start), and the rest after `stop` in
-/// one slice, not posted (the second half of a file parsed in halves, which the parse helper
-/// reads itself) — digests the whole with `crypto.subtle.digest`, and answers `{digest}` (the
-/// 32 bytes' `ArrayBuffer`, transferred) or, on any failure, `{failed}` (the error's text).
-/// `{finish}` (its job dropped) ends a worker still passing slices on: that load was dropped.
-pub const SOURCE: &str = "const FIRST = 524288; let blob, chunk, stop, size, whole, at = 0; \
-  const reader = new FileReaderSync(); \
-  const digest = () => crypto.subtle.digest('SHA-256', whole) \
-    .then((d) => postMessage({ digest: d }, [d]), (x) => postMessage({ failed: String(x) })); \
-  const rest = () => { if (at < size) { \
-      whole.set(new Uint8Array(reader.readAsArrayBuffer(blob.slice(at, size))), at); at = size; } \
-    digest(); }; \
-  const one = () => { const end = Math.min(stop, size); if (at >= end) return false; \
-    const next = Math.min(at + (at === 0 ? Math.min(chunk, FIRST) : chunk), end); \
-    const part = new Uint8Array(reader.readAsArrayBuffer(blob.slice(at, next))); \
-    whole.set(part, at); postMessage({ at, part }, [part.buffer]); at = next; \
-    if (at >= end) rest(); return true; }; \
-  onmessage = (e) => { try { \
-    if (e.data.blob) { ({ blob, chunk, stop } = e.data); size = blob.size; \
-      if (chunk > 0) { whole = new Uint8Array(size); \
-        if (Math.min(stop, size) <= 0) rest(); \
-        else for (let i = 0; i < e.data.ahead && one(); i += 1); } \
-      else { whole = reader.readAsArrayBuffer(blob); digest(); } \
-    } else if (e.data.finish) { if (at < Math.min(stop, size)) close(); } \
-    else if (whole) { one(); } \
+/// The digest worker's script. It is posted `{blob, chunk, stop}`: it reads the `Blob` — whole
+/// when `chunk` is 0, else `chunk` bytes at a time up to byte `stop` (the first slice at most
+/// 512 KiB, so the parse starts sooner: a 4 MiB first slice kept the analysis worker waiting
+/// ≈ 25 ms at 1M rows), each slice copied into one buffer and then posted on as `{at, part}`
+/// (transferred: the analysis worker parses it),
+/// and the rest after `stop` in one slice, not posted (the second half of a file parsed in
+/// halves, which the parse helper reads itself) — digests the whole with
+/// `crypto.subtle.digest`, and answers `{digest}` (the 32 bytes' `ArrayBuffer`, transferred)
+/// or, on any failure, `{failed}` (the error's text).
+pub const SOURCE: &str = "const FIRST = 524288; onmessage = (e) => { try { \
+    const { blob, chunk, stop } = e.data; const size = blob.size; const reader = new FileReaderSync(); \
+    let whole; \
+    if (chunk > 0) { whole = new Uint8Array(size); const end = Math.min(stop, size); \
+      for (let at = 0; at < size;) { \
+        const next = at < end ? Math.min(at + (at === 0 ? Math.min(chunk, FIRST) : chunk), end) : size; \
+        const part = new Uint8Array(reader.readAsArrayBuffer(blob.slice(at, next))); \
+        whole.set(part, at); if (at < end) postMessage({ at, part }, [part.buffer]); at = next; } \
+    } else { whole = reader.readAsArrayBuffer(blob); } \
+    crypto.subtle.digest('SHA-256', whole) \
+      .then((d) => postMessage({ digest: d }, [d]), (x) => postMessage({ failed: String(x) })); \
   } catch (x) { postMessage({ failed: String(x) }); } };";
 
 /// The reader worker's script, for a file too large for the browser's digest (whose
@@ -96,11 +85,8 @@ pub struct Job {
     /// reader worker ([`start_reader`]), `null` once every slice was posted.
     pub digest: Promise,
     parts: Rc<RefCell<Parts>>,
-    /// The worker, asked for one more slice for each slice taken.
+    /// A reader worker, asked for one more slice for each slice taken.
     reader: Option<Worker>,
-    /// Whether the worker is stopped when the job is dropped: a reader's (it only reads), not
-    /// a digest worker's (its digest may still be wanted after the last slice was taken).
-    stop_on_drop: bool,
 }
 
 /// The slices a digest worker posted and the analysis worker has not taken yet.
@@ -130,13 +116,8 @@ impl Drop for Job {
         parts.queue.clear();
         parts.wake = None;
         // A reader has nothing left to do for anyone: stop it reading.
-        if let Some(reader) = self.reader.as_ref().filter(|_| self.stop_on_drop) {
+        if let Some(reader) = &self.reader {
             end(reader);
-        } else if let Some(worker) = &self.reader {
-            // A digest worker still passing slices on serves a dropped load: it ends itself.
-            let finish = Object::new();
-            let _ = Reflect::set(&finish, &"finish".into(), &JsValue::TRUE);
-            let _ = worker.post_message(&finish);
         }
     }
 }
@@ -230,21 +211,15 @@ pub fn start(blob: &Blob, chunk: f64, stop: f64) -> Option<Job> {
         &"__plumbDigestWorker".into(),
         &JsValue::from_str(how),
     );
-    let ahead = ("ahead", f64::from(READ_AHEAD));
-    ask(
-        worker,
-        blob,
-        &[("chunk", chunk), ("stop", stop), ahead],
-        false,
-    )
+    ask(worker, blob, ("chunk", chunk), ("stop", stop), false)
 }
 
-/// Post `worker` its request (the `blob` and numbered `fields`) and make its [`Job`]; `None`
-/// (the worker ended) if the request could not be posted.
-fn ask(worker: Worker, blob: &Blob, fields: &[(&str, f64)], reader: bool) -> Option<Job> {
+/// Post `worker` its request (the `blob` and two numbers) and make its [`Job`]; `None` (the
+/// worker ended) if the request could not be posted.
+fn ask(worker: Worker, blob: &Blob, a: (&str, f64), b: (&str, f64), reader: bool) -> Option<Job> {
     let request = Object::new();
     let _ = Reflect::set(&request, &"blob".into(), blob);
-    for &(key, value) in fields {
+    for (key, value) in [a, b] {
         let _ = Reflect::set(&request, &key.into(), &value.into());
     }
     if worker.post_message(&request).is_err() {
@@ -260,8 +235,13 @@ fn ask(worker: Worker, blob: &Blob, fields: &[(&str, f64)], reader: bool) -> Opt
 /// worker could be started (the caller reads the file itself).
 pub fn start_reader(blob: &Blob, chunk: f64) -> Option<Job> {
     let worker = spawn_script(&READER_URL, READER_SOURCE)?;
-    let ahead = ("ahead", f64::from(READ_AHEAD));
-    ask(worker, blob, &[("chunk", chunk), ahead], true)
+    ask(
+        worker,
+        blob,
+        ("chunk", chunk),
+        ("ahead", f64::from(READ_AHEAD)),
+        true,
+    )
 }
 
 /// The job of digest `worker` (see [`start`]; a reader worker if `reader`, see
@@ -328,8 +308,7 @@ fn answer_of(worker: Worker, reader: bool) -> Job {
     Job {
         digest,
         parts,
-        reader: Some(worker),
-        stop_on_drop: reader,
+        reader: reader.then_some(worker),
     }
 }
 
