@@ -288,10 +288,11 @@ fn on_answer(state: AppState, message: FromWorker, sweep: Option<SweepParts>) {
                     Which::Current => state.current_file,
                 };
                 let loaded = slot.with_untracked(|f| f.as_ref().map(|f| f.load_id)) == Some(id);
-                if loading.map(|(l, _)| l) != Some(id) && !loaded {
+                let in_flight = loading.map(|(l, _)| l) == Some(id);
+                if !in_flight && !loaded {
                     return;
                 }
-                if loading.map(|(l, _)| l) == Some(id) {
+                if in_flight {
                     state.loading.set(None);
                     state.progress.set(None);
                 }
@@ -319,7 +320,7 @@ fn accept_summary(state: AppState, which: Which, summary: FileSummary) {
     let rows = summary.rows;
     match which {
         Which::Reference => {
-            let sha256 = (!summary.sha256.is_empty()).then(|| summary.sha256.clone());
+            let sha256 = untrack(|| state.sha256_of(&summary));
             state.limit_bootstrap(rows);
             // A new log starts alone: the old split or second file may not fit it.
             state.current_file.set(None);

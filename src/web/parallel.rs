@@ -248,11 +248,12 @@ pub fn request_half(
 /// whole file `blob` (issue #9: SHA-256 compiled to wasm runs at about the parser's speed, so
 /// hashing a file too large for `crypto.subtle.digest` on the parsing thread nearly doubled
 /// its reading phase). The helper reads the file itself in [`crate::web::digest::CHUNK_BYTES`]
-/// slices ([`crate::web::digest::sha256_streaming`]) while this worker parses it. The promise
+/// slices ([`crate::web::digest::sha256_streaming`]); this worker asks once it has parsed the
+/// file (`worker::read_streamed`), so the hash runs beside the analysis, not the parse. The promise
 /// resolves with the answer's data (`digest`: the 32 bytes' `ArrayBuffer`, or `failed`), or
-/// with `null` if the helper failed (the caller then hashes here); `None` if the helper is busy (a half or an earlier
-/// hash still in hand) or the request could not be posted. A helper still loading gets the
-/// request when it is ready (see [`request_unsent`], [`withdraw_unsent`]).
+/// with `null` if the helper failed (the caller then hashes here); `None` if the helper is
+/// busy (a half or an earlier hash still in hand) or the request could not be posted. A helper
+/// still loading gets the request when it is ready.
 pub fn request_hash(blob: &Blob) -> Option<Promise> {
     spawn();
     request(&[("hashBlob", JsValue::TRUE), ("blob", blob.into())])
