@@ -7,8 +7,9 @@
 //
 //   node bench/worker_profile.mjs --file bench/data/log_1000000.csv --out /tmp/p [--top 40]
 //        [--under Session::analyze_at [--pass 1]] [--page-under on_answer] [--interval 200 (µs)]
-//        [--load 1] [--dist DIR] [--cold]
+//        [--load 1] [--dist DIR] [--cold] [--query '?parallel=1']
 //
+// `--query` opens the page with that query (`?parallel=1`: files parsed in halves).
 // The file is chosen once the worker is warm, as in bench/browser.mjs (`--cold`: at once).
 //
 // With `--load 1` the worker's table covers only the load (its samples before the first
@@ -101,7 +102,7 @@ try {
     else w.ok(m.result);
   });
   await cdp.send('Target.setAutoAttach', { autoAttach: true, waitForDebuggerOnStart: false, flatten: false });
-  await page.goto(server.url);
+  await page.goto(server.url + (args.query ?? ""));
   await page.getByTestId('file-input').waitFor({ state: 'attached' });
   for (let i = 0; i < 100 && workers.length === 0; i += 1) await new Promise((ok) => setTimeout(ok, 50));
   if (workers.length === 0) throw new Error('no worker target attached');

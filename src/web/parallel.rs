@@ -316,7 +316,14 @@ pub fn answer(data: &JsValue) {
                 let _ = Reflect::set(&reply, &"failed".into(), &message.into());
             }
         }
-        let _ = scope.post_message_with_transfer(&reply, &transfer);
+        if super::worker::page_flag("hash=late") {
+            let late = move || {
+                let _ = scope.post_message_with_transfer(&reply, &transfer);
+            };
+            gloo::timers::callback::Timeout::new(super::worker::LATE_HASH_MS, late).forget();
+        } else {
+            let _ = scope.post_message_with_transfer(&reply, &transfer);
+        }
         return;
     }
     match parse_range(data) {

@@ -73,9 +73,6 @@ thread_local! {
     /// The load (id, file slot) whose fingerprint the parse helper is computing after that
     /// load's answer: a newer load of the same slot stops it ([`parallel::fail_helper`]).
     static HELPER_HASH: Cell<Option<(u64, protocol::Which)>> = const { Cell::new(None) };
-    /// Set by [`read_streamed`] when the digest it returns is the helper's, for the
-    /// [`answer_load`] that follows in the same task.
-    static BY_HELPER: Cell<bool> = const { Cell::new(false) };
     /// Loads started so far: a load finished asynchronously (its halves merged) answers only
     /// if no newer load started meanwhile.
     static LOAD_SEQ: Cell<u64> = const { Cell::new(0) };
@@ -256,6 +253,7 @@ fn handle(ev: &MessageEvent) {
             {
                 HELPER_HASH.with(|h| h.set(None));
                 parallel::fail_helper();
+                count_stopped_hash();
             }
             // Until its answer is posted (`settle`), later messages wait.
             LOADING.with(|l| l.set(Some(which)));
@@ -329,8 +327,29 @@ fn handle(ev: &MessageEvent) {
 }
 
 /// What an asynchronous load ([`finish_halves`], [`read_streamed`]) gives: `None` if a newer
-/// load started meanwhile, else the file and its digest's promise, or the error.
-type AsyncLoad = Option<Result<(LoadedFile, Option<Promise>), (String, ErrorKind)>>;
+/// load started meanwhile, else the file and its pending digest, or the error.
+type AsyncLoad = Option<Result<(LoadedFile, Option<PendingDigest>), (String, ErrorKind)>>;
+
+/// A file's SHA-256 being computed off this thread, which the load's answer does not wait for
+/// ([`answer_load`] posts it as [`FromWorker::Fingerprint`] when it comes).
+struct PendingDigest {
+    /// The digest worker's answer (the digest's `ArrayBuffer`) or the parse helper's
+    /// (`{ job, digest }`): see [`digest_of`].
+    promise: Promise,
+    /// Whether the parse helper computes it ([`parallel::request_hash`]): a newer load of the
+    /// same slot then stops it, as nobody waits for it any more.
+    by_helper: bool,
+}
+
+impl PendingDigest {
+    /// A digest the browser computes (a digest worker, or `crypto.subtle` here).
+    fn browser(promise: Promise) -> Self {
+        Self {
+            promise,
+            by_helper: false,
+        }
+    }
+}
 
 /// Answer a load that finished asynchronously: with its file or its error, or nothing if a
 /// newer load started meanwhile (this one is stale); then the messages that waited for it.
@@ -371,11 +390,11 @@ fn answer_load(
     which: protocol::Which,
     name: String,
     file: LoadedFile,
-    digest: Option<Promise>,
+    digest: Option<PendingDigest>,
     blob: Blob,
 ) {
     let pending = file.sha256.is_empty();
-    let by_helper = BY_HELPER.with(|b| b.replace(false));
+    let by_helper = digest.as_ref().is_some_and(|d| d.by_helper);
     let answer = SESSION.with(|s| s.borrow_mut().loaded(id, which, file));
     post(&answer, None);
     if pending {
@@ -386,7 +405,7 @@ fn answer_load(
             if page_flag("hash=late") {
                 gloo::timers::future::TimeoutFuture::new(LATE_HASH_MS).await;
             }
-            let digest = digest_of(digest).await;
+            let digest = digest_of(digest.map(|d| d.promise)).await;
             if by_helper {
                 if HELPER_HASH.with(Cell::get) != Some((id, which)) {
                     // Stopped for a newer load of the same slot: nobody waits for it.
@@ -492,7 +511,7 @@ fn report_reading(id: u64, offset: f64, scale: f64, total: f64, rows: u64) {
 /// What [`read`] gives: a parsed file, or a first half whose second half a helper parses.
 enum Read {
     /// The whole file parsed (and its digest started, when the browser hashes it).
-    Done(LoadedFile, Option<Promise>),
+    Done(LoadedFile, Option<PendingDigest>),
     /// The helper was asked for the second half; the rest is [`finish_halves`]'s.
     Halves(Box<Halves>),
     /// The digest worker reads the file and passes it on in slices; the parsing is
@@ -525,6 +544,18 @@ fn mark_read_by(how: &str) {
         &"__plumbReadBy".into(),
         &JsValue::from_str(how),
     );
+}
+
+/// Count on the worker's global `__plumbHashesStopped` the parse helper's hashes stopped for
+/// a newer load of the same slot, for the end-to-end tests.
+fn count_stopped_hash() {
+    let global = js_sys::global();
+    let key = JsValue::from_str("__plumbHashesStopped");
+    let count = Reflect::get(&global, &key)
+        .ok()
+        .and_then(|v| v.as_f64())
+        .unwrap_or(0.0);
+    let _ = Reflect::set(&global, &key, &JsValue::from_f64(count + 1.0));
 }
 
 /// Record who fingerprinted the last load (`browser`: `crypto.subtle.digest` in the digest
@@ -606,15 +637,17 @@ async fn read_streamed(
     mark_read_by(if reader.is_some() { "here" } else { "worker" });
     let file = finish(id, loader, total, named);
     let digest = if !hash_after {
-        job.map(|job| job.digest.clone())
+        job.map(|job| PendingDigest::browser(job.digest.clone()))
     } else if file.is_ok() {
         // Asked now, not while the file streamed in: on two cores its SHA-256 (in wasm, about
         // the parser's speed) took CPU from the parse; now it runs beside the first pass and
         // the complete one, which do not wait for it (the job was a reader's).
         let promise = parallel::request_hash(blob);
         mark_hash(if promise.is_some() { "helper" } else { "here" });
-        BY_HELPER.with(|b| b.set(promise.is_some()));
-        promise
+        promise.map(|promise| PendingDigest {
+            promise,
+            by_helper: true,
+        })
     } else {
         None
     };
@@ -730,7 +763,10 @@ fn read(id: u64, blob: &Blob, name: &str, limit: Option<u64>) -> Result<Read, (S
         })));
     }
     let (whole, digest) = match native.then(|| start_digest(&reader, blob)).flatten() {
-        Some((whole, digest)) => (Some(Uint8Array::new(&whole)), Some(digest)),
+        Some((whole, digest)) => (
+            Some(Uint8Array::new(&whole)),
+            Some(PendingDigest::browser(digest)),
+        ),
         None => (None, None),
     };
     let mut loader = FileLoader::with_size(name, total as u64);
@@ -776,11 +812,14 @@ fn hash_in_helper() -> bool {
 }
 
 /// How long `?hash=late` holds every fingerprint back (1.5 s), so the end-to-end tests see a
-/// small file's first answer go out before its fingerprint, as a 10M-row log's does.
-const LATE_HASH_MS: u32 = 1500;
+/// small file's first answer go out before its fingerprint, as a 10M-row log's does. The
+/// parse helper holds its digest back as long too ([`parallel::answer`]), so that a newer
+/// load finds the older file's hash still running, as it would at 10M rows.
+pub(crate) const LATE_HASH_MS: u32 = 1500;
 
-/// Whether the page passed `flag` on in this worker's script URL (see `client::worker_url`).
-fn page_flag(flag: &str) -> bool {
+/// Whether the page passed `flag` on in this worker's script URL (see `client::worker_url`;
+/// the parse helper's URL is the analysis worker's own, flags included).
+pub(crate) fn page_flag(flag: &str) -> bool {
     Reflect::get(&js_sys::global(), &"location".into())
         .and_then(|l| Reflect::get(&l, &"search".into()))
         .ok()
@@ -996,7 +1035,7 @@ async fn merge_or_parse(
     split: f64,
     total: f64,
     half: Option<Promise>,
-) -> Result<(LoadedFile, Option<Promise>), (String, ErrorKind)> {
+) -> Result<(LoadedFile, Option<PendingDigest>), (String, ErrorKind)> {
     let named = |e: PlumbError| (format!("{name}: {e}"), e.kind());
     // The progress shown so far: the whole file, if the first half's was scaled to it.
     let shown = if half.is_some() { total } else { split };
@@ -1056,7 +1095,10 @@ async fn merge_or_parse(
         read_here(id, &mut loader, blob, split, total, 1.0, shown, name)?;
     }
     mark_load(&how);
-    Ok((finish(id, loader, total, named)?, Some(digest)))
+    Ok((
+        finish(id, loader, total, named)?,
+        Some(PendingDigest::browser(digest)),
+    ))
 }
 
 /// The page's `crypto.subtle`, where there is one (secure contexts only).

@@ -66,7 +66,9 @@ export async function serveDist(dir = DIST) {
   };
 }
 
-/** Launch Debian's Chromium headless (no browser download is possible here). */
+/** Launch Debian's Chromium headless (no browser download is possible here), with any
+ * flags in `EXTRA_CHROMIUM_ARGS` (space-separated; for experiments in the benchmarks, such as
+ * `--js-flags=--no-wasm-dynamic-tiering`). */
 export async function launch() {
   return chromium.launch({
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
@@ -74,6 +76,7 @@ export async function launch() {
     args: [
       '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking',
       '--disable-component-update', '--disable-sync', '--no-first-run',
+      ...(process.env.EXTRA_CHROMIUM_ARGS ? process.env.EXTRA_CHROMIUM_ARGS.split(' ') : []),
     ],
   });
 }

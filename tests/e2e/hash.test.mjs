@@ -106,3 +106,36 @@ test('every load’s digest worker was started ahead, while the worker was idle,
   assert.deepEqual(errors, []);
   await page.context().close();
 });
+
+test('a newer load of the same slot stops the helper’s hash of the older file; the newer one’s is right', async () => {
+  const errors = [];
+  const page = await newPage(site.browser, errors);
+  // Every file hashed by the helper, each fingerprint held back 1.5 s after the first answer:
+  // the older file's hash is still wanted when the newer file arrives.
+  await page.goto(site.server.url + '?hash=helper&hash=late');
+  await page.getByTestId('load-demo').waitFor();
+  const file = async (name) => ({ name, mimeType: 'text/csv', buffer: await readFile(join(FIXTURES, 'logs', name)) });
+  // A first load starts the helper (its wasm is then ready for the next ones).
+  const warm = await file('reference.csv');
+  await page.getByTestId('file-input').setInputFiles({ ...warm, name: 'warm-up.csv' });
+  await page.locator('.file-name', { hasText: 'warm-up.csv' }).waitFor();
+  await page.locator('[data-complete="true"]').waitFor({ timeout: 60000 });
+  const older = await file('basic.csv');
+  await page.getByTestId('file-input').setInputFiles(older);
+  // The older file is answered; its fingerprint is still being computed.
+  await page.locator('.file-name', { hasText: 'basic.csv' }).waitFor();
+  assert.equal((await page.getByTestId('file-sha256').innerText()).trim(), 'computing…');
+  const newer = await file('current.csv');
+  await page.getByTestId('file-input').setInputFiles(newer);
+  await page.locator('.file-name', { hasText: 'current.csv' }).waitFor();
+  await page.locator('[data-complete="true"]').waitFor({ timeout: 60000 });
+  const sha256 = createHash('sha256').update(newer.buffer).digest('hex');
+  assert.equal(await page.getByTestId('file-sha256').getAttribute('title'), sha256);
+  assert.equal((await exportJson(page)).input.files[0].sha256, sha256);
+  assert.equal(await workerGlobal(page, '__plumbHashesStopped'), 1);
+  // Let the older file's held-back fingerprint time pass: it is not computed here instead.
+  await page.waitForTimeout(2000);
+  assert.equal(await lastHash(page), 'helper');
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});
