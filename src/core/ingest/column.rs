@@ -539,6 +539,61 @@ fn slot_of(k: (u128, u8)) -> usize {
     (x.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - SLOTS.trailing_zeros())) as usize
 }
 
+/// The distinct texts of a [`DictBuilder`], in order, in one buffer. A `String` each cost an
+/// allocation as the value came and a free when the dictionary was dropped: a numeric column
+/// takes [`DICTIONARY_CAP`] values before it drops it, which made the first 512 KiB of the
+/// 1M-row log (12 columns) cost eight times a later slice to parse (59 M instructions against
+/// ≈ 6 M natively; ≈ 50 ms in the browser's worker), and every numeric column of a wide log
+/// adds as much.
+#[derive(Default)]
+struct Texts {
+    /// The texts one after another: valid UTF-8 (only `str`s and ASCII bytes are pushed),
+    /// kept as bytes so that an ASCII cell is copied without validating it as a `str`.
+    bytes: Vec<u8>,
+    /// Per text, where it ends in `bytes`.
+    ends: Vec<usize>,
+}
+
+impl Texts {
+    fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// The `i`-th text.
+    fn get(&self, i: usize) -> Option<&str> {
+        let end = *self.ends.get(i)?;
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        std::str::from_utf8(self.bytes.get(start..end)?).ok()
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &str> {
+        (0..self.len()).filter_map(|i| self.get(i))
+    }
+
+    fn push(&mut self, text: &str) {
+        self.bytes.extend_from_slice(text.as_bytes());
+        self.ends.push(self.bytes.len());
+    }
+
+    /// Push the text of `raw`, invalid UTF-8 replaced by � (`String::from_utf8_lossy`);
+    /// whether anything was replaced.
+    fn push_lossy(&mut self, raw: &[u8]) -> bool {
+        if raw.is_ascii() {
+            self.bytes.extend_from_slice(raw);
+            self.ends.push(self.bytes.len());
+            return false;
+        }
+        let text = String::from_utf8_lossy(raw);
+        self.push(&text);
+        matches!(text, std::borrow::Cow::Owned(_))
+    }
+
+    /// One `String` per text, for the finished [`Dictionary`].
+    fn into_strings(self) -> Vec<String> {
+        self.iter().map(str::to_string).collect()
+    }
+}
+
 /// Dictionary under construction. Texts of up to 16 bytes are keyed by value (no pointer
 /// chasing or `memcmp` on lookup); longer ones by their bytes.
 struct DictBuilder {
@@ -554,7 +609,7 @@ struct DictBuilder {
     last: Option<((u128, u8), u16)>,
     long: HashMap<Box<[u8]>, u16, FxBuild>,
     codes: Vec<u16>,
-    values: Vec<String>,
+    values: Texts,
     /// [`text_hash`] of each value's raw bytes (before any UTF-8 replacement), so the per-row
     /// hashes can be rebuilt exactly if the dictionary is dropped.
     value_hashes: Vec<u64>,
@@ -699,7 +754,7 @@ impl ColumnBuilder {
                 last: None,
                 long: HashMap::default(),
                 codes: Vec::new(),
-                values: Vec::new(),
+                values: Texts::default(),
                 value_hashes: Vec::new(),
                 numbers: Vec::new(),
             }),
@@ -950,13 +1005,9 @@ impl ColumnBuilder {
                     let code = d.values.len() as u16;
                     d.insert(t, code);
                     d.codes.push(code);
-                    let text = String::from_utf8_lossy(t);
-                    if matches!(text, std::borrow::Cow::Owned(_))
-                        && self.invalid_utf8_line.is_none()
-                    {
+                    if d.values.push_lossy(t) && self.invalid_utf8_line.is_none() {
                         self.invalid_utf8_line = Some(line);
                     }
-                    d.values.push(text.into_owned());
                     d.value_hashes.push(text_hash(t));
                     if d.numbers.len() == usize::from(code) {
                         d.numbers.push(number.unwrap_or(f64::NAN));
@@ -1082,7 +1133,7 @@ impl ColumnBuilder {
                     let code = d.values.len() as u16;
                     d.insert(t, code);
                     d.codes.push(code);
-                    d.values.push(text.clone());
+                    d.values.push(text);
                     d.value_hashes.push(text_hash(t));
                 }
                 // A numeric column keeps no hashes: forgetting the texts is all.
@@ -1100,7 +1151,7 @@ impl ColumnBuilder {
             d.codes.shrink_to_fit();
             Dictionary {
                 codes: d.codes,
-                values: d.values,
+                values: d.values.into_strings(),
             }
         });
         let mut numeric = self.numeric;
@@ -1184,6 +1235,34 @@ mod tests {
         assert_eq!(parse_number(b"0,5"), None);
         assert_eq!(parse_number(b"abc"), None);
         assert_eq!(parse_number(b""), None);
+    }
+
+    proptest::proptest! {
+        /// The dictionary's text buffer gives each pushed text exactly as
+        /// `String::from_utf8_lossy` does (the one `String` per value it replaced), and says
+        /// which needed a replacement, on ASCII, other UTF-8 and arbitrary bytes.
+        #[test]
+        fn texts_are_the_lossy_strings(
+            cells in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::strategy::Strategy::prop_map("[ -~]{0,12}", String::into_bytes),
+                    proptest::strategy::Strategy::prop_map("\\PC{0,6}", String::into_bytes),
+                    proptest::collection::vec(proptest::num::u8::ANY, 0..10),
+                ],
+                0..20,
+            ),
+        ) {
+            let mut texts = Texts::default();
+            for cell in &cells {
+                let replaced = texts.push_lossy(cell);
+                let lossy = String::from_utf8_lossy(cell);
+                proptest::prop_assert_eq!(replaced, matches!(lossy, std::borrow::Cow::Owned(_)));
+            }
+            proptest::prop_assert_eq!(texts.len(), cells.len());
+            let expected: Vec<String> =
+                cells.iter().map(|c| String::from_utf8_lossy(c).into_owned()).collect();
+            proptest::prop_assert_eq!(texts.into_strings(), expected);
+        }
     }
 
     proptest::proptest! {
@@ -1295,7 +1374,7 @@ mod tests {
                     if matches!(text, std::borrow::Cow::Owned(_)) && b.invalid_utf8_line.is_none() {
                         b.invalid_utf8_line = Some(line);
                     }
-                    d.values.push(text.into_owned());
+                    d.values.push(&text);
                     d.value_hashes.push(text_hash(t));
                 }
                 None => b.drop_dictionary(t),

@@ -179,7 +179,7 @@ impl ColumnBuilder {
                 }));
                 for v in new_values {
                     d.value_hashes.push(text_hash(v.as_bytes()));
-                    d.values.push(v);
+                    d.values.push(&v);
                 }
             }
             _ => self.dictionary = None,
