@@ -50,19 +50,13 @@ pub const MIN_CORES: f64 = 4.0;
 /// `?parallel=0` or `?parallel=1`) decides when it says; otherwise the machine must have at
 /// least [`MIN_CORES`] logical cores. Benchmarks and tests measure both paths with one build.
 pub fn enabled() -> bool {
-    let global = js_sys::global();
-    let search = Reflect::get(&global, &"location".into())
-        .and_then(|l| Reflect::get(&l, &"search".into()))
-        .ok()
-        .and_then(|s| s.as_string())
-        .unwrap_or_default();
-    if search.contains("parallel=0") {
+    if super::worker::page_flag("parallel=0") {
         return false;
     }
-    if search.contains("parallel=1") {
+    if super::worker::page_flag("parallel=1") {
         return true;
     }
-    Reflect::get(&global, &"navigator".into())
+    Reflect::get(&js_sys::global(), &"navigator".into())
         .and_then(|n| Reflect::get(&n, &"hardwareConcurrency".into()))
         .ok()
         .and_then(|c| c.as_f64())
@@ -316,13 +310,13 @@ pub fn answer(data: &JsValue) {
                 let _ = Reflect::set(&reply, &"failed".into(), &message.into());
             }
         }
-        if super::worker::page_flag("hash=late") {
-            let late = move || {
-                let _ = scope.post_message_with_transfer(&reply, &transfer);
-            };
-            gloo::timers::callback::Timeout::new(super::worker::LATE_HASH_MS, late).forget();
-        } else {
+        let post = move || {
             let _ = scope.post_message_with_transfer(&reply, &transfer);
+        };
+        if super::worker::page_flag("hash=late") {
+            gloo::timers::callback::Timeout::new(super::worker::LATE_HASH_MS, post).forget();
+        } else {
+            post();
         }
         return;
     }
