@@ -329,8 +329,13 @@ where
     let drawn_style: StoredValue<Option<ChartStyle>> = StoredValue::new(None);
     let layered = overlay.is_some();
 
+    // While a report is delivered, the chart draws in a later task (`pacing`).
+    let permit = super::pacing::Permit::new();
     Effect::new(move |_| {
         let _ = viewport.width.get();
+        if !permit.granted() {
+            return;
+        }
         let (Some(wrap), Some(canvas)) = (wrap_ref.get(), canvas_ref.get()) else {
             return;
         };

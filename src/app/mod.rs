@@ -12,6 +12,7 @@ mod empty;
 mod models;
 mod operations;
 mod overview;
+mod pacing;
 mod quality;
 mod sidebar;
 mod signoff;
@@ -466,6 +467,7 @@ pub fn mount() {
 /// The whole page.
 #[component]
 pub fn App() -> impl IntoView {
+    pacing::install();
     let state = AppState::new();
     provide_context(state);
     thresholds::provide_sweep(state);
@@ -539,10 +541,12 @@ pub fn App() -> impl IntoView {
         state.report.track();
         report_id.update(|n| *n += 1);
     });
-    let busy = Memo::new(move |_| work::busy(state));
+    // Busy also while the report's charts wait for their turn to draw (`pacing`).
+    let busy = Memo::new(move |_| work::busy(state) || pacing::drawing());
     let is_stale = Memo::new(move |_| stale(state));
     // `data-complete`: "false" while a provisional first answer is shown (or nothing final
-    // yet), "true" once the complete report (or an error) is; tests and the benchmark wait on it.
+    // yet), "true" once the complete report (or an error) is on screen, charts drawn; tests
+    // and the benchmark wait on it.
     let complete = Memo::new(move |_| work::complete(state));
     let completing = Memo::new(move |_| work::completing(state));
     // What the active tab still waits for: its view shows "computing…" until it lands (a Memo,
@@ -722,7 +726,18 @@ fn TabBar() -> impl IntoView {
 #[component]
 fn StatusPill() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let status = Memo::new(move |_| state.status());
+    // `ready` once the report's charts are drawn too (`pacing`): until then the state stays
+    // what it was (a report replaced by a newer one keeps its words), or says it analyses.
+    let status = Memo::new(move |previous: Option<&(&'static str, String)>| {
+        let now = state.status();
+        if now.0 != "ready" || !pacing::drawing() {
+            return now;
+        }
+        match previous {
+            Some(p) if p.0 == "ready" => p.clone(),
+            _ => ("loading", "Analysing…".to_string()),
+        }
+    });
     view! {
         <div
             class="status"

@@ -272,7 +272,8 @@ fn on_answer(state: AppState, message: FromWorker, sweep: Option<SweepParts>) {
                         .with_untracked(|s| s.as_ref().map(|(k, _)| k) == Some(&key)) => {}
                 _ => state.sweep.set(None),
             }
-            finish_analysis(state, params, Ok(Arc::new(*report)));
+            // Its charts draw after the views it rebuilds are painted, one per task.
+            super::pacing::deliver_report(|| finish_analysis(state, params, Ok(Arc::new(*report))));
         }
         FromWorker::Error {
             id,
@@ -541,9 +542,11 @@ pub fn ErrorPanel() -> impl IntoView {
 }
 
 /// Whether the report on screen is final: answered for the current inputs and complete (not a
-/// provisional first answer), or an error. Exports, sign-off and `data-complete` follow this.
+/// provisional first answer), its charts drawn (see `pacing`), or an error. Exports, sign-off
+/// and `data-complete` follow this.
 pub fn complete(state: AppState) -> bool {
     !busy(state)
+        && !super::pacing::drawing()
         && state.report.with(|r| match r {
             Some(Ok(r)) => r.is_complete(),
             Some(Err(_)) => true,

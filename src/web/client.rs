@@ -3,8 +3,13 @@
 //! and restarts it on cancel (terminate, then a fresh worker). If the worker dies (its `error`
 //! event: a wasm trap such as running out of memory), the page's crash handler is told in
 //! words, so the status never stays on "Parsing…".
+//!
+//! A long answer (a report) is decoded in the task its message arrives in and handed to the
+//! page in the next one ([`LARGE_ANSWER_BYTES`]), so decoding and showing it are two tasks,
+//! not one long one; answers after it wait their turn, so the page sees them in order.
 
 use std::cell::RefCell;
+use std::collections::VecDeque;
 use std::rc::Rc;
 
 use js_sys::{BigUint64Array, Float64Array, Object, Reflect};
@@ -68,7 +73,16 @@ struct Client {
 
 thread_local! {
     static CLIENT: RefCell<Client> = RefCell::new(Client::default());
+    /// Decoded answers waiting for their own task (see [`LARGE_ANSWER_BYTES`]), oldest first.
+    static HELD: RefCell<VecDeque<(FromWorker, Option<SweepParts>)>> =
+        const { RefCell::new(VecDeque::new()) };
 }
+
+/// Answers at least this long (in JSON text) are handed to the page in the task after the one
+/// that decoded them. A report at a million rows is ≈ 0.3 MB of JSON and decodes in 10–20 ms;
+/// showing it costs as much again, and together they made one task over 50 ms. Progress and
+/// load answers are far shorter and are handed over at once (unless one is held before them).
+pub const LARGE_ANSWER_BYTES: usize = 16 * 1024;
 
 /// Start the worker; `handler` receives every answer, `crashed` hears if the worker dies.
 pub fn start(handler: Handler, crashed: CrashHandler) {
@@ -90,7 +104,33 @@ pub fn restart() {
         c.ready = false;
         c.queue.clear();
     });
+    HELD.with(|h| h.borrow_mut().clear());
     spawn();
+}
+
+/// Hand `message` to the page: at once, or in a later task when it is `large` or answers
+/// before it still wait (so they keep their order).
+fn hand_over(message: FromWorker, sweep: Option<SweepParts>, large: bool) {
+    let waiting = HELD.with(|h| !h.borrow().is_empty());
+    if !large && !waiting {
+        deliver(message, sweep);
+        return;
+    }
+    HELD.with(|h| h.borrow_mut().push_back((message, sweep)));
+    if !waiting {
+        super::next_task(deliver_held);
+    }
+}
+
+/// Hand the oldest held answer to the page; the next one gets a task of its own.
+fn deliver_held() {
+    let Some((message, sweep)) = HELD.with(|h| h.borrow_mut().pop_front()) else {
+        return;
+    };
+    deliver(message, sweep);
+    if HELD.with(|h| !h.borrow().is_empty()) {
+        super::next_task(deliver_held);
+    }
 }
 
 fn deliver(message: FromWorker, sweep: Option<SweepParts>) {
@@ -154,8 +194,8 @@ fn spawn() {
             .unwrap_or_default();
         match protocol::decode_from_worker(&text) {
             Ok(FromWorker::Ready) => flush(),
-            Ok(message) => deliver(message, sweep_of(&data)),
-            Err(message) => deliver(
+            Ok(message) => hand_over(message, sweep_of(&data), text.len() >= LARGE_ANSWER_BYTES),
+            Err(message) => hand_over(
                 FromWorker::Error {
                     id: 0,
                     which: None,
@@ -163,6 +203,7 @@ fn spawn() {
                     error_kind: ErrorKind::Other,
                 },
                 None,
+                false,
             ),
         }
     });

@@ -89,6 +89,17 @@ pub fn download(filename: &str, mime: &str, contents: &str) -> Result<(), String
     Ok(())
 }
 
+/// Run `f` in a new task of the page's event loop (a zero-delay timer: after this task and its
+/// microtasks, so after the reactive updates it started), or at once where there is no window.
+pub fn next_task(f: impl FnOnce() + 'static) {
+    let Some(window) = web_sys::window() else {
+        f();
+        return;
+    };
+    let cb = wasm_bindgen::closure::Closure::once_into_js(f);
+    let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(cb.unchecked_ref(), 0);
+}
+
 /// Device pixel ratio, for crisp canvases on HiDPI screens.
 pub fn device_pixel_ratio() -> f64 {
     web_sys::window()

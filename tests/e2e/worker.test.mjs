@@ -21,10 +21,14 @@ const ROWS = 1_000_000;
 const READING_BOUND_MS = 50;
 /**
  * The longest main-thread task allowed once the worker has answered, while the page builds the
- * sidebar and draws the views. That work does not depend on the number of rows (a 600-row
- * file takes as long); the figures measured on this 2-core machine are in docs/worker.md.
+ * sidebar, shows the answers and draws their charts. Each answer is decoded in one task and
+ * shown in the next, and the charts draw one per task after the views are painted (see
+ * src/app/pacing.rs): these tasks take 15–40 ms, and most loads have no task over 50 ms at all,
+ * but on this 2-core machine one in a few cold loads has one of 50–57 ms. The bound leaves
+ * room for that jitter, and still fails a page that shows an answer in one task (98–137 ms
+ * here). The figures are in docs/worker.md.
  */
-const RENDER_BOUND_MS = Number(process.env.PLUMB_RENDER_BOUND_MS || 1000);
+const RENDER_BOUND_MS = Number(process.env.PLUMB_RENDER_BOUND_MS || 80);
 
 const site = useSite();
 let dir;
@@ -102,7 +106,8 @@ async function observedPage(errors) {
       for (const e of list.getEntries()) window.__longtasks.push({ start: e.startTime, duration: e.duration });
     }).observe({ type: 'longtask', buffered: true });
     // When the status changes (state and words), in page time: the observer runs at the end
-    // of the task that changed it.
+    // of the task that changed it. With it, how many charts are on the page and how many of
+    // them are not drawn yet (no plot edges): `ready` means the charts are on screen.
     window.__status = [];
     let last = '';
     new MutationObserver(() => {
@@ -110,7 +115,11 @@ async function observedPage(errors) {
       const now = el ? `${el.dataset.state}|${el.textContent.trim()}` : '';
       if (now !== last) {
         last = now;
-        window.__status.push({ t: performance.now(), state: el?.dataset.state, text: el?.textContent.trim() });
+        const charts = [...document.querySelectorAll('[data-plot-left]')];
+        window.__status.push({
+          t: performance.now(), state: el?.dataset.state, text: el?.textContent.trim(),
+          charts: charts.length, undrawn: charts.filter((c) => c.dataset.plotLeft === '').length,
+        });
       }
     }).observe(document, { subtree: true, childList: true, characterData: true, attributes: true });
   });
@@ -202,6 +211,10 @@ test('a 1M-row log loads in the worker without blocking the page, with progress'
     + `longest main-thread task while reading ${longest(parsing)} ms, while showing ${longest(showing)} ms`);
   assert.ok(longest(parsing) <= READING_BOUND_MS, `reading: ${JSON.stringify(parsing)}`);
   assert.ok(longest(showing) <= RENDER_BOUND_MS, `showing: ${JSON.stringify(showing)}`);
+  // The charts draw in tasks of their own after the views are painted, and the status says
+  // `ready` only once every chart on the page is drawn.
+  const firstReady = status.find((s) => s.state === 'ready');
+  assert.ok(firstReady.charts > 0 && firstReady.undrawn === 0, `at ready: ${JSON.stringify(firstReady)}`);
 
   // Thresholds answers a drag from the exact sweep the worker sent: mid-drag, the cells are
   // the exact counts at the live threshold, with no analysis requested (status stays ready).
