@@ -105,6 +105,15 @@ fn size_canvas(
     (css_w, css_h, dpr)
 }
 
+/// Whether the `<details>` element a `toggle` event came from is open now (a table inside a
+/// closed one is built only when it opens: its rows are work no one sees until then).
+pub fn details_open(ev: &web_sys::Event) -> bool {
+    ev.target()
+        .and_then(|t| js_sys::Reflect::get(&t, &"open".into()).ok())
+        .and_then(|o| o.as_bool())
+        .unwrap_or(false)
+}
+
 /// Offer a `data:` or `blob:` URL to the user as a download named `filename`.
 fn download_url(filename: &str, url: &str) -> Result<(), String> {
     let document = web_sys::window()
@@ -588,12 +597,7 @@ where
                 disabled=move || updating.map(super::stale).unwrap_or(false)>"Download PNG"</button>
         </div>
         <details class="chart-data" data-testid="chart-data"
-            on:toggle=move |ev| {
-                let open = ev.target().and_then(|t| {
-                    js_sys::Reflect::get(&t, &"open".into()).ok().and_then(|o| o.as_bool())
-                });
-                table_open.set(open.unwrap_or(false));
-            }>
+            on:toggle=move |ev| table_open.set(details_open(&ev))>
             <summary>"Chart data as a table"</summary>
             <div class="table-scroll">
                 <table class="table compact">

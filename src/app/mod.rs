@@ -541,7 +541,8 @@ pub fn App() -> impl IntoView {
         state.report.track();
         report_id.update(|n| *n += 1);
     });
-    // Busy also while the report's charts wait for their turn to draw (`pacing`).
+    // Busy also while the report's charts wait for their turn to draw (`pacing`; alone in
+    // `data-drawing`, which also covers the charts of a view just opened).
     let busy = Memo::new(move |_| work::busy(state) || pacing::drawing());
     let is_stale = Memo::new(move |_| stale(state));
     // `data-complete`: "false" while a provisional first answer is shown (or nothing final
@@ -563,7 +564,8 @@ pub fn App() -> impl IntoView {
         <div class="shell" data-testid="app"
             data-report-id=move || report_id.get().to_string()
             data-busy=move || busy.get().to_string()
-            data-complete=move || complete.get().to_string()>
+            data-complete=move || complete.get().to_string()
+            data-drawing=move || pacing::drawing().to_string()>
             <header class="topbar">
                 <div class="brand">
                     <span class="logo" aria-hidden="true"></span>

@@ -4,10 +4,11 @@
 //! A report from the worker used to be shown in one task: decoding it, rebuilding the views,
 //! laying them out and drawing every chart took 80–140 ms at a million rows. Now
 //! [`crate::web::client`] hands a large answer over in the task after the one that decoded it,
-//! and the charts asked to draw while a report is delivered ([`delivering`]) wait for a
-//! [`Permit`]: once the browser has painted the rebuilt views (the layout then happens in
-//! the frame, not forced by the first chart that reads its width), the permits are given out
-//! one per task, in the order asked.
+//! and the charts asked to draw while a report is delivered ([`delivering`]), or for the first
+//! time (a view just built, e.g. a tab the user opened), wait for a [`Permit`]: once the
+//! browser has painted the views (the layout then happens in the frame, not forced by the
+//! first chart that reads its width), the permits are given out one per task, in the order
+//! asked.
 //!
 //! While charts wait, [`drawing`] is true: the status does not say `ready` and the app root's
 //! `data-busy` stays `true` until every chart is on screen, so "ready" still means what the
@@ -70,9 +71,11 @@ pub fn delivering() -> bool {
 }
 
 /// A chart's right to draw: its drawing effect asks [`Permit::granted`] first, and draws only
-/// when that says yes. While a report is delivered the answer is no and the chart is queued;
-/// its turn re-runs the effect through the permit's signal (so the effect reads the report's
-/// signals then, and tracks them as before).
+/// when that says yes. For a chart's first drawing (a view just built: a report's first answer,
+/// or a tab the user opened) and while a report is delivered the answer is no and the chart is
+/// queued; its turn re-runs the effect through the permit's signal (so the effect reads the
+/// report's signals then, and tracks them as before). Other redrawing (a resize, a setting,
+/// a drag) is at once.
 #[derive(Clone, Copy)]
 pub struct Permit {
     /// Bumped when the queued chart's turn comes (read by the effect, so it re-runs).
@@ -81,6 +84,8 @@ pub struct Permit {
     seen: StoredValue<u64>,
     /// Whether the chart is in the queue now (it is queued once however often it asks).
     queued: StoredValue<bool>,
+    /// Whether the chart has had its first turn.
+    started: StoredValue<bool>,
 }
 
 impl Permit {
@@ -90,17 +95,22 @@ impl Permit {
             issued: RwSignal::new(0),
             seen: StoredValue::new(0),
             queued: StoredValue::new(false),
+            started: StoredValue::new(false),
         }
     }
 
     /// Whether the chart may draw now (call it in the drawing effect, before reading data):
-    /// yes unless a report is being delivered; then the chart is queued and asked again on
-    /// its turn.
+    /// yes unless this is its first drawing or a report is being delivered; then the chart
+    /// is queued and asked again on its turn.
     pub fn granted(&self) -> bool {
         let issued = self.issued.get();
         let turn = issued != self.seen.get_value();
         self.seen.set_value(issued);
-        if turn || !delivering() {
+        if turn {
+            self.started.set_value(true);
+            return true;
+        }
+        if self.started.get_value() && !delivering() {
             return true;
         }
         if !self.queued.get_value() {

@@ -182,6 +182,8 @@ export async function readMetrics(page) {
 
 export async function screenshot(page, name) {
   await mkdir(ARTIFACTS, { recursive: true });
+  // The charts of a view just shown draw in the tasks after its first frame (`data-drawing`).
+  await page.waitForFunction(() => document.querySelector('[data-testid="app"]')?.dataset.drawing !== 'true');
   // Sticky header and sidebar would be painted where the page was scrolled to.
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: join(ARTIFACTS, name), fullPage: true });

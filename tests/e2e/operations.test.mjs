@@ -119,6 +119,10 @@ test('latency p95 and error rate per hour match an independent computation; down
   }
   assert.equal(await page.getByTestId('challenger-x1').count(), 1);
 
+  // The bucket table's rows are built when it is opened.
+  assert.equal(await page.locator('[data-testid^="ops-bucket-"]').count(), 0);
+  await page.getByTestId('ops-buckets').locator('summary').click();
+  await page.locator('[data-testid="ops-bucket-0"]').waitFor();
   const want = await hourly();
   const shown = await page.$$eval('[data-testid^="ops-bucket-"]', (rows) => rows.map((r) => {
     const v = (f) => r.querySelector(`[data-field="${f}"]`).dataset.value;
@@ -270,6 +274,8 @@ test('the bucket width switches to days; without a timestamp the view says what 
   const page = await openOperations(errors);
   await page.getByTestId('ops-granularity').selectOption('day');
   await page.waitForFunction(() => document.querySelector('[data-testid="operations-view"]')?.dataset.granularity === 'day');
+  await page.getByTestId('ops-buckets').locator('summary').click();
+  await page.locator('[data-testid="ops-bucket-0"]').waitFor();
   assert.equal(await page.locator('[data-testid^="ops-bucket-"]').count(), 2);
   const days = await page.$$eval('[data-testid^="ops-bucket-"]', (rows) => rows.map((r) => Number(r.dataset.start)));
   assert.ok(days.every((d) => d % 86400 === 0));
