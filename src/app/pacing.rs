@@ -30,8 +30,11 @@ thread_local! {
     /// Charts waiting to draw, oldest first (each grants its chart's permit); `None` holds
     /// a delivery's place until its charts have asked (see [`deliver_report`]).
     static QUEUE: RefCell<VecDeque<Option<Turn>>> = const { RefCell::new(VecDeque::new()) };
-    /// How many charts wait (the signal behind [`drawing`]); made at the app's root.
+    /// How many charts wait, queued or drawing now (the signal behind [`drawing`]); made at
+    /// the app's root, kept equal to the queue's length plus [`struct@IN_TURN`] by [`sync`].
     static WAITING: Cell<Option<RwSignal<usize>>> = const { Cell::new(None) };
+    /// Whether a chart has its turn and has not finished drawing yet.
+    static IN_TURN: Cell<bool> = const { Cell::new(false) };
     /// Whether a report is being delivered in this task (set until the task's end).
     static DELIVERING: Cell<bool> = const { Cell::new(false) };
     /// Whether a drain of the queue is already scheduled.
@@ -108,6 +111,9 @@ impl Permit {
         self.seen.set_value(issued);
         if turn {
             self.started.set_value(true);
+            // Once this run has drawn (the effect goes on at once; this runs after it), the
+            // chart no longer waits: the status can turn `ready` in this task.
+            wasm_bindgen_futures::spawn_local(async { finish_turn() });
             return true;
         }
         if self.started.get_value() && !delivering() {
@@ -134,34 +140,47 @@ impl Default for Permit {
 
 fn enqueue(turn: Option<Turn>) {
     QUEUE.with(|q| q.borrow_mut().push_back(turn));
-    if let Some(w) = WAITING.with(Cell::get) {
-        w.try_update(|n| *n += 1);
-    }
+    sync();
     if !SCHEDULED.with(|s| s.replace(true)) {
         after_paint(drain);
     }
 }
 
-/// Give the oldest waiting chart its turn (it draws in this task's microtasks); the next one
-/// waits for the next task. Place holders ahead of it are passed over. They leave the count
-/// behind [`drawing`] in the next task, once the chart's drawing is done (the status must not
-/// turn `ready` in the same updates as the last chart's drawing, possibly before it).
+/// Set the count behind [`drawing`] to what waits: the queue, and a chart in its turn.
+fn sync() {
+    let waiting = QUEUE.with(|q| q.borrow().len()) + usize::from(IN_TURN.with(Cell::get));
+    if let Some(w) = WAITING.with(Cell::get)
+        && w.try_get_untracked() != Some(waiting)
+    {
+        w.try_set(waiting);
+    }
+}
+
+/// The chart in its turn has drawn (or was removed from the page): it waits no more.
+fn finish_turn() {
+    IN_TURN.with(|t| t.set(false));
+    sync();
+}
+
+/// Give the oldest waiting chart its turn (it draws in this task's microtasks, and says so:
+/// [`finish_turn`]); the next one waits for the next task. Place holders ahead of it are
+/// passed over. The next task also ends the turn, in case the chart never drew (it was
+/// removed from the page meanwhile), so nothing waits for ever.
 fn drain() {
-    let mut taken = 0;
     loop {
         let Some(turn) = QUEUE.with(|q| q.borrow_mut().pop_front()) else {
             break;
         };
-        taken += 1;
         if let Some(turn) = turn {
+            IN_TURN.with(|t| t.set(true));
+            sync();
             turn();
             break;
         }
     }
+    sync();
     next_task(move || {
-        if let Some(w) = WAITING.with(Cell::get) {
-            w.try_update(|n| *n = n.saturating_sub(taken));
-        }
+        finish_turn();
         if QUEUE.with(|q| q.borrow().is_empty()) {
             SCHEDULED.with(|s| s.set(false));
         } else {
