@@ -10,7 +10,7 @@
 // the end-to-end test does).
 import { resolve } from 'node:path';
 import { serveDist, launch, newPage } from '../tests/e2e/harness.mjs';
-import { parseArgs, waitComplete, waitWarm } from './profile_common.mjs';
+import { parseArgs, recordLongTasks, waitComplete, waitWarm } from './profile_common.mjs';
 
 const args = parseArgs(process.argv.slice(2), ['cold'], { reps: '3' });
 if (!args.file) throw new Error('need --file PATH');
@@ -20,11 +20,8 @@ const browser = await launch();
 try {
   for (let rep = 0; rep < Number(args.reps); rep++) {
     const page = await newPage(browser, []);
+    await page.addInitScript(recordLongTasks);
     await page.addInitScript(() => {
-      window.__longtasks = [];
-      new PerformanceObserver((list) => {
-        for (const e of list.getEntries()) window.__longtasks.push({ start: e.startTime, duration: e.duration });
-      }).observe({ type: 'longtask', buffered: true });
       window.__marks = {};
       const NativeWorker = window.Worker;
       window.Worker = class extends NativeWorker {

@@ -1,6 +1,7 @@
-// What the profiling scripts (bench/worker_profile.mjs, bench/page_profile.mjs) and the browser
-// benchmark (bench/browser.mjs) share: their arguments, and the moments they wait for — the
-// analysis worker warm before the file is chosen, and the complete report on screen.
+// What the profiling scripts (bench/worker_profile.mjs, bench/page_profile.mjs,
+// bench/longtasks.mjs, bench/tabtasks.mjs) and the browser benchmark (bench/browser.mjs) share:
+// their arguments, the moments they wait for — the analysis worker warm before the file is
+// chosen, and the complete report on screen — and the page's record of its long tasks.
 
 /**
  * `--key value` pairs as an object; each of `flags` (names without `--`) takes no value and
@@ -53,4 +54,16 @@ export async function waitComplete(page, timeoutMs = 600000) {
     const s = document.querySelector('[data-testid="status"]')?.dataset.state;
     return s === 'error' || (s === 'ready' && app?.dataset.complete === 'true');
   }, null, { timeout: timeoutMs, polling: 100 });
+}
+
+/**
+ * A page init script (`page.addInitScript(recordLongTasks)`): every main-thread long task
+ * (over 50 ms, the `longtask` entries of a `PerformanceObserver`) from before the app starts,
+ * as `{ start, duration }` in `window.__longtasks`.
+ */
+export function recordLongTasks() {
+  window.__longtasks = [];
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) window.__longtasks.push({ start: e.startTime, duration: e.duration });
+  }).observe({ type: 'longtask', buffered: true });
 }

@@ -6,7 +6,7 @@
 //   node bench/tabtasks.mjs --file bench/data/log_1000000.csv [--dist DIR]
 import { resolve } from 'node:path';
 import { serveDist, launch, newPage } from '../tests/e2e/harness.mjs';
-import { parseArgs, waitComplete, waitWarm } from './profile_common.mjs';
+import { parseArgs, recordLongTasks, waitComplete, waitWarm } from './profile_common.mjs';
 
 const args = parseArgs(process.argv.slice(2), [], {});
 if (!args.file) throw new Error('need --file PATH');
@@ -16,12 +16,7 @@ const server = await serveDist(args.dist ? resolve(args.dist) : undefined);
 const browser = await launch();
 try {
   const page = await newPage(browser, []);
-  await page.addInitScript(() => {
-    window.__longtasks = [];
-    new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) window.__longtasks.push({ start: e.startTime, duration: e.duration });
-    }).observe({ type: 'longtask', buffered: true });
-  });
+  await page.addInitScript(recordLongTasks);
   await page.goto(server.url);
   await page.getByTestId('file-input').waitFor({ state: 'attached' });
   await waitWarm(page);

@@ -338,7 +338,8 @@ where
     let drawn_style: StoredValue<Option<ChartStyle>> = StoredValue::new(None);
     let layered = overlay.is_some();
 
-    // While a report is delivered, the chart draws in a later task (`pacing`).
+    // The chart's first drawing, and any while a report is delivered, wait for their turn in
+    // a later task (`pacing`).
     let permit = super::pacing::Permit::new();
     Effect::new(move |_| {
         let _ = viewport.width.get();

@@ -29,8 +29,9 @@ use crate::core::report::{CostMatrix, OptimalThresholdReport, ThresholdPoint, Wi
 use crate::web::client::SweepParts;
 
 /// An exact sweep shared by reference; equal only to itself, so memos compare in O(1).
-/// Decoded from the worker's arrays the first time a view reads it ([`ExactSweep::get`]), so a
-/// first answer is shown without copying a value per distinct score.
+/// Decoded from the worker's arrays when the page is next idle ([`ExactSweep::decode_when_idle`])
+/// or the first time a view reads it ([`ExactSweep::get`]), so a first answer is shown without
+/// copying a value per distinct score.
 #[derive(Clone)]
 pub struct ExactSweep(Arc<LazySweep>);
 
@@ -53,10 +54,32 @@ impl ExactSweep {
     /// The sweep (decoded on the first call, the arrays then dropped); `None` if the arrays
     /// were not a valid sweep.
     pub fn get(&self) -> Option<&Sweep> {
-        let lazy = &self.0;
+        Self::decoded(&self.0)
+    }
+
+    fn decoded(lazy: &LazySweep) -> Option<&Sweep> {
         lazy.sweep
             .get_or_init(|| lazy.parts.borrow_mut().take().and_then(|p| p.decode()))
             .as_ref()
+    }
+
+    /// Decode the sweep when the page is next idle (`requestIdleCallback`: after the answer is
+    /// drawn), unless it has been replaced and dropped by then. Decoding copies three arrays
+    /// of a value per distinct score into wasm memory (≈ 14 MB at a million rows) and the
+    /// browser then collects the garbage: done when Thresholds is first opened, that made the
+    /// view's first task 56–71 ms at a million rows. Without `requestIdleCallback` the sweep
+    /// is decoded on first use, as before.
+    pub fn decode_when_idle(&self) {
+        let Some(window) = web_sys::window() else {
+            return;
+        };
+        let weak = Arc::downgrade(&self.0);
+        let cb = wasm_bindgen::closure::Closure::once_into_js(move || {
+            if let Some(lazy) = weak.upgrade() {
+                let _ = Self::decoded(&lazy);
+            }
+        });
+        let _ = window.request_idle_callback(wasm_bindgen::JsCast::unchecked_ref(&cb));
     }
 }
 

@@ -265,7 +265,14 @@ fn on_answer(state: AppState, message: FromWorker, sweep: Option<SweepParts>) {
                 return;
             };
             match (sweep_key, sweep) {
-                (Some(key), Some(s)) => state.sweep.set(Some((key, ExactSweep::new(s)))),
+                (Some(key), Some(s)) => {
+                    let sweep = ExactSweep::new(s);
+                    // Thresholds reads it only for the whole log (not for two windows).
+                    if state.window.with_untracked(|w| *w == WindowSpec::All) {
+                        sweep.decode_when_idle();
+                    }
+                    state.sweep.set(Some((key, sweep)));
+                }
                 (Some(key), None)
                     if state
                         .sweep
