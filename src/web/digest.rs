@@ -206,11 +206,7 @@ pub fn start(blob: &Blob, chunk: f64, stop: f64) -> Option<Job> {
         Some(worker) => (worker, "spare"),
         None => (spawn()?, "new"),
     };
-    let _ = Reflect::set(
-        &js_sys::global(),
-        &"__plumbDigestWorker".into(),
-        &JsValue::from_str(how),
-    );
+    super::mark("__plumbDigestWorker", &JsValue::from_str(how));
     ask(worker, blob, ("chunk", chunk), ("stop", stop), false)
 }
 

@@ -89,6 +89,13 @@ pub fn download(filename: &str, mime: &str, contents: &str) -> Result<(), String
     Ok(())
 }
 
+/// Set `key` on this thread's global object (a worker's scope, or the page's window) to
+/// `value`: the `__plumb…` globals through which the end-to-end tests and the benchmark see
+/// what a worker did (who read and hashed a file, how it was parsed, whether it is warm).
+pub fn mark(key: &str, value: &JsValue) {
+    let _ = js_sys::Reflect::set(&js_sys::global(), &JsValue::from_str(key), value);
+}
+
 /// Run `f` in a new task of the page's event loop (a zero-delay timer: after this task and its
 /// microtasks, so after the reactive updates it started), or at once where there is no window.
 pub fn next_task(f: impl FnOnce() + 'static) {

@@ -124,7 +124,7 @@ fn warm_up_if_idle() {
         parallel::spawn_helper();
         digest::prepare();
     }
-    let _ = Reflect::set(&js_sys::global(), &"__plumbWarm".into(), &JsValue::TRUE);
+    super::mark("__plumbWarm", &JsValue::TRUE);
 }
 
 fn scope() -> Option<DedicatedWorkerGlobalScope> {
@@ -539,23 +539,17 @@ struct Streamed {
 /// (`worker`: a digest or reader worker passed every slice on; `here`: some or all were read on
 /// this thread), for the end-to-end tests.
 fn mark_read_by(how: &str) {
-    let _ = Reflect::set(
-        &js_sys::global(),
-        &"__plumbReadBy".into(),
-        &JsValue::from_str(how),
-    );
+    super::mark("__plumbReadBy", &JsValue::from_str(how));
 }
 
 /// Count on the worker's global `__plumbHashesStopped` the parse helper's hashes stopped for
 /// a newer load of the same slot, for the end-to-end tests.
 fn count_stopped_hash() {
-    let global = js_sys::global();
-    let key = JsValue::from_str("__plumbHashesStopped");
-    let count = Reflect::get(&global, &key)
+    let count = Reflect::get(&js_sys::global(), &"__plumbHashesStopped".into())
         .ok()
         .and_then(|v| v.as_f64())
         .unwrap_or(0.0);
-    let _ = Reflect::set(&global, &key, &JsValue::from_f64(count + 1.0));
+    super::mark("__plumbHashesStopped", &JsValue::from_f64(count + 1.0));
 }
 
 /// Record who fingerprinted the last load (`browser`: `crypto.subtle.digest` in the digest
@@ -563,11 +557,7 @@ fn count_stopped_hash() {
 /// thread as it parsed) on the worker's global `__plumbLastHash`, for the end-to-end tests and
 /// the benchmark.
 fn mark_hash(how: &str) {
-    let _ = Reflect::set(
-        &js_sys::global(),
-        &"__plumbLastHash".into(),
-        &JsValue::from_str(how),
-    );
+    super::mark("__plumbLastHash", &JsValue::from_str(how));
 }
 
 /// Parse the slices the digest worker passes on, in order, with the "reading" progress after
@@ -876,11 +866,7 @@ fn plan_halves(
 /// Record how the last load was parsed (`single`, `halves`, or `fallback: <why>`) on the
 /// worker's global `__plumbLastLoad`, for the end-to-end tests and the benchmark.
 fn mark_load(how: &str) {
-    let _ = Reflect::set(
-        &js_sys::global(),
-        &"__plumbLastLoad".into(),
-        &JsValue::from_str(how),
-    );
+    super::mark("__plumbLastLoad", &JsValue::from_str(how));
 }
 
 /// Record a duration of the last load parsed in halves on the worker's global
