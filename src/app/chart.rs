@@ -276,16 +276,6 @@ fn blit(from: &web_sys::HtmlCanvasElement, to: &web_sys::HtmlCanvasElement) -> O
     ctx.draw_image_with_html_canvas_element(from, 0.0, 0.0).ok()
 }
 
-/// Run `f` at the next animation frame (at once when there is no window).
-fn on_next_frame(f: impl FnOnce() + 'static) {
-    let Some(window) = web_sys::window() else {
-        f();
-        return;
-    };
-    let cb = wasm_bindgen::closure::Closure::once_into_js(f);
-    let _ = window.request_animation_frame(cb.unchecked_ref());
-}
-
 #[allow(clippy::too_many_arguments)]
 fn chart_impl<D, S, T>(
     spec: ChartSpec,
@@ -437,7 +427,7 @@ where
                 let scheduled = pending.get_value().is_some();
                 pending.set_value(Some(t));
                 if !scheduled {
-                    on_next_frame(move || {
+                    crate::web::next_frame(move || {
                         if let Some(t) = pending.try_update_value(Option::take).flatten()
                             && d.dragging.get_untracked()
                         {

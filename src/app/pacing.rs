@@ -18,10 +18,8 @@ use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
-use wasm_bindgen::closure::Closure;
 
-use crate::web::next_task;
+use crate::web::{next_frame, next_task};
 
 /// A waiting chart's turn: grants its permit.
 type Turn = Box<dyn FnOnce()>;
@@ -69,7 +67,7 @@ pub fn deliver_report(deliver: impl FnOnce()) {
 }
 
 /// Whether a report is being delivered in this task (charts asked to draw now wait).
-pub fn delivering() -> bool {
+fn delivering() -> bool {
     DELIVERING.with(Cell::get)
 }
 
@@ -195,12 +193,9 @@ fn after_paint(f: fn()) {
     let hidden = web_sys::window()
         .and_then(|w| w.document())
         .is_none_or(|d| d.hidden());
-    let Some(window) = web_sys::window().filter(|_| !hidden) else {
+    if hidden {
         next_task(f);
-        return;
-    };
-    let cb = Closure::once_into_js(move || next_task(f));
-    if window.request_animation_frame(cb.unchecked_ref()).is_err() {
-        next_task(f);
+    } else {
+        next_frame(move || next_task(f));
     }
 }

@@ -97,12 +97,7 @@ pub struct SweepCache(pub Memo<Option<ExactSweep>>);
 /// Put the [`SweepCache`] of `state` in context.
 pub fn provide_sweep(state: AppState) {
     let memo = Memo::new(move |_| {
-        // Two windows: the exact sweep of the whole file would not be the current window's;
-        // the view then reads the report's own numbers for the current window.
-        if state
-            .window
-            .with(|w| *w != crate::core::report::WindowSpec::All)
-        {
+        if !state.window.with(sweep_applies) {
             return None;
         }
         state
@@ -110,6 +105,13 @@ pub fn provide_sweep(state: AppState) {
             .with(|s| s.as_ref().map(|(_, sweep)| sweep.clone()))
     });
     provide_context(SweepCache(memo));
+}
+
+/// Whether the views read the exact sweep under `window`: only for the whole log. With two
+/// windows the sweep of the whole file would not be the current window's; the views then read
+/// the report's own numbers for the current window.
+pub fn sweep_applies(window: &crate::core::report::WindowSpec) -> bool {
+    *window == crate::core::report::WindowSpec::All
 }
 
 /// A metric the threshold chart can draw.

@@ -267,8 +267,10 @@ fn on_answer(state: AppState, message: FromWorker, sweep: Option<SweepParts>) {
             match (sweep_key, sweep) {
                 (Some(key), Some(s)) => {
                     let sweep = ExactSweep::new(s);
-                    // Thresholds reads it only for the whole log (not for two windows).
-                    if state.window.with_untracked(|w| *w == WindowSpec::All) {
+                    if state
+                        .window
+                        .with_untracked(super::thresholds::sweep_applies)
+                    {
                         sweep.decode_when_idle();
                     }
                     state.sweep.set(Some((key, sweep)));

@@ -107,6 +107,28 @@ pub fn next_task(f: impl FnOnce() + 'static) {
     let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(cb.unchecked_ref(), 0);
 }
 
+/// Run `f` at the next animation frame, before that frame's layout and paint (at once where
+/// there is no window, or if the browser refuses the request). A hidden page gets no frames
+/// until it is shown again.
+pub fn next_frame(f: impl FnOnce() + 'static) {
+    let Some(window) = web_sys::window() else {
+        f();
+        return;
+    };
+    let f = std::rc::Rc::new(std::cell::Cell::new(Some(f)));
+    let run = f.clone();
+    let cb = wasm_bindgen::closure::Closure::once_into_js(move || {
+        if let Some(f) = run.take() {
+            f();
+        }
+    });
+    if window.request_animation_frame(cb.unchecked_ref()).is_err()
+        && let Some(f) = f.take()
+    {
+        f();
+    }
+}
+
 /// Device pixel ratio, for crisp canvases on HiDPI screens.
 pub fn device_pixel_ratio() -> f64 {
     web_sys::window()
