@@ -57,7 +57,8 @@
 //
 // `--query '?parallel=0'` opens the page with that query (here: the worker parses every file
 // in one piece, for a same-build comparison with the two-halves path). Each run records how the
-// worker parsed the file (`load_path`: `single`, `halves`, `fallback: <why>`) and the wasm
+// worker parsed the file (`load_path`: `single`, `halves`, `fallback: <why>`; `, two steps` when
+// the first answer's columns were parsed first, docs/worker.md) and the wasm
 // memory of each worker the page has (`worker_wasm_memory_each`: the analysis worker, and its
 // parse helper where the browser lists nested workers) and, for a load in halves, `split_times`
 // (ms: the first half after the helper was asked, the wait for the helper, the merge).
@@ -390,6 +391,10 @@ async function oneRun(server, opts) {
       .evaluate(() => self.__plumbWasmMemory?.buffer?.byteLength ?? 0).catch(() => 0)));
     run.load_path = (await Promise.all(page.workers().map((w) => w
       .evaluate(() => self.__plumbLastLoad ?? null).catch(() => null)))).find((x) => x) ?? null;
+    // Whether the log was parsed in two steps (its first answer's columns first; session 14).
+    const steps = (await Promise.all(page.workers().map((w) => w
+      .evaluate(() => self.__plumbInSteps ?? null).catch(() => null)))).find((x) => x !== null);
+    if (steps === true) run.load_path += ', two steps';
     run.hash_path = (await Promise.all(page.workers().map((w) => w
       .evaluate(() => self.__plumbLastHash ?? null).catch(() => null)))).find((x) => x) ?? null;
     run.split_times = (await Promise.all(page.workers().map((w) => w

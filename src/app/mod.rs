@@ -316,6 +316,27 @@ impl AppState {
         }
     }
 
+    /// Take the whole file's summary the worker sent after load `load_id`'s first one (a
+    /// log parsed in two steps: the first summary gave some columns as `pending`). Nothing
+    /// else is reset: the report on screen stays, and the roles too unless they were the
+    /// first summary's detected ones and the whole file detects others.
+    pub(crate) fn columns_read(&self, load_id: u64, which: Which, summary: FileSummary) {
+        let slot = match which {
+            Which::Reference => self.file,
+            Which::Current => self.current_file,
+        };
+        let Some(old) = slot.get_untracked().filter(|f| f.load_id == load_id) else {
+            return;
+        };
+        if which == Which::Reference
+            && summary.detected != old.detected
+            && self.mapping.with_untracked(|m| *m == old.detected)
+        {
+            self.mapping.set(summary.detected.clone());
+        }
+        slot.set(Some(Arc::new(summary)));
+    }
+
     /// Apply a share link's settings to the file just loaded, and say whether its fingerprint
     /// matches the one the link was made for (once it is known: `sha256` is `None` while the
     /// browser hashes the file, and [`AppState::fingerprinted`] says it then).

@@ -334,11 +334,19 @@ fn Challengers(
         })
         .collect();
     let empty = candidates.is_empty();
+    // A log read in two steps: its other columns' kinds come with the complete report.
+    let pending = file
+        .columns
+        .iter()
+        .any(|col| col.kind == crate::core::stream::PENDING_KIND);
     let order = candidates.clone();
     view! {
         <fieldset class="field challengers" data-testid="role-challengers">
             <legend>"Challengers (other models' scores)"</legend>
-            {empty.then(|| view! { <p class="hint">"No other numeric column."</p> })}
+            {(empty && !pending).then(|| view! { <p class="hint">"No other numeric column."</p> })}
+            {pending.then(|| view! {
+                <p class="hint" data-testid="columns-pending">"Reading the other columns…"</p>
+            })}
             {candidates.into_iter().map(|c| {
                 let checked = mapping.challengers.contains(&c);
                 let transform = mapping.challenger_transform(&c);

@@ -256,6 +256,7 @@ fn on_answer(state: AppState, message: FromWorker, sweep: Option<SweepParts>) {
             accept_summary(state, which, summary);
         }
         FromWorker::Fingerprint { id, which, sha256 } => state.fingerprinted(id, which, sha256),
+        FromWorker::Columns { id, which, summary } => state.columns_read(id, which, summary),
         FromWorker::Report {
             id,
             report,

@@ -25,7 +25,7 @@ use crate::core::analysis::{self, Depth, FirstPass, LoadedFile};
 use crate::core::error::ErrorKind;
 use crate::core::metrics::threshold::Sweep;
 use crate::core::report::{ColumnMapping, Report, Settings, WindowSpec};
-use crate::core::stream::FileSummary;
+use crate::core::stream::{DeferredColumns, FileSummary, PENDING_KIND};
 
 /// Which of the two files a load is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -148,6 +148,18 @@ pub enum FromWorker {
         /// the sweep's arrays ride in the envelope when the page did not have it.
         sweep_key: Option<String>,
     },
+    /// The whole file's summary, after a load that parsed some columns first
+    /// ([`crate::core::stream::FileLoader::defer_columns`]): its [`FromWorker::Loaded`]
+    /// summary gave those columns as `pending`; now every column is parsed. Sent before any
+    /// report that reads them (the complete report of the first analysis at the latest).
+    Columns {
+        /// The load request's id.
+        id: u64,
+        /// Which file it is.
+        which: Which,
+        /// The summary of the whole file (the fingerprint is sent on its own).
+        summary: FileSummary,
+    },
     /// Request `id` failed; the text says why, in words.
     Error {
         /// Request id.
@@ -234,6 +246,8 @@ pub struct Session {
     /// The last first pass's rows and whole-log window, keyed by [`first_key`], for its
     /// complete pass.
     first: Option<(String, FirstPass)>,
+    /// The reference file's columns not parsed yet (a two-step load), if any.
+    deferred: Option<DeferredColumns>,
 }
 
 impl Session {
@@ -245,10 +259,54 @@ impl Session {
     /// Keep a file read for load request `id`, and summarise it for the page. A new reference
     /// file drops the current one (a new log starts alone).
     pub fn loaded(&mut self, id: u64, which: Which, file: LoadedFile) -> FromWorker {
-        let summary = FileSummary::of(&file, id);
+        self.loaded_in_steps(id, which, file, None, &mut std::iter::empty())
+    }
+
+    /// [`Session::loaded`] of a file that may have columns still to parse (`rest`, from
+    /// [`crate::core::stream::FileLoader::finish_deferred`]): its summary gives them as
+    /// `pending` and offers the roles detected on the first rows; [`Session::columns_for`]
+    /// parses them when an analysis needs them. A current file is completed at once (two-file
+    /// comparisons read every column), from `chunks` if its bytes are held by the caller
+    /// ([`DeferredColumns::complete_from`]).
+    pub fn loaded_in_steps(
+        &mut self,
+        id: u64,
+        which: Which,
+        file: LoadedFile,
+        rest: Option<DeferredColumns>,
+        chunks: &mut dyn Iterator<Item = Vec<u8>>,
+    ) -> FromWorker {
+        let (file, rest) = match (which, rest) {
+            (Which::Current, Some(rest)) => match rest.complete_from(&file, chunks) {
+                Ok(file) => (file, None),
+                Err(e) => {
+                    return FromWorker::Error {
+                        id,
+                        which: Some(which),
+                        message: format!("{}: {e}", file.name),
+                        error_kind: e.kind(),
+                    };
+                }
+            },
+            (_, rest) => (file, rest),
+        };
+        let summary = match &rest {
+            // The roles of the first rows, which chose the columns parsed first.
+            Some(rest) => {
+                let mut summary = FileSummary::with_roles(&file, id, rest.detected.clone());
+                for column in &mut summary.columns {
+                    if rest.pending.contains(&column.name) {
+                        column.kind = PENDING_KIND.to_string();
+                    }
+                }
+                summary
+            }
+            None => FileSummary::of(&file, id),
+        };
         self.first = None;
         match which {
             Which::Reference => {
+                self.deferred = rest;
                 self.reference = Some(file);
                 self.reference_load = id;
                 self.current = None;
@@ -285,6 +343,9 @@ impl Session {
             Err(message) => {
                 *slot = None;
                 self.first = None;
+                if which == Which::Reference {
+                    self.deferred = None;
+                }
                 Some(FromWorker::Error {
                     id,
                     which: Some(which),
@@ -293,6 +354,66 @@ impl Session {
                 })
             }
         }
+    }
+
+    /// Parse the reference file's pending columns if an analysis with `mapping`, `window`
+    /// at `depth` reads them (a complete pass always does; a first pass over the whole log
+    /// only through roles other than features and segments): the message for the page (the
+    /// whole file's summary, or the error that dropped the file), or `None` if nothing was
+    /// pending or needed. `chunks` gives the file's bytes if the caller holds them
+    /// ([`DeferredColumns::complete_from`]); it is not read otherwise.
+    pub fn columns_for(
+        &mut self,
+        mapping: &ColumnMapping,
+        window: &WindowSpec,
+        depth: Depth,
+        chunks: &mut dyn Iterator<Item = Vec<u8>>,
+    ) -> Option<FromWorker> {
+        let needed = self
+            .deferred
+            .as_ref()
+            .is_some_and(|rest| depth == Depth::Complete || !rest.serves(mapping, window));
+        if needed {
+            self.complete_columns(chunks)
+        } else {
+            None
+        }
+    }
+
+    /// Parse the reference file's pending columns now, whatever comes next (see
+    /// [`Session::columns_for`]).
+    pub fn complete_columns(
+        &mut self,
+        chunks: &mut dyn Iterator<Item = Vec<u8>>,
+    ) -> Option<FromWorker> {
+        let rest = self.deferred.take()?;
+        let (id, which) = (self.reference_load, Which::Reference);
+        let partial = self.reference.as_ref()?;
+        match rest.complete_from(partial, chunks) {
+            Ok(file) => {
+                let summary = FileSummary::of(&file, id);
+                // The first pass's rows stay valid: the same rows of the same columns.
+                self.reference = Some(file);
+                Some(FromWorker::Columns { id, which, summary })
+            }
+            Err(e) => {
+                let message = format!("{}: {e}", partial.name);
+                self.reference = None;
+                self.first = None;
+                self.sweep = None;
+                Some(FromWorker::Error {
+                    id,
+                    which: Some(which),
+                    message,
+                    error_kind: e.kind(),
+                })
+            }
+        }
+    }
+
+    /// Whether some of the reference file's columns are still to be parsed.
+    pub fn has_pending_columns(&self) -> bool {
+        self.deferred.is_some()
     }
 
     /// Fill in the fingerprints a complete report held back for them
@@ -365,6 +486,15 @@ impl Session {
             .filter(|_| *window == WindowSpec::TwoFiles);
         if *window == WindowSpec::TwoFiles && current.is_none() {
             let message = "Choose the current window's file to compare two files.".to_string();
+            return (error(message, ErrorKind::Other), None);
+        }
+        if self
+            .deferred
+            .as_ref()
+            .is_some_and(|rest| depth == Depth::Complete || !rest.serves(mapping, window))
+        {
+            // The caller parses them first (`Session::columns_for`) and tells the page.
+            let message = "The log's other columns are not read yet.".to_string();
             return (error(message, ErrorKind::Other), None);
         }
         let request = analysis::Request {

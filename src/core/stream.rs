@@ -84,6 +84,160 @@ pub struct FileLoader {
     /// The whole file's rows over the rows the text builder is sized for: 1, or the file's
     /// size over the first half's when the rest is parsed elsewhere.
     scale: f64,
+    /// Whether some columns are parsed only later ([`FileLoader::defer_columns`]).
+    defer: Defer,
+    /// The caller keeps the file's bytes for the second step ([`FileLoader::hold_elsewhere`]).
+    held_elsewhere: bool,
+}
+
+/// Smallest file whose columns may be parsed in two steps (16 MiB): below it the whole parse
+/// takes well under a tenth of a second, and holding the bytes would gain nothing.
+pub const DEFER_MIN_BYTES: u64 = 16 << 20;
+
+/// Largest file whose columns may be parsed in two steps (256 MiB): its bytes are held in
+/// memory until the rest of its columns are parsed.
+pub const DEFER_MAX_BYTES: u64 = 256 << 20;
+
+/// Rows read before the roles are guessed from them to choose the columns read first.
+const DEFER_PROBE_ROWS: u64 = 256;
+
+/// Lines the roles are guessed from, at most (the first chunk holds thousands; a few
+/// thousand rows decide the roles as well, in a fraction of the time).
+const DEFER_PROBE_LINES: usize = 4096;
+
+/// A two-step load's state (one per loader: the variants' sizes do not matter).
+#[allow(clippy::large_enum_variant)]
+enum Defer {
+    /// Every column is parsed as the file streams in.
+    Off,
+    /// Asked for: the bytes are held until enough rows were read to choose the columns.
+    Wanted(Vec<u8>),
+    /// The columns outside the detected roles' are skipped; the bytes are held for
+    /// [`DeferredColumns::complete`].
+    Active {
+        held: Vec<u8>,
+        pending: Vec<String>,
+        detected: ColumnMapping,
+        /// Bytes a row of the whole table needs (every column), for the memory projection.
+        full_bytes_per_row: f64,
+    },
+}
+
+/// The columns of a loaded file that were not parsed yet (a two-step load,
+/// [`FileLoader::defer_columns`]) and the file's bytes, to parse the whole file again with
+/// every column ([`DeferredColumns::complete`]).
+pub struct DeferredColumns {
+    /// The file's bytes, unless the caller holds them ([`FileLoader::hold_elsewhere`]).
+    held: Option<Vec<u8>>,
+    /// The columns given as [`ingest::Column::pending`] until then.
+    pub pending: Vec<String>,
+    /// The roles detected on the first rows, which chose the columns parsed first (every
+    /// role but features and segments): what the page is offered until the whole file is
+    /// parsed.
+    pub detected: ColumnMapping,
+}
+
+impl std::fmt::Debug for DeferredColumns {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DeferredColumns")
+            .field("bytes", &self.held.as_ref().map(Vec::len))
+            .field("pending", &self.pending)
+            .finish()
+    }
+}
+
+impl DeferredColumns {
+    /// Parse the held bytes again with every column: the file `partial` (the same load,
+    /// with the pending columns empty) with all its columns, exactly as a one-step load of
+    /// the same bytes gives it. Its fingerprint and name are `partial`'s.
+    /// The bytes must be held here (else [`DeferredColumns::complete_from`]).
+    pub fn complete(self, partial: &LoadedFile) -> Result<LoadedFile, PlumbError> {
+        let held = self.held.unwrap_or_default();
+        Self::complete_from_chunks(partial, std::iter::once(held))
+    }
+
+    /// Whether the file's bytes are held by the caller ([`FileLoader::hold_elsewhere`]), who
+    /// gives them to [`DeferredColumns::complete_from`].
+    pub fn held_elsewhere(&self) -> bool {
+        self.held.is_none()
+    }
+
+    /// [`DeferredColumns::complete`] from the file's bytes as the caller held them: `chunks`,
+    /// in order, from the first byte to the last (bytes held here win, if any).
+    pub fn complete_from(
+        self,
+        partial: &LoadedFile,
+        chunks: &mut dyn Iterator<Item = Vec<u8>>,
+    ) -> Result<LoadedFile, PlumbError> {
+        match self.held {
+            Some(held) => Self::complete_from_chunks(partial, std::iter::once(held)),
+            None => Self::complete_from_chunks(partial, chunks),
+        }
+    }
+
+    fn complete_from_chunks(
+        partial: &LoadedFile,
+        chunks: impl Iterator<Item = Vec<u8>>,
+    ) -> Result<LoadedFile, PlumbError> {
+        let mut builder = TableBuilder::new();
+        builder.set_size_hint(partial.bytes);
+        let mut bytes = 0;
+        for chunk in chunks {
+            bytes += chunk.len() as u64;
+            builder.push(&chunk)?;
+        }
+        if bytes != partial.bytes {
+            return Err(PlumbError::Parse {
+                line: 0,
+                byte: bytes,
+                message: format!(
+                    "only {bytes} of the file's {} bytes were kept to read its other columns",
+                    partial.bytes
+                ),
+            });
+        }
+        let table = builder.finish()?;
+        Ok(LoadedFile {
+            name: partial.name.clone(),
+            bytes: partial.bytes,
+            sha256: partial.sha256.clone(),
+            rows: table.n_rows as u64 + table.ragged_lines.len() as u64,
+            dialect: table.dialect.clone(),
+            warnings: table.warnings.clone(),
+            table,
+        })
+    }
+
+    /// Whether an analysis with `mapping` over `window` can run on the partial file: the
+    /// whole log is one window and no role but features and segments names a pending column.
+    pub fn serves(
+        &self,
+        mapping: &ColumnMapping,
+        window: &crate::core::report::WindowSpec,
+    ) -> bool {
+        *window == crate::core::report::WindowSpec::All
+            && first_pass_columns(mapping)
+                .iter()
+                .all(|c| !self.pending.contains(c))
+    }
+}
+
+/// The columns a first pass over the whole log reads: every role but features and segments
+/// (the complete pass's drift and segment views read those).
+fn first_pass_columns(m: &ColumnMapping) -> Vec<String> {
+    let single = [
+        &m.score,
+        &m.label,
+        &m.timestamp,
+        &m.model_version,
+        &m.id,
+        &m.decision,
+        &m.latency,
+        &m.status,
+    ];
+    let mut names: Vec<String> = single.into_iter().flatten().cloned().collect();
+    names.extend(m.challengers.iter().cloned());
+    names
 }
 
 impl FileLoader {
@@ -100,6 +254,84 @@ impl FileLoader {
             body: Body::Undecided(Vec::new()),
             failed: None,
             scale: 1.0,
+            defer: Defer::Off,
+            held_elsewhere: false,
+        }
+    }
+
+    /// For a two-step load: the caller keeps every chunk it pushes (the browser's worker
+    /// keeps the slices it was given as they are, so the file is not copied again in wasm
+    /// memory) and hands them back to [`DeferredColumns::complete_from`]. Only the first rows
+    /// are held here, to choose the columns.
+    pub fn hold_elsewhere(&mut self) {
+        self.held_elsewhere = true;
+    }
+
+    /// Whether this load may still be parsed in two steps (asked for, and not given up):
+    /// the caller that holds the bytes ([`FileLoader::hold_elsewhere`]) keeps them while it is.
+    pub fn in_steps(&self) -> bool {
+        !matches!(self.defer, Defer::Off)
+    }
+
+    /// Parse the file in two steps if it is plain delimited text of [`DEFER_MIN_BYTES`] to
+    /// [`DEFER_MAX_BYTES`] (its size must be known, [`FileLoader::with_size`]): once its
+    /// first rows are read, the roles are guessed from them
+    /// ([`crate::core::schema::detect_mapping`]), and from there on only the columns of
+    /// roles a first pass reads (all but features and segments) are parsed while the bytes
+    /// are held; [`FileLoader::finish_deferred`] then gives the file with the other columns
+    /// [`ingest::Column::pending`], and [`DeferredColumns::complete`] parses the held bytes
+    /// again with every column. A first report is ready sooner (at 1M rows of the benchmark
+    /// log, 4 of its 12 columns are parsed first); the whole file's columns come after it.
+    /// No effect on a smaller or larger file, gzip or a columnar format, a file whose first
+    /// rows give no score and label, or a loader that parses half a file.
+    pub fn defer_columns(&mut self) {
+        self.defer_columns_from(DEFER_MIN_BYTES);
+    }
+
+    /// [`FileLoader::defer_columns`] for files of `min_bytes` up to [`DEFER_MAX_BYTES`] (the
+    /// tests read small files in two steps).
+    pub fn defer_columns_from(&mut self, min_bytes: u64) {
+        let fits = self
+            .size
+            .is_some_and(|s| (min_bytes..=DEFER_MAX_BYTES).contains(&s));
+        if fits && self.scale == 1.0 && self.bytes == 0 {
+            let size = self.size.and_then(|s| usize::try_from(s).ok()).unwrap_or(0);
+            self.defer = Defer::Wanted(Vec::with_capacity(size));
+        }
+    }
+
+    /// Hold `chunk` for a two-step load; once enough rows are read, choose the columns
+    /// parsed first (or give the two steps up).
+    fn hold(&mut self, chunk: &[u8]) {
+        match &mut self.defer {
+            Defer::Off => {}
+            Defer::Active { held, .. } => {
+                if !self.held_elsewhere {
+                    held.extend_from_slice(chunk);
+                }
+            }
+            Defer::Wanted(held) => {
+                held.extend_from_slice(chunk);
+                let Body::Text(builder) = &mut self.body else {
+                    if !matches!(self.body, Body::Undecided(_)) {
+                        self.defer = Defer::Off;
+                    }
+                    return;
+                };
+                if builder.header().is_none() || builder.rows() < DEFER_PROBE_ROWS {
+                    if builder.header().is_none() && builder.rows() > 0 {
+                        self.defer = Defer::Off;
+                    }
+                    return;
+                }
+                let held = std::mem::take(held);
+                self.defer = choose_columns(builder, held);
+                if self.held_elsewhere
+                    && let Defer::Active { held, .. } = &mut self.defer
+                {
+                    *held = Vec::new();
+                }
+            }
         }
     }
 
@@ -140,8 +372,27 @@ impl FileLoader {
             return None;
         };
         let rows = (builder.projected_rows()? as f64 * self.scale).ceil() as u64;
-        let table_bytes_per_row = builder.bytes_per_row();
-        let total = rows as f64 * (table_bytes_per_row + ANALYSIS_BYTES_PER_ROW);
+        // A two-step load needs the whole table in the end, and holds the file meanwhile.
+        let (full, held) = match &self.defer {
+            Defer::Off => (0.0, 0.0),
+            Defer::Wanted(held) => (0.0, held.capacity() as f64),
+            Defer::Active {
+                held,
+                full_bytes_per_row,
+                ..
+            } => {
+                // Bytes held by the caller count too (they are in the same tab).
+                let size = self.size.unwrap_or(0) as f64;
+                let held = if self.held_elsewhere {
+                    size
+                } else {
+                    held.capacity() as f64
+                };
+                (*full_bytes_per_row, held)
+            }
+        };
+        let table_bytes_per_row = builder.bytes_per_row().max(full);
+        let total = rows as f64 * (table_bytes_per_row + ANALYSIS_BYTES_PER_ROW) + held;
         Some(MemoryProjection {
             rows,
             table_bytes_per_row,
@@ -159,7 +410,11 @@ impl FileLoader {
         if let Some(hasher) = &mut self.hasher {
             hasher.update(chunk);
         }
-        let result = self.feed(chunk).and_then(|()| self.guard());
+        let fed = self.feed(chunk);
+        if fed.is_ok() {
+            self.hold(chunk);
+        }
+        let result = fed.and_then(|()| self.guard());
         if let Err(e) = &result {
             self.failed = Some(e.clone());
         }
@@ -312,8 +567,18 @@ impl FileLoader {
         }
     }
 
-    /// Finish: flush the parser (or decode the columnar file) and return the loaded file.
-    pub fn finish(mut self) -> Result<LoadedFile, PlumbError> {
+    /// Finish: flush the parser (or decode the columnar file) and return the loaded file,
+    /// with every column (a two-step load is completed here).
+    pub fn finish(self) -> Result<LoadedFile, PlumbError> {
+        match self.finish_deferred()? {
+            (file, Some(rest)) => rest.complete(&file),
+            (file, None) => Ok(file),
+        }
+    }
+
+    /// [`FileLoader::finish`], except that a two-step load ([`FileLoader::defer_columns`])
+    /// gives its file with only the first columns parsed, and what parses the rest.
+    pub fn finish_deferred(mut self) -> Result<(LoadedFile, Option<DeferredColumns>), PlumbError> {
         if let Some(e) = self.failed {
             return Err(e);
         }
@@ -350,7 +615,20 @@ impl FileLoader {
                 });
             }
         }
-        Ok(LoadedFile {
+        let rest = match self.defer {
+            Defer::Active {
+                held,
+                pending,
+                detected,
+                ..
+            } => Some(DeferredColumns {
+                held: (!self.held_elsewhere).then_some(held),
+                pending,
+                detected,
+            }),
+            _ => None,
+        };
+        let file = LoadedFile {
             name: self.name,
             bytes: self.bytes,
             sha256,
@@ -358,7 +636,38 @@ impl FileLoader {
             dialect: table.dialect.clone(),
             warnings: table.warnings.clone(),
             table,
-        })
+        };
+        Ok((file, rest))
+    }
+}
+
+/// Choose the columns a two-step load parses first, from the rows `builder` read so far
+/// (whose bytes are the start of `held`): the roles detected on those rows, all but features
+/// and segments. [`Defer::Off`] if the rows give no score or label, or nothing is left out.
+fn choose_columns(builder: &mut TableBuilder, held: Vec<u8>) -> Defer {
+    // The rows up to the last line break held, or the [`DEFER_PROBE_LINES`]th (a record may
+    // continue past it only inside quotes; then the probe reads less, or fails, and the load
+    // is not split).
+    let breaks = held.iter().enumerate().filter(|&(_, &b)| b == b'\n');
+    let Some((end, _)) = breaks.take(DEFER_PROBE_LINES).last() else {
+        return Defer::Off;
+    };
+    let Ok(probe) = ingest::read_table(&held[..=end]) else {
+        return Defer::Off;
+    };
+    let detected = crate::core::schema::detect_mapping(&probe);
+    if detected.score.is_none() || detected.label.is_none() {
+        return Defer::Off;
+    }
+    let full_bytes_per_row = builder.bytes_per_row();
+    match builder.defer_columns(&first_pass_columns(&detected)) {
+        Some(pending) => Defer::Active {
+            held,
+            pending,
+            detected,
+            full_bytes_per_row,
+        },
+        None => Defer::Off,
     }
 }
 
@@ -367,12 +676,17 @@ impl FileLoader {
 pub struct ColumnSummary {
     /// The column's name (as used in mappings).
     pub name: String,
-    /// `empty`, `timestamp`, `numeric`, `categorical` or `text` (see [`ColumnKind`]).
+    /// `empty`, `timestamp`, `numeric`, `categorical` or `text` (see [`ColumnKind`]), or
+    /// [`PENDING_KIND`] while a two-step load has not parsed the column yet.
     pub kind: String,
     /// Its distinct values, when it can be a label or split column (see
     /// [`analysis::label_classes`]); empty otherwise.
     pub classes: Vec<String>,
 }
+
+/// The kind a summary gives a column that a two-step load has not parsed yet
+/// ([`FileLoader::defer_columns`]); the whole file's summary follows.
+pub const PENDING_KIND: &str = "pending";
 
 /// What the page keeps of a loaded file; the rows stay where they were parsed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -400,6 +714,12 @@ pub struct FileSummary {
 impl FileSummary {
     /// Summarise a loaded file for the page.
     pub fn of(file: &LoadedFile, load_id: u64) -> Self {
+        Self::with_roles(file, load_id, analysis::detect_mapping(file))
+    }
+
+    /// [`FileSummary::of`] with the roles detected elsewhere (a two-step load's, from its
+    /// first rows).
+    pub fn with_roles(file: &LoadedFile, load_id: u64, detected: ColumnMapping) -> Self {
         let columns = file
             .table
             .columns
@@ -419,7 +739,7 @@ impl FileSummary {
             dialect: file.dialect.clone(),
             warnings: file.warnings.clone(),
             columns,
-            detected: analysis::detect_mapping(file),
+            detected,
         }
     }
 

@@ -37,7 +37,7 @@ use crate::core::ingest::split;
 use crate::core::metrics::threshold::Sweep;
 use crate::core::protocol::{self, FromWorker, Session, ToWorker, WorkPhase};
 use crate::core::report::{ColumnMapping, Settings, WindowSpec};
-use crate::core::stream::FileLoader;
+use crate::core::stream::{DeferredColumns, FileLoader};
 
 /// Bytes read per slice of the file (4 MiB): small enough for frequent progress, large enough
 /// that per-chunk overhead is negligible.
@@ -85,6 +85,24 @@ thread_local! {
     static MESSAGED: Cell<bool> = const { Cell::new(false) };
     /// Messages that arrived while a load was in flight, in arrival order.
     static WAITING: RefCell<VecDeque<MessageEvent>> = const { RefCell::new(VecDeque::new()) };
+    /// The slices of the log a two-step load read, as they were given (not copied into wasm
+    /// memory), until its other columns are parsed (`FileLoader::hold_elsewhere`).
+    static HELD_PARTS: RefCell<Vec<Uint8Array>> = const { RefCell::new(Vec::new()) };
+}
+
+/// The held slices of a two-step load ([`HELD_PARTS`]), each copied into wasm memory only
+/// when it is parsed again, and let go of. Lazy: they are taken from [`HELD_PARTS`] only
+/// when the first is asked for.
+fn held_parts() -> impl Iterator<Item = Vec<u8>> {
+    let mut parts: Option<std::vec::IntoIter<Uint8Array>> = None;
+    std::iter::from_fn(move || {
+        let parts = parts.get_or_insert_with(|| {
+            HELD_PARTS
+                .with(|h| std::mem::take(&mut *h.borrow_mut()))
+                .into_iter()
+        });
+        parts.next().map(|part| part.to_vec())
+    })
 }
 
 /// Start listening for the page's messages, then say so (`ready`).
@@ -247,6 +265,9 @@ fn handle(ev: &MessageEvent) {
             // file's fingerprint is not wanted any more.
             DUE.with(|d| d.borrow_mut().take());
             HELD.with(|h| h.borrow_mut().take());
+            if which == protocol::Which::Reference {
+                HELD_PARTS.with(|h| h.borrow_mut().clear());
+            }
             if HELPER_HASH
                 .with(Cell::get)
                 .is_some_and(|(_, slot)| slot == which)
@@ -270,8 +291,13 @@ fn handle(ev: &MessageEvent) {
                 settle();
                 return;
             };
-            match read(id, &blob, &name, memory_limit) {
-                Ok(Read::Done(file, digest)) => answer_load(id, which, name, file, digest, blob),
+            // The log (not a second file) may be parsed in two steps, the columns of the
+            // first answer first (`FileLoader::defer_columns`); `?defer=0` turns that off.
+            let in_steps = which == protocol::Which::Reference && !page_flag("defer=0");
+            match read(id, &blob, &name, memory_limit, in_steps) {
+                Ok(Read::Done(file, digest)) => {
+                    answer_load(id, which, name, (file, None), digest, blob)
+                }
                 Ok(Read::Halves(halves)) => wasm_bindgen_futures::spawn_local(async move {
                     let result = finish_halves(id, seq, *halves, &blob).await;
                     finish_async_load(id, which, seq, name, result, blob);
@@ -300,6 +326,11 @@ fn handle(ev: &MessageEvent) {
             let due = SESSION.with(|s| {
                 let mut session = s.borrow_mut();
                 let have = have_sweep.as_deref();
+                // Columns a two-step load left for later, if this first pass reads them.
+                let parts = &mut held_parts();
+                if let Some(columns) = session.columns_for(&mapping, &window, Depth::First, parts) {
+                    post(&columns, None);
+                }
                 let (answer, sweep) =
                     session.analyze_at(id, &mapping, &settings, &window, now, have, Depth::First);
                 let due = answer.is_provisional().then(|| Due {
@@ -311,6 +342,13 @@ fn handle(ev: &MessageEvent) {
                     now,
                 });
                 post_answer(answer, sweep);
+                if due.is_none()
+                    && let Some(columns) = session.complete_columns(&mut held_parts())
+                {
+                    // No complete pass follows (the answer failed): the page still gets the
+                    // whole file's columns.
+                    post(&columns, None);
+                }
                 due
             });
             let Some(due) = due else {
@@ -328,7 +366,10 @@ fn handle(ev: &MessageEvent) {
 
 /// What an asynchronous load ([`finish_halves`], [`read_streamed`]) gives: `None` if a newer
 /// load started meanwhile, else the file and its pending digest, or the error.
-type AsyncLoad = Option<Result<(LoadedFile, Option<PendingDigest>), (String, ErrorKind)>>;
+type AsyncLoad = Option<Result<(Parsed, Option<PendingDigest>), (String, ErrorKind)>>;
+
+/// A file as parsed: with every column, or (a two-step load) with some still to parse.
+type Parsed = (LoadedFile, Option<DeferredColumns>);
 
 /// A file's SHA-256 being computed off this thread, which the load's answer does not wait for
 /// ([`answer_load`] posts it as [`FromWorker::Fingerprint`] when it comes).
@@ -362,7 +403,7 @@ fn finish_async_load(
     blob: Blob,
 ) {
     match result.filter(|_| LOAD_SEQ.with(Cell::get) == seq) {
-        Some(Ok((file, digest))) => answer_load(id, which, name, file, digest, blob),
+        Some(Ok((parsed, digest))) => answer_load(id, which, name, parsed, digest, blob),
         Some(Err((message, kind))) => {
             post(&load_error(id, which, message, kind), None);
             settle();
@@ -389,13 +430,19 @@ fn answer_load(
     id: u64,
     which: protocol::Which,
     name: String,
-    file: LoadedFile,
+    (file, rest): Parsed,
     digest: Option<PendingDigest>,
     blob: Blob,
 ) {
     let pending = file.sha256.is_empty();
     let by_helper = digest.as_ref().is_some_and(|d| d.by_helper);
-    let answer = SESSION.with(|s| s.borrow_mut().loaded(id, which, file));
+    if rest.is_none() && which == protocol::Which::Reference {
+        HELD_PARTS.with(|h| h.borrow_mut().clear());
+    }
+    let answer = SESSION.with(|s| {
+        s.borrow_mut()
+            .loaded_in_steps(id, which, file, rest, &mut held_parts())
+    });
     post(&answer, None);
     if pending {
         if by_helper {
@@ -467,6 +514,14 @@ fn complete_due() {
     };
     SESSION.with(|s| {
         let mut session = s.borrow_mut();
+        // The whole file's columns first, if a two-step load left some (the page hears of
+        // them before the report that reads them).
+        let parts = &mut held_parts();
+        if let Some(columns) =
+            session.columns_for(&due.mapping, &due.window, Depth::Complete, parts)
+        {
+            post(&columns, None);
+        }
         let (answer, sweep) = session.analyze_at(
             due.id,
             &due.mapping,
@@ -585,6 +640,7 @@ async fn read_streamed(
     let mut bytes: Vec<u8> = Vec::new();
     let mut offset = 0.0;
     let mut reader: Option<FileReaderSync> = None;
+    let mut parts: Vec<Uint8Array> = Vec::new();
     while offset < total {
         let given = match (&job, &reader) {
             (Some(job), None) => job.next_part().await,
@@ -621,11 +677,23 @@ async fn read_streamed(
             return Some(Err(named(e)));
         }
         offset += f64::from(array.length());
+        // A two-step load keeps the slice for its second step (the loader does not).
+        if loader.in_steps() {
+            parts.push(array);
+        } else {
+            parts.clear();
+        }
         report_reading(id, offset, 1.0, total, loader.rows());
     }
     mark_load("single");
     mark_read_by(if reader.is_some() { "here" } else { "worker" });
-    let file = finish(id, loader, total, named);
+    let in_steps = loader.in_steps();
+    if in_steps {
+        HELD_PARTS.with(|h| *h.borrow_mut() = parts);
+    }
+    // For the end-to-end tests: whether this load left columns for later.
+    super::mark("__plumbInSteps", &JsValue::from_bool(in_steps));
+    let file = finish_in_steps(id, loader, total, named);
     let digest = if !hash_after {
         job.map(|job| PendingDigest::browser(job.digest.clone()))
     } else if file.is_ok() {
@@ -641,7 +709,7 @@ async fn read_streamed(
     } else {
         None
     };
-    Some(file.map(|file| (file, digest)))
+    Some(file.map(|parsed| (parsed, digest)))
 }
 
 /// A load split in two halves ([`crate::core::ingest::split`]): this worker parses the first,
@@ -680,7 +748,13 @@ struct Halves {
 /// half from the digest worker's slices ([`finish_halves`]) while the parse helper reads and
 /// parses the second from the `Blob` itself. Larger files (the 10M-row log: 952 MB) keep the
 /// single, streaming path and its peak memory.
-fn read(id: u64, blob: &Blob, name: &str, limit: Option<u64>) -> Result<Read, (String, ErrorKind)> {
+fn read(
+    id: u64,
+    blob: &Blob,
+    name: &str,
+    limit: Option<u64>,
+    in_steps: bool,
+) -> Result<Read, (String, ErrorKind)> {
     let fail = |e: JsValue| {
         let message = format!("the browser could not read {name}: {}", super::js_error(&e));
         (message, ErrorKind::Other)
@@ -721,6 +795,10 @@ fn read(id: u64, blob: &Blob, name: &str, limit: Option<u64>) -> Result<Read, (S
     if native && let Some(job) = digest::start(blob, CHUNK_BYTES, total) {
         let mut loader = FileLoader::with_size(name, total as u64);
         loader.hash_elsewhere();
+        if in_steps {
+            loader.defer_columns();
+            loader.hold_elsewhere();
+        }
         if let Some(limit) = limit {
             loader.set_memory_limit(limit);
         }
@@ -902,6 +980,24 @@ fn finish(
     loader.finish().map_err(named)
 }
 
+/// [`finish`] of a load that may parse some columns later
+/// ([`FileLoader::finish_deferred`]).
+fn finish_in_steps(
+    id: u64,
+    loader: FileLoader,
+    total: f64,
+    named: impl Fn(PlumbError) -> (String, ErrorKind),
+) -> Result<Parsed, (String, ErrorKind)> {
+    progress(
+        id,
+        WorkPhase::Finishing,
+        total as u64,
+        total as u64,
+        loader.rows(),
+    );
+    loader.finish_deferred().map_err(named)
+}
+
 /// Parse the rest of the first half from the digest worker's slices (or, if it stops passing
 /// them on, read here), then wait for the helper's second half and merge it; if there is none
 /// or it is refused, read and parse the second half here (the single path's result, errors
@@ -1021,7 +1117,7 @@ async fn merge_or_parse(
     split: f64,
     total: f64,
     half: Option<Promise>,
-) -> Result<(LoadedFile, Option<PendingDigest>), (String, ErrorKind)> {
+) -> Result<(Parsed, Option<PendingDigest>), (String, ErrorKind)> {
     let named = |e: PlumbError| (format!("{name}: {e}"), e.kind());
     // The progress shown so far: the whole file, if the first half's was scaled to it.
     let shown = if half.is_some() { total } else { split };
@@ -1082,7 +1178,7 @@ async fn merge_or_parse(
     }
     mark_load(&how);
     Ok((
-        finish(id, loader, total, named)?,
+        (finish(id, loader, total, named)?, None),
         Some(PendingDigest::browser(digest)),
     ))
 }

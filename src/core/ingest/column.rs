@@ -166,6 +166,32 @@ impl PartialEq for Column {
 }
 
 impl Column {
+    /// A column of `len` rows whose cells were not parsed yet (a load that reads some
+    /// columns first, [`crate::core::stream::FileLoader::defer_columns`]): every cell missing,
+    /// so the column is [`ColumnKind::Empty`] until the whole file is parsed again.
+    pub fn pending(name: String, len: usize) -> Self {
+        let mut words = vec![u64::MAX; len.div_ceil(64)];
+        // Only the bits of rows are set, as pushing `len` missing cells sets them.
+        if let Some(last) = words.last_mut()
+            && !len.is_multiple_of(64)
+        {
+            *last = (1u64 << (len % 64)) - 1;
+        }
+        Self {
+            name,
+            len,
+            numeric: Vec::new(),
+            missing: Bits { words, len },
+            missing_count: len as u64,
+            non_numeric_count: 0,
+            non_numeric_lines: Vec::new(),
+            dictionary: None,
+            timestamps: None,
+            hashes: None,
+            examples: Vec::new(),
+        }
+    }
+
     /// Number of rows.
     pub fn len(&self) -> usize {
         self.len

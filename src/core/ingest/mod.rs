@@ -124,6 +124,9 @@ struct Accumulator {
     /// (or the header's) line. A row elsewhere is recorded in `line_breaks`.
     next_line: u64,
     warnings: Vec<String>,
+    /// Per column, whether its cells are skipped ([`TableBuilder::defer_columns`]); empty
+    /// when every column is parsed.
+    skipped: Vec<bool>,
 }
 
 impl Accumulator {
@@ -137,6 +140,7 @@ impl Accumulator {
             ragged_lines: Vec::new(),
             line_breaks: Vec::new(),
             warnings: Vec::new(),
+            skipped: Vec::new(),
         }
     }
 
@@ -180,8 +184,17 @@ impl Accumulator {
             self.line_breaks.push((self.n_rows, r.line));
         }
         self.next_line = r.line + 1;
-        for (c, (window, len)) in self.columns.iter_mut().zip(r.cells()) {
-            c.push_window(window, len, r.line);
+        if self.skipped.is_empty() {
+            for (c, (window, len)) in self.columns.iter_mut().zip(r.cells()) {
+                c.push_window(window, len, r.line);
+            }
+        } else {
+            let cells = self.columns.iter_mut().zip(&self.skipped).zip(r.cells());
+            for ((c, &skip), (window, len)) in cells {
+                if !skip {
+                    c.push_window(window, len, r.line);
+                }
+            }
         }
         self.n_rows += 1;
         Ok(())
@@ -191,14 +204,21 @@ impl Accumulator {
 impl Accumulator {
     /// Size every column for `rows` rows in all.
     fn reserve_rows(&mut self, rows: usize) {
-        for c in &mut self.columns {
-            c.reserve_rows(rows);
+        for (i, c) in self.columns.iter_mut().enumerate() {
+            if !self.skipped.get(i).copied().unwrap_or(false) {
+                c.reserve_rows(rows);
+            }
         }
     }
 
-    /// Bytes a row adds to the table as its columns stand.
+    /// Bytes a row adds to the table as its columns stand (skipped columns add none).
     fn bytes_per_row(&self) -> f64 {
-        self.columns.iter().map(ColumnBuilder::bytes_per_row).sum()
+        let skipped = |i: usize| self.skipped.get(i).copied().unwrap_or(false);
+        let columns = self.columns.iter().enumerate();
+        columns
+            .filter(|&(i, _)| !skipped(i))
+            .map(|(_, c)| c.bytes_per_row())
+            .sum()
     }
 }
 
@@ -317,10 +337,16 @@ impl TextStage {
             return Err(PlumbError::Empty);
         };
         let mut warnings = acc.warnings;
+        let n_rows = acc.n_rows;
+        let skipped = acc.skipped;
         let columns: Vec<Column> = acc
             .columns
             .into_iter()
-            .map(|c| {
+            .enumerate()
+            .map(|(i, c)| {
+                if skipped.get(i).copied().unwrap_or(false) {
+                    return Column::pending(c.name().to_string(), n_rows);
+                }
                 if let Some(line) = c.invalid_utf8_line {
                     warnings.push(format!(
                         "Column \"{}\" has text that is not valid UTF-8 (first on line {line}); \
@@ -487,6 +513,45 @@ impl TableBuilder {
                 }
                 Ok(())
             }
+        }
+    }
+
+    /// Parse only the columns named in `keep` from here on: the other columns' cells are
+    /// skipped (the record scan still reads them, so rows, ragged lines and line numbers are
+    /// the whole file's), and [`TableBuilder::finish`] gives them as [`Column::pending`].
+    /// Their cells parsed so far are dropped. Only once the header is read and the input is
+    /// plain text (not gzip); the names of the skipped columns, or `None` (nothing changed).
+    pub fn defer_columns(&mut self, keep: &[String]) -> Option<Vec<String>> {
+        if !matches!(self.stage, Stage::Plain) || self.text.acc.header.is_none() {
+            return None;
+        }
+        let acc = &mut self.text.acc;
+        let skipped: Vec<bool> = acc
+            .columns
+            .iter()
+            .map(|c| !keep.iter().any(|k| k == c.name()))
+            .collect();
+        if !skipped.contains(&true) {
+            return None;
+        }
+        let mut names = Vec::new();
+        for (c, &skip) in acc.columns.iter_mut().zip(&skipped) {
+            if skip {
+                names.push(c.name().to_string());
+                // Its cells so far and the memory sized for it go.
+                *c = ColumnBuilder::new(c.name().to_string());
+            }
+        }
+        acc.skipped = skipped;
+        Some(names)
+    }
+
+    /// Whether the input is plain delimited text with its header read (what
+    /// [`TableBuilder::defer_columns`] needs).
+    pub fn header(&self) -> Option<&[String]> {
+        match self.stage {
+            Stage::Plain => self.text.acc.header.as_deref(),
+            _ => None,
         }
     }
 
