@@ -295,8 +295,8 @@ fn handle(ev: &MessageEvent) {
             // first answer first (`FileLoader::defer_columns`); `?defer=0` turns that off.
             let in_steps = which == protocol::Which::Reference && !page_flag("defer=0");
             match read(id, &blob, &name, memory_limit, in_steps) {
-                Ok(Read::Done(file, digest)) => {
-                    answer_load(id, which, name, (file, None), digest, blob)
+                Ok(Read::Done(parsed, digest)) => {
+                    answer_load(id, which, name, parsed, digest, blob)
                 }
                 Ok(Read::Halves(halves)) => wasm_bindgen_futures::spawn_local(async move {
                     let result = finish_halves(id, seq, *halves, &blob).await;
@@ -564,9 +564,11 @@ fn report_reading(id: u64, offset: f64, scale: f64, total: f64, rows: u64) {
 }
 
 /// What [`read`] gives: a parsed file, or a first half whose second half a helper parses.
+/// (One per load: the variants' sizes do not matter.)
+#[allow(clippy::large_enum_variant)]
 enum Read {
     /// The whole file parsed (and its digest started, when the browser hashes it).
-    Done(LoadedFile, Option<PendingDigest>),
+    Done(Parsed, Option<PendingDigest>),
     /// The helper was asked for the second half; the rest is [`finish_halves`]'s.
     Halves(Box<Halves>),
     /// The digest worker reads the file and passes it on in slices; the parsing is
@@ -693,7 +695,7 @@ async fn read_streamed(
     }
     // For the end-to-end tests: whether this load left columns for later.
     super::mark("__plumbInSteps", &JsValue::from_bool(in_steps));
-    let file = finish_in_steps(id, loader, total, named);
+    let file = finish(id, loader, total, named);
     let digest = if !hash_after {
         job.map(|job| PendingDigest::browser(job.digest.clone()))
     } else if file.is_ok() {
@@ -963,26 +965,9 @@ fn note_time(key: &str, ms: f64) {
     let _ = Reflect::set(&times, &key.into(), &ms.into());
 }
 
-/// Flush the loader and return the file, with the "finishing" progress.
+/// Flush the loader and return the file, with the "finishing" progress: with every column,
+/// or (a two-step load, [`FileLoader::finish_deferred`]) with what parses the rest.
 fn finish(
-    id: u64,
-    loader: FileLoader,
-    total: f64,
-    named: impl Fn(PlumbError) -> (String, ErrorKind),
-) -> Result<LoadedFile, (String, ErrorKind)> {
-    progress(
-        id,
-        WorkPhase::Finishing,
-        total as u64,
-        total as u64,
-        loader.rows(),
-    );
-    loader.finish().map_err(named)
-}
-
-/// [`finish`] of a load that may parse some columns later
-/// ([`FileLoader::finish_deferred`]).
-fn finish_in_steps(
     id: u64,
     loader: FileLoader,
     total: f64,
@@ -1178,7 +1163,7 @@ async fn merge_or_parse(
     }
     mark_load(&how);
     Ok((
-        (finish(id, loader, total, named)?, None),
+        finish(id, loader, total, named)?,
         Some(PendingDigest::browser(digest)),
     ))
 }
