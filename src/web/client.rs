@@ -146,15 +146,22 @@ fn deliver(message: FromWorker, sweep: Option<SweepParts>) {
 /// on a machine with few cores: see [`super::parallel::enabled`]) and `hash=helper` (every
 /// file fingerprinted by the parse helper, as a file too large for the browser's digest is:
 /// for the end-to-end tests) or `hash=late` (every fingerprint held back a moment, so the
-/// tests see answers go out before it).
+/// tests see answers go out before it), and `defer=0` (every log parsed in one step, not
+/// its first answer's columns first: a same-build comparison).
 fn worker_url() -> String {
     let search = web_sys::window()
         .and_then(|w| w.location().search().ok())
         .unwrap_or_default();
-    let flags: Vec<&str> = ["parallel=0", "parallel=1", "hash=helper", "hash=late"]
-        .into_iter()
-        .filter(|flag| search.contains(flag))
-        .collect();
+    let flags: Vec<&str> = [
+        "parallel=0",
+        "parallel=1",
+        "hash=helper",
+        "hash=late",
+        "defer=0",
+    ]
+    .into_iter()
+    .filter(|flag| search.contains(flag))
+    .collect();
     if flags.is_empty() {
         WORKER_URL.to_string()
     } else {
