@@ -169,6 +169,18 @@ fn the_memory_projection_counts_the_held_bytes_and_the_whole_table() {
         b.total_bytes,
         a.total_bytes
     );
+    // Bytes the caller holds count the same.
+    let mut elsewhere = FileLoader::with_size("log.csv", size);
+    elsewhere.defer_columns_from(0);
+    elsewhere.hold_elsewhere();
+    elsewhere.push(half).unwrap();
+    let c = elsewhere.projection().unwrap();
+    assert!(
+        c.total_bytes >= a.total_bytes + size,
+        "{} < {} + {size}",
+        c.total_bytes,
+        a.total_bytes
+    );
     // The limit applies to that need.
     let mut limited = FileLoader::with_size("log.csv", size);
     limited.defer_columns_from(0);

@@ -265,6 +265,12 @@ impl FileLoader {
     /// are held here, to choose the columns.
     pub fn hold_elsewhere(&mut self) {
         self.held_elsewhere = true;
+        // Room for the first rows only, not the whole file.
+        if let Defer::Wanted(held) = &mut self.defer
+            && held.is_empty()
+        {
+            *held = Vec::with_capacity(1 << 20);
+        }
     }
 
     /// Whether this load may still be parsed in two steps (asked for, and not given up):
@@ -375,6 +381,7 @@ impl FileLoader {
         // A two-step load needs the whole table in the end, and holds the file meanwhile.
         let (full, held) = match &self.defer {
             Defer::Off => (0.0, 0.0),
+            Defer::Wanted(_) if self.held_elsewhere => (0.0, self.size.unwrap_or(0) as f64),
             Defer::Wanted(held) => (0.0, held.capacity() as f64),
             Defer::Active {
                 held,
