@@ -369,15 +369,19 @@ impl Session {
         depth: Depth,
         chunks: &mut dyn Iterator<Item = Vec<u8>>,
     ) -> Option<FromWorker> {
-        let needed = self
-            .deferred
-            .as_ref()
-            .is_some_and(|rest| depth == Depth::Complete || !rest.serves(mapping, window));
-        if needed {
+        if self.needs_columns(mapping, window, depth) {
             self.complete_columns(chunks)
         } else {
             None
         }
+    }
+
+    /// Whether an analysis with `mapping`, `window` at `depth` reads columns a two-step load
+    /// has not parsed yet (see [`Session::columns_for`]).
+    fn needs_columns(&self, mapping: &ColumnMapping, window: &WindowSpec, depth: Depth) -> bool {
+        self.deferred
+            .as_ref()
+            .is_some_and(|rest| depth == Depth::Complete || !rest.serves(mapping, window))
     }
 
     /// Parse the reference file's pending columns now, whatever comes next (see
@@ -488,11 +492,7 @@ impl Session {
             let message = "Choose the current window's file to compare two files.".to_string();
             return (error(message, ErrorKind::Other), None);
         }
-        if self
-            .deferred
-            .as_ref()
-            .is_some_and(|rest| depth == Depth::Complete || !rest.serves(mapping, window))
-        {
+        if self.needs_columns(mapping, window, depth) {
             // The caller parses them first (`Session::columns_for`) and tells the page.
             let message = "The log's other columns are not read yet.".to_string();
             return (error(message, ErrorKind::Other), None);

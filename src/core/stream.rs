@@ -265,12 +265,6 @@ impl FileLoader {
     /// are held here, to choose the columns.
     pub fn hold_elsewhere(&mut self) {
         self.held_elsewhere = true;
-        // Room for the first rows only, not the whole file.
-        if let Defer::Wanted(held) = &mut self.defer
-            && held.is_empty()
-        {
-            *held = Vec::with_capacity(1 << 20);
-        }
     }
 
     /// Whether this load may still be parsed in two steps (asked for, and not given up):
@@ -301,8 +295,17 @@ impl FileLoader {
             .size
             .is_some_and(|s| (min_bytes..=DEFER_MAX_BYTES).contains(&s));
         if fits && self.scale == 1.0 && self.bytes == 0 {
-            let size = self.size.and_then(|s| usize::try_from(s).ok()).unwrap_or(0);
-            self.defer = Defer::Wanted(Vec::with_capacity(size));
+            self.defer = Defer::Wanted(Vec::new());
+        }
+    }
+
+    /// Bytes a two-step load holds until its second step: the file's size when the caller
+    /// holds them (they are in the same tab), else what is held here.
+    fn held_bytes(&self) -> f64 {
+        match &self.defer {
+            Defer::Off => 0.0,
+            _ if self.held_elsewhere => self.size.unwrap_or(0) as f64,
+            Defer::Wanted(held) | Defer::Active { held, .. } => held.capacity() as f64,
         }
     }
 
@@ -324,18 +327,22 @@ impl FileLoader {
                     }
                     return;
                 };
-                if builder.header().is_none() || builder.rows() < DEFER_PROBE_ROWS {
-                    if builder.header().is_none() && builder.rows() > 0 {
+                if !builder.has_plain_header() || builder.rows() < DEFER_PROBE_ROWS {
+                    if !builder.has_plain_header() && builder.rows() > 0 {
                         self.defer = Defer::Off;
                     }
                     return;
                 }
                 let held = std::mem::take(held);
                 self.defer = choose_columns(builder, held);
-                if self.held_elsewhere
-                    && let Defer::Active { held, .. } = &mut self.defer
-                {
-                    *held = Vec::new();
+                if let Defer::Active { held, .. } = &mut self.defer {
+                    if self.held_elsewhere {
+                        *held = Vec::new();
+                    } else {
+                        // The whole file will be held: one allocation, not doubling ones.
+                        let size = self.size.and_then(|s| usize::try_from(s).ok());
+                        held.reserve_exact(size.unwrap_or(0).saturating_sub(held.len()));
+                    }
                 }
             }
         }
@@ -379,27 +386,15 @@ impl FileLoader {
         };
         let rows = (builder.projected_rows()? as f64 * self.scale).ceil() as u64;
         // A two-step load needs the whole table in the end, and holds the file meanwhile.
-        let (full, held) = match &self.defer {
-            Defer::Off => (0.0, 0.0),
-            Defer::Wanted(_) if self.held_elsewhere => (0.0, self.size.unwrap_or(0) as f64),
-            Defer::Wanted(held) => (0.0, held.capacity() as f64),
+        let full = match &self.defer {
             Defer::Active {
-                held,
-                full_bytes_per_row,
-                ..
-            } => {
-                // Bytes held by the caller count too (they are in the same tab).
-                let size = self.size.unwrap_or(0) as f64;
-                let held = if self.held_elsewhere {
-                    size
-                } else {
-                    held.capacity() as f64
-                };
-                (*full_bytes_per_row, held)
-            }
+                full_bytes_per_row, ..
+            } => *full_bytes_per_row,
+            _ => 0.0,
         };
         let table_bytes_per_row = builder.bytes_per_row().max(full);
-        let total = rows as f64 * (table_bytes_per_row + ANALYSIS_BYTES_PER_ROW) + held;
+        let total =
+            rows as f64 * (table_bytes_per_row + ANALYSIS_BYTES_PER_ROW) + self.held_bytes();
         Some(MemoryProjection {
             rows,
             table_bytes_per_row,

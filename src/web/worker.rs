@@ -436,9 +436,6 @@ fn answer_load(
 ) {
     let pending = file.sha256.is_empty();
     let by_helper = digest.as_ref().is_some_and(|d| d.by_helper);
-    if rest.is_none() && which == protocol::Which::Reference {
-        HELD_PARTS.with(|h| h.borrow_mut().clear());
-    }
     let answer = SESSION.with(|s| {
         s.borrow_mut()
             .loaded_in_steps(id, which, file, rest, &mut held_parts())
@@ -689,13 +686,14 @@ async fn read_streamed(
     }
     mark_load("single");
     mark_read_by(if reader.is_some() { "here" } else { "worker" });
-    let in_steps = loader.in_steps();
+    let file = finish(id, loader, total, named);
+    // The slices stay only for a load that left columns for later.
+    let in_steps = matches!(&file, Ok((_, Some(_))));
     if in_steps {
         HELD_PARTS.with(|h| *h.borrow_mut() = parts);
     }
     // For the end-to-end tests: whether this load left columns for later.
     super::mark("__plumbInSteps", &JsValue::from_bool(in_steps));
-    let file = finish(id, loader, total, named);
     let digest = if !hash_after {
         job.map(|job| PendingDigest::browser(job.digest.clone()))
     } else if file.is_ok() {

@@ -205,7 +205,7 @@ impl Accumulator {
     /// Size every column for `rows` rows in all.
     fn reserve_rows(&mut self, rows: usize) {
         for (i, c) in self.columns.iter_mut().enumerate() {
-            if !self.skipped.get(i).copied().unwrap_or(false) {
+            if !is_skipped(&self.skipped, i) {
                 c.reserve_rows(rows);
             }
         }
@@ -213,13 +213,17 @@ impl Accumulator {
 
     /// Bytes a row adds to the table as its columns stand (skipped columns add none).
     fn bytes_per_row(&self) -> f64 {
-        let skipped = |i: usize| self.skipped.get(i).copied().unwrap_or(false);
         let columns = self.columns.iter().enumerate();
         columns
-            .filter(|&(i, _)| !skipped(i))
+            .filter(|&(i, _)| !is_skipped(&self.skipped, i))
             .map(|(_, c)| c.bytes_per_row())
             .sum()
     }
+}
+
+/// Whether column `i` is skipped under an [`Accumulator`]'s `skipped` (empty: none is).
+fn is_skipped(skipped: &[bool], i: usize) -> bool {
+    skipped.get(i).copied().unwrap_or(false)
 }
 
 /// Unique, non-empty names for raw header fields, with a warning for each change.
@@ -344,7 +348,7 @@ impl TextStage {
             .into_iter()
             .enumerate()
             .map(|(i, c)| {
-                if skipped.get(i).copied().unwrap_or(false) {
+                if is_skipped(&skipped, i) {
                     return Column::pending(c.name().to_string(), n_rows);
                 }
                 if let Some(line) = c.invalid_utf8_line {
@@ -522,7 +526,7 @@ impl TableBuilder {
     /// Their cells parsed so far are dropped. Only once the header is read and the input is
     /// plain text (not gzip); the names of the skipped columns, or `None` (nothing changed).
     pub fn defer_columns(&mut self, keep: &[String]) -> Option<Vec<String>> {
-        if !matches!(self.stage, Stage::Plain) || self.text.acc.header.is_none() {
+        if !self.has_plain_header() {
             return None;
         }
         let acc = &mut self.text.acc;
@@ -548,11 +552,8 @@ impl TableBuilder {
 
     /// Whether the input is plain delimited text with its header read (what
     /// [`TableBuilder::defer_columns`] needs).
-    pub fn header(&self) -> Option<&[String]> {
-        match self.stage {
-            Stage::Plain => self.text.acc.header.as_deref(),
-            _ => None,
-        }
+    pub fn has_plain_header(&self) -> bool {
+        matches!(self.stage, Stage::Plain) && self.text.acc.header.is_some()
     }
 
     /// Records parsed so far (data rows kept plus ragged rows left out), for progress reports
