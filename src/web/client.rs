@@ -157,6 +157,7 @@ fn worker_url() -> String {
         "parallel=1",
         "hash=helper",
         "hash=late",
+        "hash=nogo",
         "defer=0",
     ]
     .into_iter()

@@ -342,6 +342,7 @@ fn handle(ev: &MessageEvent) {
                     now,
                 });
                 post_answer(answer, sweep);
+                digest::go();
                 if due.is_none()
                     && let Some(columns) = session.complete_columns(&mut held_parts())
                 {
@@ -506,6 +507,7 @@ fn release_held() {
 
 /// Compute and post the complete report of the analysis still due, if any.
 fn complete_due() {
+    digest::go();
     let Some(due) = DUE.with(|d| d.borrow_mut().take()) else {
         return;
     };

@@ -5,7 +5,9 @@
 // a fixture: the fingerprint must be Node's SHA-256 of the bytes, and the report the one the
 // browser-digest path gives. The worker records who hashed the last load in
 // `self.__plumbLastHash` (`browser`, `helper` or `here`). Such a file is read for the analysis
-// worker by a reader worker (`self.__plumbReadBy`: `worker`, not `here`).
+// worker by a reader worker (`self.__plumbReadBy`: `worker`, not `here`). A digest worker hashes
+// once the first answer is out (`self.__plumbHashStart`: `go`), or after a wait if it is never
+// told (`wait`, forced by `?hash=nogo`).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -100,9 +102,35 @@ test('every load’s digest worker was started ahead, while the worker was idle,
     await page.locator('[data-complete="true"]').waitFor({ timeout: 60000 });
     assert.equal(await workerGlobal(page, '__plumbDigestWorker'), 'spare', name);
     assert.equal(await lastHash(page), 'browser', name);
+    // It hashed the file once told to (the first answer was out), not while the first pass ran.
+    assert.equal(await workerGlobal(page, '__plumbHashStart'), 'go', name);
     const sha256 = createHash('sha256').update(buffer).digest('hex');
     assert.equal((await exportJson(page)).input.files[0].sha256, sha256, name);
   }
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});
+
+test('a digest worker never told to hash hashes after its wait; the report then comes', async () => {
+  const errors = [];
+  const page = await newPage(site.browser, errors);
+  // `?hash=nogo`: the analysis worker never tells its digest workers to hash (it does once the
+  // first answer is out); each then hashes after its wait (2 s).
+  await page.goto(site.server.url + '?hash=nogo');
+  await page.getByTestId('load-demo').waitFor();
+  const path = join(FIXTURES, 'logs', 'basic.csv');
+  const buffer = await readFile(path);
+  const name = 'basic.csv';
+  const loaded = Date.now();
+  await page.getByTestId('file-input').setInputFiles({ name, mimeType: 'text/csv', buffer });
+  await page.locator('.file-name', { hasText: name }).waitFor();
+  await waitForStatus(page, 'ready', 60000);
+  const sha256 = createHash('sha256').update(buffer).digest('hex');
+  await page.locator(`[data-testid="file-sha256"][title="${sha256}"]`).waitFor({ timeout: 20000 });
+  assert.ok(Date.now() - loaded >= 2000, 'the fingerprint came before the wait was over');
+  await page.locator('[data-complete="true"]').waitFor({ timeout: 60000 });
+  assert.equal(await workerGlobal(page, '__plumbHashStart'), 'wait');
+  assert.equal((await exportJson(page)).input.files[0].sha256, sha256);
   assert.deepEqual(errors, []);
   await page.context().close();
 });
