@@ -68,13 +68,23 @@ impl Classes {
     }
 }
 
-/// Sort key: numbers first by value, then text.
-fn class_order(a: &str, b: &str) -> std::cmp::Ordering {
-    match (a.parse::<f64>(), b.parse::<f64>()) {
-        (Ok(x), Ok(y)) => x.total_cmp(&y).then_with(|| a.cmp(b)),
-        (Ok(_), Err(_)) => std::cmp::Ordering::Less,
-        (Err(_), Ok(_)) => std::cmp::Ordering::Greater,
-        (Err(_), Err(_)) => a.cmp(b),
+/// A class text with its sort key: its value when it reads as a number (Rust's `f64` syntax).
+type Keyed<'a> = (Option<f64>, &'a str);
+
+/// `text` with its sort key, parsed once (sorting by a comparator that parsed both texts
+/// parsed each text ≈ 2 log₂ n times: 48M of the 542M instructions of a 200k-row two-step
+/// load, one 4,082-value column's classes, measured with callgrind).
+fn keyed(text: &str) -> Keyed<'_> {
+    (text.parse::<f64>().ok(), text)
+}
+
+/// Sort order of classes: numbers first by value (then by text), then text.
+fn keyed_order((x, a): &Keyed<'_>, (y, b): &Keyed<'_>) -> std::cmp::Ordering {
+    match (x, y) {
+        (Some(x), Some(y)) => x.total_cmp(y).then_with(|| a.cmp(b)),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => a.cmp(b),
     }
 }
 
@@ -89,11 +99,12 @@ pub(crate) fn classes_of(column: &Column) -> Option<Classes> {
     }
     let canon: Vec<String> = dict.values.iter().map(|v| canonical_class(v)).collect();
     let names = sorted_classes(&canon);
-    let mut values: Vec<(String, u64)> = names.iter().map(|n| (n.to_string(), 0)).collect();
+    let mut values: Vec<(String, u64)> = names.iter().map(|n| (n.1.to_string(), 0)).collect();
     let mut of_code = Vec::with_capacity(canon.len());
     for (code, c) in canon.iter().enumerate() {
+        let c = keyed(c);
         let i = names
-            .binary_search_by(|n| class_order(n, c))
+            .binary_search_by(|n| keyed_order(n, &c))
             .unwrap_or_default();
         values[i].1 += rows[code];
         of_code.push(i);
@@ -101,12 +112,12 @@ pub(crate) fn classes_of(column: &Column) -> Option<Classes> {
     Some(Classes { values, of_code })
 }
 
-/// The distinct values of `canon` (canonical class texts), sorted as classes are
-/// ([`class_order`]).
-fn sorted_classes(canon: &[String]) -> Vec<&str> {
-    let mut names: Vec<&str> = canon.iter().map(String::as_str).collect();
-    names.sort_by(|a, b| class_order(a, b));
-    names.dedup();
+/// The distinct values of `canon` (canonical class texts) with their keys, sorted as classes
+/// are ([`keyed_order`]).
+fn sorted_classes(canon: &[String]) -> Vec<Keyed<'_>> {
+    let mut names: Vec<Keyed<'_>> = canon.iter().map(|c| keyed(c)).collect();
+    names.sort_by(keyed_order);
+    names.dedup_by(|a, b| a.1 == b.1);
     names
 }
 
@@ -119,7 +130,7 @@ pub(crate) fn class_names(column: &Column) -> Option<Vec<String>> {
     Some(
         sorted_classes(&canon)
             .into_iter()
-            .map(str::to_string)
+            .map(|(_, name)| name.to_string())
             .collect(),
     )
 }
@@ -266,6 +277,7 @@ pub(crate) fn label_map(column: &Column, positive: Option<&str>) -> Result<Label
 mod tests {
     use super::*;
     use crate::core::ingest::read_table;
+    use proptest::strategy::Strategy;
 
     fn col(values: &str) -> Column {
         let text = format!("c\n{}\n", values.replace(' ', "\n"));
@@ -304,6 +316,39 @@ mod tests {
             let column = &table.columns[0];
             let want = classes_of(column).map(|c| c.values.into_iter().map(|(v, _)| v).collect());
             proptest::prop_assert_eq!(class_names(column), want);
+        }
+    }
+
+    proptest::proptest! {
+        /// Sorting with keys parsed once gives the order of the comparator that parses both
+        /// texts at each comparison (numbers by value then text, then text), duplicates
+        /// removed.
+        #[test]
+        fn keyed_sort_is_the_comparator_sort(
+            texts in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::sample::select(vec![
+                        "1", "0", "-0", "10", "9", "1e400", "-1e400", "inf", "-inf", "NaN",
+                        "infinity", "a", "b", "true", "", "0.5", "1.5e-3", "-2",
+                    ])
+                    .prop_map(str::to_string),
+                    (-1.0e6f64..1.0e6).prop_map(|v| format!("{v}")),
+                    "[a-z0-9.e+-]{0,5}",
+                ],
+                0..60,
+            ),
+        ) {
+            let order = |a: &&str, b: &&str| match (a.parse::<f64>(), b.parse::<f64>()) {
+                (Ok(x), Ok(y)) => x.total_cmp(&y).then_with(|| a.cmp(b)),
+                (Ok(_), Err(_)) => std::cmp::Ordering::Less,
+                (Err(_), Ok(_)) => std::cmp::Ordering::Greater,
+                (Err(_), Err(_)) => a.cmp(b),
+            };
+            let mut want: Vec<&str> = texts.iter().map(String::as_str).collect();
+            want.sort_by(order);
+            want.dedup();
+            let got: Vec<&str> = sorted_classes(&texts).into_iter().map(|(_, t)| t).collect();
+            proptest::prop_assert_eq!(got, want);
         }
     }
 
