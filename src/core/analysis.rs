@@ -47,6 +47,21 @@ pub struct LoadedFile {
 }
 
 impl LoadedFile {
+    /// The file `name` of `bytes` bytes with fingerprint `sha256` (empty while it is computed
+    /// elsewhere), parsed into `table`: its rows count the ragged ones too, and its dialect and
+    /// warnings are the table's.
+    pub fn of_table(name: String, bytes: u64, sha256: String, table: Table) -> Self {
+        Self {
+            name,
+            bytes,
+            sha256,
+            rows: table.n_rows as u64 + table.ragged_lines.len() as u64,
+            dialect: table.dialect.clone(),
+            warnings: table.warnings.clone(),
+            table,
+        }
+    }
+
     /// Column names in file order.
     pub fn column_names(&self) -> Vec<String> {
         self.table.headers.clone()

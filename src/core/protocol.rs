@@ -175,6 +175,17 @@ pub enum FromWorker {
 }
 
 impl FromWorker {
+    /// The failure of file `which` of load request `id`, in words (`message`), as the page
+    /// hears it: the slot's file is gone.
+    pub fn file_error(id: u64, which: Which, message: String, error_kind: ErrorKind) -> Self {
+        FromWorker::Error {
+            id,
+            which: Some(which),
+            message,
+            error_kind,
+        }
+    }
+
     /// Whether this is a provisional report, to be followed by the complete one for the same
     /// request id (its `pending` list is not empty).
     pub fn is_provisional(&self) -> bool {
@@ -280,12 +291,8 @@ impl Session {
             (Which::Current, Some(rest)) => match rest.complete_from(&file, chunks) {
                 Ok(file) => (file, None),
                 Err(e) => {
-                    return FromWorker::Error {
-                        id,
-                        which: Some(which),
-                        message: format!("{}: {e}", file.name),
-                        error_kind: e.kind(),
-                    };
+                    let message = format!("{}: {e}", file.name);
+                    return FromWorker::file_error(id, which, message, e.kind());
                 }
             },
             (_, rest) => (file, rest),
@@ -346,12 +353,7 @@ impl Session {
                 if which == Which::Reference {
                     self.deferred = None;
                 }
-                Some(FromWorker::Error {
-                    id,
-                    which: Some(which),
-                    message,
-                    error_kind: ErrorKind::Other,
-                })
+                Some(FromWorker::file_error(id, which, message, ErrorKind::Other))
             }
         }
     }
@@ -405,12 +407,7 @@ impl Session {
                 self.reference = None;
                 self.first = None;
                 self.sweep = None;
-                Some(FromWorker::Error {
-                    id,
-                    which: Some(which),
-                    message,
-                    error_kind: e.kind(),
-                })
+                Some(FromWorker::file_error(id, which, message, e.kind()))
             }
         }
     }

@@ -154,8 +154,7 @@ impl DeferredColumns {
     /// the same bytes gives it. Its fingerprint and name are `partial`'s.
     /// The bytes must be held here (else [`DeferredColumns::complete_from`]).
     pub fn complete(self, partial: &LoadedFile) -> Result<LoadedFile, PlumbError> {
-        let held = self.held.unwrap_or_default();
-        Self::complete_from_chunks(partial, std::iter::once(held))
+        self.complete_from(partial, &mut std::iter::empty())
     }
 
     /// Whether the file's bytes are held by the caller ([`FileLoader::hold_elsewhere`]), who
@@ -199,15 +198,12 @@ impl DeferredColumns {
             });
         }
         let table = builder.finish()?;
-        Ok(LoadedFile {
-            name: partial.name.clone(),
-            bytes: partial.bytes,
-            sha256: partial.sha256.clone(),
-            rows: table.n_rows as u64 + table.ragged_lines.len() as u64,
-            dialect: table.dialect.clone(),
-            warnings: table.warnings.clone(),
+        Ok(LoadedFile::of_table(
+            partial.name.clone(),
+            partial.bytes,
+            partial.sha256.clone(),
             table,
-        })
+        ))
     }
 
     /// Whether an analysis with `mapping` over `window` can run on the partial file: the
@@ -632,15 +628,7 @@ impl FileLoader {
             }),
             _ => None,
         };
-        let file = LoadedFile {
-            name: self.name,
-            bytes: self.bytes,
-            sha256,
-            rows: table.n_rows as u64 + table.ragged_lines.len() as u64,
-            dialect: table.dialect.clone(),
-            warnings: table.warnings.clone(),
-            table,
-        };
+        let file = LoadedFile::of_table(self.name, self.bytes, sha256, table);
         Ok((file, rest))
     }
 }

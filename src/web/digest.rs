@@ -246,9 +246,10 @@ pub fn start(blob: &Blob, chunk: f64, stop: f64) -> Option<Job> {
     Some(job)
 }
 
-/// Tell the digest workers started since the last call ([`start`]) to hash the file as soon as it is read: the
-/// first answer is out, or a report waits for the fingerprint. Until then (or
-/// [`HASH_WAIT_MS`]) it waits, so that the first pass has the second core. Its answer records
+/// Tell the digest workers started since the last call ([`start`]) to hash their files as
+/// soon as they are read: the worker calls it once an analysis's first answer is posted (a
+/// complete report, which waits for the fingerprint, comes after). Until then (or
+/// [`HASH_WAIT_MS`]) they wait, so that the first pass has the second core. Its answer records
 /// on the worker's global `__plumbHashStart` what started the hash (`go` or `wait`), for the
 /// end-to-end tests.
 pub fn go() {

@@ -287,7 +287,10 @@ fn handle(ev: &MessageEvent) {
                 .and_then(|b| b.dyn_into::<Blob>().ok());
             let Some(blob) = blob else {
                 let message = format!("{name}: no file was given to read");
-                post(&load_error(id, which, message, ErrorKind::Other), None);
+                post(
+                    &FromWorker::file_error(id, which, message, ErrorKind::Other),
+                    None,
+                );
                 settle();
                 return;
             };
@@ -307,7 +310,7 @@ fn handle(ev: &MessageEvent) {
                     finish_async_load(id, which, seq, name, result, blob);
                 }),
                 Err((message, kind)) => {
-                    post(&load_error(id, which, message, kind), None);
+                    post(&FromWorker::file_error(id, which, message, kind), None);
                     settle();
                 }
             }
@@ -406,20 +409,10 @@ fn finish_async_load(
     match result.filter(|_| LOAD_SEQ.with(Cell::get) == seq) {
         Some(Ok((parsed, digest))) => answer_load(id, which, name, parsed, digest, blob),
         Some(Err((message, kind))) => {
-            post(&load_error(id, which, message, kind), None);
+            post(&FromWorker::file_error(id, which, message, kind), None);
             settle();
         }
         None => settle(),
-    }
-}
-
-/// A load's failure, as the page hears it.
-fn load_error(id: u64, which: protocol::Which, message: String, kind: ErrorKind) -> FromWorker {
-    FromWorker::Error {
-        id,
-        which: Some(which),
-        message,
-        error_kind: kind,
     }
 }
 
@@ -507,7 +500,6 @@ fn release_held() {
 
 /// Compute and post the complete report of the analysis still due, if any.
 fn complete_due() {
-    digest::go();
     let Some(due) = DUE.with(|d| d.borrow_mut().take()) else {
         return;
     };
